@@ -1,0 +1,360 @@
+"""Reader for the NBS regional 42-sector input-output tables (all vintages, .xls and .xlsx).
+
+The layout is found from markers in the sheet, not from offsets:
+
+* the header row is the row whose code column holds ``-`` (``—`` in the 2002 national file);
+  it carries the column codes ``01``..``42`` and ``GO``;
+* the code column is the one that holds ``-`` in the header row and ``TVA`` further down;
+  sector names stand in the column just left of it;
+* the value-added rows are found by their codes ``VA001``..``VA004``, ``TVA`` and ``TI``;
+* the unit is read from the title block (``单位：万元``), the province and year from the title
+  and from the file path, which must agree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from digecon.concordance import DIGITAL_SECTORS, match_sectors
+from digecon.errors import InputError, column_letter
+from digecon.excel import Grid, iter_sheets
+from digecon.provinces import province_name, provinces_named_in
+
+N_SECTORS = 42
+HEADER_MARKERS = ("-", "—", "－", "–")
+HEADER_SEARCH_ROWS = 30
+CODE_SEARCH_COLUMNS = 8
+VA_ROWS = {
+    "VA001": "compensation",
+    "VA002": "net_taxes",
+    "VA003": "depreciation",
+    "VA004": "operating_surplus",
+    "TVA": "value_added",
+}
+VA_COMPONENTS = ("compensation", "net_taxes", "depreciation", "operating_surplus")
+DEFAULT_UNITS = ("万元",)
+SECTOR_CODE = re.compile(r"^\d{1,2}$")
+YEAR = re.compile(r"(19[89]\d|20\d\d)")
+
+
+@dataclass(frozen=True)
+class IOTable:
+    """One IO table's value added and output by sector, with where it came from.
+
+    ``sectors`` has one row per sector: ``sector_code``, ``sector_name`` (as printed),
+    ``sector_key`` and the aggregate flags from the concordance, ``compensation``,
+    ``net_taxes``, ``depreciation``, ``operating_surplus``, ``value_added``, ``total_input``
+    (TI row) and ``total_output`` (GO column) in 万元, and ``excel_row`` / ``excel_column``
+    of the sector's name row and value column. ``blank_as_zero`` lists VA cells that were
+    blank and read as 0 because the VA identity proves it.
+    """
+
+    file: str
+    sheet: str
+    province_code: int
+    province: str
+    year: int
+    vintage: str
+    unit: str
+    sectors: pd.DataFrame
+    blank_as_zero: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Layout:
+    header_row: int
+    code_column: int
+    name_column: int
+    row_of: dict[str, int]
+    column_of: dict[str, int]
+    sector_rows: list[int]
+
+
+def _is_header_marker(text: str) -> bool:
+    return text in HEADER_MARKERS
+
+
+def _find_layout(grid: Grid) -> _Layout | None:
+    """Locate header row and code column by their markers; None if this sheet has none."""
+    for header_row in range(min(HEADER_SEARCH_ROWS, grid.n_rows)):
+        for code_column in range(CODE_SEARCH_COLUMNS):
+            if not _is_header_marker(grid.text(header_row, code_column)):
+                continue
+            codes = [grid.text(r, code_column) for r in range(header_row + 1, grid.n_rows)]
+            if "TVA" not in codes:
+                continue
+            row_of: dict[str, int] = {}
+            sector_rows = []
+            for offset, code in enumerate(codes):
+                row = header_row + 1 + offset
+                if SECTOR_CODE.match(code):
+                    sector_rows.append(row)
+                elif code and code not in row_of:
+                    row_of[code] = row
+            header = grid.rows[header_row]
+            column_of = {}
+            for column in range(len(header)):
+                text = grid.text(header_row, column)
+                if text and column != code_column and text not in column_of:
+                    column_of[text] = column
+            return _Layout(header_row, code_column, code_column - 1, row_of, column_of, sector_rows)
+    return None
+
+
+def _locate(path: Path) -> tuple[Grid, _Layout]:
+    for grid in iter_sheets(path):
+        layout = _find_layout(grid)
+        if layout is not None:
+            return grid, layout
+    raise InputError(
+        path,
+        "no IO-table header found in any sheet",
+        expected=f"a header row with '-' in the code column (within the first {HEADER_SEARCH_ROWS} rows) "
+        "and the code 'TVA' below it in the same column",
+    )
+
+
+def _title_block(grid: Grid, layout: _Layout) -> list[tuple[int, int, str]]:
+    return [
+        (r, c, grid.text(r, c))
+        for r in range(layout.header_row)
+        for c in range(len(grid.rows[r]))
+        if grid.text(r, c)
+    ]
+
+
+def _read_unit(grid: Grid, layout: _Layout, allowed_units: tuple[str, ...]) -> str:
+    for row, column, text in _title_block(grid, layout):
+        match = re.search(r"单\s*位\s*[:：]\s*(\S+)", text)
+        if match:
+            unit = match.group(1).strip("()（） ")
+            if unit not in allowed_units:
+                raise InputError(
+                    grid.file,
+                    "unexpected unit in the title block",
+                    sheet=grid.sheet,
+                    row=row,
+                    column=column,
+                    expected=" or ".join(allowed_units) + " (allow other units with io_tables.allowed_units)",
+                    found=f"'{unit}'",
+                )
+            return unit
+    raise InputError(
+        grid.file,
+        "no unit found in the title block",
+        sheet=grid.sheet,
+        expected=f"a cell such as '单位：万元' above the header row {layout.header_row + 1}",
+    )
+
+
+def _identify(grid: Grid, layout: _Layout, path: Path) -> tuple[int, int]:
+    """Province code and year from the title block and from the file path; they must agree."""
+    title_text = " ".join(text for _, _, text in _title_block(grid, layout))
+    in_title = provinces_named_in(title_text)
+    in_name = provinces_named_in(path.stem)
+    for where, found in (("title", in_title), ("file name", in_name)):
+        if len(found) > 1:
+            names = ", ".join(sorted(province_name(c) for c in found))
+            raise InputError(path, f"the {where} names several provinces: {names}", sheet=grid.sheet)
+    if in_title and in_name and in_title != in_name:
+        raise InputError(
+            path,
+            "province in the title and in the file name disagree",
+            sheet=grid.sheet,
+            expected=f"'{province_name(next(iter(in_name)))}' (from the file name)",
+            found=f"'{province_name(next(iter(in_title)))}' in the title '{title_text[:40]}'",
+        )
+    if not (in_title or in_name):
+        raise InputError(
+            path,
+            "cannot tell which province this table is for",
+            sheet=grid.sheet,
+            expected="a province name (e.g. 北京) in the title or the file name",
+        )
+    code = next(iter(in_title or in_name))
+
+    title_years = {int(y) for y in YEAR.findall(title_text)}
+    path_years = {int(y) for part in (path.stem, path.parent.name) for y in YEAR.findall(part)}
+    if len(title_years) > 1:
+        raise InputError(path, f"the title names several years: {sorted(title_years)}", sheet=grid.sheet)
+    if title_years and path_years and not title_years <= path_years:
+        raise InputError(
+            path,
+            "year in the title and in the file path disagree",
+            sheet=grid.sheet,
+            expected=f"{sorted(path_years)} (from the path)",
+            found=f"{sorted(title_years)} in the title",
+        )
+    years = title_years or path_years
+    if len(years) != 1:
+        raise InputError(
+            path, "cannot tell the table's year", sheet=grid.sheet, expected="a year such as '2017年' in the title"
+        )
+    return code, years.pop()
+
+
+def _require_row(grid: Grid, layout: _Layout, code: str) -> int:
+    if code not in layout.row_of:
+        raise InputError(
+            grid.file,
+            f"row '{code}' is missing",
+            sheet=grid.sheet,
+            column=layout.code_column,
+            expected=f"a row with code '{code}' in the code column below the header row {layout.header_row + 1}",
+        )
+    return layout.row_of[code]
+
+
+def _number(grid: Grid, row: int, column: int, what: str) -> float:
+    """A numeric cell; NaN when blank (resolved by the caller), an error for text."""
+    value = grid.cell(row, column)
+    if isinstance(value, bool) or (not isinstance(value, (int, float)) and value != ""):
+        raise InputError(
+            grid.file,
+            f"{what} is not a number",
+            sheet=grid.sheet,
+            row=row,
+            column=column,
+            expected="a numeric cell (numbers stored as text are refused: convert the cell to a number)",
+            found=f"text '{value}'",
+        )
+    if value == "":
+        return math.nan
+    return float(value)
+
+
+def _sector_columns(grid: Grid, layout: _Layout, codes: list[str]) -> list[int]:
+    columns = []
+    for code, row in zip(codes, layout.sector_rows, strict=True):
+        column = layout.column_of.get(code)
+        if column is None:
+            raise InputError(
+                grid.file,
+                f"sector {code} has a row but no column in the header",
+                sheet=grid.sheet,
+                row=layout.header_row,
+                expected=f"column code '{code}' in header row {layout.header_row + 1} (as in row {row + 1})",
+            )
+        columns.append(column)
+    return columns
+
+
+def read_io_table(
+    path: str | Path,
+    concordance: pd.DataFrame,
+    *,
+    allowed_units: tuple[str, ...] = DEFAULT_UNITS,
+    va_tolerance: float = 5.0,
+) -> IOTable:
+    """Read one NBS regional (or national) 42-sector IO table.
+
+    Parameters
+    ----------
+    path
+        An .xls or .xlsx file; the first sheet with the IO-table markers is read.
+    concordance
+        Sector concordance from :func:`digecon.concordance.load_concordance`.
+    allowed_units
+        Units accepted in the title block; values are returned as printed, in that unit.
+    va_tolerance
+        A blank VA001-VA004 cell is read as 0 only when the four components then sum to
+        TVA within this many units (otherwise it is an error).
+
+    Returns
+    -------
+    IOTable
+
+    Raises
+    ------
+    InputError
+        For anything that would make a number wrong: missing markers or rows, a sector count
+        other than 42, duplicated or unknown sectors, text or unexplained blanks in value cells,
+        an unexpected unit, province or year that title and file name disagree on.
+    """
+    path = Path(path)
+    grid, layout = _locate(path)
+    unit = _read_unit(grid, layout, allowed_units)
+    code, year = _identify(grid, layout, path)
+
+    codes = [f"{int(grid.text(r, layout.code_column)):02d}" for r in layout.sector_rows]
+    duplicated = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicated:
+        row = layout.sector_rows[codes.index(duplicated[0], codes.index(duplicated[0]) + 1)]
+        raise InputError(
+            path, f"sector code {duplicated[0]} appears twice", sheet=grid.sheet, row=row, column=layout.code_column,
+            expected="each sector code once",
+        )
+    if len(codes) != N_SECTORS:
+        raise InputError(
+            path,
+            "wrong number of sectors",
+            sheet=grid.sheet,
+            column=layout.code_column,
+            expected=f"{N_SECTORS} sector rows with codes 01..42 between header row {layout.header_row + 1} and 'TII'",
+            found=f"{len(codes)} ({', '.join(codes[:3])} ... {', '.join(codes[-2:])})" if codes else "none",
+        )
+    names = [grid.text(r, layout.name_column) for r in layout.sector_rows]
+    match = match_sectors(
+        names, concordance, year=year, file=str(path), sheet=grid.sheet, rows=layout.sector_rows,
+        column=layout.name_column,
+    )
+    columns = _sector_columns(grid, layout, codes)
+    if "GO" not in layout.column_of:
+        raise InputError(
+            path, "column 'GO' (总产出) is missing", sheet=grid.sheet, row=layout.header_row,
+            expected=f"the code 'GO' in header row {layout.header_row + 1}",
+        )
+    go_column = layout.column_of["GO"]
+    va_rows = {field: _require_row(grid, layout, code) for code, field in VA_ROWS.items()}
+    ti_row = _require_row(grid, layout, "TI")
+
+    records = []
+    blank_as_zero = []
+    for sector_code, name, row, column in zip(codes, names, layout.sector_rows, columns, strict=True):
+        record = {
+            field: _number(grid, va_row, column, f"{field} ({code_}) of sector {sector_code}")
+            for (code_, field), va_row in zip(VA_ROWS.items(), va_rows.values(), strict=True)
+        }
+        record["total_input"] = _number(grid, ti_row, column, f"total input (TI) of sector {sector_code}")
+        record["total_output"] = _number(grid, row, go_column, f"total output (GO) of sector {sector_code}")
+        for field in ("value_added", "total_input", "total_output"):
+            if math.isnan(record[field]):
+                cell_row, cell_column = (row, go_column) if field == "total_output" else (
+                    va_rows.get(field, ti_row), column)
+                raise InputError(
+                    path, f"{field} of sector {sector_code} is blank", sheet=grid.sheet, row=cell_row,
+                    column=cell_column, expected="a number",
+                )
+        blanks = [f for f in VA_COMPONENTS if math.isnan(record[f])]
+        if blanks:
+            # A blank component is an unprinted zero only if the identity still closes without it.
+            rest = sum(record[f] for f in VA_COMPONENTS if f not in blanks)
+            if abs(rest - record["value_added"]) > va_tolerance:
+                field = blanks[0]
+                code_ = next(c for c, f in VA_ROWS.items() if f == field)
+                raise InputError(
+                    path, f"{field} ({code_}) of sector {sector_code} is blank and the other components do not "
+                    "sum to TVA", sheet=grid.sheet, row=va_rows[field], column=column,
+                    expected=f"a number (TVA - others = {record['value_added'] - rest:,.2f})",
+                )
+            for field in blanks:
+                record[field] = 0.0
+                blank_as_zero.append(f"{column_letter(column)}{va_rows[field] + 1} ({field} of sector {sector_code})")
+        record.update(sector_code=sector_code, sector_name=name, excel_row=row + 1, excel_column=column_letter(column))
+        records.append(record)
+
+    sectors = pd.DataFrame.from_records(records)
+    sectors = pd.concat([sectors, match.rows.drop(columns=["vintage", "sector_code", "sector_name", "name_key"])],
+                        axis=1)
+    missing = [k for k in DIGITAL_SECTORS if k not in set(sectors["sector_key"])]
+    if missing:  # cannot happen with a complete concordance match, but the estimate depends on it
+        raise InputError(path, f"digital sectors missing: {', '.join(missing)}", sheet=grid.sheet)
+    return IOTable(
+        file=str(path), sheet=grid.sheet, province_code=code, province=province_name(code), year=year,
+        vintage=match.vintage, unit=unit, sectors=sectors, blank_as_zero=tuple(blank_as_zero),
+    )

@@ -1,0 +1,72 @@
+"""The 31 provincial-level regions (GB/T 2260) and lookup of their many spellings."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+import pandas as pd
+
+NATIONAL_CODE = 0
+NATIONAL_NAME = "全国"
+NATIONAL_NAME_EN = "China"
+# Spellings of the whole country seen in titles and file names (e.g. '0中国.xls').
+NATIONAL_ALIASES = ("全国", "中国", "China", "National")
+
+
+@cache
+def province_table() -> pd.DataFrame:
+    """Reference table of the 31 provinces.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``province_code`` (int, e.g. 110000), ``province`` (Chinese short name, e.g. 内蒙古),
+        ``province_full`` (e.g. 内蒙古自治区) and ``province_en`` (e.g. Inner Mongolia), in NBS order.
+    """
+    with files("digecon.data").joinpath("provinces.csv").open(encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype={"province_code": int})
+
+
+def normalise_name(text: str) -> str:
+    """Fold full-width characters and drop all whitespace (names are printed with padding)."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
+@cache
+def _aliases() -> dict[str, int]:
+    aliases = {normalise_name(name).lower(): NATIONAL_CODE for name in NATIONAL_ALIASES}
+    for row in province_table().itertuples(index=False):
+        for name in (row.province, row.province_full, row.province_en, str(row.province_code)):
+            aliases[normalise_name(name).lower()] = int(row.province_code)
+    return aliases
+
+
+def province_code(name: str | int) -> int | None:
+    """GB/T 2260 code for a province name in any common spelling; 0 for the whole country.
+
+    Accepts Chinese short (北京) or full (北京市) names, English names (Inner Mongolia) and codes.
+    Returns ``None`` for anything else.
+    """
+    return _aliases().get(normalise_name(str(name)).lower())
+
+
+def provinces_named_in(text: str) -> set[int]:
+    """Codes of every province (or the nation, 0) whose Chinese short name occurs in ``text``."""
+    text = normalise_name(text)
+    found = {int(r.province_code) for r in province_table().itertuples(index=False) if r.province in text}
+    if any(alias in text for alias in ("全国", "中国")):
+        found.add(NATIONAL_CODE)
+    return found
+
+
+def province_name(code: int) -> str:
+    """Chinese short name of a province code (全国 for 0)."""
+    if code == NATIONAL_CODE:
+        return NATIONAL_NAME
+    table = province_table()
+    match = table.loc[table["province_code"] == code, "province"]
+    if match.empty:
+        raise KeyError(f"unknown province code {code}")
+    return str(match.iloc[0])
