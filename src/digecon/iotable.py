@@ -37,6 +37,7 @@ VA_ROWS = {
     "TVA": "value_added",
 }
 VA_COMPONENTS = ("compensation", "net_taxes", "depreciation", "operating_surplus")
+ROW_CODES = {"TII", *VA_ROWS, "TI"}
 DEFAULT_UNITS = ("万元",)
 SECTOR_CODE = re.compile(r"^\d{1,2}$")
 YEAR = re.compile(r"(19[89]\d|20\d\d)")
@@ -62,6 +63,8 @@ class IOTable:
     vintage: str
     unit: str
     sectors: pd.DataFrame
+    code_rows: dict[str, int]  # spreadsheet row (1-based) of VA001..VA004, TVA, TI
+    go_column: str  # spreadsheet column letter of GO
     blank_as_zero: tuple[str, ...] = ()
 
 
@@ -86,7 +89,9 @@ def _find_layout(grid: Grid) -> _Layout | None:
             if not _is_header_marker(grid.text(header_row, code_column)):
                 continue
             codes = [grid.text(r, code_column) for r in range(header_row + 1, grid.n_rows)]
-            if "TVA" not in codes:
+            # The code column holds sector codes and row codes; any of them identifies it, so that
+            # a table missing one row (say TVA) is reported as such rather than as unreadable.
+            if not (set(codes) & ROW_CODES or sum(bool(SECTOR_CODE.match(c)) for c in codes) >= 10):
                 continue
             row_of: dict[str, int] = {}
             sector_rows = []
@@ -115,7 +120,7 @@ def _locate(path: Path) -> tuple[Grid, _Layout]:
         path,
         "no IO-table header found in any sheet",
         expected=f"a header row with '-' in the code column (within the first {HEADER_SEARCH_ROWS} rows) "
-        "and the code 'TVA' below it in the same column",
+        "and sector codes 01..42 and row codes (VA001..VA004, TVA, TI) below it in the same column",
     )
 
 
@@ -356,5 +361,7 @@ def read_io_table(
         raise InputError(path, f"digital sectors missing: {', '.join(missing)}", sheet=grid.sheet)
     return IOTable(
         file=str(path), sheet=grid.sheet, province_code=code, province=province_name(code), year=year,
-        vintage=match.vintage, unit=unit, sectors=sectors, blank_as_zero=tuple(blank_as_zero),
+        vintage=match.vintage, unit=unit, sectors=sectors,
+        code_rows={**{code: va_rows[field] + 1 for code, field in VA_ROWS.items()}, "TI": ti_row + 1},
+        go_column=column_letter(go_column), blank_as_zero=tuple(blank_as_zero),
     )

@@ -1,0 +1,94 @@
+"""Command line: ``digecon fetch`` and ``digecon check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from digecon import __version__
+from digecon.checks import check_table
+from digecon.concordance import load_concordance
+from digecon.errors import InputError, RetrievalError
+from digecon.iotable import DEFAULT_UNITS, read_io_table
+from digecon.logs import logged_run
+from digecon.retrieve import MIRROR_ENV, read_manifest, resolve_mirror, retrieve
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    with logged_run():
+        entries = read_manifest(args.manifest)
+        if args.dataset:
+            entries = [e for e in entries if e.dataset in args.dataset]
+        mirror = resolve_mirror(args.mirror)
+        print(f"fetching {len(entries)} files into {args.dest} "
+              f"({'copying from ' + str(mirror) if mirror else 'downloading'})", file=sys.stderr)
+        retrieve(entries, args.dest, mirror=mirror, progress=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def check_file(path: Path, *, allowed_units: tuple[str, ...], va_tolerance: float, ti_go_rel_tolerance: float) -> str:
+    """Read and check one IO-table file; the one-line summary, or InputError."""
+    table = read_io_table(path, load_concordance(), allowed_units=allowed_units, va_tolerance=va_tolerance)
+    rows = check_table(table, va_tolerance=va_tolerance, ti_go_rel_tolerance=ti_go_rel_tolerance)
+    failed = [r for r in rows if r["status"] == "fail" and r.get("cell")]
+    if failed:
+        r = failed[0]
+        more = f" ({len(failed) - 1} more failures)" if len(failed) > 1 else ""
+        raise InputError(path, f"{r['check']} fails for sector {r['sector_code']} {r['sector_name']} at cell "
+                         f"{r['cell']}: {r['message']}{more}", expected=f"{r['expected']:,.2f}",
+                         found=f"{r['found']:,.2f}")
+    warnings = [r["message"] for r in rows if r["status"] == "warn" and r.get("cell")]
+    total = table.sectors["value_added"].sum() / 1e4
+    line = (f"{path}: {table.province} ({table.province_code}) {table.year}, vintage {table.vintage}, "
+            f"{len(table.sectors)} sectors, total VA {total:,.2f} 亿元, identity checks passed")
+    return line + (f"; {len(warnings)} warnings: " + "; ".join(warnings) if warnings else "")
+
+
+def _check(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.paths:
+        try:
+            print(check_file(Path(path), allowed_units=tuple(args.unit), va_tolerance=args.va_tolerance,
+                             ti_go_rel_tolerance=args.ti_go_tolerance))
+        except InputError as exc:
+            print(f"digecon check: {exc}", file=sys.stderr)
+            status = 1
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digecon", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"digecon {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    fetch = commands.add_parser("fetch", help="fill data/raw with the inputs listed in the manifest, verified")
+    fetch.add_argument("--manifest", default="data/raw/MANIFEST.csv", help="manifest CSV (default: %(default)s)")
+    fetch.add_argument("--dest", default="data/raw", help="destination folder (default: %(default)s)")
+    fetch.add_argument("--mirror", default=None,
+                       help=f"local folder laid out like shared/data to copy from (default: ${MIRROR_ENV}, "
+                       "else download)")
+    fetch.add_argument("--dataset", action="append", help="only this manifest dataset (repeatable)")
+    fetch.set_defaults(run=_fetch)
+
+    check = commands.add_parser("check", help="validate IO-table files (.xls/.xlsx) without running the pipeline")
+    check.add_argument("paths", nargs="+", help="IO-table files")
+    check.add_argument("--unit", action="append", default=list(DEFAULT_UNITS), help="accepted unit (repeatable)")
+    check.add_argument("--va-tolerance", type=float, default=5.0, help="VA identity tolerance, 万元")
+    check.add_argument("--ti-go-tolerance", type=float, default=0.01, help="relative TI vs GO tolerance")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except RetrievalError as exc:  # pragma: no cover - reached through logged_run's SystemExit
+        print(f"digecon: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Read a set of IO tables, check them, and lay them out as one tidy table."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from digecon.checks import REPORT_COLUMNS, check_table, failures, gdp_gap_rows
+from digecon.errors import InputError
+from digecon.iotable import IOTable, read_io_table
+
+log = logging.getLogger(__name__)
+
+IO_TABLE_COLUMNS = [
+    "province_code", "province", "year", "vintage", "sector_code", "sector_name", "sector_key",
+    "compensation", "net_taxes", "depreciation", "operating_surplus", "value_added", "total_output", "total_input",
+    "mining", "manufacturing", "utilities", "industry", "construction", "tertiary", "other_services",
+    "unit", "source_file", "sheet", "excel_row", "excel_column",
+]
+
+
+class TableCheckError(InputError):
+    """One or more IO tables failed an identity check."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        ValueError.__init__(self, "\n".join(messages))
+
+    def message(self) -> str:
+        return "\n".join(self.messages)
+
+
+def io_tables_frame(tables: Iterable[IOTable]) -> pd.DataFrame:
+    """One row per table x sector, values in the table's unit (万元), with source cells.
+
+    Columns: see ``IO_TABLE_COLUMNS``; ``province_code`` is 0 for national tables.
+    """
+    frames = [
+        t.sectors.assign(province_code=t.province_code, province=t.province, year=t.year, vintage=t.vintage,
+                         unit=t.unit, source_file=t.file, sheet=t.sheet)
+        for t in tables
+    ]
+    frame = pd.concat(frames, ignore_index=True)[IO_TABLE_COLUMNS]
+    return frame.sort_values(["year", "province_code", "sector_code"], ignore_index=True)
+
+
+def ingest_io_tables(
+    paths: Iterable[str | Path],
+    concordance: pd.DataFrame,
+    gdp: pd.DataFrame,
+    *,
+    allowed_units: tuple[str, ...],
+    va_tolerance: float,
+    ti_go_rel_tolerance: float,
+    gdp_gap_warn: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read, check and stack IO tables.
+
+    Parameters
+    ----------
+    paths
+        IO-table files (.xls/.xlsx).
+    concordance
+        Sector concordance (:func:`digecon.concordance.load_concordance`).
+    gdp
+        Published GDP for the gap report (:func:`digecon.yearbook.gdp_for_checks`).
+    allowed_units, va_tolerance, ti_go_rel_tolerance, gdp_gap_warn
+        See :func:`digecon.iotable.read_io_table` and :func:`digecon.checks.check_table`.
+
+    Returns
+    -------
+    (io_tables, checks)
+        The tidy table (``IO_TABLE_COLUMNS``) and the checks report (``REPORT_COLUMNS``).
+
+    Raises
+    ------
+    InputError
+        From the reader, for a structurally bad file.
+    TableCheckError
+        If any identity check fails, listing every failure with file, cell, expected and found.
+    """
+    tables = [read_io_table(p, concordance, allowed_units=allowed_units, va_tolerance=va_tolerance) for p in paths]
+    seen: dict[tuple[int, int], str] = {}
+    for t in tables:
+        key = (t.province_code, t.year)
+        if key in seen:
+            raise InputError(t.file, f"a second table for {t.province} {t.year}", expected="one table per province-year",
+                             found=f"also {seen[key]}")
+        seen[key] = t.file
+    rows = [row for t in tables for row in check_table(t, va_tolerance=va_tolerance,
+                                                        ti_go_rel_tolerance=ti_go_rel_tolerance)]
+    rows += gdp_gap_rows(tables, gdp, warn_above=gdp_gap_warn)
+    report = pd.DataFrame.from_records(rows).reindex(columns=REPORT_COLUMNS)
+    report = report.sort_values(["year", "province_code", "check"], kind="stable", ignore_index=True)
+    failed = failures(report)
+    if failed:
+        raise TableCheckError(failed)
+    log.info("read %d tables; %d checks warn", len(tables), int((report["status"] == "warn").sum()))
+    return io_tables_frame(tables), report

@@ -1,0 +1,33 @@
+"""Logging set-up shared by the command line and the workflow scripts."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from digecon.errors import InputError, RetrievalError
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+@contextmanager
+def logged_run(log_file: str | Path | None = None) -> Iterator[logging.Logger]:
+    """Log to ``log_file`` (and stderr); turn bad-input errors into a clean exit with the message.
+
+    A user who feeds a bad table sees ``digecon: <file>, sheet ..., cell ...: <problem>``,
+    not a Python traceback; programming errors still raise with their traceback.
+    """
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file is not None:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format=FORMAT, handlers=handlers, force=True)
+    logger = logging.getLogger("digecon")
+    try:
+        yield logger
+    except (InputError, RetrievalError) as exc:
+        logger.error("%s", exc)
+        raise SystemExit(f"digecon: {exc}") from None

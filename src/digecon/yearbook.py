@@ -1,0 +1,110 @@
+"""Readers for the NBS provincial annual series (分省年度数据) as users have them.
+
+All readers return a tidy long frame: ``province_code``, ``year``, ``indicator`` (the NBS
+name without unit, e.g. 工业增加值), ``unit`` and ``value``, plus ``source`` (file name).
+Province names are harmonised through :mod:`digecon.provinces`; unknown names and
+duplicated province-years are errors naming the file and row.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from digecon.errors import InputError
+from digecon.provinces import province_code
+
+LONG_COLUMNS = ["province_code", "year", "indicator", "unit", "value", "source"]
+NBS_HEADER = re.compile(r"^(?P<name>[^()（）]+)[(（](?P<unit>[^()（）]+)[)）]$")
+
+
+def _codes_for(names: pd.Series, file: str | Path, first_data_row: int) -> pd.Series:
+    codes = names.map(province_code)
+    unknown = codes.isna()
+    if unknown.any():
+        i = int(unknown.to_numpy().nonzero()[0][0])
+        raise InputError(file, "unknown province name", row=first_data_row + i,
+                         expected="one of the 31 provinces (e.g. 北京, 北京市 or Beijing)", found=f"'{names.iloc[i]}'")
+    return codes.astype(int)
+
+
+def _refuse_duplicates(frame: pd.DataFrame, file: str | Path, first_data_row: int) -> None:
+    duplicated = frame.duplicated(["province_code", "year"], keep="first")
+    if duplicated.any():
+        i = int(duplicated.to_numpy().nonzero()[0][0])
+        raise InputError(file, "duplicate province-year", row=first_data_row + i,
+                         expected="one row per province and year",
+                         found=f"province {frame['province_code'].iloc[i]} year {frame['year'].iloc[i]} again")
+
+
+def read_nbs_province_csv(path: str | Path) -> pd.DataFrame:
+    """Read a 分省年度数据 CSV (``省份编码,省份,年份,<indicator>(<unit>),...``).
+
+    Empty cells are 'not available' in the NBS database and are dropped.
+
+    Raises
+    ------
+    InputError
+        For missing key columns, unknown provinces, a province code that contradicts the
+        name, or duplicated province-years.
+    """
+    path = Path(path)
+    table = pd.read_csv(path, encoding="utf-8-sig", dtype={"省份编码": "Int64"})
+    for column in ("省份", "年份"):
+        if column not in table.columns:
+            raise InputError(path, f"column '{column}' is missing", row=0,
+                             expected="header 省份编码,省份,年份,<indicator>(<unit>),...",
+                             found=", ".join(table.columns[:4]))
+    codes = _codes_for(table["省份"], path, first_data_row=1)
+    if "省份编码" in table.columns:
+        mismatch = table["省份编码"].notna() & (table["省份编码"] != codes)
+        if mismatch.any():
+            i = int(mismatch.to_numpy().nonzero()[0][0])
+            raise InputError(path, "province code and name disagree", row=1 + i,
+                             expected=f"{codes.iloc[i]} for {table['省份'].iloc[i]}",
+                             found=str(table["省份编码"].iloc[i]))
+    table = table.assign(province_code=codes, year=table["年份"].astype(int))
+    _refuse_duplicates(table, path, first_data_row=1)
+    indicators = [c for c in table.columns if NBS_HEADER.match(c)]
+    long = table.melt(id_vars=["province_code", "year"], value_vars=indicators, var_name="header")
+    parts = long["header"].str.extract(NBS_HEADER)
+    long = long.assign(indicator=parts["name"].str.strip(), unit=parts["unit"].str.strip(), source=path.name)
+    long = long.dropna(subset=["value"])
+    return long[LONG_COLUMNS].sort_values(["indicator", "province_code", "year"], ignore_index=True)
+
+
+def read_first_published_gdp(path: str | Path) -> pd.DataFrame:
+    """First-published provincial GDP (统计年鉴 of year t+1) from the panel CSV.
+
+    Reads the column ``GDP_当年价_亿元`` of a ``地区,年份,...`` panel (UTF-8 with BOM).
+    These are the values the 2012 and 2017 regional IO tables were balanced to.
+    """
+    path = Path(path)
+    table = pd.read_csv(path, encoding="utf-8-sig")
+    needed = ["地区", "年份", "GDP_当年价_亿元"]
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise InputError(path, f"columns missing: {', '.join(missing)}", row=0, expected=", ".join(needed))
+    codes = _codes_for(table["地区"], path, first_data_row=1)
+    table = table.assign(province_code=codes, year=table["年份"].astype(int))
+    _refuse_duplicates(table, path, first_data_row=1)
+    out = table.assign(indicator="地区生产总值", unit="亿元", value=table["GDP_当年价_亿元"], source=path.name)
+    return out.dropna(subset=["value"])[LONG_COLUMNS].sort_values(["province_code", "year"], ignore_index=True)
+
+
+def gdp_for_checks(revised: pd.DataFrame, first_published: pd.DataFrame) -> pd.DataFrame:
+    """Two GDP series for comparing with IO-table totals: ``first_published`` and ``revised``.
+
+    Returns
+    -------
+    DataFrame
+        ``province_code``, ``year``, ``series``, ``value_100m_yuan``, ``source``.
+    """
+    revised = revised[revised["indicator"] == "地区生产总值"].assign(series="revised")
+    first = first_published.assign(series="first_published")
+    both = pd.concat([revised, first], ignore_index=True)
+    return both.rename(columns={"value": "value_100m_yuan"})[
+        ["province_code", "year", "series", "value_100m_yuan", "source"]
+    ]

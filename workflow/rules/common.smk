@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from digecon.retrieve import read_manifest, resolve_mirror, select_io_tables
+
+RAW = Path("data/raw")
+MANIFEST = read_manifest(config["retrieve"]["manifest"])
+PACKAGE = Path(workflow.basedir) / "src" / "digecon"
+
+
+def raw(entry):
+    return str(RAW / entry.mirror_path)
+
+
+def raw_files(dataset):
+    return [raw(e) for e in MANIFEST if e.dataset == dataset]
+
+
+def raw_file(dataset, name):
+    """The one manifest file of ``dataset`` whose file name is ``name``."""
+    matches = [raw(e) for e in MANIFEST if e.dataset == dataset and Path(e.mirror_path).name == name]
+    if len(matches) != 1:
+        raise ValueError(f"manifest has {len(matches)} files named {name} in dataset {dataset}")
+    return matches[0]
+
+
+def io_table_files():
+    settings = config["io_tables"]
+    entries = select_io_tables(
+        MANIFEST, settings["years"], include_national=settings["include_national"]
+    )
+    return [raw(e) for e in entries]
+
+
+def package_modules(*names):
+    """Package modules a rule depends on, so that code edits trigger reruns."""
+    return [str(PACKAGE / f"{name}.py") for name in names]
