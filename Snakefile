@@ -1,6 +1,5 @@
 from snakemake.utils import min_version, validate
 
-
 min_version("9.0")
 
 
@@ -16,7 +15,7 @@ include: "workflow/rules/ingest.smk"
 
 
 rule all:
+    default_target: True
     input:
         "data/processed/io_tables.csv",
         "data/processed/io_table_checks.csv",
-    default_target: True

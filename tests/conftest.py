@@ -22,7 +22,9 @@ def mirror_root() -> Path | None:
 def mirror() -> Path:
     root = mirror_root()
     if root is None:
-        pytest.skip("real data not available: set DIGECON_MIRROR to a copy of shared/data (or place it at ../shared/data)")
+        pytest.skip(
+            "real data not available: set DIGECON_MIRROR to a copy of shared/data (or place it at ../shared/data)"
+        )
     return root
 
 

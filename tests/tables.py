@@ -30,8 +30,9 @@ def sector_names(vintage: str) -> list[str]:
     return rows["sector_name"].tolist()
 
 
-def io_table_rows(vintage: str = "2017", province: str = "北京", year: int | None = None,
-                  marker: str = "-", unit: str = "单位：万元") -> list[list[Any]]:
+def io_table_rows(
+    vintage: str = "2017", province: str = "北京", year: int | None = None, marker: str = "-", unit: str = "单位：万元"
+) -> list[list[Any]]:
     """Rows of a complete, consistent 42-sector table of ``vintage`` as NBS prints it."""
     year = year or int(vintage)
     layout = LAYOUTS[vintage]
@@ -50,8 +51,15 @@ def io_table_rows(vintage: str = "2017", province: str = "北京", year: int | N
         row[2 + i] = 84.0 * i  # all intermediate input of a sector comes from itself
         rows.append(row)
     per_sector = {"TII": 84, "VA001": 10, "VA002": 1, "VA003": 2, "VA004": 3, "TVA": 16, "TI": 100}
-    labels = {"TII": "中间投入合计", "VA001": "劳动者报酬", "VA002": "生产税净额", "VA003": "固定资产折旧",
-              "VA004": "营业盈余", "TVA": "增加值合计", "TI": "总投入"}
+    labels = {
+        "TII": "中间投入合计",
+        "VA001": "劳动者报酬",
+        "VA002": "生产税净额",
+        "VA003": "固定资产折旧",
+        "VA004": "营业盈余",
+        "TVA": "增加值合计",
+        "TI": "总投入",
+    }
     for code, factor in per_sector.items():
         rows.append(["", labels[code], code, *[float(factor * i) for i in range(1, 43)], "", "", "", ""])
     return rows

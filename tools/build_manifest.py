@@ -19,26 +19,63 @@ IO_FOLDER = "data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠
 NBS = "National Bureau of Statistics of China (NBS)"
 # dataset, mirror prefix, repository, commit, licence, publisher, globs below the prefix
 SOURCES = [
-    ("io_regional", "chnio_provincial_io/", "common2016/CHNIO", "2878da32500274f853c68d5b65dafc86d83b3c89",
-     "GPL-3.0-or-later (repository); figures: official statistics", NBS + " regional IO tables",
-     [f"{IO_FOLDER}/{year}年各省份投入产出表/*.xls" for year in (2002, 2007, 2012, 2017)]),
-    ("national_detailed_io", "ionet_national_io/", "Carol-seven/ionet", "51145dcab476e75783af41a688488db1a4abeb56",
-     "GPL-3.0-or-later (repository); figures: official statistics", NBS + " national IO tables",
-     [f"data/china_{name}.rda" for name in ("2007_135", "2012_139", "2017_149", "2018_153", "2020_153")]),
-    ("nbs_province_annual", "nbs_province_annual_scrape_2021/", "3112944976/National-Visualization-Web-Application",
-     "582d20bfb0dae6bb730230820cf3bd07475f7396", "none stated; figures: official statistics", NBS + " 分省年度数据",
-     ["源数据/国家统计局分省年度数据/国民经济核算/地区生产总值.csv",
-      "源数据/国家统计局分省年度数据/就业人员和工资/按行业分城镇单位就业人员工资总额.csv"]),
-    ("nbs_province_api", "nbs_province_gdp_by_industry_api_2024/", "pntehan/gdpAnalyze",
-     "b54db5e2c4ffe99df91720bef0b5a06fd071116e", "none stated; figures: official statistics",
-     NBS + " database API (fsnd A0201)", ["gdp-spider/data/*.json"]),
-    ("nbs_gdp_export", "provincial_gdp_series/jialingzhang0730_Local_GDP_Estimates/",
-     "jialingzhang0730/Local_GDP_Estimates_Around_the_World", "c5b5de2f6a1659739e7be30c26f9225d3ef03c7c",
-     "none stated; figures: official statistics", NBS + " database export (Annual by Province)",
-     ["step2_obtain_gdp_data/inputs/gdp_data/regional/CHN/AnnualbyProvince.xls"]),
-    ("gdp_first_published", "provincial_gdp_series/RenJiyi163_panel_data_analysis_for_thesis/",
-     "RenJiyi163/panel_data_analysis_for_thesis", "756964b145f2ca33ab3c2390922b91e0070a2ed4", "MIT",
-     NBS + " statistical yearbooks (first-published GDP)", ["分省年度数据_整合.csv"]),
+    (
+        "io_regional",
+        "chnio_provincial_io/",
+        "common2016/CHNIO",
+        "2878da32500274f853c68d5b65dafc86d83b3c89",
+        "GPL-3.0-or-later (repository); figures: official statistics",
+        NBS + " regional IO tables",
+        [f"{IO_FOLDER}/{year}年各省份投入产出表/*.xls" for year in (2002, 2007, 2012, 2017)],
+    ),
+    (
+        "national_detailed_io",
+        "ionet_national_io/",
+        "Carol-seven/ionet",
+        "51145dcab476e75783af41a688488db1a4abeb56",
+        "GPL-3.0-or-later (repository); figures: official statistics",
+        NBS + " national IO tables",
+        [f"data/china_{name}.rda" for name in ("2007_135", "2012_139", "2017_149", "2018_153", "2020_153")],
+    ),
+    (
+        "nbs_province_annual",
+        "nbs_province_annual_scrape_2021/",
+        "3112944976/National-Visualization-Web-Application",
+        "582d20bfb0dae6bb730230820cf3bd07475f7396",
+        "none stated; figures: official statistics",
+        NBS + " 分省年度数据",
+        [
+            "源数据/国家统计局分省年度数据/国民经济核算/地区生产总值.csv",
+            "源数据/国家统计局分省年度数据/就业人员和工资/按行业分城镇单位就业人员工资总额.csv",
+        ],
+    ),
+    (
+        "nbs_province_api",
+        "nbs_province_gdp_by_industry_api_2024/",
+        "pntehan/gdpAnalyze",
+        "b54db5e2c4ffe99df91720bef0b5a06fd071116e",
+        "none stated; figures: official statistics",
+        NBS + " database API (fsnd A0201)",
+        ["gdp-spider/data/*.json"],
+    ),
+    (
+        "nbs_gdp_export",
+        "provincial_gdp_series/jialingzhang0730_Local_GDP_Estimates/",
+        "jialingzhang0730/Local_GDP_Estimates_Around_the_World",
+        "c5b5de2f6a1659739e7be30c26f9225d3ef03c7c",
+        "none stated; figures: official statistics",
+        NBS + " database export (Annual by Province)",
+        ["step2_obtain_gdp_data/inputs/gdp_data/regional/CHN/AnnualbyProvince.xls"],
+    ),
+    (
+        "gdp_first_published",
+        "provincial_gdp_series/RenJiyi163_panel_data_analysis_for_thesis/",
+        "RenJiyi163/panel_data_analysis_for_thesis",
+        "756964b145f2ca33ab3c2390922b91e0070a2ed4",
+        "MIT",
+        NBS + " statistical yearbooks (first-published GDP)",
+        ["分省年度数据_整合.csv"],
+    ),
 ]
 
 
@@ -52,13 +89,20 @@ def main(mirror: Path) -> None:
                 raise SystemExit(f"no file matches {prefix}{pattern} under {mirror}")
             for file in files:
                 repo_path = file.relative_to(mirror / prefix).as_posix()
-                writer.writerow({
-                    "dataset": dataset, "mirror_path": prefix + repo_path, "repository": repository,
-                    "commit": commit, "repo_path": repo_path,
-                    "url": f"https://raw.githubusercontent.com/{repository}/{commit}/{quote(repo_path)}",
-                    "sha256": sha256_of(file), "size_bytes": file.stat().st_size, "licence": licence,
-                    "publisher": publisher,
-                })
+                writer.writerow(
+                    {
+                        "dataset": dataset,
+                        "mirror_path": prefix + repo_path,
+                        "repository": repository,
+                        "commit": commit,
+                        "repo_path": repo_path,
+                        "url": f"https://raw.githubusercontent.com/{repository}/{commit}/{quote(repo_path)}",
+                        "sha256": sha256_of(file),
+                        "size_bytes": file.stat().st_size,
+                        "licence": licence,
+                        "publisher": publisher,
+                    }
+                )
 
 
 if __name__ == "__main__":

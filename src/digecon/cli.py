@@ -22,8 +22,11 @@ def _fetch(args: argparse.Namespace) -> int:
         if args.dataset:
             entries = [e for e in entries if e.dataset in args.dataset]
         mirror = resolve_mirror(args.mirror)
-        print(f"fetching {len(entries)} files into {args.dest} "
-              f"({'copying from ' + str(mirror) if mirror else 'downloading'})", file=sys.stderr)
+        print(
+            f"fetching {len(entries)} files into {args.dest} "
+            f"({'copying from ' + str(mirror) if mirror else 'downloading'})",
+            file=sys.stderr,
+        )
         retrieve(entries, args.dest, mirror=mirror, progress=lambda line: print(line, file=sys.stderr))
     return 0
 
@@ -36,13 +39,19 @@ def check_file(path: Path, *, allowed_units: tuple[str, ...], va_tolerance: floa
     if failed:
         r = failed[0]
         more = f" ({len(failed) - 1} more failures)" if len(failed) > 1 else ""
-        raise InputError(path, f"{r['check']} fails for sector {r['sector_code']} {r['sector_name']} at cell "
-                         f"{r['cell']}: {r['message']}{more}", expected=f"{r['expected']:,.2f}",
-                         found=f"{r['found']:,.2f}")
+        raise InputError(
+            path,
+            f"{r['check']} fails for sector {r['sector_code']} {r['sector_name']} at cell "
+            f"{r['cell']}: {r['message']}{more}",
+            expected=f"{r['expected']:,.2f}",
+            found=f"{r['found']:,.2f}",
+        )
     warnings = [r["message"] for r in rows if r["status"] == "warn" and r.get("cell")]
     total = table.sectors["value_added"].sum() / 1e4
-    line = (f"{path}: {table.province} ({table.province_code}) {table.year}, vintage {table.vintage}, "
-            f"{len(table.sectors)} sectors, total VA {total:,.2f} 亿元, identity checks passed")
+    line = (
+        f"{path}: {table.province} ({table.province_code}) {table.year}, vintage {table.vintage}, "
+        f"{len(table.sectors)} sectors, total VA {total:,.2f} 亿元, identity checks passed"
+    )
     return line + (f"; {len(warnings)} warnings: " + "; ".join(warnings) if warnings else "")
 
 
@@ -50,8 +59,14 @@ def _check(args: argparse.Namespace) -> int:
     status = 0
     for path in args.paths:
         try:
-            print(check_file(Path(path), allowed_units=tuple(args.unit), va_tolerance=args.va_tolerance,
-                             ti_go_rel_tolerance=args.ti_go_tolerance))
+            print(
+                check_file(
+                    Path(path),
+                    allowed_units=tuple(args.unit),
+                    va_tolerance=args.va_tolerance,
+                    ti_go_rel_tolerance=args.ti_go_tolerance,
+                )
+            )
         except InputError as exc:
             print(f"digecon check: {exc}", file=sys.stderr)
             status = 1
@@ -66,9 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="fill data/raw with the inputs listed in the manifest, verified")
     fetch.add_argument("--manifest", default="data/raw/MANIFEST.csv", help="manifest CSV (default: %(default)s)")
     fetch.add_argument("--dest", default="data/raw", help="destination folder (default: %(default)s)")
-    fetch.add_argument("--mirror", default=None,
-                       help=f"local folder laid out like shared/data to copy from (default: ${MIRROR_ENV}, "
-                       "else download)")
+    fetch.add_argument(
+        "--mirror",
+        default=None,
+        help=f"local folder laid out like shared/data to copy from (default: ${MIRROR_ENV}, else download)",
+    )
     fetch.add_argument("--dataset", action="append", help="only this manifest dataset (repeatable)")
     fetch.set_defaults(run=_fetch)
 

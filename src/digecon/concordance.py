@@ -41,7 +41,9 @@ def load_concordance(path: str | Path | None = None) -> pd.DataFrame:
         table = pd.read_csv(path, dtype={"vintage": str, "sector_code": str})
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
-        raise InputError(label, "concordance lacks columns", expected=", ".join(REQUIRED_COLUMNS), found=", ".join(table.columns))
+        raise InputError(
+            label, "concordance lacks columns", expected=", ".join(REQUIRED_COLUMNS), found=", ".join(table.columns)
+        )
     table["name_key"] = table["sector_name"].map(normalise_name)
     duplicated = table[table.duplicated(["vintage", "name_key"], keep=False)]
     if not duplicated.empty:
@@ -55,7 +57,9 @@ def _name_index(concordance: pd.DataFrame) -> dict[str, dict[str, int]]:
     index = concordance.attrs.get("_name_index")
     if index is None:
         index = {}
-        for label, vintage, name_key in zip(concordance.index, concordance["vintage"], concordance["name_key"]):
+        for label, vintage, name_key in zip(
+            concordance.index, concordance["vintage"], concordance["name_key"], strict=True
+        ):
             index.setdefault(str(vintage), {})[name_key] = label
         concordance.attrs["_name_index"] = index
     return index
@@ -70,7 +74,14 @@ class SectorMatch:
 
 
 def match_sectors(
-    names: list[str], concordance: pd.DataFrame, *, year: int | None, file: str, sheet: str, rows: list[int], column: int
+    names: list[str],
+    concordance: pd.DataFrame,
+    *,
+    year: int | None,
+    file: str,
+    sheet: str,
+    rows: list[int],
+    column: int,
 ) -> SectorMatch:
     """Find the concordance vintage whose names cover every sector name of a table.
 

@@ -15,10 +15,32 @@ from digecon.iotable import IOTable, read_io_table
 log = logging.getLogger(__name__)
 
 IO_TABLE_COLUMNS = [
-    "province_code", "province", "year", "vintage", "sector_code", "sector_name", "sector_key",
-    "compensation", "net_taxes", "depreciation", "operating_surplus", "value_added", "total_output", "total_input",
-    "mining", "manufacturing", "utilities", "industry", "construction", "tertiary", "other_services",
-    "unit", "source_file", "sheet", "excel_row", "excel_column",
+    "province_code",
+    "province",
+    "year",
+    "vintage",
+    "sector_code",
+    "sector_name",
+    "sector_key",
+    "compensation",
+    "net_taxes",
+    "depreciation",
+    "operating_surplus",
+    "value_added",
+    "total_output",
+    "total_input",
+    "mining",
+    "manufacturing",
+    "utilities",
+    "industry",
+    "construction",
+    "tertiary",
+    "other_services",
+    "unit",
+    "source_file",
+    "sheet",
+    "excel_row",
+    "excel_column",
 ]
 
 
@@ -39,8 +61,15 @@ def io_tables_frame(tables: Iterable[IOTable]) -> pd.DataFrame:
     Columns: see ``IO_TABLE_COLUMNS``; ``province_code`` is 0 for national tables.
     """
     frames = [
-        t.sectors.assign(province_code=t.province_code, province=t.province, year=t.year, vintage=t.vintage,
-                         unit=t.unit, source_file=t.file, sheet=t.sheet)
+        t.sectors.assign(
+            province_code=t.province_code,
+            province=t.province,
+            year=t.year,
+            vintage=t.vintage,
+            unit=t.unit,
+            source_file=t.file,
+            sheet=t.sheet,
+        )
         for t in tables
     ]
     frame = pd.concat(frames, ignore_index=True)[IO_TABLE_COLUMNS]
@@ -87,11 +116,18 @@ def ingest_io_tables(
     for t in tables:
         key = (t.province_code, t.year)
         if key in seen:
-            raise InputError(t.file, f"a second table for {t.province} {t.year}", expected="one table per province-year",
-                             found=f"also {seen[key]}")
+            raise InputError(
+                t.file,
+                f"a second table for {t.province} {t.year}",
+                expected="one table per province-year",
+                found=f"also {seen[key]}",
+            )
         seen[key] = t.file
-    rows = [row for t in tables for row in check_table(t, va_tolerance=va_tolerance,
-                                                        ti_go_rel_tolerance=ti_go_rel_tolerance)]
+    rows = [
+        row
+        for t in tables
+        for row in check_table(t, va_tolerance=va_tolerance, ti_go_rel_tolerance=ti_go_rel_tolerance)
+    ]
     rows += gdp_gap_rows(tables, gdp, warn_above=gdp_gap_warn)
     report = pd.DataFrame.from_records(rows).reindex(columns=REPORT_COLUMNS)
     report = report.sort_values(["year", "province_code", "check"], kind="stable", ignore_index=True)

@@ -126,10 +126,7 @@ def _locate(path: Path) -> tuple[Grid, _Layout]:
 
 def _title_block(grid: Grid, layout: _Layout) -> list[tuple[int, int, str]]:
     return [
-        (r, c, grid.text(r, c))
-        for r in range(layout.header_row)
-        for c in range(len(grid.rows[r]))
-        if grid.text(r, c)
+        (r, c, grid.text(r, c)) for r in range(layout.header_row) for c in range(len(grid.rows[r])) if grid.text(r, c)
     ]
 
 
@@ -291,7 +288,11 @@ def read_io_table(
     if duplicated:
         row = layout.sector_rows[codes.index(duplicated[0], codes.index(duplicated[0]) + 1)]
         raise InputError(
-            path, f"sector code {duplicated[0]} appears twice", sheet=grid.sheet, row=row, column=layout.code_column,
+            path,
+            f"sector code {duplicated[0]} appears twice",
+            sheet=grid.sheet,
+            row=row,
+            column=layout.code_column,
             expected="each sector code once",
         )
     if len(codes) != N_SECTORS:
@@ -305,13 +306,21 @@ def read_io_table(
         )
     names = [grid.text(r, layout.name_column) for r in layout.sector_rows]
     match = match_sectors(
-        names, concordance, year=year, file=str(path), sheet=grid.sheet, rows=layout.sector_rows,
+        names,
+        concordance,
+        year=year,
+        file=str(path),
+        sheet=grid.sheet,
+        rows=layout.sector_rows,
         column=layout.name_column,
     )
     columns = _sector_columns(grid, layout, codes)
     if "GO" not in layout.column_of:
         raise InputError(
-            path, "column 'GO' (总产出) is missing", sheet=grid.sheet, row=layout.header_row,
+            path,
+            "column 'GO' (总产出) is missing",
+            sheet=grid.sheet,
+            row=layout.header_row,
             expected=f"the code 'GO' in header row {layout.header_row + 1}",
         )
     go_column = layout.column_of["GO"]
@@ -329,11 +338,16 @@ def read_io_table(
         record["total_output"] = _number(grid, row, go_column, f"total output (GO) of sector {sector_code}")
         for field in ("value_added", "total_input", "total_output"):
             if math.isnan(record[field]):
-                cell_row, cell_column = (row, go_column) if field == "total_output" else (
-                    va_rows.get(field, ti_row), column)
+                cell_row, cell_column = (
+                    (row, go_column) if field == "total_output" else (va_rows.get(field, ti_row), column)
+                )
                 raise InputError(
-                    path, f"{field} of sector {sector_code} is blank", sheet=grid.sheet, row=cell_row,
-                    column=cell_column, expected="a number",
+                    path,
+                    f"{field} of sector {sector_code} is blank",
+                    sheet=grid.sheet,
+                    row=cell_row,
+                    column=cell_column,
+                    expected="a number",
                 )
         blanks = [f for f in VA_COMPONENTS if math.isnan(record[f])]
         if blanks:
@@ -343,8 +357,11 @@ def read_io_table(
                 field = blanks[0]
                 code_ = next(c for c, f in VA_ROWS.items() if f == field)
                 raise InputError(
-                    path, f"{field} ({code_}) of sector {sector_code} is blank and the other components do not "
-                    "sum to TVA", sheet=grid.sheet, row=va_rows[field], column=column,
+                    path,
+                    f"{field} ({code_}) of sector {sector_code} is blank and the other components do not sum to TVA",
+                    sheet=grid.sheet,
+                    row=va_rows[field],
+                    column=column,
                     expected=f"a number (TVA - others = {record['value_added'] - rest:,.2f})",
                 )
             for field in blanks:
@@ -354,14 +371,22 @@ def read_io_table(
         records.append(record)
 
     sectors = pd.DataFrame.from_records(records)
-    sectors = pd.concat([sectors, match.rows.drop(columns=["vintage", "sector_code", "sector_name", "name_key"])],
-                        axis=1)
+    sectors = pd.concat(
+        [sectors, match.rows.drop(columns=["vintage", "sector_code", "sector_name", "name_key"])], axis=1
+    )
     missing = [k for k in DIGITAL_SECTORS if k not in set(sectors["sector_key"])]
     if missing:  # cannot happen with a complete concordance match, but the estimate depends on it
         raise InputError(path, f"digital sectors missing: {', '.join(missing)}", sheet=grid.sheet)
     return IOTable(
-        file=str(path), sheet=grid.sheet, province_code=code, province=province_name(code), year=year,
-        vintage=match.vintage, unit=unit, sectors=sectors,
+        file=str(path),
+        sheet=grid.sheet,
+        province_code=code,
+        province=province_name(code),
+        year=year,
+        vintage=match.vintage,
+        unit=unit,
+        sectors=sectors,
         code_rows={**{code: va_rows[field] + 1 for code, field in VA_ROWS.items()}, "TI": ti_row + 1},
-        go_column=column_letter(go_column), blank_as_zero=tuple(blank_as_zero),
+        go_column=column_letter(go_column),
+        blank_as_zero=tuple(blank_as_zero),
     )

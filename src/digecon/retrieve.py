@@ -26,7 +26,15 @@ log = logging.getLogger(__name__)
 
 MIRROR_ENV = "DIGECON_MIRROR"
 MANIFEST_FIELDS = (
-    "dataset", "mirror_path", "repository", "commit", "repo_path", "url", "sha256", "size_bytes", "licence",
+    "dataset",
+    "mirror_path",
+    "repository",
+    "commit",
+    "repo_path",
+    "url",
+    "sha256",
+    "size_bytes",
+    "licence",
     "publisher",
 )
 DOWNLOAD_TIMEOUT_S = 30

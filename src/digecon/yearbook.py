@@ -25,8 +25,13 @@ def _codes_for(names: pd.Series, file: str | Path, first_data_row: int) -> pd.Se
     unknown = codes.isna()
     if unknown.any():
         i = int(unknown.to_numpy().nonzero()[0][0])
-        raise InputError(file, "unknown province name", row=first_data_row + i,
-                         expected="one of the 31 provinces (e.g. 北京, 北京市 or Beijing)", found=f"'{names.iloc[i]}'")
+        raise InputError(
+            file,
+            "unknown province name",
+            row=first_data_row + i,
+            expected="one of the 31 provinces (e.g. 北京, 北京市 or Beijing)",
+            found=f"'{names.iloc[i]}'",
+        )
     return codes.astype(int)
 
 
@@ -34,9 +39,13 @@ def _refuse_duplicates(frame: pd.DataFrame, file: str | Path, first_data_row: in
     duplicated = frame.duplicated(["province_code", "year"], keep="first")
     if duplicated.any():
         i = int(duplicated.to_numpy().nonzero()[0][0])
-        raise InputError(file, "duplicate province-year", row=first_data_row + i,
-                         expected="one row per province and year",
-                         found=f"province {frame['province_code'].iloc[i]} year {frame['year'].iloc[i]} again")
+        raise InputError(
+            file,
+            "duplicate province-year",
+            row=first_data_row + i,
+            expected="one row per province and year",
+            found=f"province {frame['province_code'].iloc[i]} year {frame['year'].iloc[i]} again",
+        )
 
 
 def read_nbs_province_csv(path: str | Path) -> pd.DataFrame:
@@ -54,17 +63,25 @@ def read_nbs_province_csv(path: str | Path) -> pd.DataFrame:
     table = pd.read_csv(path, encoding="utf-8-sig", dtype={"省份编码": "Int64"})
     for column in ("省份", "年份"):
         if column not in table.columns:
-            raise InputError(path, f"column '{column}' is missing", row=0,
-                             expected="header 省份编码,省份,年份,<indicator>(<unit>),...",
-                             found=", ".join(table.columns[:4]))
+            raise InputError(
+                path,
+                f"column '{column}' is missing",
+                row=0,
+                expected="header 省份编码,省份,年份,<indicator>(<unit>),...",
+                found=", ".join(table.columns[:4]),
+            )
     codes = _codes_for(table["省份"], path, first_data_row=1)
     if "省份编码" in table.columns:
         mismatch = table["省份编码"].notna() & (table["省份编码"] != codes)
         if mismatch.any():
             i = int(mismatch.to_numpy().nonzero()[0][0])
-            raise InputError(path, "province code and name disagree", row=1 + i,
-                             expected=f"{codes.iloc[i]} for {table['省份'].iloc[i]}",
-                             found=str(table["省份编码"].iloc[i]))
+            raise InputError(
+                path,
+                "province code and name disagree",
+                row=1 + i,
+                expected=f"{codes.iloc[i]} for {table['省份'].iloc[i]}",
+                found=str(table["省份编码"].iloc[i]),
+            )
     table = table.assign(province_code=codes, year=table["年份"].astype(int))
     _refuse_duplicates(table, path, first_data_row=1)
     indicators = [c for c in table.columns if NBS_HEADER.match(c)]

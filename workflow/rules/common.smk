@@ -1,10 +1,11 @@
 from pathlib import Path
 
+import digecon
 from digecon.retrieve import read_manifest, resolve_mirror, select_io_tables
 
 RAW = Path("data/raw")
 MANIFEST = read_manifest(config["retrieve"]["manifest"])
-PACKAGE = Path(workflow.basedir) / "src" / "digecon"
+PACKAGE = Path(digecon.__file__).parent  # the installed package, editable or not
 
 
 def raw(entry):
@@ -17,9 +18,15 @@ def raw_files(dataset):
 
 def raw_file(dataset, name):
     """The one manifest file of ``dataset`` whose file name is ``name``."""
-    matches = [raw(e) for e in MANIFEST if e.dataset == dataset and Path(e.mirror_path).name == name]
+    matches = [
+        raw(e)
+        for e in MANIFEST
+        if e.dataset == dataset and Path(e.mirror_path).name == name
+    ]
     if len(matches) != 1:
-        raise ValueError(f"manifest has {len(matches)} files named {name} in dataset {dataset}")
+        raise ValueError(
+            f"manifest has {len(matches)} files named {name} in dataset {dataset}"
+        )
     return matches[0]
 
 

@@ -4,5 +4,9 @@ from digecon.logs import logged_run
 from digecon.retrieve import read_manifest, retrieve
 
 with logged_run(snakemake.log[0]) as log:
-    retrieve(read_manifest(snakemake.input.manifest), snakemake.params.dest, mirror=snakemake.params.mirror,
-             progress=log.info)
+    retrieve(
+        read_manifest(snakemake.input.manifest),
+        snakemake.params.dest,
+        mirror=snakemake.params.mirror,
+        progress=log.info,
+    )
