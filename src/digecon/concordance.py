@@ -53,15 +53,12 @@ def load_concordance(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def _name_index(concordance: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """vintage -> normalised name -> concordance row label; cached on the frame (read per table)."""
-    index = concordance.attrs.get("_name_index")
-    if index is None:
-        index = {}
-        for label, vintage, name_key in zip(
-            concordance.index, concordance["vintage"], concordance["name_key"], strict=True
-        ):
-            index.setdefault(str(vintage), {})[name_key] = label
-        concordance.attrs["_name_index"] = index
+    """vintage -> normalised name -> concordance row label (a plain dict: ~170 rows, cheap to build)."""
+    index: dict[str, dict[str, int]] = {}
+    for label, vintage, name_key in zip(
+        concordance.index, concordance["vintage"], concordance["name_key"], strict=True
+    ):
+        index.setdefault(str(vintage), {})[name_key] = label
     return index
 
 
