@@ -12,6 +12,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/ingest.smk"
+include: "workflow/rules/estimate.smk"
 
 
 rule all:
@@ -19,3 +20,6 @@ rule all:
     input:
         "data/processed/io_tables.csv",
         "data/processed/io_table_checks.csv",
+        "results/tables/digital_economy_va.csv",
+        "results/validation/backtest.csv",
+        "results/tables/digital_economy_wide.xlsx",

@@ -8,13 +8,18 @@ duplicated province-years are errors naming the file and row.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from digecon.errors import InputError
+from digecon.excel import iter_sheets
 from digecon.provinces import province_code
+
+log = logging.getLogger(__name__)
 
 LONG_COLUMNS = ["province_code", "year", "indicator", "unit", "value", "source"]
 NBS_HEADER = re.compile(r"^(?P<name>[^()（）]+)[(（](?P<unit>[^()（）]+)[)）]$")
@@ -125,3 +130,129 @@ def gdp_for_checks(revised: pd.DataFrame, first_published: pd.DataFrame) -> pd.D
     return both.rename(columns={"value": "value_100m_yuan"})[
         ["province_code", "year", "series", "value_100m_yuan", "source"]
     ]
+
+
+def read_nbs_api_json(path: str | Path) -> pd.DataFrame:
+    """Read one raw NBS database API answer (``easyquery.htm?m=QueryData&dbcode=fsnd``).
+
+    Nodes with ``hasdata: false`` (e.g. the not yet published latest year) are dropped.
+    """
+    path = Path(path)
+    try:
+        answer = json.loads(path.read_text(encoding="utf-8"))
+        data = answer["returndata"]
+        indicators = {node["code"]: (node["cname"], node.get("unit", "")) for node in data["wdnodes"][0]["nodes"]}
+        records = []
+        for number, node in enumerate(data["datanodes"]):
+            keys = {w["wdcode"]: w["valuecode"] for w in node["wds"]}
+            if not node["data"]["hasdata"]:
+                continue
+            name, unit = indicators[keys["zb"]]
+            code = province_code(keys["reg"])
+            if code is None:
+                raise InputError(path, f"unknown region code in datanodes[{number}]", found=f"'{keys['reg']}'")
+            records.append((code, int(keys["sj"]), name, unit, float(node["data"]["data"])))
+    except (json.JSONDecodeError, KeyError, TypeError, IndexError) as exc:
+        raise InputError(
+            path,
+            f"not an NBS API answer ({type(exc).__name__}: {exc})",
+            expected="JSON with returndata.wdnodes and returndata.datanodes",
+        ) from exc
+    frame = pd.DataFrame.from_records(records, columns=["province_code", "year", "indicator", "unit", "value"])
+    duplicated = frame.duplicated(["province_code", "year", "indicator"])
+    if duplicated.any():
+        row = frame[duplicated].iloc[0]
+        raise InputError(path, "duplicate province-year", found=f"{row['province_code']} {row['year']}")
+    return frame.assign(source=path.name)[LONG_COLUMNS].sort_values(["province_code", "year"], ignore_index=True)
+
+
+# English indicator titles of the NBS database export -> the Chinese indicator names used here
+DATABASE_INDICATORS = {"Gross Regional Product": "地区生产总值"}
+
+
+def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
+    """Read an NBS database export (Annual by Province): provinces in rows, years in columns.
+
+    The header row is found by its ``Region`` cell; the indicator and unit are read from the
+    ``Indicators：…(100 million yuan)`` line above it.
+    """
+    path = Path(path)
+    grid = next(iter_sheets(path))
+    header = next((r for r in range(min(20, grid.n_rows)) if grid.text(r, 0) in ("Region", "地区")), None)
+    if header is None:
+        raise InputError(
+            path,
+            "no header row",
+            sheet=grid.sheet,
+            column=0,
+            expected="a cell 'Region' (or '地区') above the province rows",
+        )
+    title = " ".join(grid.text(r, 0) for r in range(header))
+    match = re.search(r"Indicators\s*[:：]\s*([^(]+)\(([^)]+)\)", title)
+    if match is None or match.group(1).strip() not in DATABASE_INDICATORS:
+        raise InputError(
+            path,
+            "unknown indicator in the title",
+            sheet=grid.sheet,
+            expected=f"one of {', '.join(DATABASE_INDICATORS)}",
+            found=f"'{title[:80]}'",
+        )
+    if match.group(2).strip() != "100 million yuan":
+        raise InputError(path, "unexpected unit", sheet=grid.sheet, expected="100 million yuan", found=match.group(2))
+    years = {c: int(float(grid.text(header, c))) for c in range(1, len(grid.rows[header])) if grid.text(header, c)}
+    records = []
+    for row in range(header + 1, grid.n_rows):
+        name = grid.text(row, 0)
+        if not name or name.startswith("Data Sources") or name.startswith("数据来源"):
+            break
+        code = province_code(name)
+        if code is None:
+            raise InputError(
+                path,
+                "unknown province name",
+                sheet=grid.sheet,
+                row=row,
+                column=0,
+                expected="one of the 31 provinces",
+                found=f"'{name}'",
+            )
+        for column, year in years.items():
+            value = grid.cell(row, column)
+            if value == "":
+                continue
+            try:  # the NBS export stores its numbers as text
+                number = float(value)
+            except ValueError:
+                raise InputError(
+                    path,
+                    "value is not a number",
+                    sheet=grid.sheet,
+                    row=row,
+                    column=column,
+                    expected="a number",
+                    found=f"'{value}'",
+                ) from None
+            records.append((code, year, DATABASE_INDICATORS[match.group(1).strip()], "亿元", number))
+    frame = pd.DataFrame.from_records(records, columns=["province_code", "year", "indicator", "unit", "value"])
+    if frame.duplicated(["province_code", "year"]).any():
+        raise InputError(path, "a province appears twice", sheet=grid.sheet, expected="one row per province")
+    return frame.assign(source=path.name)[LONG_COLUMNS].sort_values(["province_code", "year"], ignore_index=True)
+
+
+def combine_sources(frames: list[pd.DataFrame], *, tolerance: float = 0.15) -> pd.DataFrame:
+    """Stack series from several sources; where two give the same province-year-indicator,
+    the earlier frame wins. Overlaps that differ by more than ``tolerance`` (亿元, display
+    rounding) are logged, since they would mean two vintages are being mixed.
+    """
+    stacked = pd.concat(frames, ignore_index=True)
+    key = ["province_code", "year", "indicator"]
+    spread = stacked.groupby(key)["value"].agg(lambda v: v.max() - v.min())
+    mixed = spread[spread > tolerance]
+    if not mixed.empty:
+        log.warning(
+            "%d overlapping values differ by more than %s between sources (first: %s)",
+            len(mixed),
+            tolerance,
+            mixed.index[0],
+        )
+    return stacked.drop_duplicates(key, keep="first").sort_values(key, ignore_index=True)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import digecon
+from digecon.export import WIDE_TABLES
 from digecon.retrieve import read_manifest, resolve_mirror, select_io_tables
 
 RAW = Path("data/raw")
@@ -41,3 +42,27 @@ def io_table_files():
 def package_modules(*names):
     """Package modules a rule depends on, so that code edits trigger reruns."""
     return [str(PACKAGE / f"{name}.py") for name in names]
+
+
+WIDE_TABLE_NAMES = list(WIDE_TABLES)
+DETAILED_TABLE_YEARS = set(config["ratios"]["detailed_table_of_io_year"].values())
+
+
+def detailed_tables(wildcards):
+    """The national detailed IO tables the configured IO years need, named t<year>."""
+    files = {}
+    for entry in MANIFEST:
+        if entry.dataset == "national_detailed_io":
+            year = int(Path(entry.mirror_path).stem.split("_")[1])
+            if year in DETAILED_TABLE_YEARS:
+                files[f"t{year}"] = raw(entry)
+    missing = DETAILED_TABLE_YEARS - {int(k[1:]) for k in files}
+    if missing:
+        raise ValueError(
+            f"no national detailed IO table for {sorted(missing)} in the manifest"
+        )
+    return files
+
+
+def census_input():
+    return [config["ratios"]["census_csv"]] if config["ratios"]["census_csv"] else []

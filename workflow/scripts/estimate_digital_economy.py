@@ -1,0 +1,26 @@
+"""Annual values for every province, component, method and convention; backtest and bounds."""
+
+import pandas as pd
+
+from digecon.api import estimate
+from digecon.logs import logged_run
+from digecon.output import write_csv
+
+with logged_run(snakemake.log[0]) as log:
+    result = estimate(
+        pd.read_csv(snakemake.input.io_tables, dtype={"sector_code": str}),
+        pd.read_csv(snakemake.input.yearbook),
+        pd.read_csv(snakemake.input.ratios),
+        years=range(snakemake.params.first_year, snakemake.params.last_year + 1),
+        methods=snakemake.params.methods,
+        conventions=snakemake.params.conventions,
+    )
+    for name in ("benchmarks", "indicators", "backtest", "national"):
+        write_csv(getattr(result, "national_consistency" if name == "national" else name), snakemake.output[name])
+    write_csv(result.backtest_summary, snakemake.output.summary)
+    write_csv(result.values, snakemake.output.values)
+    log.info(
+        "%d estimates; backtest median APE of the total:\n%s",
+        len(result.values),
+        result.backtest_summary.query("component == 'total'").to_string(index=False),
+    )
