@@ -36,11 +36,17 @@ def test_lint_is_clean(tmp_path: Path) -> None:
     assert "Lints for" not in result.stdout + result.stderr
 
 
-def test_io_tables_end_to_end(tmp_path: Path, mirror: Path) -> None:
-    project = scratch_project(tmp_path)
-    result = snakemake(project, "--cores", "2", "data/processed/io_tables.csv", mirror=mirror)
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
+    """The whole pipeline (`snakemake --cores 2`, default target) run once in a scratch project."""
+    project = scratch_project(tmp_path_factory.mktemp("project"))
+    result = snakemake(project, "--cores", "2", mirror=mirror)
     assert result.returncode == 0, result.stderr[-3000:]
-    io = pd.read_csv(project / "data/processed/io_tables.csv", dtype={"sector_code": str})
+    return project
+
+
+def test_io_tables(pipeline: Path) -> None:
+    io = pd.read_csv(pipeline / "data/processed/io_tables.csv", dtype={"sector_code": str})
     required = [
         "province_code",
         "province",
@@ -62,10 +68,53 @@ def test_io_tables_end_to_end(tmp_path: Path, mirror: Path) -> None:
     electronics = io.query("province == '广东' and year == 2007 and sector_key == 'electronics'")["value_added"]
     assert electronics.item() / 1e4 == pytest.approx(2497.7, abs=0.05)
     assert io.loc[io["province"] == "全国", "province_code"].eq(0).all()
-    checks = pd.read_csv(project / "data/processed/io_table_checks.csv")
+    checks = pd.read_csv(pipeline / "data/processed/io_table_checks.csv")
     gap = checks.query("province == '江苏' and year == 2012 and check == 'gdp_gap_first_published'")
     assert gap["difference"].item() == pytest.approx(0.109, abs=0.001)  # the known +11 % gap, reported
     assert "fail" not in set(checks["status"])
+
+
+def test_estimates_and_backtest(pipeline: Path) -> None:
+    values = pd.read_csv(pipeline / "results/tables/digital_economy_va.csv")
+    required = [
+        "province_code",
+        "province",
+        "province_en",
+        "year",
+        "component",
+        "category",
+        "method",
+        "convention",
+        "value_100m_yuan",
+        "coefficient",
+        "indicator",
+        "flag",
+        "lower_100m_yuan",
+        "upper_100m_yuan",
+    ]
+    assert required == list(values.columns[: len(required)])
+    assert values["province_code"].nunique() == 31 and values["year"].min() == 2002 and values["year"].max() >= 2019
+    row = values.query(
+        "province == '北京' and year == 2017 and component == 'electronics' and method == 'hold' "
+        "and convention == 'benchmark'"
+    )
+    assert row["value_100m_yuan"].item() == pytest.approx(319.5, abs=0.05)
+    backtest = pd.read_csv(pipeline / "results/validation/backtest.csv")
+    assert [
+        c
+        for c in backtest.columns
+        if c in {"holdout_year", "province_code", "component", "method", "estimate", "actual", "ape"}
+    ] == ["holdout_year", "province_code", "component", "method", "estimate", "actual", "ape"]
+
+
+def test_wide_tables_in_three_formats(pipeline: Path) -> None:
+    total = pd.read_csv(pipeline / "results/tables/wide/total.csv")
+    stata = pd.read_stata(pipeline / "results/tables/wide/total.dta")
+    excel = pd.read_excel(pipeline / "results/tables/digital_economy_wide.xlsx", sheet_name=None, engine="calamine")
+    assert {"README", "total", "production", "circulation", "share_of_gdp", "growth"} <= set(excel)
+    assert total["province"].tolist() == stata["province"].tolist() == excel["total"]["province"].tolist()
+    assert total["province"].iloc[4] == "内蒙古" and total["province"].iloc[-1] == "全国"
+    assert stata["y2017"].to_numpy() == pytest.approx(total["2017"].to_numpy())
 
 
 def test_offline_without_mirror_stops_with_one_clear_message(tmp_path: Path) -> None:

@@ -59,10 +59,10 @@ def backtest(
             for method in methods:
                 paths = annual_paths(used, indicators, years, method)
                 at = paths[paths["year"] == holdout].set_index(["province_code", "component"])
-                joined = at.join(actual[["coefficient", "indicator_100m_yuan"]], rsuffix="_actual", how="inner")
+                joined = at.join(actual[["coefficient", "indicator_100m_yuan"]].add_suffix("_actual"), how="inner")
                 for (code, component), r in joined.iterrows():
-                    estimate = r["coefficient"] * r["indicator_100m_yuan"]
-                    truth = r["coefficient_actual"] * r["indicator_100m_yuan"]
+                    estimate = r["coefficient"] * r["indicator_100m_yuan_actual"]
+                    truth = r["coefficient_actual"] * r["indicator_100m_yuan_actual"]
                     rows.append(
                         {
                             "holdout_year": holdout,
@@ -97,9 +97,8 @@ def _totals(results: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     total = total[total["n"] == results["component"].nunique()]
     ape = (total["estimate"] - total["actual"]).abs() / total["actual"]
-    return total.assign(component="total", kind=total["kinds"], ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN))[
-        BACKTEST_COLUMNS[:10] + ["benchmarks_used"]
-    ]
+    total = total.assign(component="total", kind=total["kinds"], ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN))
+    return total.reindex(columns=BACKTEST_COLUMNS)
 
 
 def error_summary(results: pd.DataFrame) -> pd.DataFrame:

@@ -78,11 +78,17 @@ def cross_validation_errors(series: list[Series], grid: NDArray = RHO_GRID) -> N
 
 
 def choose_rho(series: list[Series], grid: NDArray = RHO_GRID) -> float:
-    """Pooled rho: the grid value with the smallest median cross-validation error (FALLBACK_RHO if none)."""
+    """Pooled rho: the grid value with the smallest median cross-validation error (FALLBACK_RHO if none).
+
+    Ties (errors equal to 1e-9, e.g. a symmetric series where rho does not matter) go to the
+    largest rho, the smoothest path, so that the choice does not hang on float round-off.
+    """
     errors = cross_validation_errors(series, grid)
     if len(errors) == 0:
         return FALLBACK_RHO
-    return float(grid[int(np.argmin(np.median(errors, axis=0)))])
+    score = np.median(errors, axis=0)
+    best = np.flatnonzero(score <= score.min() * (1 + 1e-9) + 1e-12)
+    return float(grid[best[-1]])
 
 
 def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:

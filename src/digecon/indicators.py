@@ -41,8 +41,8 @@ def _splice_province(values: pd.DataFrame, chain: tuple[str, ...], years: list[i
             }
     for nxt in chain[1:]:
         available = [y for y in years if y not in series and (nxt, y) in values.index]
+        overlap = [y for y in series if (nxt, y) in values.index]  # before this indicator adds years
         for year in available:
-            overlap = [y for y in series if (nxt, y) in values.index]
             if not overlap:
                 continue
             # nearest overlapping year, preferring the latest one before the gap

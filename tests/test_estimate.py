@@ -1,0 +1,192 @@
+"""The estimator on a toy economy whose answers are known by hand, plus its invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digecon.api import estimate
+from digecon.errors import InputError
+from digecon.export import wide_tables
+from digecon.indicators import indicator_series
+
+YEARS = list(range(2002, 2013))
+BENCHMARKS = (2002, 2007, 2012)
+# sector -> (aggregate flags); VA in 万元 per benchmark year below
+SECTORS = {
+    "electronics": {"industry": 1, "other_services": 0},
+    "machinery": {"industry": 1, "other_services": 0},
+    "information": {"industry": 0, "other_services": 1},
+    "culture": {"industry": 0, "other_services": 1},
+    "finance": {"industry": 0, "other_services": 0},
+}
+
+
+def toy_io(scale: float = 1.0) -> pd.DataFrame:
+    """Province 110000: electronics 100 / 200 / 300 亿元 of industry 1000 / 1600 / 2000, information
+    50 / 80 / 120 and culture 20 / 30 / 40 of other services 500 / 800 / 1000."""
+    va = {
+        2002: {"electronics": 100, "machinery": 900, "information": 50, "culture": 20, "finance": 70},
+        2007: {"electronics": 200, "machinery": 1400, "information": 80, "culture": 30, "finance": 90},
+        2012: {"electronics": 300, "machinery": 1700, "information": 120, "culture": 40, "finance": 100},
+    }
+    rows = []
+    for year, sectors in va.items():
+        for key, value in sectors.items():
+            other = {2002: 430, 2007: 690, 2012: 840}[year] if key == "finance" else 0
+            rows.append(
+                {
+                    "province_code": 110000,
+                    "year": year,
+                    "sector_key": key,
+                    "value_added": value * 1e4 * scale,
+                    "source_file": f"{year}/1北京.xls",
+                    **SECTORS[key],
+                }
+            )
+            if other:  # the rest of other services, so that the aggregate is 500 / 800 / 1000
+                rows.append(
+                    {
+                        "province_code": 110000,
+                        "year": year,
+                        "sector_key": "rest",
+                        "value_added": other * 1e4 * scale,
+                        "source_file": f"{year}/1北京.xls",
+                        "industry": 0,
+                        "other_services": 1,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def toy_yearbook(scale: float = 1.0, other_until: int = 2012) -> pd.DataFrame:
+    """工业 grows 10 % a year from 1100; 其他行业 from 550 (until ``other_until``), 第三产业 = 2 x 其他行业."""
+    rows = []
+    for i, year in enumerate(YEARS):
+        industry, other = 1100 * 1.1**i * scale, 550 * 1.1**i * scale
+        rows.append((110000, year, "工业增加值", industry))
+        rows.append((110000, year, "第三产业增加值", 2 * other))
+        rows.append((110000, year, "地区生产总值", 4 * industry))
+        if year <= other_until:
+            rows.append((110000, year, "其他行业增加值", other))
+    frame = pd.DataFrame(rows, columns=["province_code", "year", "indicator", "value"])
+    return frame.assign(unit="亿元", source="toy.csv")
+
+
+def toy_ratios(s_i63: float = 0.4, r_media: float = 0.5) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"io_year": y, "province_code": 110000, "ratio": r, "value": v, "ratio_source": "toy"}
+            for y in BENCHMARKS
+            for r, v in (("s_I63", s_i63), ("r_media", r_media))
+        ]
+    )
+
+
+def run(methods=("hold", "linear"), conventions=("share", "benchmark"), scale: float = 1.0, **kwargs):
+    return estimate(
+        toy_io(scale),
+        toy_yearbook(scale, **kwargs),
+        toy_ratios(),
+        years=YEARS,
+        methods=methods,
+        conventions=conventions,
+    )
+
+
+def value(result, year: int, component: str, method: str, convention: str) -> pd.Series:
+    v = result.values
+    return v[
+        (v["year"] == year) & (v["component"] == component) & (v["method"] == method) & (v["convention"] == convention)
+    ].iloc[0]
+
+
+def test_benchmark_components_by_hand() -> None:
+    b = run().benchmarks.set_index(["year", "component"])
+    assert b.loc[(2007, "electronics"), "benchmark_value_100m_yuan"] == pytest.approx(200)
+    assert b.loc[(2007, "telecom"), "benchmark_value_100m_yuan"] == pytest.approx(0.4 * 80)
+    assert b.loc[(2007, "it_services"), "benchmark_value_100m_yuan"] == pytest.approx(0.6 * 80)
+    assert b.loc[(2007, "media"), "benchmark_value_100m_yuan"] == pytest.approx(0.5 * 30)
+    assert b.loc[(2007, "electronics"), "aggregate_va_100m_yuan"] == pytest.approx(1600)
+    assert b.loc[(2007, "media"), "aggregate_va_100m_yuan"] == pytest.approx(800)
+
+
+def test_share_convention_applies_io_share_to_the_yearbook() -> None:
+    result = run()
+    x_2007 = 1100 * 1.1**5
+    row = value(result, 2007, "electronics", "hold", "share")
+    assert row["coefficient"] == pytest.approx(200 / 1600)
+    assert row["value_100m_yuan"] == pytest.approx(200 / 1600 * x_2007)
+    assert row["flag"] == "benchmark" and row["lower_100m_yuan"] == row["upper_100m_yuan"] == row["value_100m_yuan"]
+    # 2009 with hold: the 2007 share; with linear: 2/5 of the way to the 2012 share (300 / 2000)
+    x_2009 = 1100 * 1.1**7
+    assert value(result, 2009, "electronics", "hold", "share")["value_100m_yuan"] == pytest.approx(0.125 * x_2009)
+    linear = 0.125 + (0.15 - 0.125) * 2 / 5
+    assert value(result, 2009, "electronics", "linear", "share")["value_100m_yuan"] == pytest.approx(linear * x_2009)
+
+
+def test_benchmark_convention_reproduces_the_tables() -> None:
+    result = run()
+    for year, expected in ((2002, 100), (2007, 200), (2012, 300)):
+        assert value(result, year, "electronics", "linear", "benchmark")["value_100m_yuan"] == pytest.approx(expected)
+    assert value(result, 2012, "media", "hold", "benchmark")["value_100m_yuan"] == pytest.approx(20)
+
+
+def test_spliced_indicator_is_flagged_and_keeps_the_level() -> None:
+    series = indicator_series(toy_yearbook(other_until=2009), YEARS)
+    other = series[series["aggregate"] == "other_services"].set_index("year")
+    assert not other.loc[2009, "spliced"] and other.loc[2010, "spliced"]
+    # 第三产业 = 2 x 其他行业, so the splice factor is 0.5 and the level is unchanged
+    assert other.loc[2011, "indicator_100m_yuan"] == pytest.approx(550 * 1.1**9)
+    assert "spliced: 第三产业增加值 x 0.5000, ratio in 2009" in other.loc[2011, "indicator"]
+
+
+def test_missing_indicator_years_are_an_error() -> None:
+    yearbook = toy_yearbook()
+    yearbook = yearbook[~((yearbook["year"] == 2005) & yearbook["indicator"].isin(["工业增加值", "地区生产总值"]))]
+    yearbook = yearbook[~(yearbook["year"] == 2005)]
+    with pytest.raises(
+        InputError, match=r"no 工业增加值 / 第二产业增加值 / 地区生产总值 for province 110000 in \[2005\]"
+    ):
+        indicator_series(yearbook, YEARS)
+
+
+def test_non_positive_indicator_is_an_error() -> None:
+    yearbook = toy_yearbook()
+    yearbook.loc[3, "value"] = 0.0
+    with pytest.raises(InputError, match="not positive"):
+        indicator_series(yearbook, YEARS)
+
+
+def test_unknown_method_or_convention() -> None:
+    with pytest.raises(ValueError, match="unknown method"):
+        run(methods=("hold", "denton"))
+    with pytest.raises(ValueError, match="unknown convention"):
+        run(conventions=("share", "levels"))
+
+
+@settings(max_examples=15, deadline=None)
+@given(scale=st.floats(0.2, 100))  # below 0.1 the smallest toy benchmark drops under the 1 亿元 error threshold
+def test_scaling_the_inputs_scales_the_outputs(scale: float) -> None:
+    base = run(methods=("linear", "chow_lin"), conventions=("share",)).values
+    scaled = run(methods=("linear", "chow_lin"), conventions=("share",), scale=scale).values
+    assert scaled["value_100m_yuan"].to_numpy() == pytest.approx(base["value_100m_yuan"].to_numpy() * scale, rel=1e-6)
+    assert scaled["coefficient"].to_numpy() == pytest.approx(base["coefficient"].to_numpy(), rel=1e-6)
+
+
+def test_components_sum_to_the_wide_total_and_bounds_contain_values() -> None:
+    result = run(methods=("linear",), conventions=("share",))
+    gdp = toy_yearbook()
+    tables = wide_tables(result.values, gdp[gdp["indicator"] == "地区生产总值"], method="linear", convention="share")
+    total = tables["total"].set_index("province_code").loc[110000]
+    parts = result.values.groupby("year")["value_100m_yuan"].sum()
+    assert np.allclose([total[str(y)] for y in YEARS], parts.loc[YEARS])
+    production, circulation = (tables[n].set_index("province_code").loc[110000] for n in ("production", "circulation"))
+    assert all(production[str(y)] + circulation[str(y)] == pytest.approx(total[str(y)]) for y in YEARS)
+    share = tables["share_of_gdp"].set_index("province_code").loc[110000]
+    assert share["2007"] == pytest.approx(total["2007"] / (4 * 1100 * 1.1**5) * 100)
+    v = result.values
+    assert ((v["lower_100m_yuan"] <= v["value_100m_yuan"]) & (v["value_100m_yuan"] <= v["upper_100m_yuan"])).all()
