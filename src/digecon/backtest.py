@@ -133,3 +133,17 @@ def national_consistency(benchmarks: pd.DataFrame) -> pd.DataFrame:
     )
     out = summed.join(national["benchmark_value_100m_yuan"].rename("national_100m_yuan"), how="inner")
     return out.assign(ratio=out["provinces_sum_100m_yuan"] / out["national_100m_yuan"]).reset_index()
+
+
+def summary_markdown(summary: pd.DataFrame, *, convention: str) -> str:
+    """Median APE (and q80) by kind, component and method, as a Markdown table for the README."""
+    chosen = summary[summary["convention"] == convention]
+    cells = chosen.assign(
+        cell=[f"{m:.1%} ({q:.0%})" for m, q in zip(chosen["median_ape"], chosen["q80_ape"], strict=True)]
+    )
+    table = cells.pivot_table(index=["kind", "component"], columns="method", values="cell", aggfunc="first")
+    methods = [m for m in ("hold", "linear", "spline", "chow_lin") if m in table.columns]
+    lines = ["| kind | component | " + " | ".join(methods) + " |", "|---|---|" + "---|" * len(methods)]
+    for (kind, component), row in table.iterrows():
+        lines.append(f"| {kind} | {component} | " + " | ".join(str(row[m]) for m in methods) + " |")
+    return "\n".join(lines) + "\n"

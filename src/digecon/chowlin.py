@@ -106,7 +106,7 @@ def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:
     x = s.indicator[:, None]
     sigma = ar1_covariance(times, rho)
     sigma_bb = sigma[np.ix_(b, b)]
-    fit = sm.GLS(s.benchmark_values, x[b], sigma=sigma_bb).fit()
+    fit = sm.GLS(s.benchmark_values, x[b], sigma=sigma_bb, hasconst=False).fit()  # no constant by design
     beta = np.asarray(fit.params)
     weights = np.linalg.solve(sigma_bb, sigma[b, :]).T  # S_tb S_bb^-1, one row per year
     path = x @ beta + weights @ (s.benchmark_values - x[b] @ beta)

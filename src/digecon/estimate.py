@@ -139,17 +139,16 @@ class _Benchmarks:
 
 
 def _benchmark_series(coefficients: pd.DataFrame) -> list[_Benchmarks]:
-    ordered = coefficients.sort_values(["province_code", "component", "year"])
+    ordered = coefficients.sort_values(["province_code", "component", "year"], ignore_index=True)
+    codes, components = ordered["province_code"].to_numpy(), ordered["component"].to_numpy()
+    aggregates, years = ordered["aggregate"].to_numpy(), ordered["year"].to_numpy()
+    coefficient = ordered["coefficient"].to_numpy()
+    values = coefficient * ordered["indicator_100m_yuan"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (codes[1:] != codes[:-1]) | (components[1:] != components[:-1])])
+    ends = np.r_[starts[1:], len(ordered)]
     return [
-        _Benchmarks(
-            int(code),
-            str(component),
-            str(g["aggregate"].iloc[0]),
-            g["year"].to_numpy(),
-            g["coefficient"].to_numpy(),
-            (g["coefficient"] * g["indicator_100m_yuan"]).to_numpy(),
-        )
-        for (code, component), g in ordered.groupby(["province_code", "component"], sort=False)
+        _Benchmarks(int(codes[a]), str(components[a]), str(aggregates[a]), years[a:b], coefficient[a:b], values[a:b])
+        for a, b in zip(starts, ends, strict=True)
     ]
 
 

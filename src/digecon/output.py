@@ -41,5 +41,9 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     _write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"))
 
 
+def write_text(text: str, path: str | Path) -> None:
+    _write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
 def write_json(data: Any, path: str | Path) -> None:
     _write(path, lambda p: p.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))

@@ -53,6 +53,7 @@ rule estimate_digital_economy:
         indicators="data/processed/indicators.csv",
         backtest="results/validation/backtest.csv",
         summary="results/validation/backtest_summary.csv",
+        summary_md="results/validation/backtest_summary.md",
         national="results/validation/national_consistency.csv",
     log:
         "logs/estimate_digital_economy.log",

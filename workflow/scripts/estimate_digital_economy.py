@@ -3,8 +3,9 @@
 import pandas as pd
 
 from digecon.api import estimate
+from digecon.backtest import summary_markdown
 from digecon.logs import logged_run
-from digecon.output import write_csv
+from digecon.output import write_csv, write_text
 
 with logged_run(snakemake.log[0]) as log:
     result = estimate(
@@ -18,6 +19,14 @@ with logged_run(snakemake.log[0]) as log:
     for name in ("benchmarks", "indicators", "backtest", "national"):
         write_csv(getattr(result, "national_consistency" if name == "national" else name), snakemake.output[name])
     write_csv(result.backtest_summary, snakemake.output.summary)
+    write_text(
+        "".join(
+            f"\n## convention: {c}\n\nmedian APE (80th percentile) over provinces\n\n"
+            + summary_markdown(result.backtest_summary, convention=c)
+            for c in snakemake.params.conventions
+        ),
+        snakemake.output.summary_md,
+    )
     write_csv(result.values, snakemake.output.values)
     log.info(
         "%d estimates; backtest median APE of the total:\n%s",
