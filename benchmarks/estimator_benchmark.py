@@ -22,7 +22,7 @@ import pandas as pd
 
 import digecon
 from digecon import chowlin
-from digecon.estimate import CONVENTIONS, METHODS, benchmark_components, benchmark_coefficients, estimate_all
+from digecon.estimate import CONVENTIONS, METHODS, benchmark_coefficients, benchmark_components, estimate_all
 from digecon.indicators import indicator_series
 
 YEARS = list(range(2002, 2022))  # four complete blocks of five years for tempdisagg
