@@ -24,6 +24,7 @@ of predicting each interior benchmark from the others.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import statsmodels.api as sm
@@ -91,6 +92,21 @@ def choose_rho(series: list[Series], grid: NDArray = RHO_GRID) -> float:
     return float(grid[best[-1]])
 
 
+@lru_cache(maxsize=256)
+def _blue_weights(n_years: int, benchmarks: tuple[int, ...], rho: float) -> tuple[NDArray, NDArray, NDArray]:
+    """S_bb, the weights S_tb S_bb^-1 and the AR(1) variance the benchmarks leave unexplained.
+
+    They depend only on the years, the benchmark positions and rho, so the provinces that share
+    a benchmark pattern share them (cached).
+    """
+    b = np.array(benchmarks)
+    sigma = ar1_covariance(np.arange(n_years, dtype=float), rho)
+    sigma_bb = sigma[np.ix_(b, b)]
+    weights = np.linalg.solve(sigma_bb, sigma[b, :]).T  # one row per year
+    unexplained = np.diag(sigma) - np.einsum("tb,bt->t", weights, sigma[b, :])
+    return sigma_bb, weights, unexplained
+
+
 def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:
     """BLUE annual path and its standard error for one series (both 亿元).
 
@@ -102,19 +118,15 @@ def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:
     b = s.benchmark_index
     if len(b) < 2:
         raise ValueError("Chow-Lin needs at least two benchmarks")
-    times = np.arange(len(s.indicator), dtype=float)
     x = s.indicator[:, None]
-    sigma = ar1_covariance(times, rho)
-    sigma_bb = sigma[np.ix_(b, b)]
+    sigma_bb, weights, unexplained = _blue_weights(len(s.indicator), tuple(int(i) for i in b), float(rho))
     fit = sm.GLS(s.benchmark_values, x[b], sigma=sigma_bb, hasconst=False).fit()  # no constant by design
     beta = np.asarray(fit.params)
-    weights = np.linalg.solve(sigma_bb, sigma[b, :]).T  # S_tb S_bb^-1, one row per year
     path = x @ beta + weights @ (s.benchmark_values - x[b] @ beta)
     # prediction error variance: the AR(1) part the benchmarks leave unexplained + beta uncertainty
     h = x - weights @ x[b]
-    residual_part = np.diag(sigma) - np.einsum("tb,bt->t", weights, sigma[b, :])
     beta_part = np.einsum("tk,kl,tl->t", h, np.asarray(fit.normalized_cov_params), h)
-    variance = float(fit.scale) * np.clip(residual_part + beta_part, 0.0, None)
+    variance = float(fit.scale) * np.clip(unexplained + beta_part, 0.0, None)
     path[b] = s.benchmark_values  # exact in benchmark years (removes float round-off)
     variance[b] = 0.0
     return path, np.sqrt(variance)
