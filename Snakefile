@@ -9,10 +9,14 @@ configfile: "config/config.yaml"
 validate(config, "workflow/schemas/config.schema.yaml")
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/estimate.smk"
+include: "workflow/rules/plots.smk"
 
 
 rule all:
@@ -23,3 +27,4 @@ rule all:
         "results/tables/digital_economy_va.csv",
         "results/validation/backtest.csv",
         "results/tables/digital_economy_wide.xlsx",
+        "results/gallery/index.html",

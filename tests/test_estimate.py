@@ -180,7 +180,9 @@ def test_scaling_the_inputs_scales_the_outputs(scale: float) -> None:
 def test_components_sum_to_the_wide_total_and_bounds_contain_values() -> None:
     result = run(methods=("linear",), conventions=("share",))
     gdp = toy_yearbook()
-    tables = wide_tables(result.values, gdp[gdp["indicator"] == "地区生产总值"], method="linear", convention="share")
+    tables = wide_tables(
+        result.values, result.totals, gdp[gdp["indicator"] == "地区生产总值"], method="linear", convention="share"
+    )
     total = tables["total"].set_index("province_code").loc[110000]
     parts = result.values.groupby("year")["value_100m_yuan"].sum()
     assert np.allclose([total[str(y)] for y in YEARS], parts.loc[YEARS])

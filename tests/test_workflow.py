@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,15 @@ def test_wide_tables_in_three_formats(pipeline: Path) -> None:
     assert total["province"].tolist() == stata["province"].tolist() == excel["total"]["province"].tolist()
     assert total["province"].iloc[4] == "内蒙古" and total["province"].iloc[-1] == "全国"
     assert stata["y2017"].to_numpy() == pytest.approx(total["2017"].to_numpy())
+
+
+def test_gallery(pipeline: Path) -> None:
+    page = (pipeline / "results/gallery/index.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert len(images) == 31 + 31 + 9  # components and methods of every province, nine overview figures
+    for reference in re.findall(r'(?:src|href)="([^"#][^"]*)"', page):
+        assert (pipeline / "results/gallery" / reference).is_file(), reference
+    assert (pipeline / "results/gallery/province/figures/province_440000.svg").is_file()
 
 
 def test_offline_without_mirror_stops_with_one_clear_message(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.backtest import apply_bounds, backtest, error_summary, national_consistency
+from digecon.backtest import apply_bounds, backtest, error_summary, national_consistency, totals_with_bounds
 from digecon.concordance import load_concordance
 from digecon.estimate import CONVENTIONS, METHODS, benchmark_components, describe, estimate_all
 from digecon.indicators import indicator_series
@@ -139,6 +139,7 @@ class Result:
     """Everything the estimator produces (see the README for each table's columns)."""
 
     values: pd.DataFrame  # one row per province x year x component x method x convention
+    totals: pd.DataFrame  # one row per province x year x method x convention, with the total's own band
     benchmarks: pd.DataFrame  # component values and aggregates in each IO table
     indicators: pd.DataFrame  # the spliced indicator series
     backtest: pd.DataFrame
@@ -181,4 +182,5 @@ def estimate(
     results = backtest(benchmarks, indicators, years, methods, conventions)
     summary = error_summary(results)
     values = describe(apply_bounds(values, summary), benchmarks, indicators)
-    return Result(values, benchmarks, indicators, results, summary, national_consistency(benchmarks))
+    totals = totals_with_bounds(values, summary)
+    return Result(values, totals, benchmarks, indicators, results, summary, national_consistency(benchmarks))

@@ -147,3 +147,41 @@ def summary_markdown(summary: pd.DataFrame, *, convention: str) -> str:
     for (kind, component), row in table.iterrows():
         lines.append(f"| {kind} | {component} | " + " | ".join(str(row[m]) for m in methods) + " |")
     return "\n".join(lines) + "\n"
+
+
+def totals_with_bounds(values: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Digital-economy total per province, year, method and convention, with production,
+    circulation and a band from the backtest errors of the total itself (same rule as the
+    components: q80 of the total's APE x distance / 5), not from summing component bounds,
+    which would assume their errors all move together.
+    """
+    keys = ["province_code", "province", "province_en", "year", "method", "convention"]
+    by_category = values.pivot_table(index=keys, columns="category", values="value_100m_yuan", aggfunc="sum")
+    grouped = values.groupby(keys)
+    totals = pd.DataFrame(
+        {
+            "value_100m_yuan": grouped["value_100m_yuan"].sum(),
+            "production_100m_yuan": by_category["production"],
+            "circulation_100m_yuan": by_category["circulation"],
+            "distance_years": grouped["distance_years"].max(),
+            "flag": grouped["flag"].agg(
+                lambda f: (
+                    "benchmark"
+                    if (f == "benchmark").all()
+                    else "extrapolated"
+                    if (f == "extrapolated").any()
+                    else "interpolated"
+                )
+            ),
+        }
+    ).reset_index()
+    kind = np.where(totals["flag"] == "extrapolated", "extrapolation", "interpolation")
+    q80 = summary[summary["component"] == "total"].set_index(["convention", "method", "kind"])["q80_ape"]
+    measured = q80.reindex(pd.MultiIndex.from_arrays([totals["convention"], totals["method"], kind])).to_numpy()
+    half_width = measured * totals["distance_years"].to_numpy() / REFERENCE_DISTANCE
+    value = totals["value_100m_yuan"].to_numpy()
+    return totals.assign(
+        band_relative=half_width,
+        lower_100m_yuan=np.maximum(value * (1 - half_width), 0.0),
+        upper_100m_yuan=value * (1 + half_width),
+    )

@@ -15,8 +15,8 @@ WIDE_TABLES = {
     "circulation": "circulation part (telecom + media), 亿元",
     "share_of_gdp": "digital-economy value added as % of GDP (NBS revised GDP)",
     "growth": "nominal growth of digital-economy value added on the previous year, %",
-    "total_lower": "lower bound of the total (sum of component bounds: errors assumed to move together), 亿元",
-    "total_upper": "upper bound of the total (sum of component bounds), 亿元",
+    "total_lower": "lower bound of the total (backtest errors of the total; national row: sum of provinces), 亿元",
+    "total_upper": "upper bound of the total (backtest errors of the total; national row: sum of provinces), 亿元",
 }
 ID_COLUMNS = ["province_code", "province", "province_en"]
 
@@ -32,13 +32,17 @@ def _wide(long: pd.Series) -> pd.DataFrame:
     return table
 
 
-def wide_tables(values: pd.DataFrame, gdp: pd.DataFrame, *, method: str, convention: str) -> dict[str, pd.DataFrame]:
+def wide_tables(
+    values: pd.DataFrame, totals: pd.DataFrame, gdp: pd.DataFrame, *, method: str, convention: str
+) -> dict[str, pd.DataFrame]:
     """The wide tables of ``WIDE_TABLES`` for one method and convention.
 
     Parameters
     ----------
     values
         The long estimates (``digital_economy_va.csv``).
+    totals
+        The totals with their own bands (``digital_economy_total.csv``).
     gdp
         Long yearbook rows of 地区生产总值 (``province_code``, ``year``, ``value`` in 亿元).
     method, convention
@@ -54,6 +58,7 @@ def wide_tables(values: pd.DataFrame, gdp: pd.DataFrame, *, method: str, convent
     if chosen.empty:
         raise ValueError(f"no estimates for method {method!r} and convention {convention!r}")
     key = ["province_code", "year"]
+    chosen_totals = totals[(totals["method"] == method) & (totals["convention"] == convention)]
 
     def with_national(series: pd.Series) -> pd.Series:
         national = series.groupby(level="year").sum()
@@ -72,8 +77,8 @@ def wide_tables(values: pd.DataFrame, gdp: pd.DataFrame, *, method: str, convent
         "circulation": _wide(with_national(by_category["circulation"])),
         "share_of_gdp": _wide(total / gdp_series * 100),
         "growth": _wide(growth.dropna()),
-        "total_lower": _wide(with_national(chosen.groupby(key)["lower_100m_yuan"].sum())),
-        "total_upper": _wide(with_national(chosen.groupby(key)["upper_100m_yuan"].sum())),
+        "total_lower": _wide(with_national(chosen_totals.set_index(key)["lower_100m_yuan"])),
+        "total_upper": _wide(with_national(chosen_totals.set_index(key)["upper_100m_yuan"])),
     }
 
 

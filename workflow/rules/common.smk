@@ -2,6 +2,7 @@ from pathlib import Path
 
 import digecon
 from digecon.export import WIDE_TABLES
+from digecon.gallery import KINDS
 from digecon.retrieve import read_manifest, resolve_mirror, select_io_tables
 
 RAW = Path("data/raw")
@@ -66,3 +67,14 @@ def detailed_tables(wildcards):
 
 def census_input():
     return [config["ratios"]["census_csv"]] if config["ratios"]["census_csv"] else []
+
+
+GALLERY_KINDS = list(KINDS)
+
+
+def data_vintage():
+    """One line naming each input dataset by repository and commit, for captions."""
+    seen = {}
+    for entry in MANIFEST:
+        seen.setdefault(entry.dataset, f"{entry.repository}@{entry.commit[:7]}")
+    return "; ".join(f"{dataset}: {source}" for dataset, source in seen.items())

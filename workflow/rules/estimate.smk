@@ -49,6 +49,7 @@ rule estimate_digital_economy:
         ),
     output:
         values="results/tables/digital_economy_va.csv",
+        totals="results/tables/digital_economy_total.csv",
         benchmarks="data/processed/benchmarks.csv",
         indicators="data/processed/indicators.csv",
         backtest="results/validation/backtest.csv",
@@ -75,6 +76,7 @@ rule estimate_digital_economy:
 rule export_wide_tables:
     input:
         values="results/tables/digital_economy_va.csv",
+        totals="results/tables/digital_economy_total.csv",
         yearbook="data/processed/yearbook.csv",
         code=package_modules("export"),
     output:

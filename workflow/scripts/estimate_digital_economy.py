@@ -16,7 +16,7 @@ with logged_run(snakemake.log[0]) as log:
         methods=snakemake.params.methods,
         conventions=snakemake.params.conventions,
     )
-    for name in ("benchmarks", "indicators", "backtest", "national"):
+    for name in ("totals", "benchmarks", "indicators", "backtest", "national"):
         write_csv(getattr(result, "national_consistency" if name == "national" else name), snakemake.output[name])
     write_csv(result.backtest_summary, snakemake.output.summary)
     write_text(

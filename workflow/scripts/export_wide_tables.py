@@ -10,7 +10,11 @@ with logged_run(snakemake.log[0]) as log:
     yearbook = pd.read_csv(snakemake.input.yearbook)
     method, convention = snakemake.params.method, snakemake.params.convention
     tables = wide_tables(
-        values, yearbook[yearbook["indicator"] == "地区生产总值"], method=method, convention=convention
+        values,
+        pd.read_csv(snakemake.input.totals),
+        yearbook[yearbook["indicator"] == "地区生产总值"],
+        method=method,
+        convention=convention,
     )
     note = f"method {method}, convention {convention}; NBS regional IO tables 2002-2017, NBS revised GDP"
     written = write_wide_tables(tables, snakemake.params.folder, snakemake.output.workbook, note=note)

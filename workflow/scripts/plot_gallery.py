@@ -1,0 +1,21 @@
+"""Draw one kind of gallery figure (PNG + SVG), with the data CSV and a thumbnail of each."""
+
+import pandas as pd
+
+from digecon.gallery import build_figures
+from digecon.logs import logged_run
+
+with logged_run(snakemake.log[0]) as log:
+    items = build_figures(
+        snakemake.wildcards.kind,
+        pd.read_csv(snakemake.input.values),
+        pd.read_csv(snakemake.input.totals),
+        pd.read_csv(snakemake.input.backtest),
+        pd.read_csv(snakemake.input.share),
+        snakemake.params.root,
+        method=snakemake.params.method,
+        convention=snakemake.params.convention,
+        language=snakemake.params.language,
+        vintage=snakemake.params.vintage,
+    )
+    log.info("%d %s figures", len(items), snakemake.wildcards.kind)
