@@ -394,7 +394,8 @@ body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; max-wid
 .grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 1rem; }}
 .card {{ margin: 0; border: 1px solid #ddd; border-radius: 6px; padding: .5rem; background: #fafafa; }}
 .card img {{ width: 100%; height: auto; display: block; background: white; }}
-figcaption {{ font-size: .85rem; line-height: 1.35; margin-top: .4rem; }}
+figcaption {{ font-size: .85rem; line-height: 1.35; margin-top: .4rem; overflow-wrap: anywhere; }}
+p {{ overflow-wrap: anywhere; }}
 nav a {{ margin-right: 1rem; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>

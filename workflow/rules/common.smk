@@ -72,8 +72,15 @@ def census_input():
 GALLERY_KINDS = list(KINDS)
 
 
-def data_vintage():
-    """One line naming each input dataset by repository and commit, for captions."""
+def caption_vintage():
+    """Short data vintage for figure captions."""
+    years = "/".join(str(y) for y in sorted(config["io_tables"]["years"]))
+    span = f"{config['estimate']['first_year']}-{config['estimate']['last_year']}"
+    return f"NBS regional IO tables {years}; NBS provincial annual series (revised vintage), {span}"
+
+
+def data_sources():
+    """One line naming each input dataset by repository and commit, for the gallery page."""
     seen = {}
     for entry in MANIFEST:
         seen.setdefault(entry.dataset, f"{entry.repository}@{entry.commit[:7]}")

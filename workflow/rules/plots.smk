@@ -29,7 +29,7 @@ rule plot_gallery:
         method=config["estimate"]["recommended_method"],
         convention=config["estimate"]["recommended_convention"],
         language=config["plots"]["language"],
-        vintage=data_vintage(),
+        vintage=caption_vintage(),
         root=lambda wildcards, output: Path(output.figure_list).parent.parent,
     message:
         "Drawing the {wildcards.kind} figures of the gallery"
@@ -50,7 +50,7 @@ rule build_gallery:
     params:
         method=config["estimate"]["recommended_method"],
         convention=config["estimate"]["recommended_convention"],
-        vintage=data_vintage(),
+        sources=data_sources(),
     message:
         "Writing the offline gallery page"
     script:

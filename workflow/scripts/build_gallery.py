@@ -9,7 +9,7 @@ with logged_run(snakemake.log[0]) as log:
     items = [item for path in snakemake.input.figure_lists for item in read_items(path)]
     note = (
         f"Digital-economy value added of China's 31 provinces; method {snakemake.params.method}, convention "
-        f"{snakemake.params.convention}. Inputs: {snakemake.params.vintage}."
+        f"{snakemake.params.convention}. Inputs (repository@commit): {snakemake.params.sources}."
     )
     write_gallery_html(
         items,
