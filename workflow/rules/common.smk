@@ -74,7 +74,7 @@ GALLERY_KINDS = list(KINDS)
 
 def caption_vintage():
     """Short data vintage for figure captions."""
-    years = "/".join(str(y) for y in sorted(config["io_tables"]["years"]))
+    years = ", ".join(str(y) for y in sorted(config["io_tables"]["years"]))
     span = f"{config['estimate']['first_year']}-{config['estimate']['last_year']}"
     return f"NBS regional IO tables {years}; NBS provincial annual series (revised vintage), {span}"
 
