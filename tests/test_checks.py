@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from digecon.concordance import load_concordance
-from digecon.ingest import TableCheckError, ingest_io_tables
+from digecon.errors import TableCheckError
+from digecon.ingest import ingest_io_tables
 from tests.tables import TOTAL_VA, find, io_table_rows, write_workbook
 
 SETTINGS = {"allowed_units": ("万元",), "va_tolerance": 5.0, "ti_go_rel_tolerance": 0.01, "gdp_gap_warn": 0.02}

@@ -7,11 +7,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from digecon import __version__
-from digecon.checks import check_table
 from digecon.concordance import load_concordance
 from digecon.errors import InputError, RetrievalError
-from digecon.iotable import DEFAULT_UNITS, read_io_table
+from digecon.ingest import ingest_io_tables
+from digecon.iotable import DEFAULT_UNITS
 from digecon.logs import logged_run
 from digecon.retrieve import MIRROR_ENV, read_manifest, resolve_mirror, retrieve
 
@@ -32,25 +34,29 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def check_file(path: Path, *, allowed_units: tuple[str, ...], va_tolerance: float, ti_go_rel_tolerance: float) -> str:
-    """Read and check one IO-table file; the one-line summary, or InputError."""
-    table = read_io_table(path, load_concordance(), allowed_units=allowed_units, va_tolerance=va_tolerance)
-    rows = check_table(table, va_tolerance=va_tolerance, ti_go_rel_tolerance=ti_go_rel_tolerance)
-    failed = [r for r in rows if r["status"] == "fail" and r.get("cell")]
-    if failed:
-        r = failed[0]
-        more = f" ({len(failed) - 1} more failures)" if len(failed) > 1 else ""
-        raise InputError(
-            path,
-            f"{r['check']} fails for sector {r['sector_code']} {r['sector_name']} at cell "
-            f"{r['cell']}: {r['message']}{more}",
-            expected=f"{r['expected']:,.2f}",
-            found=f"{r['found']:,.2f}",
-        )
-    warnings = [r["message"] for r in rows if r["status"] == "warn" and r.get("cell")]
-    total = table.sectors["value_added"].sum() / 1e4
+    """Read and check one IO-table file exactly as the pipeline does; the one-line summary.
+
+    Raises
+    ------
+    InputError
+        With the same message that stops the pipeline.
+    """
+    no_gdp = pd.DataFrame(columns=["province_code", "year", "series", "value_100m_yuan", "source"])
+    sectors, report = ingest_io_tables(
+        [path],
+        load_concordance(),
+        no_gdp,
+        allowed_units=allowed_units,
+        va_tolerance=va_tolerance,
+        ti_go_rel_tolerance=ti_go_rel_tolerance,
+        gdp_gap_warn=0.0,
+    )
+    warnings = report.loc[(report["status"] == "warn") & report["cell"].notna(), "message"].tolist()
+    first = sectors.iloc[0]
     line = (
-        f"{path}: {table.province} ({table.province_code}) {table.year}, vintage {table.vintage}, "
-        f"{len(table.sectors)} sectors, total VA {total:,.2f} 亿元, identity checks passed"
+        f"{path}: {first['province']} ({first['province_code']}) {first['year']}, vintage {first['vintage']}, "
+        f"{len(sectors)} sectors, total VA {sectors['value_added'].sum() / 1e4:,.2f} 亿元, "
+        "identity checks passed"
     )
     return line + (f"; {len(warnings)} warnings: " + "; ".join(warnings) if warnings else "")
 

@@ -65,3 +65,14 @@ class InputError(ValueError):
 
 class RetrievalError(RuntimeError):
     """A raw input file could not be obtained or failed its checksum."""
+
+
+class TableCheckError(InputError):
+    """One or more IO tables failed an identity check; one message per failing cell."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        ValueError.__init__(self, "\n".join(messages))
+
+    def message(self) -> str:
+        return "\n".join(self.messages)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.checks import REPORT_COLUMNS, check_table, failures, gdp_gap_rows
-from digecon.errors import InputError
+from digecon.errors import InputError, TableCheckError
 from digecon.iotable import IOTable, read_io_table
 
 log = logging.getLogger(__name__)
@@ -42,17 +42,6 @@ IO_TABLE_COLUMNS = [
     "excel_row",
     "excel_column",
 ]
-
-
-class TableCheckError(InputError):
-    """One or more IO tables failed an identity check."""
-
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        ValueError.__init__(self, "\n".join(messages))
-
-    def message(self) -> str:
-        return "\n".join(self.messages)
 
 
 def io_tables_frame(tables: Iterable[IOTable]) -> pd.DataFrame:
