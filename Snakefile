@@ -17,6 +17,7 @@ include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/estimate.smk"
 include: "workflow/rules/plots.smk"
+include: "workflow/rules/metadata.smk"
 
 
 rule all:
@@ -28,3 +29,4 @@ rule all:
         "results/validation/backtest.csv",
         "results/tables/digital_economy_wide.xlsx",
         "results/gallery/index.html",
+        "results/metadata.json",

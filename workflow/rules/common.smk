@@ -85,3 +85,18 @@ def data_sources():
     for entry in MANIFEST:
         seen.setdefault(entry.dataset, f"{entry.repository}@{entry.commit[:7]}")
     return "; ".join(f"{dataset}: {source}" for dataset, source in seen.items())
+
+
+RESULT_FILES = [
+    "data/processed/io_tables.csv",
+    "data/processed/io_table_checks.csv",
+    "data/processed/ratios.csv",
+    "data/processed/yearbook.csv",
+    "results/tables/digital_economy_va.csv",
+    "results/tables/digital_economy_total.csv",
+    "results/tables/digital_economy_wide.xlsx",
+    "results/validation/backtest.csv",
+    "results/validation/backtest_summary.csv",
+    "results/validation/national_consistency.csv",
+    "results/gallery/index.html",
+]

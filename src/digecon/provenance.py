@@ -1,0 +1,99 @@
+"""Provenance record of a run: versions, configuration and the checksum of every input and output."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from digecon import __version__
+from digecon.retrieve import ManifestEntry, sha256_of
+
+LIBRARIES = (
+    "snakemake",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "python-calamine",
+    "openpyxl",
+    "rdata",
+    "pillow",
+    "jsonschema",
+    "pyyaml",
+)
+
+
+def _version(package: str) -> str | None:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
+def git_state(folder: str | Path) -> dict[str, Any]:
+    """Commit of the project checkout and whether it had uncommitted changes (None outside git)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=True)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "uncommitted_changes": bool(status) if status is not None else None}
+
+
+def build_metadata(
+    *,
+    config: dict[str, Any],
+    inputs: list[tuple[Path, ManifestEntry]],
+    outputs: list[Path],
+    project: Path,
+) -> dict[str, Any]:
+    """The record written to ``results/metadata.json``.
+
+    Parameters
+    ----------
+    config
+        The configuration the run used.
+    inputs
+        Each raw input file with its manifest entry; its sha256 is computed again and compared.
+    outputs
+        Result files to fingerprint.
+    project
+        The project folder (for the git commit).
+    """
+    records = []
+    for path, entry in inputs:
+        found = sha256_of(path)
+        records.append(
+            {
+                "path": path.as_posix(),
+                "dataset": entry.dataset,
+                "repository": entry.repository,
+                "commit": entry.commit,
+                "url": entry.url,
+                "licence": entry.licence,
+                "publisher": entry.publisher,
+                "sha256": found,
+                "matches_manifest": found == entry.sha256,
+            }
+        )
+    return {
+        "created_utc": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "digecon_version": __version__,
+        "project": git_state(project),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "config": config,
+        "inputs": records,
+        "outputs": [{"path": p.as_posix(), "sha256": sha256_of(p)} for p in outputs],
+    }
