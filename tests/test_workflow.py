@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,10 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from digecon.retrieve import MANIFEST_FIELDS, sha256_of
+from tests.tables import IO_FOLDER, find, io_table_rows, write_workbook
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def scratch_project(tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     for item in ("Snakefile", "config", "workflow"):
         source = REPO / item
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / item)
@@ -125,8 +130,90 @@ def test_gallery(pipeline: Path) -> None:
     assert (pipeline / "results/gallery/province/figures/province_440000.svg").is_file()
 
 
+def test_metadata_traces_every_input_and_output(pipeline: Path) -> None:
+    metadata = json.loads((pipeline / "results/metadata.json").read_text(encoding="utf-8"))
+    assert len(metadata["inputs"]) == len((pipeline / "data/raw/MANIFEST.csv").read_text().splitlines()) - 1
+    assert all(i["matches_manifest"] for i in metadata["inputs"])
+    outputs = {o["path"]: o["sha256"] for o in metadata["outputs"]}
+    values = pipeline / "results/tables/digital_economy_va.csv"
+    assert outputs["results/tables/digital_economy_va.csv"] == sha256_of(values)
+    assert metadata["config"]["estimate"]["recommended_method"] == "linear"
+    assert metadata["libraries"]["snakemake"] and metadata["digecon_version"]
+
+
 def test_offline_without_mirror_stops_with_one_clear_message(tmp_path: Path) -> None:
     project = scratch_project(tmp_path)
     result = snakemake(project, "--cores", "1", "data/processed/io_tables.csv")
     assert result.returncode != 0
     assert "DIGECON_MIRROR" in result.stdout + result.stderr
+
+
+def test_invalid_config_is_refused_naming_the_key(tmp_path: Path) -> None:
+    project = scratch_project(tmp_path)
+    (project / "bad.yaml").write_text(
+        "estimate:\n  first_year: 2002\n  last_year: 2023\n  methods: [hold, denton]\n"
+        "  conventions: [share]\n  recommended_method: hold\n"
+        "  recommended_convention: share\n",
+        encoding="utf-8",
+    )
+    result = snakemake(project, "--configfile", "bad.yaml", "-n")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "'denton' is not one of" in output and "['estimate']['methods'][1]" in output
+
+
+def test_broken_table_stops_the_pipeline_with_the_check_message(tmp_path: Path) -> None:
+    """A scratch mirror whose 2017 Beijing table has text in a value cell: the run stops with the message
+    `digecon check` gives, and no result file is left behind."""
+    project = scratch_project(tmp_path / "project")
+    mirror = tmp_path / "mirror"
+    rows = io_table_rows("2017")
+    rows[find(rows, "TVA")][10] = "缺"
+    table = write_workbook(rows, mirror / IO_FOLDER / "2017年各省份投入产出表" / "01-北京.xls")
+    others = {  # the files the parsed workflow names; only the two GDP files are read by this target
+        (
+            "nbs_province_annual",
+            "nbs/地区生产总值.csv",
+        ): "省份编码,省份,年份,地区生产总值(亿元)\n110000,北京市,2017,29883.0\n",
+        ("gdp_first_published", "panel/分省年度数据_整合.csv"): "地区,年份,GDP_当年价_亿元\n北京,2017,28014.94\n",
+        ("nbs_gdp_export", "export/AnnualbyProvince.xls"): "not read by this target\n",
+    }
+    entries = [("io_regional", table.relative_to(mirror).as_posix())]
+    for (dataset, path), text in others.items():
+        (mirror / path).parent.mkdir(parents=True, exist_ok=True)
+        (mirror / path).write_text(text, encoding="utf-8")
+        entries.append((dataset, path))
+    manifest = [",".join(MANIFEST_FIELDS)] + [
+        f"{d},{p},o/r,{'0' * 40},{p},https://example.invalid/{p},{sha256_of(mirror / p)},"
+        f"{(mirror / p).stat().st_size},MIT,test"
+        for d, p in entries
+    ]
+    (project / "data/raw/MANIFEST.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    (project / "only2017.yaml").write_text(
+        "io_tables:\n  years: [2017]\n  include_national: false\nratios:\n  detailed_table_of_io_year: {2017: 2017}\n",
+        encoding="utf-8",
+    )
+    # targets first: --configfile takes every word after it
+    result = snakemake(
+        project, "data/processed/io_tables.csv", "--cores", "1", "--configfile", "only2017.yaml", mirror=mirror
+    )
+    assert result.returncode != 0
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "digecon.cli",
+            "check",
+            str(project / "data/raw" / IO_FOLDER / "2017年各省份投入产出表" / "01-北京.xls"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=project,
+    )
+    message = check.stderr.removeprefix("digecon check: ").strip()
+    assert "value_added (TVA) of sector 08 is not a number" in message
+    log = (project / "logs/ingest_io_tables.log").read_text(encoding="utf-8")
+    assert message.replace(str(project) + "/", "") in log
+    assert not (project / "data/processed/io_tables.csv").exists()
+    assert not (project / "data/processed/io_table_checks.csv").exists()
