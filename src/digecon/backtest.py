@@ -175,13 +175,5 @@ def totals_with_bounds(values: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFr
             ),
         }
     ).reset_index()
-    kind = np.where(totals["flag"] == "extrapolated", "extrapolation", "interpolation")
-    q80 = summary[summary["component"] == "total"].set_index(["convention", "method", "kind"])["q80_ape"]
-    measured = q80.reindex(pd.MultiIndex.from_arrays([totals["convention"], totals["method"], kind])).to_numpy()
-    half_width = measured * totals["distance_years"].to_numpy() / REFERENCE_DISTANCE
-    value = totals["value_100m_yuan"].to_numpy()
-    return totals.assign(
-        band_relative=half_width,
-        lower_100m_yuan=np.maximum(value * (1 - half_width), 0.0),
-        upper_100m_yuan=value * (1 + half_width),
-    )
+    # the total is one more component of the backtest summary: same rule, its own errors
+    return apply_bounds(totals.assign(component="total"), summary).drop(columns="component")

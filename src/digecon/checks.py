@@ -41,6 +41,54 @@ def _row(table: IOTable, check: str, **fields: object) -> dict[str, object]:
     }
 
 
+def _identity_rows(
+    table: IOTable,
+    check: str,
+    *,
+    difference: pd.Series,
+    status: pd.Series,
+    expected: pd.Series,
+    found: pd.Series,
+    cells: pd.Series,
+    messages: pd.Series,
+    tolerance: float,
+    summary: str,
+) -> list[dict[str, object]]:
+    """A row per sector whose status is not ``ok``, then a summary row with the largest difference."""
+    s = table.sectors
+    rows = [
+        _row(
+            table,
+            check,
+            sector_code=s.at[i, "sector_code"],
+            sector_name=s.at[i, "sector_name"],
+            cell=cells[i],
+            expected=expected[i],
+            found=found[i],
+            difference=difference[i],
+            tolerance=tolerance,
+            status=status[i],
+            message=messages[i],
+        )
+        for i in s.index[status != "ok"]
+    ]
+    worst = difference.abs().idxmax()
+    rows.append(
+        _row(
+            table,
+            check,
+            sector_code=s.at[worst, "sector_code"],
+            expected=0,
+            found=difference[worst],
+            difference=difference[worst],
+            tolerance=tolerance,
+            status=status[worst],
+            message=summary,
+        )
+    )
+    return rows
+
+
 def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: float) -> list[dict[str, object]]:
     """Check one table's identities; one summary row per check plus a row per offending sector.
 
@@ -54,8 +102,7 @@ def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: flo
         Largest accepted |TI - GO| / GO per sector; any difference above rounding is reported.
     """
     s = table.sectors
-    rows: list[dict[str, object]] = []
-    rows.append(
+    rows = [
         _row(
             table,
             "sector_count",
@@ -66,93 +113,54 @@ def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: flo
             status="ok",
             message="42 sectors, each mapped once by the concordance",
         )
-    )
+    ]
 
     va_sum = s[list(VA_COMPONENTS)].sum(axis=1)
     va_diff = va_sum - s["value_added"]
-    for i in s.index[va_diff.abs() > va_tolerance]:
-        rows.append(
-            _row(
-                table,
-                "va_identity",
-                sector_code=s.at[i, "sector_code"],
-                sector_name=s.at[i, "sector_name"],
-                cell=f"{s.at[i, 'excel_column']}{table.code_rows['TVA']}",
-                expected=s.at[i, "value_added"],
-                found=va_sum[i],
-                difference=va_diff[i],
-                tolerance=va_tolerance,
-                status="fail",
-                message="VA001+VA002+VA003+VA004 differs from TVA",
-            )
-        )
-    worst = va_diff.abs().idxmax()
-    rows.append(
-        _row(
-            table,
-            "va_identity",
-            sector_code=s.at[worst, "sector_code"],
-            expected=0,
-            found=va_diff[worst],
-            difference=va_diff[worst],
-            tolerance=va_tolerance,
-            status="fail" if abs(va_diff[worst]) > va_tolerance else "ok",
-            message="largest |VA001+..+VA004 - TVA| over the 42 sectors, 万元",
-        )
+    rows += _identity_rows(
+        table,
+        "va_identity",
+        difference=va_diff,
+        status=pd.Series("ok", s.index).where(va_diff.abs() <= va_tolerance, "fail"),
+        expected=s["value_added"],
+        found=va_sum,
+        cells=s["excel_column"] + str(table.code_rows["TVA"]),
+        messages=pd.Series("VA001+VA002+VA003+VA004 differs from TVA", s.index),
+        tolerance=va_tolerance,
+        summary="largest |VA001+..+VA004 - TVA| over the 42 sectors, 万元",
     )
 
     ti_diff = s["total_input"] - s["total_output"]
+    above_rounding = ti_diff.abs() > ROUNDING_10K_YUAN
     # Relative size only matters above rounding: tiny sectors (GO of a few 万元) would otherwise fail.
     relative = (ti_diff.abs() / s["total_output"].abs().where(s["total_output"] != 0)).fillna(0.0)
-    relative = relative.where(ti_diff.abs() > ROUNDING_10K_YUAN, 0.0)
-    for i in s.index[ti_diff.abs() > ROUNDING_10K_YUAN]:
-        status = "fail" if relative[i] > ti_go_rel_tolerance else "warn"
-        rows.append(
-            _row(
-                table,
-                "ti_equals_go",
-                sector_code=s.at[i, "sector_code"],
-                sector_name=s.at[i, "sector_name"],
-                cell=f"{s.at[i, 'excel_column']}{table.code_rows['TI']} vs {table.go_column}{s.at[i, 'excel_row']}",
-                expected=s.at[i, "total_output"],
-                found=s.at[i, "total_input"],
-                difference=ti_diff[i],
-                tolerance=ti_go_rel_tolerance,
-                status=status,
-                message=f"total input differs from total output by {relative[i]:.3%}",
-            )
-        )
-    worst = ti_diff.abs().idxmax()
-    rows.append(
-        _row(
-            table,
-            "ti_equals_go",
-            sector_code=s.at[worst, "sector_code"],
-            expected=0,
-            found=ti_diff[worst],
-            difference=ti_diff[worst],
-            tolerance=ti_go_rel_tolerance,
-            status="fail"
-            if relative[worst] > ti_go_rel_tolerance
-            else "warn"
-            if abs(ti_diff[worst]) > ROUNDING_10K_YUAN
-            else "ok",
-            message="largest |TI - GO| over the 42 sectors, 万元",
-        )
+    relative = relative.where(above_rounding, 0.0)
+    status = pd.Series("ok", s.index).where(~above_rounding, "warn").where(relative <= ti_go_rel_tolerance, "fail")
+    rows += _identity_rows(
+        table,
+        "ti_equals_go",
+        difference=ti_diff,
+        status=status,
+        expected=s["total_output"],
+        found=s["total_input"],
+        cells=s["excel_column"] + str(table.code_rows["TI"]) + " vs " + table.go_column + s["excel_row"].astype(str),
+        messages=relative.map(lambda r: f"total input differs from total output by {r:.3%}"),
+        tolerance=ti_go_rel_tolerance,
+        summary="largest |TI - GO| over the 42 sectors, 万元",
     )
 
-    for cell in table.blank_as_zero:
-        rows.append(
-            _row(
-                table,
-                "blank_read_as_zero",
-                cell=cell.split(" ")[0],
-                expected=0,
-                found="blank",
-                status="warn",
-                message=f"blank {cell} read as 0: the VA identity holds with it",
-            )
+    rows += [
+        _row(
+            table,
+            "blank_read_as_zero",
+            cell=cell.split(" ")[0],
+            expected=0,
+            found="blank",
+            status="warn",
+            message=f"blank {cell} read as 0: the VA identity holds with it",
         )
+        for cell in table.blank_as_zero
+    ]
     return rows
 
 
