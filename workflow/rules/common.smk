@@ -7,7 +7,10 @@ from digecon.gallery import KINDS
 from digecon.retrieve import read_manifest, resolve_mirror, select_io_tables
 
 if config_problems(config):
-    raise ValueError("configuration (config/config.yaml, --configfile, --config): " + "; ".join(config_problems(config)))
+    raise ValueError(
+        "configuration (config/config.yaml, --configfile, --config): "
+        + "; ".join(config_problems(config))
+    )
 
 RAW = Path("data/raw")
 MANIFEST = read_manifest(config["retrieve"]["manifest"])
