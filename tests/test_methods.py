@@ -36,7 +36,7 @@ def test_natural_spline_by_hand() -> None:
 
 
 def test_flags_and_distance() -> None:
-    flag, distance = flags(YEARS, np.array([2001, 2002, 2005, 2012, 2016]))
+    flag, distance, _ = flags(YEARS, np.array([2001, 2002, 2005, 2012, 2016]))
     assert flag.tolist() == ["extrapolated", "benchmark", "interpolated", "benchmark", "extrapolated"]
     assert distance.tolist() == [1, 0, 2, 0, 4]
 

@@ -17,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.backtest import apply_bounds, backtest, error_summary, national_consistency, totals_with_bounds
+from digecon.checks import DEFAULT_GDP_GAP_WARN, DEFAULT_TI_GO_REL_TOLERANCE
 from digecon.concordance import load_concordance
 from digecon.estimate import CONVENTIONS, METHODS, benchmark_components, describe, estimate_all
 from digecon.indicators import indicator_series
 from digecon.ingest import ingest_io_tables
+from digecon.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
 from digecon.ratios import (
     benchmark_ratios,
     detailed_sector_parts,
@@ -53,7 +55,6 @@ DETAILED_TABLES = {
     2020: "ionet_national_io/data/china_2020_153.rda",
 }
 DEFAULT_DETAILED_TABLE_OF = {2002: 2007, 2007: 2007, 2012: 2012, 2017: 2017}
-DEFAULT_CENSUS_YEAR_OF = {2002: 2004, 2007: 2008, 2012: 2013, 2017: 2018}
 
 
 def load_yearbook(scrape_csv: Path, api_jsons: Iterable[Path], database_xls: Path) -> pd.DataFrame:
@@ -112,18 +113,16 @@ class Inputs:
 def load_inputs(root: str | Path, *, news_publishing_share: float = 1.0) -> Inputs:
     """Read every default input from a folder laid out like shared/data (``data/raw`` or a mirror)."""
     root = Path(root)
-    first = read_first_published_gdp(root / FIRST_PUBLISHED)
-    scrape = read_nbs_province_csv(root / SCRAPE)
+    yearbook = load_yearbook(root / SCRAPE, (root / API_FOLDER).glob("*.json"), root / DATABASE_XLS)
     io_tables, checks = ingest_io_tables(
         sorted((root / IO_FOLDER).glob("*年各省份投入产出表/*.xls")),
         load_concordance(),
-        gdp_for_checks(scrape, first),
-        allowed_units=("万元",),
-        va_tolerance=5.0,
-        ti_go_rel_tolerance=0.01,
-        gdp_gap_warn=0.02,
+        gdp_for_checks(yearbook, read_first_published_gdp(root / FIRST_PUBLISHED)),
+        allowed_units=DEFAULT_UNITS,
+        va_tolerance=DEFAULT_VA_TOLERANCE,
+        ti_go_rel_tolerance=DEFAULT_TI_GO_REL_TOLERANCE,
+        gdp_gap_warn=DEFAULT_GDP_GAP_WARN,
     )
-    yearbook = load_yearbook(root / SCRAPE, (root / API_FOLDER).glob("*.json"), root / DATABASE_XLS)
     ratios = national_ratios(
         io_tables["year"].unique(),
         io_tables["province_code"].unique(),
@@ -173,9 +172,6 @@ def estimate(
     """
     years = sorted(int(y) for y in years)
     methods, conventions = list(methods), list(conventions)
-    unknown = sorted(set(conventions) - set(CONVENTIONS))
-    if unknown:
-        raise ValueError(f"unknown convention(s) {unknown}; expected {', '.join(CONVENTIONS)}")
     indicators = indicator_series(yearbook, years)
     benchmarks = benchmark_components(io_tables, ratios)
     values = estimate_all(benchmarks, indicators, years, methods, conventions)

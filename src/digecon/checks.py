@@ -11,6 +11,8 @@ import pandas as pd
 
 from digecon.iotable import VA_COMPONENTS, IOTable
 
+DEFAULT_TI_GO_REL_TOLERANCE = 0.01
+DEFAULT_GDP_GAP_WARN = 0.02
 ROUNDING_10K_YUAN = 1.0  # published cells are rounded; differences below this are noise
 REPORT_COLUMNS = [
     "file",

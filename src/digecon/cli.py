@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from digecon import __version__
+from digecon.checks import DEFAULT_TI_GO_REL_TOLERANCE
 from digecon.concordance import load_concordance
-from digecon.errors import InputError, RetrievalError
+from digecon.errors import InputError
 from digecon.ingest import ingest_io_tables
-from digecon.iotable import DEFAULT_UNITS
+from digecon.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
 from digecon.logs import logged_run
 from digecon.retrieve import MIRROR_ENV, read_manifest, resolve_mirror, retrieve
 
@@ -98,19 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate IO-table files (.xls/.xlsx) without running the pipeline")
     check.add_argument("paths", nargs="+", help="IO-table files")
     check.add_argument("--unit", action="append", default=list(DEFAULT_UNITS), help="accepted unit (repeatable)")
-    check.add_argument("--va-tolerance", type=float, default=5.0, help="VA identity tolerance, 万元")
-    check.add_argument("--ti-go-tolerance", type=float, default=0.01, help="relative TI vs GO tolerance")
+    check.add_argument("--va-tolerance", type=float, default=DEFAULT_VA_TOLERANCE, help="VA identity tolerance, 万元")
+    check.add_argument(
+        "--ti-go-tolerance", type=float, default=DEFAULT_TI_GO_REL_TOLERANCE, help="relative TI vs GO tolerance"
+    )
     check.set_defaults(run=_check)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.run(args))
-    except RetrievalError as exc:  # pragma: no cover - reached through logged_run's SystemExit
-        print(f"digecon: {exc}", file=sys.stderr)
-        return 1
+    return int(args.run(args))  # bad input exits cleanly inside logged_run / _check
 
 
 if __name__ == "__main__":

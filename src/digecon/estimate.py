@@ -190,15 +190,14 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
     x_of = _indicator_arrays(indicators, grid)
     series = _benchmark_series(coefficients)
     rho_of: dict[str, float] = {}
+    chow_lin_of: dict[tuple[int, str], chowlin.Series] = {}
     if method == "chow_lin":
+        chow_lin_of = {
+            (s.province_code, s.component): _chow_lin_series(s, x_of[(s.aggregate, s.province_code)], grid)
+            for s in series
+        }
         for component in sorted({s.component for s in series}):
-            rho_of[component] = chowlin.choose_rho(
-                [
-                    _chow_lin_series(s, x_of[(s.aggregate, s.province_code)], grid)
-                    for s in series
-                    if s.component == component
-                ]
-            )
+            rho_of[component] = chowlin.choose_rho([v for (_, c), v in chow_lin_of.items() if c == component])
     columns: dict[str, list[np.ndarray]] = {
         k: []
         for k in (
@@ -222,11 +221,11 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
         rho = np.nan
         if method == "chow_lin" and len(s.years) >= 2:
             rho = rho_of[s.component]
-            value, se = chowlin.interpolate(_chow_lin_series(s, x, grid), rho)
+            value, se = chowlin.interpolate(chow_lin_of[(s.province_code, s.component)], rho)
             coefficient = np.clip(value / x, 0.0, 1.0)  # shares stay in [0, 1]
         else:  # a single benchmark leaves Chow-Lin nothing to fit: hold it
             coefficient = coefficient_path("hold" if method == "chow_lin" else method, s.years, s.coefficients, grid)
-        flag, distance = flags(s.years, grid)
+        flag, distance, nearest = flags(s.years, grid)
         for key, value_ in (
             ("province_code", np.full(n, s.province_code)),
             ("component", np.full(n, s.component, dtype=object)),
@@ -236,7 +235,7 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
             ("se_100m_yuan", se),
             ("flag", flag),
             ("distance_years", distance),
-            ("nearest_benchmark", s.years[np.abs(grid[:, None] - s.years[None, :]).argmin(axis=1)]),
+            ("nearest_benchmark", nearest),
             ("benchmark_years", np.full(n, ",".join(map(str, s.years)), dtype=object)),
             ("rho", np.full(n, rho)),
         ):
@@ -248,9 +247,10 @@ def estimate_all(
     benchmarks: pd.DataFrame, indicators: pd.DataFrame, years: list[int], methods: list[str], conventions: list[str]
 ) -> pd.DataFrame:
     """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.backtest`)."""
-    unknown = sorted(set(methods) - set(METHODS))
-    if unknown:
-        raise ValueError(f"unknown method(s) {unknown}; expected {', '.join(METHODS)}")
+    for asked, known, what in ((methods, METHODS, "method"), (conventions, CONVENTIONS, "convention")):
+        unknown = sorted(set(asked) - set(known))
+        if unknown:
+            raise ValueError(f"unknown {what}(s) {unknown}; expected {', '.join(known)}")
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
     frames = []
     for convention in conventions:

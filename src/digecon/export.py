@@ -18,7 +18,6 @@ WIDE_TABLES = {
     "total_lower": "lower bound of the total (backtest errors of the total; national row: sum of provinces), 亿元",
     "total_upper": "upper bound of the total (backtest errors of the total; national row: sum of provinces), 亿元",
 }
-ID_COLUMNS = ["province_code", "province", "province_en"]
 
 
 def _wide(long: pd.Series) -> pd.DataFrame:

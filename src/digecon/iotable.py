@@ -39,6 +39,7 @@ VA_ROWS = {
 VA_COMPONENTS = ("compensation", "net_taxes", "depreciation", "operating_surplus")
 ROW_CODES = {"TII", *VA_ROWS, "TI"}
 DEFAULT_UNITS = ("万元",)
+DEFAULT_VA_TOLERANCE = 5.0  # 万元: published cells are rounded
 SECTOR_CODE = re.compile(r"^\d{1,2}$")
 YEAR = re.compile(r"(19[89]\d|20\d\d)")
 
@@ -251,7 +252,7 @@ def read_io_table(
     concordance: pd.DataFrame,
     *,
     allowed_units: tuple[str, ...] = DEFAULT_UNITS,
-    va_tolerance: float = 5.0,
+    va_tolerance: float = DEFAULT_VA_TOLERANCE,
 ) -> IOTable:
     """Read one NBS regional (or national) 42-sector IO table.
 

@@ -57,11 +57,14 @@ def coefficient_path(method: str, benchmark_years: NDArray, coefficients: NDArra
     return functions[method](np.asarray(benchmark_years)[order], np.asarray(coefficients)[order], np.asarray(years))
 
 
-def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray]:
-    """Flag (benchmark / interpolated / extrapolated) and distance in years to the nearest benchmark."""
+def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """Flag (benchmark / interpolated / extrapolated), distance in years to the nearest benchmark,
+    and that nearest benchmark year."""
     benchmark_years = np.asarray(benchmark_years)
     years = np.asarray(years)
-    distance = np.abs(years[:, None] - benchmark_years[None, :]).min(axis=1)
+    gaps = np.abs(years[:, None] - benchmark_years[None, :])
+    nearest = gaps.argmin(axis=1)
+    distance = gaps[np.arange(len(years)), nearest]
     inside = (years > benchmark_years.min()) & (years < benchmark_years.max())
     flag = np.where(distance == 0, "benchmark", np.where(inside, "interpolated", "extrapolated"))
-    return flag, distance
+    return flag, distance, benchmark_years[nearest]

@@ -10,7 +10,6 @@ import pandas as pd
 
 NATIONAL_CODE = 0
 NATIONAL_NAME = "全国"
-NATIONAL_NAME_EN = "China"
 # Spellings of the whole country seen in titles and file names (e.g. '0中国.xls').
 NATIONAL_ALIASES = ("全国", "中国", "China", "National")
 
