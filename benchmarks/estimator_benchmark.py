@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 import digecon
-from digecon import chowlin
-from digecon.estimate import CONVENTIONS, METHODS, benchmark_coefficients, benchmark_components, estimate_all
-from digecon.indicators import indicator_series
+from digecon.estimation import chowlin
+from digecon.estimation.estimate import CONVENTIONS, METHODS, benchmark_coefficients, benchmark_components, estimate_all
+from digecon.estimation.indicators import indicator_series
 
 YEARS = list(range(2002, 2022))  # four complete blocks of five years for tempdisagg
 BLOCK = 5

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from digecon.concordance import load_concordance
-from digecon.iotable import read_io_table
+from digecon.inputs.concordance import load_concordance
+from digecon.inputs.iotable import read_io_table
 
 IO_FOLDER = "chnio_provincial_io/data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠"
 

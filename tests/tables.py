@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from digecon.concordance import load_concordance
+from digecon.inputs.concordance import load_concordance
 
 IO_FOLDER = "chnio_provincial_io/data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠"
 TOTAL_VA = 16 * sum(range(1, 43))

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from digecon.cli import main
-from digecon.concordance import load_concordance
-from digecon.errors import InputError
-from digecon.ingest import ingest_io_tables
+from digecon.inputs.concordance import load_concordance
+from digecon.core.errors import InputError
+from digecon.inputs.ingest import ingest_io_tables
 from tests.tables import find, io_table_rows, write_workbook
 
 Rows = list[list]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digecon.concordance import load_concordance
-from digecon.errors import TableCheckError
-from digecon.ingest import ingest_io_tables
+from digecon.inputs.concordance import load_concordance
+from digecon.core.errors import TableCheckError
+from digecon.inputs.ingest import ingest_io_tables
 from tests.tables import TOTAL_VA, find, io_table_rows, write_workbook
 
 SETTINGS = {"allowed_units": ("万元",), "va_tolerance": 5.0, "ti_go_rel_tolerance": 0.01, "gdp_gap_warn": 0.02}

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digecon.concordance import DIGITAL_SECTORS, load_concordance
-from digecon.errors import InputError
+from digecon.inputs.concordance import DIGITAL_SECTORS, load_concordance
+from digecon.core.errors import InputError
 
 TABLE = load_concordance()
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digecon.api import estimate
-from digecon.errors import InputError
-from digecon.export import wide_tables
-from digecon.indicators import indicator_series
+from digecon.core.errors import InputError
+from digecon.outputs.export import wide_tables
+from digecon.estimation.indicators import indicator_series
 
 YEARS = list(range(2002, 2013))
 BENCHMARKS = (2002, 2007, 2012)

@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digecon.concordance import load_concordance
-from digecon.errors import InputError
-from digecon.iotable import IOTable, read_io_table
+from digecon.inputs.concordance import load_concordance
+from digecon.core.errors import InputError
+from digecon.inputs.iotable import IOTable, read_io_table
 from tests.tables import io_table_rows, write_workbook
 
 CONCORDANCE = load_concordance()

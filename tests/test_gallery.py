@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from digecon.export import wide_tables
-from digecon.gallery import KINDS, build_figures, write_gallery_html
+from digecon.outputs.export import wide_tables
+from digecon.outputs.gallery import KINDS, build_figures, write_gallery_html
 from tests.test_estimate import run, toy_yearbook
 
 

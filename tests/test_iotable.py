@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from digecon.concordance import load_concordance
-from digecon.errors import InputError
-from digecon.iotable import read_io_table
+from digecon.inputs.concordance import load_concordance
+from digecon.core.errors import InputError
+from digecon.inputs.iotable import read_io_table
 from tests.tables import TOTAL_VA, find, io_table_rows, write_workbook
 
 CONCORDANCE = load_concordance()

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digecon import chowlin
-from digecon.methods import coefficient_path, flags
+from digecon.estimation import chowlin
+from digecon.estimation.methods import coefficient_path, flags
 
 YEARS = np.array([2002, 2007, 2012])
 COEFFICIENTS = np.array([0.1, 0.2, 0.1])

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digecon import plots
-from digecon.gallery import tile_grid
-from digecon.provinces import province_table
+from digecon.outputs import plots
+from digecon.outputs.gallery import tile_grid
+from digecon.core.provinces import province_table
 
 YEARS = np.arange(2002, 2012)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from digecon.errors import InputError
-from digecon.ratios import benchmark_ratios, read_census_ratios
+from digecon.core.errors import InputError
+from digecon.inputs.ratios import benchmark_ratios, read_census_ratios
 
 DETAILED = {
     2007: ({"s_I63": 0.8, "r_media": 0.5}, "china_2007_135.rda"),

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digecon.concordance import load_concordance
-from digecon.iotable import IOTable, read_io_table
+from digecon.inputs.concordance import load_concordance
+from digecon.inputs.iotable import IOTable, read_io_table
 
 CONCORDANCE = load_concordance()
 YEARS = (2002, 2007, 2012, 2017)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from digecon.errors import RetrievalError
-from digecon.retrieve import ManifestEntry, read_manifest, retrieve, select_io_tables, sha256_of
+from digecon.core.errors import RetrievalError
+from digecon.inputs.retrieve import ManifestEntry, read_manifest, retrieve, select_io_tables, sha256_of
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "data" / "raw" / "MANIFEST.csv"

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from digecon.concordance import load_concordance
-from digecon.config import config_problems
-from digecon.iotable import read_io_table
-from digecon.output import write_csv
-from digecon.provenance import build_metadata, git_state
-from digecon.retrieve import ManifestEntry, retrieve, sha256_of
+from digecon.inputs.concordance import load_concordance
+from digecon.core.settings import config_problems
+from digecon.inputs.iotable import read_io_table
+from digecon.core.files import write_csv
+from digecon.outputs.provenance import build_metadata, git_state
+from digecon.inputs.retrieve import ManifestEntry, retrieve, sha256_of
 from tests.tables import io_table_rows, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]

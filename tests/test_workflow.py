@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digecon.retrieve import MANIFEST_FIELDS, sha256_of
+from digecon.inputs.retrieve import MANIFEST_FIELDS, sha256_of
 from tests.tables import IO_FOLDER, find, io_table_rows, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from digecon.errors import InputError
-from digecon.yearbook import read_first_published_gdp, read_nbs_province_csv
+from digecon.core.errors import InputError
+from digecon.inputs.yearbook import read_first_published_gdp, read_nbs_province_csv
 
 HEADER = "省份编码,省份,年份,地区生产总值(亿元),工业增加值(亿元)\n"
 

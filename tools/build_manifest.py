@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from digecon.retrieve import MANIFEST_FIELDS, sha256_of
+from digecon.inputs.retrieve import MANIFEST_FIELDS, sha256_of
 
 IO_FOLDER = "data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠"
 NBS = "National Bureau of Statistics of China (NBS)"

@@ -16,21 +16,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.backtest import apply_bounds, backtest, error_summary, national_consistency, totals_with_bounds
-from digecon.checks import DEFAULT_GDP_GAP_WARN, DEFAULT_TI_GO_REL_TOLERANCE
-from digecon.concordance import load_concordance
-from digecon.estimate import CONVENTIONS, METHODS, benchmark_components, describe, estimate_all
-from digecon.indicators import indicator_series
-from digecon.ingest import ingest_io_tables
-from digecon.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
-from digecon.ratios import (
+from digecon.estimation.backtest import apply_bounds, backtest, error_summary, national_consistency, totals_with_bounds
+from digecon.inputs.checks import DEFAULT_GDP_GAP_WARN, DEFAULT_TI_GO_REL_TOLERANCE
+from digecon.inputs.concordance import load_concordance
+from digecon.estimation.estimate import CONVENTIONS, METHODS, benchmark_components, describe, estimate_all
+from digecon.estimation.indicators import indicator_series
+from digecon.inputs.ingest import ingest_io_tables
+from digecon.inputs.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
+from digecon.inputs.ratios import (
     benchmark_ratios,
     detailed_sector_parts,
     ratios_from_detailed_io,
     read_census_ratios,
     read_detailed_io_va,
 )
-from digecon.yearbook import (
+from digecon.inputs.yearbook import (
     combine_sources,
     gdp_for_checks,
     read_first_published_gdp,
@@ -78,7 +78,7 @@ def national_ratios(
     census_csv: Path | None = None,
     census_year_of: dict[int, int] | None = None,
 ) -> pd.DataFrame:
-    """Ratios per IO year and province (:func:`digecon.ratios.benchmark_ratios`) from the detailed
+    """Ratios per IO year and province (:func:`digecon.inputs.ratios.benchmark_ratios`) from the detailed
     tables actually needed, and a census CSV when given."""
     parts = detailed_sector_parts()
     needed = {detailed_table_of[y] for y in io_years}
@@ -162,7 +162,7 @@ def estimate(
     io_tables
         Tidy IO tables (``data/processed/io_tables.csv`` or :func:`load_inputs`), 万元.
     yearbook
-        Long NBS provincial series (亿元), see :mod:`digecon.yearbook`.
+        Long NBS provincial series (亿元), see :mod:`digecon.inputs.yearbook`.
     ratios
         ``s_I63`` / ``r_media`` per IO year and province (:func:`national_ratios`).
     years

@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 
 from digecon import __version__
-from digecon.checks import DEFAULT_TI_GO_REL_TOLERANCE
-from digecon.concordance import load_concordance
-from digecon.errors import InputError
-from digecon.ingest import ingest_io_tables
-from digecon.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
-from digecon.logs import logged_run
-from digecon.retrieve import MIRROR_ENV, read_manifest, resolve_mirror, retrieve
+from digecon.inputs.checks import DEFAULT_TI_GO_REL_TOLERANCE
+from digecon.inputs.concordance import load_concordance
+from digecon.core.errors import InputError
+from digecon.inputs.ingest import ingest_io_tables
+from digecon.inputs.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
+from digecon.core.logs import logged_run
+from digecon.inputs.retrieve import MIRROR_ENV, read_manifest, resolve_mirror, retrieve
 
 
 def _fetch(args: argparse.Namespace) -> int:

@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import digecon
-from digecon.config import config_problems
-from digecon.export import WIDE_TABLES
-from digecon.gallery import KINDS
-from digecon.retrieve import read_manifest, resolve_mirror, select_io_tables
+from digecon.core.settings import config_problems
+from digecon.outputs.export import WIDE_TABLES
+from digecon.outputs.gallery import KINDS
+from digecon.inputs.retrieve import read_manifest, resolve_mirror, select_io_tables
 
 if config_problems(config):
     raise ValueError(
@@ -49,7 +49,7 @@ def io_table_files():
 
 def package_modules(*names):
     """Package modules a rule depends on, so that code edits trigger reruns."""
-    return [str(PACKAGE / f"{name}.py") for name in names]
+    return [str(PACKAGE / f"{name.replace('.', '/')}.py") for name in names]
 
 
 WIDE_TABLE_NAMES = list(WIDE_TABLES)

@@ -3,7 +3,7 @@ rule prepare_yearbook:
         scrape=raw_file("nbs_province_annual", "地区生产总值.csv"),
         api=raw_files("nbs_province_api"),
         database=raw_file("nbs_gdp_export", "AnnualbyProvince.xls"),
-        code=package_modules("yearbook"),
+        code=package_modules("inputs.yearbook"),
     output:
         yearbook="data/processed/yearbook.csv",
     log:
@@ -21,7 +21,7 @@ rule compute_ratios:
         unpack(detailed_tables),
         io_tables="data/processed/io_tables.csv",
         census=census_input(),
-        code=package_modules("ratios", "api"),
+        code=package_modules("inputs.ratios", "api"),
     output:
         ratios="data/processed/ratios.csv",
     log:
@@ -45,7 +45,7 @@ rule estimate_digital_economy:
         yearbook="data/processed/yearbook.csv",
         ratios="data/processed/ratios.csv",
         code=package_modules(
-            "api", "estimate", "methods", "chowlin", "backtest", "indicators"
+            "api", "estimation.estimate", "estimation.methods", "estimation.chowlin", "estimation.backtest", "estimation.indicators"
         ),
     output:
         values="results/tables/digital_economy_va.csv",
@@ -78,7 +78,7 @@ rule export_wide_tables:
         values="results/tables/digital_economy_va.csv",
         totals="results/tables/digital_economy_total.csv",
         yearbook="data/processed/yearbook.csv",
-        code=package_modules("export"),
+        code=package_modules("outputs.export"),
     output:
         tables=expand(
             "results/tables/wide/{name}.{ext}",

@@ -3,7 +3,7 @@ rule ingest_io_tables:
         tables=io_table_files(),
         gdp_revised=raw_file("nbs_province_annual", "地区生产总值.csv"),
         gdp_first_published=raw_file("gdp_first_published", "分省年度数据_整合.csv"),
-        code=package_modules("iotable", "concordance", "checks", "ingest", "yearbook"),
+        code=package_modules("inputs.iotable", "inputs.concordance", "inputs.checks", "inputs.ingest", "inputs.yearbook"),
         concordance=str(PACKAGE / "data" / "sector_concordance.csv"),
     output:
         io_tables="data/processed/io_tables.csv",

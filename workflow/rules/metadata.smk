@@ -2,7 +2,7 @@ rule write_metadata:
     input:
         raw=[raw(e) for e in MANIFEST],
         results=RESULT_FILES,
-        code=package_modules("provenance"),
+        code=package_modules("outputs.provenance"),
     output:
         metadata="results/metadata.json",
     log:

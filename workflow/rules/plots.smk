@@ -4,7 +4,7 @@ rule plot_gallery:
         totals="results/tables/digital_economy_total.csv",
         backtest="results/validation/backtest.csv",
         share="results/tables/wide/share_of_gdp.csv",
-        code=package_modules("plots", "gallery"),
+        code=package_modules("outputs.plots", "outputs.gallery"),
         style=str(PACKAGE / "data" / "digecon.mplstyle"),
     output:
         figures=report(
@@ -40,7 +40,7 @@ rule plot_gallery:
 rule build_gallery:
     input:
         figure_lists=expand("results/gallery/{kind}/items.json", kind=GALLERY_KINDS),
-        code=package_modules("gallery"),
+        code=package_modules("outputs.gallery"),
     output:
         page="results/gallery/index.html",
     log:

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from digecon.gallery import read_items, write_gallery_html
-from digecon.logs import logged_run
+from digecon.outputs.gallery import read_items, write_gallery_html
+from digecon.core.logs import logged_run
 
 with logged_run(snakemake.log[0]) as log:
     items = [item for path in snakemake.input.figure_lists for item in read_items(path)]

@@ -3,8 +3,8 @@
 import pandas as pd
 
 from digecon.api import national_ratios
-from digecon.logs import logged_run
-from digecon.output import write_csv
+from digecon.core.logs import logged_run
+from digecon.core.files import write_csv
 
 with logged_run(snakemake.log[0]) as log:
     io_tables = pd.read_csv(snakemake.input.io_tables, usecols=["province_code", "year"])

@@ -3,9 +3,9 @@
 import pandas as pd
 
 from digecon.api import estimate
-from digecon.backtest import summary_markdown
-from digecon.logs import logged_run
-from digecon.output import write_csv, write_text
+from digecon.estimation.backtest import summary_markdown
+from digecon.core.logs import logged_run
+from digecon.core.files import write_csv, write_text
 
 with logged_run(snakemake.log[0]) as log:
     result = estimate(

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from digecon.export import wide_tables, write_wide_tables
-from digecon.logs import logged_run
+from digecon.outputs.export import wide_tables, write_wide_tables
+from digecon.core.logs import logged_run
 
 with logged_run(snakemake.log[0]) as log:
     values = pd.read_csv(snakemake.input.values)

@@ -1,10 +1,10 @@
 """Read and check every IO table; write the tidy sector table and the checks report."""
 
-from digecon.concordance import load_concordance
-from digecon.ingest import ingest_io_tables
-from digecon.logs import logged_run
-from digecon.output import write_csv
-from digecon.yearbook import gdp_for_checks, read_first_published_gdp, read_nbs_province_csv
+from digecon.inputs.concordance import load_concordance
+from digecon.inputs.ingest import ingest_io_tables
+from digecon.core.logs import logged_run
+from digecon.core.files import write_csv
+from digecon.inputs.yearbook import gdp_for_checks, read_first_published_gdp, read_nbs_province_csv
 
 with logged_run(snakemake.log[0]) as log:
     gdp = gdp_for_checks(

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from digecon.gallery import build_figures
-from digecon.logs import logged_run
+from digecon.outputs.gallery import build_figures
+from digecon.core.logs import logged_run
 
 with logged_run(snakemake.log[0]) as log:
     items = build_figures(

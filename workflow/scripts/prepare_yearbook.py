@@ -1,8 +1,8 @@
 """Combine the NBS provincial series into one long table (亿元), earlier sources winning on overlaps."""
 
 from digecon.api import load_yearbook
-from digecon.logs import logged_run
-from digecon.output import write_csv
+from digecon.core.logs import logged_run
+from digecon.core.files import write_csv
 
 with logged_run(snakemake.log[0]) as log:
     yearbook = load_yearbook(snakemake.input.scrape, snakemake.input.api, snakemake.input.database)

@@ -1,7 +1,7 @@
 """Fill data/raw with every manifest file, copied from the mirror or downloaded, verified by sha256."""
 
-from digecon.logs import logged_run
-from digecon.retrieve import read_manifest, retrieve
+from digecon.core.logs import logged_run
+from digecon.inputs.retrieve import read_manifest, retrieve
 
 with logged_run(snakemake.log[0]) as log:
     retrieve(

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from digecon.logs import logged_run
-from digecon.output import write_json
-from digecon.provenance import build_metadata
-from digecon.retrieve import read_manifest
+from digecon.core.logs import logged_run
+from digecon.core.files import write_json
+from digecon.outputs.provenance import build_metadata
+from digecon.inputs.retrieve import read_manifest
 
 with logged_run(snakemake.log[0]) as log:
     entries = {e.mirror_path: e for e in read_manifest(snakemake.params.manifest)}

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.concordance import DIGITAL_SECTORS, match_sectors
-from digecon.errors import InputError, column_letter
-from digecon.excel import Grid, iter_sheets
-from digecon.provinces import province_name, provinces_named_in
+from digecon.inputs.concordance import DIGITAL_SECTORS, match_sectors
+from digecon.core.errors import InputError, column_letter
+from digecon.inputs.excel import Grid, iter_sheets
+from digecon.core.provinces import province_name, provinces_named_in
 
 N_SECTORS = 42
 HEADER_MARKERS = ("-", "—", "－", "–")
@@ -261,7 +261,7 @@ def read_io_table(
     path
         An .xls or .xlsx file; the first sheet with the IO-table markers is read.
     concordance
-        Sector concordance from :func:`digecon.concordance.load_concordance`.
+        Sector concordance from :func:`digecon.inputs.concordance.load_concordance`.
     allowed_units
         Units accepted in the title block; values are returned as printed, in that unit.
     va_tolerance

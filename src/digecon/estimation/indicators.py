@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from digecon.errors import InputError
+from digecon.core.errors import InputError
 
 CHAINS: dict[str, tuple[str, ...]] = {
     "industry": ("工业增加值", "第二产业增加值", "地区生产总值"),
@@ -66,7 +66,7 @@ def indicator_series(
     Parameters
     ----------
     yearbook
-        Long yearbook data (:mod:`digecon.yearbook`): ``province_code``, ``year``, ``indicator``,
+        Long yearbook data (:mod:`digecon.inputs.yearbook`): ``province_code``, ``year``, ``indicator``,
         ``value`` (亿元), ``source``.
     years
         Every year the estimate needs; each must be covered by the chain.

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.checks import REPORT_COLUMNS, check_table, failures, gdp_gap_rows
-from digecon.errors import InputError, TableCheckError
-from digecon.iotable import IOTable, read_io_table
+from digecon.inputs.checks import REPORT_COLUMNS, check_table, failures, gdp_gap_rows
+from digecon.core.errors import InputError, TableCheckError
+from digecon.inputs.iotable import IOTable, read_io_table
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +82,11 @@ def ingest_io_tables(
     paths
         IO-table files (.xls/.xlsx).
     concordance
-        Sector concordance (:func:`digecon.concordance.load_concordance`).
+        Sector concordance (:func:`digecon.inputs.concordance.load_concordance`).
     gdp
-        Published GDP for the gap report (:func:`digecon.yearbook.gdp_for_checks`).
+        Published GDP for the gap report (:func:`digecon.inputs.yearbook.gdp_for_checks`).
     allowed_units, va_tolerance, ti_go_rel_tolerance, gdp_gap_warn
-        See :func:`digecon.iotable.read_io_table` and :func:`digecon.checks.check_table`.
+        See :func:`digecon.inputs.iotable.read_io_table` and :func:`digecon.inputs.checks.check_table`.
 
     Returns
     -------

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from digecon import chowlin
-from digecon.methods import PATH_METHODS, coefficient_path, flags
-from digecon.provinces import NATIONAL_CODE, province_table
+from digecon.estimation import chowlin
+from digecon.estimation.methods import PATH_METHODS, coefficient_path, flags
+from digecon.core.provinces import NATIONAL_CODE, province_table
 
 METHODS = (*PATH_METHODS, "chow_lin")
 CONVENTIONS = ("share", "benchmark")
@@ -64,7 +64,7 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
     io_tables
         The tidy IO tables (``data/processed/io_tables.csv``), 万元.
     ratios
-        From :func:`digecon.ratios.benchmark_ratios`: ``io_year``, ``province_code``, ``ratio``,
+        From :func:`digecon.inputs.ratios.benchmark_ratios`: ``io_year``, ``province_code``, ``ratio``,
         ``value``, ``ratio_source``.
 
     Returns
@@ -173,7 +173,7 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
         From :func:`benchmark_coefficients` (one convention), restricted to the benchmarks to use;
         every benchmark year must be in ``years``.
     indicators
-        From :func:`digecon.indicators.indicator_series`.
+        From :func:`digecon.estimation.indicators.indicator_series`.
     years
         Years to estimate.
     method
@@ -246,7 +246,7 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
 def estimate_all(
     benchmarks: pd.DataFrame, indicators: pd.DataFrame, years: list[int], methods: list[str], conventions: list[str]
 ) -> pd.DataFrame:
-    """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.backtest`)."""
+    """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.estimation.backtest`)."""
     for asked, known, what in ((methods, METHODS, "method"), (conventions, CONVENTIONS, "convention")):
         unknown = sorted(set(asked) - set(known))
         if unknown:

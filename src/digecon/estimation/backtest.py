@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from digecon.estimate import annual_paths, benchmark_coefficients
-from digecon.provinces import NATIONAL_CODE
+from digecon.estimation.estimate import annual_paths, benchmark_coefficients
+from digecon.core.provinces import NATIONAL_CODE
 
 HOLDOUTS = ((2007, "leave_one_out"), (2012, "leave_one_out"), (2017, "extrapolation"))
 REFERENCE_DISTANCE = 5  # years between the held-out table and its nearest remaining benchmark

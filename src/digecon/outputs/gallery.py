@@ -18,9 +18,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from PIL import Image
 
-from digecon import plots
-from digecon.output import write_csv, write_json, write_text
-from digecon.provinces import province_table
+from digecon.outputs import plots
+from digecon.core.files import write_csv, write_json, write_text
+from digecon.core.provinces import province_table
 
 KINDS = {
     "overview": "Overview: China and all provinces",

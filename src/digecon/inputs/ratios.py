@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.errors import InputError
-from digecon.provinces import NATIONAL_CODE, normalise_name, province_code
+from digecon.core.errors import InputError
+from digecon.core.provinces import NATIONAL_CODE, normalise_name, province_code
 
 RATIO_NAMES = ("s_I63", "r_media")
 RATIO_COLUMNS = ["io_year", "province_code", "ratio", "value", "ratio_source"]

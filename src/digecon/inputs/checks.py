@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from digecon.iotable import VA_COMPONENTS, IOTable
+from digecon.inputs.iotable import VA_COMPONENTS, IOTable
 
 DEFAULT_TI_GO_REL_TOLERANCE = 0.01
 DEFAULT_GDP_GAP_WARN = 0.02
@@ -97,7 +97,7 @@ def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: flo
     Parameters
     ----------
     table
-        A table from :func:`digecon.iotable.read_io_table`.
+        A table from :func:`digecon.inputs.iotable.read_io_table`.
     va_tolerance
         Largest accepted |VA001+VA002+VA003+VA004 - TVA| per sector, 万元.
     ti_go_rel_tolerance

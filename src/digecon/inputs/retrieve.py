@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from digecon.errors import RetrievalError
+from digecon.core.errors import RetrievalError
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +186,8 @@ def select_io_tables(
     The reader confirms province and year from each table's title, so a file placed in the
     wrong folder is still caught.
     """
-    from digecon.iotable import YEAR
-    from digecon.provinces import NATIONAL_CODE, provinces_named_in
+    from digecon.inputs.iotable import YEAR
+    from digecon.core.provinces import NATIONAL_CODE, provinces_named_in
 
     wanted = {int(y) for y in years}
     chosen = []

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from digecon.errors import InputError, RetrievalError
+from digecon.core.errors import InputError, RetrievalError
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.output import atomic_path, write_csv
-from digecon.provinces import NATIONAL_CODE, NATIONAL_NAME, province_table
+from digecon.core.files import atomic_path, write_csv
+from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME, province_table
 
 WIDE_TABLES = {
     "total": "digital-economy value added, 亿元",

@@ -2,7 +2,7 @@
 
 All readers return a tidy long frame: ``province_code``, ``year``, ``indicator`` (the NBS
 name without unit, e.g. 工业增加值), ``unit`` and ``value``, plus ``source`` (file name).
-Province names are harmonised through :mod:`digecon.provinces`; unknown names and
+Province names are harmonised through :mod:`digecon.core.provinces`; unknown names and
 duplicated province-years are errors naming the file and row.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.errors import InputError
-from digecon.excel import iter_sheets
-from digecon.provinces import province_code
+from digecon.core.errors import InputError
+from digecon.inputs.excel import iter_sheets
+from digecon.core.provinces import province_code
 
 log = logging.getLogger(__name__)
 

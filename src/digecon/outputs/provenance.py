@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from digecon import __version__
-from digecon.retrieve import ManifestEntry, sha256_of
+from digecon.inputs.retrieve import ManifestEntry, sha256_of
 
 LIBRARIES = (
     "snakemake",

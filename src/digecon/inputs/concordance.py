@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.errors import InputError
-from digecon.provinces import normalise_name
+from digecon.core.errors import InputError
+from digecon.core.provinces import normalise_name
 
 AGGREGATES = ("mining", "manufacturing", "utilities", "industry", "construction", "tertiary", "other_services")
 DIGITAL_SECTORS = ("electronics", "information", "culture")

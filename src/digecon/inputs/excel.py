@@ -14,7 +14,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from digecon.errors import InputError
+from digecon.core.errors import InputError
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound document (BIFF .xls)
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive

@@ -1,0 +1,1 @@
+"""Shared pieces below every stage: errors, provinces, settings, logging, atomic file writing."""

@@ -1,0 +1,1 @@
+"""Stage 2, estimating: indicator chains, coefficient paths (methods), the estimate, backtest and bands."""

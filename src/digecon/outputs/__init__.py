@@ -1,0 +1,1 @@
+"""Stage 3, writing outputs: wide tables and exports, figures, the gallery, provenance."""
