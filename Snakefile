@@ -1,4 +1,4 @@
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
@@ -6,7 +6,8 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+# The configuration is validated by digecon's settings object (common.smk), against the schema
+# generated from it (workflow/schemas/config.schema.yaml), with one line per violation.
 
 
 report: "workflow/report/workflow.rst"
@@ -23,10 +24,8 @@ include: "workflow/rules/metadata.smk"
 rule all:
     default_target: True
     input:
-        "data/processed/io_tables.csv",
-        "data/processed/io_table_checks.csv",
-        "results/tables/digital_economy_va.csv",
-        "results/validation/backtest.csv",
-        "results/tables/digital_economy_wide.xlsx",
-        "results/gallery/index.html",
-        "results/metadata.json",
+        rules.ingest_io_tables.output,
+        rules.estimate_digital_economy.output,
+        rules.export_wide_tables.output.workbook,
+        rules.build_gallery.output.page,
+        rules.write_metadata.output,

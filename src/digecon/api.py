@@ -2,10 +2,13 @@
 
 >>> import digecon
 >>> inputs = digecon.load_inputs("data/raw")            # or a mirror such as ../shared/data
->>> result = digecon.estimate(inputs.io_tables, inputs.yearbook, inputs.ratios, years=range(2002, 2024))
+>>> result = digecon.estimate(inputs)                    # settings: digecon.Settings() defaults
 >>> result.values.query("method == 'linear' and convention == 'share'")
 
-The Snakemake rules call the same functions, so both give identical numbers.
+With settings of a configuration file: ``settings, _ = digecon.load_settings(["config/config.yaml"])``,
+then ``digecon.load_inputs("data/raw", settings)`` and ``digecon.estimate(inputs, settings)``.
+The Snakemake rules call the same functions (:mod:`digecon.inputs.sources`, :func:`estimate_tables`),
+and take their files from the same registry, so both give identical numbers.
 """
 
 from __future__ import annotations
@@ -16,121 +19,61 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.estimation.backtest import apply_bounds, backtest, error_summary, national_consistency, totals_with_bounds
-from digecon.inputs.checks import DEFAULT_GDP_GAP_WARN, DEFAULT_TI_GO_REL_TOLERANCE
-from digecon.inputs.concordance import load_concordance
-from digecon.estimation.estimate import CONVENTIONS, METHODS, benchmark_components, describe, estimate_all
+from digecon.core.settings import Settings
+from digecon.estimation.backtest import backtest, national_consistency
+from digecon.estimation.bands import apply_bounds, error_summary, totals_with_bounds
+from digecon.estimation.estimate import benchmark_components, describe, estimate_all
 from digecon.estimation.indicators import indicator_series
-from digecon.inputs.ingest import ingest_io_tables
-from digecon.inputs.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
-from digecon.inputs.ratios import (
-    benchmark_ratios,
-    detailed_sector_parts,
-    ratios_from_detailed_io,
-    read_census_ratios,
-    read_detailed_io_va,
-)
-from digecon.inputs.yearbook import (
-    combine_sources,
-    gdp_for_checks,
-    read_first_published_gdp,
-    read_nbs_api_json,
-    read_nbs_database_xls,
-    read_nbs_province_csv,
-)
-
-IO_FOLDER = "chnio_provincial_io/data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠"
-SCRAPE = "nbs_province_annual_scrape_2021/源数据/国家统计局分省年度数据/国民经济核算/地区生产总值.csv"
-API_FOLDER = "nbs_province_gdp_by_industry_api_2024/gdp-spider/data"
-DATABASE_XLS = (
-    "provincial_gdp_series/jialingzhang0730_Local_GDP_Estimates/step2_obtain_gdp_data/inputs/gdp_data/"
-    "regional/CHN/AnnualbyProvince.xls"
-)
-FIRST_PUBLISHED = "provincial_gdp_series/RenJiyi163_panel_data_analysis_for_thesis/分省年度数据_整合.csv"
-DETAILED_TABLES = {
-    2007: "ionet_national_io/data/china_2007_135.rda",
-    2012: "ionet_national_io/data/china_2012_139.rda",
-    2017: "ionet_national_io/data/china_2017_149.rda",
-    2018: "ionet_national_io/data/china_2018_153.rda",
-    2020: "ionet_national_io/data/china_2020_153.rda",
-}
-DEFAULT_DETAILED_TABLE_OF = {2002: 2007, 2007: 2007, 2012: 2012, 2017: 2017}
-
-
-def load_yearbook(scrape_csv: Path, api_jsons: Iterable[Path], database_xls: Path) -> pd.DataFrame:
-    """The NBS provincial series from the three sources, earlier sources winning on overlaps."""
-    return combine_sources(
-        [
-            read_nbs_province_csv(scrape_csv),
-            *(read_nbs_api_json(p) for p in sorted(api_jsons)),
-            read_nbs_database_xls(database_xls),
-        ]
-    )
-
-
-def national_ratios(
-    io_years: Iterable[int],
-    provinces: Iterable[int],
-    detailed_files: dict[int, Path],
-    *,
-    detailed_table_of: dict[int, int],
-    news_publishing_share: float,
-    census_csv: Path | None = None,
-    census_year_of: dict[int, int] | None = None,
-) -> pd.DataFrame:
-    """Ratios per IO year and province (:func:`digecon.inputs.ratios.benchmark_ratios`) from the detailed
-    tables actually needed, and a census CSV when given."""
-    parts = detailed_sector_parts()
-    needed = {detailed_table_of[y] for y in io_years}
-    detailed = {
-        year: (
-            ratios_from_detailed_io(
-                read_detailed_io_va(detailed_files[year], year, parts), news_publishing_share=news_publishing_share
-            ),
-            Path(detailed_files[year]).name,
-        )
-        for year in needed
-    }
-    census = read_census_ratios(census_csv) if census_csv else None
-    return benchmark_ratios(
-        sorted(io_years),
-        sorted(provinces),
-        detailed=detailed,
-        detailed_table_of=detailed_table_of,
-        census=census,
-        census_year_of=census_year_of or {},
-    )
+from digecon.inputs.registry import Registry, build_registry
+from digecon.inputs.sources import GDP, gdp_series_for_checks, read_io_tables, read_ratios, read_yearbook
 
 
 @dataclass(frozen=True)
 class Inputs:
-    io_tables: pd.DataFrame
-    io_checks: pd.DataFrame
-    yearbook: pd.DataFrame
-    ratios: pd.DataFrame
+    """Every input of a run, read and checked."""
+
+    io_tables: pd.DataFrame  # tidy IO tables, 万元 (data/processed/io_tables.csv)
+    io_checks: pd.DataFrame  # the checks report (data/processed/io_table_checks.csv)
+    yearbook: pd.DataFrame  # long annual series, 亿元 (data/processed/yearbook.csv)
+    ratios: pd.DataFrame  # s_I63 and r_media per IO year and province (data/processed/ratios.csv)
+    registry: Registry  # the files they came from
 
 
-def load_inputs(root: str | Path, *, news_publishing_share: float = 1.0) -> Inputs:
-    """Read every default input from a folder laid out like shared/data (``data/raw`` or a mirror)."""
-    root = Path(root)
-    yearbook = load_yearbook(root / SCRAPE, (root / API_FOLDER).glob("*.json"), root / DATABASE_XLS)
-    io_tables, checks = ingest_io_tables(
-        sorted((root / IO_FOLDER).glob("*年各省份投入产出表/*.xls")),
-        load_concordance(),
-        gdp_for_checks(yearbook, read_first_published_gdp(root / FIRST_PUBLISHED)),
-        allowed_units=DEFAULT_UNITS,
-        va_tolerance=DEFAULT_VA_TOLERANCE,
-        ti_go_rel_tolerance=DEFAULT_TI_GO_REL_TOLERANCE,
-        gdp_gap_warn=DEFAULT_GDP_GAP_WARN,
+def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None) -> Inputs:
+    """Read every input of the registry: built-in files below ``root``, the user's where configured.
+
+    Parameters
+    ----------
+    root
+        Folder holding the retrieved files (``data/raw``, or a mirror laid out like shared/data).
+    settings
+        The run's settings (default: :class:`~digecon.core.settings.Settings` defaults).
+
+    Returns
+    -------
+    Inputs
+
+    Raises
+    ------
+    InputError
+        For a file that would make a number wrong (naming file, sheet, cell), see :mod:`digecon.inputs`.
+    """
+    settings = settings or Settings()
+    registry = build_registry(settings, raw_root=root)
+    yearbook = read_yearbook(registry.sources("yearbook_series"), registry.paths("user_indicators"))
+    io_tables, checks = read_io_tables(
+        registry.paths("io_table"),
+        gdp_series_for_checks(yearbook, registry.paths("first_published_gdp")),
+        settings.io_tables,
+        user_files=registry.user_paths(),
     )
-    ratios = national_ratios(
-        io_tables["year"].unique(),
-        io_tables["province_code"].unique(),
-        {y: root / p for y, p in DETAILED_TABLES.items()},
-        detailed_table_of=DEFAULT_DETAILED_TABLE_OF,
-        news_publishing_share=news_publishing_share,
+    ratios = read_ratios(
+        io_tables,
+        {i.year: i.path for i in registry.of("detailed_national_table")},
+        next(iter(registry.paths("census_ratios")), None),
+        news_publishing_share=settings.ratios.news_publishing_share,
     )
-    return Inputs(io_tables, checks, yearbook, ratios)
+    return Inputs(io_tables, checks, yearbook, ratios, registry)
 
 
 @dataclass(frozen=True)
@@ -146,37 +89,82 @@ class Result:
     national_consistency: pd.DataFrame
 
 
-def estimate(
+def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
+    """The years computed: the output years and every benchmark year, so that neither the
+    backtest nor any coefficient depends on which years are written out."""
+    years = [int(y) for y in years]
+    low = min(min(years), int(benchmarks["year"].min()))
+    high = max(max(years), int(benchmarks["year"].max()))
+    return list(range(low, high + 1))
+
+
+def with_share_of_gdp(totals: pd.DataFrame, yearbook: pd.DataFrame) -> pd.DataFrame:
+    """Add the province's GDP (地区生产总值, the yearbook's vintage) and the total's share of it, %."""
+    gdp = yearbook.loc[yearbook["indicator"] == GDP, ["province_code", "year", "value"]]
+    merged = totals.merge(
+        gdp.rename(columns={"value": "gdp_100m_yuan"}), on=["province_code", "year"], how="left", validate="many_to_one"
+    )
+    return merged.assign(share_of_gdp_percent=merged["value_100m_yuan"] / merged["gdp_100m_yuan"] * 100)
+
+
+def estimate_tables(
     io_tables: pd.DataFrame,
     yearbook: pd.DataFrame,
     ratios: pd.DataFrame,
     *,
     years: Iterable[int],
-    methods: Iterable[str] = METHODS,
-    conventions: Iterable[str] = CONVENTIONS,
+    methods: Iterable[str],
+    conventions: Iterable[str],
 ) -> Result:
     """Annual digital-economy value added of every province by component, method and convention.
 
     Parameters
     ----------
     io_tables
-        Tidy IO tables (``data/processed/io_tables.csv`` or :func:`load_inputs`), 万元.
+        Tidy IO tables (``data/processed/io_tables.csv``), 万元.
     yearbook
-        Long NBS provincial series (亿元), see :mod:`digecon.inputs.yearbook`.
+        Long annual series (亿元), see :func:`digecon.inputs.sources.read_yearbook`.
     ratios
-        ``s_I63`` / ``r_media`` per IO year and province (:func:`national_ratios`).
+        ``s_I63`` / ``r_media`` per IO year and province (:func:`digecon.inputs.sources.read_ratios`).
     years
-        Years to estimate (contiguous); each must be covered by the indicator chains.
+        Years written out (contiguous); the estimate and backtest are computed over these and
+        every benchmark year, and the output range only selects rows.
     methods, conventions
-        Subsets of ``hold, linear, spline, chow_lin`` and ``share, benchmark``.
+        Names of the method registry (:mod:`digecon.estimation.methods`) and ``share`` / ``benchmark``.
+
+    Returns
+    -------
+    Result
     """
     years = sorted(int(y) for y in years)
     methods, conventions = list(methods), list(conventions)
-    indicators = indicator_series(yearbook, years)
     benchmarks = benchmark_components(io_tables, ratios)
-    values = estimate_all(benchmarks, indicators, years, methods, conventions)
-    results = backtest(benchmarks, indicators, years, methods, conventions)
+    grid = working_years(benchmarks, years)
+    indicators = indicator_series(yearbook, grid)
+    results = backtest(benchmarks, indicators, methods, conventions)
     summary = error_summary(results)
-    values = describe(apply_bounds(values, summary), benchmarks, indicators)
-    totals = totals_with_bounds(values, summary)
+    values = estimate_all(benchmarks, indicators, grid, methods, conventions)
+    values = describe(apply_bounds(values[values["year"].isin(years)], summary), benchmarks, indicators)
+    totals = with_share_of_gdp(totals_with_bounds(values, summary), yearbook)
     return Result(values, totals, benchmarks, indicators, results, summary, national_consistency(benchmarks))
+
+
+def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
+    """The estimate of :func:`estimate_tables` for the inputs and settings of a run.
+
+    Parameters
+    ----------
+    inputs
+        From :func:`load_inputs`.
+    settings
+        Years, methods and conventions (default: :class:`~digecon.core.settings.Settings` defaults).
+    """
+    settings = settings or Settings()
+    return estimate_tables(
+        inputs.io_tables,
+        inputs.yearbook,
+        inputs.ratios,
+        years=settings.years,
+        methods=settings.estimate.methods,
+        conventions=settings.estimate.conventions,
+    )

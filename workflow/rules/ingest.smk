@@ -1,10 +1,29 @@
+rule prepare_yearbook:
+    input:
+        series=REGISTRY.paths("yearbook_series"),
+        user=REGISTRY.paths("user_indicators"),
+        code=package_code("inputs"),
+    output:
+        yearbook="data/processed/yearbook.csv",
+    log:
+        "logs/prepare_yearbook.log",
+    conda:
+        "../envs/digecon.yaml"
+    params:
+        readers=[reader for _, reader in REGISTRY.sources("yearbook_series")],
+    message:
+        "Combining the annual series (NBS yearbook sources and the user's indicators)"
+    script:
+        "../scripts/prepare_yearbook.py"
+
+
 rule ingest_io_tables:
     input:
-        tables=io_table_files(),
-        gdp_revised=raw_file("nbs_province_annual", "地区生产总值.csv"),
-        gdp_first_published=raw_file("gdp_first_published", "分省年度数据_整合.csv"),
-        code=package_modules("inputs.iotable", "inputs.concordance", "inputs.checks", "inputs.ingest", "inputs.yearbook"),
+        tables=REGISTRY.paths("io_table"),
+        yearbook=rules.prepare_yearbook.output.yearbook,
+        first_published=REGISTRY.paths("first_published_gdp"),
         concordance=str(PACKAGE / "data" / "sector_concordance.csv"),
+        code=package_code("inputs"),
     output:
         io_tables="data/processed/io_tables.csv",
         checks="data/processed/io_table_checks.csv",
@@ -15,11 +34,30 @@ rule ingest_io_tables:
     conda:
         "../envs/digecon.yaml"
     params:
-        allowed_units=config["io_tables"]["allowed_units"],
-        va_tolerance=config["io_tables"]["va_identity_tolerance"],
-        ti_go_rel_tolerance=config["io_tables"]["ti_go_rel_tolerance"],
-        gdp_gap_warn=config["io_tables"]["gdp_gap_warn"],
+        settings=section("io_tables"),
+        user_files=sorted(REGISTRY.user_paths()),
     message:
-        "Reading and checking the IO tables of {}".format(config["io_tables"]["years"])
+        "Reading and checking {} IO tables".format(len(REGISTRY.paths("io_table")))
     script:
         "../scripts/ingest_io_tables.py"
+
+
+rule compute_ratios:
+    input:
+        detailed=REGISTRY.paths("detailed_national_table"),
+        census=REGISTRY.paths("census_ratios"),
+        io_tables=rules.ingest_io_tables.output.io_tables,
+        code=package_code("inputs"),
+    output:
+        ratios="data/processed/ratios.csv",
+    log:
+        "logs/compute_ratios.log",
+    conda:
+        "../envs/digecon.yaml"
+    params:
+        detailed_years=[i.year for i in REGISTRY.of("detailed_national_table")],
+        news_publishing_share=SETTINGS.ratios.news_publishing_share,
+    message:
+        "Computing s_I63 and r_media for each IO year"
+    script:
+        "../scripts/compute_ratios.py"

@@ -1,8 +1,15 @@
 rule write_metadata:
     input:
-        raw=[raw(e) for e in MANIFEST],
-        results=RESULT_FILES,
-        code=package_modules("outputs.provenance"),
+        inputs=[i.path for i in REGISTRY.inputs],
+        results=[
+            *rules.ingest_io_tables.output,
+            *rules.compute_ratios.output,
+            *rules.prepare_yearbook.output,
+            *rules.estimate_digital_economy.output,
+            rules.export_wide_tables.output.workbook,
+            rules.build_gallery.output.page,
+        ],
+        code=package_code("outputs"),
     output:
         metadata="results/metadata.json",
     log:
@@ -10,8 +17,9 @@ rule write_metadata:
     conda:
         "../envs/digecon.yaml"
     params:
-        config=config,
-        manifest=config["retrieve"]["manifest"],
+        config=SETTINGS.as_dict(),
+        kinds=[i.kind for i in REGISTRY.inputs],
+        manifest=SETTINGS.retrieve.manifest,
         # the folder of the Snakefile, whose git commit is recorded
         project=lambda wildcards: workflow.basedir,
     message:

@@ -1,10 +1,9 @@
 rule plot_gallery:
     input:
-        values="results/tables/digital_economy_va.csv",
-        totals="results/tables/digital_economy_total.csv",
-        backtest="results/validation/backtest.csv",
-        share="results/tables/wide/share_of_gdp.csv",
-        code=package_modules("outputs.plots", "outputs.gallery"),
+        values=rules.estimate_digital_economy.output.values,
+        totals=rules.estimate_digital_economy.output.totals,
+        backtest=rules.estimate_digital_economy.output.backtest,
+        code=package_code("outputs"),
         style=str(PACKAGE / "data" / "digecon.mplstyle"),
     output:
         figures=report(
@@ -26,10 +25,9 @@ rule plot_gallery:
     conda:
         "../envs/digecon.yaml"
     params:
-        method=config["estimate"]["recommended_method"],
-        convention=config["estimate"]["recommended_convention"],
-        language=config["plots"]["language"],
-        vintage=caption_vintage(),
+        method=SETTINGS.estimate.recommended_method,
+        convention=SETTINGS.estimate.recommended_convention,
+        language=SETTINGS.plots.language,
         root=lambda wildcards, output: Path(output.figure_list).parent.parent,
     message:
         "Drawing the {wildcards.kind} figures of the gallery"
@@ -39,8 +37,10 @@ rule plot_gallery:
 
 rule build_gallery:
     input:
-        figure_lists=expand("results/gallery/{kind}/items.json", kind=GALLERY_KINDS),
-        code=package_modules("outputs.gallery"),
+        figure_lists=expand(
+            rules.plot_gallery.output.figure_list, kind=list(GALLERY_KINDS)
+        ),
+        code=package_code("outputs"),
     output:
         page="results/gallery/index.html",
     log:
@@ -48,8 +48,8 @@ rule build_gallery:
     conda:
         "../envs/digecon.yaml"
     params:
-        method=config["estimate"]["recommended_method"],
-        convention=config["estimate"]["recommended_convention"],
+        method=SETTINGS.estimate.recommended_method,
+        convention=SETTINGS.estimate.recommended_convention,
         sources=data_sources(),
     message:
         "Writing the offline gallery page"

@@ -1,17 +1,22 @@
-rule retrieve_raw_data:
-    input:
-        manifest=config["retrieve"]["manifest"],
-    output:
-        [raw(e) for e in MANIFEST],
-    log:
-        "logs/retrieve_raw_data.log",
-    conda:
-        "../envs/digecon.yaml"
-    params:
-        mirror=resolve_mirror(config["retrieve"]["mirror"]),
-        # the root below which every manifest path is placed (outputs are RAW/<mirror_path>)
-        dest=lambda wildcards: str(RAW),
-    message:
-        "Retrieving {} raw input files (verified by sha256)".format(len(MANIFEST))
-    script:
-        "../scripts/retrieve_raw_data.py"
+# Only files that are missing or fail their sha256 are outputs of the retrieve job: files present
+# and verified are never deleted by a rerun, whatever changed (mirror, environment, code).
+TO_RETRIEVE = missing_or_damaged(REGISTRY.retrieved(), RAW_ROOT)
+
+if TO_RETRIEVE:
+
+    rule retrieve_raw_data:
+        input:
+            manifest=SETTINGS.retrieve.manifest,
+        output:
+            [protected(str(RAW_ROOT / e.mirror_path)) for e in TO_RETRIEVE],
+        log:
+            "logs/retrieve_raw_data.log",
+        conda:
+            "../envs/digecon.yaml"
+        params:
+            mirror=SETTINGS.mirror(),
+            dest=str(RAW_ROOT),
+        message:
+            "Retrieving {} raw input files (verified by sha256)".format(len(TO_RETRIEVE))
+        script:
+            "../scripts/retrieve_raw_data.py"

@@ -2,17 +2,17 @@
 
 import pandas as pd
 
-from digecon.api import estimate
-from digecon.estimation.backtest import summary_markdown
-from digecon.core.logs import logged_run
+from digecon.api import estimate_tables
 from digecon.core.files import write_csv, write_text
+from digecon.core.logs import logged_run
+from digecon.estimation.backtest import summary_markdown
 
 with logged_run(snakemake.log[0]) as log:
-    result = estimate(
+    result = estimate_tables(
         pd.read_csv(snakemake.input.io_tables, dtype={"sector_code": str}),
         pd.read_csv(snakemake.input.yearbook),
         pd.read_csv(snakemake.input.ratios),
-        years=range(snakemake.params.first_year, snakemake.params.last_year + 1),
+        years=snakemake.params.years,
         methods=snakemake.params.methods,
         conventions=snakemake.params.conventions,
     )

@@ -1,24 +1,20 @@
 """Read and check every IO table; write the tidy sector table and the checks report."""
 
-from digecon.inputs.concordance import load_concordance
-from digecon.inputs.ingest import ingest_io_tables
-from digecon.core.logs import logged_run
+import pandas as pd
+
 from digecon.core.files import write_csv
-from digecon.inputs.yearbook import gdp_for_checks, read_first_published_gdp, read_nbs_province_csv
+from digecon.core.logs import logged_run
+from digecon.core.settings import IOTableSettings
+from digecon.inputs.sources import gdp_series_for_checks, read_io_tables
 
 with logged_run(snakemake.log[0]) as log:
-    gdp = gdp_for_checks(
-        read_nbs_province_csv(snakemake.input.gdp_revised),
-        read_first_published_gdp(snakemake.input.gdp_first_published),
-    )
-    io_tables, checks = ingest_io_tables(
+    settings = IOTableSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in snakemake.params.settings.items()})
+    io_tables, checks = read_io_tables(
         snakemake.input.tables,
-        load_concordance(snakemake.input.concordance),
-        gdp,
-        allowed_units=tuple(snakemake.params.allowed_units),
-        va_tolerance=snakemake.params.va_tolerance,
-        ti_go_rel_tolerance=snakemake.params.ti_go_rel_tolerance,
-        gdp_gap_warn=snakemake.params.gdp_gap_warn,
+        gdp_series_for_checks(pd.read_csv(snakemake.input.yearbook), snakemake.input.first_published),
+        settings,
+        user_files=snakemake.params.user_files,
+        concordance=snakemake.input.concordance,
     )
     write_csv(checks, snakemake.output.checks)
     write_csv(io_tables, snakemake.output.io_tables)

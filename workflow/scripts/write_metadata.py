@@ -1,18 +1,21 @@
-"""Write results/metadata.json: package and library versions, git commit, config, input and output sha256."""
+"""Write results/metadata.json: package and library versions, git commit, settings, input and output sha256."""
 
 from pathlib import Path
 
-from digecon.core.logs import logged_run
 from digecon.core.files import write_json
-from digecon.outputs.provenance import build_metadata
+from digecon.core.logs import logged_run
 from digecon.inputs.retrieve import read_manifest
+from digecon.outputs.provenance import build_metadata
 
 with logged_run(snakemake.log[0]) as log:
-    entries = {e.mirror_path: e for e in read_manifest(snakemake.params.manifest)}
-    inputs = [(Path(p), entries[Path(p).relative_to("data/raw").as_posix()]) for p in snakemake.input.raw]
+    manifest = snakemake.params.manifest
+    entries = {e.mirror_path: e for e in read_manifest(manifest)} if manifest else {}
     metadata = build_metadata(
         config=dict(snakemake.params.config),
-        inputs=inputs,
+        inputs=[
+            (Path(p), kind, entries.get(Path(p).relative_to("data/raw").as_posix()) if p.startswith("data/raw/") else None)
+            for p, kind in zip(snakemake.input.inputs, snakemake.params.kinds, strict=True)
+        ],
         outputs=[Path(p) for p in snakemake.input.results],
         project=Path(snakemake.params.project),
     )

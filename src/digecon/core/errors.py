@@ -76,3 +76,15 @@ class TableCheckError(InputError):
 
     def message(self) -> str:
         return "\n".join(self.messages)
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used: one line per violation (key, value, what is allowed)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("configuration: " + "; ".join(problems))
+
+    def message(self) -> str:
+        """The violations, one per line."""
+        return "invalid configuration:\n" + "\n".join(f"  - {p}" for p in self.problems)

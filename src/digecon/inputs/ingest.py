@@ -74,6 +74,7 @@ def ingest_io_tables(
     va_tolerance: float,
     ti_go_rel_tolerance: float,
     gdp_gap_warn: float,
+    user_files: Iterable[str | Path] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read, check and stack IO tables.
 
@@ -87,6 +88,9 @@ def ingest_io_tables(
         Published GDP for the gap report (:func:`digecon.inputs.yearbook.gdp_for_checks`).
     allowed_units, va_tolerance, ti_go_rel_tolerance, gdp_gap_warn
         See :func:`digecon.inputs.iotable.read_io_table` and :func:`digecon.inputs.checks.check_table`.
+    user_files
+        The user's own tables among ``paths``: one replaces a built-in table of the same province
+        and year (a ``replaced_by_user_table`` warning in the report and the log).
 
     Returns
     -------
@@ -96,28 +100,20 @@ def ingest_io_tables(
     Raises
     ------
     InputError
-        From the reader, for a structurally bad file.
+        From the reader, for a structurally bad file; for two tables of one province and year
+        that are both built-in or both the user's.
     TableCheckError
         If any identity check fails, listing every failure with file, cell, expected and found.
     """
     tables = [read_io_table(p, concordance, allowed_units=allowed_units, va_tolerance=va_tolerance) for p in paths]
-    seen: dict[tuple[int, int], str] = {}
-    for t in tables:
-        key = (t.province_code, t.year)
-        if key in seen:
-            raise InputError(
-                t.file,
-                f"a second table for {t.province} {t.year}",
-                expected="one table per province-year",
-                found=f"also {seen[key]}",
-            )
-        seen[key] = t.file
+    tables, replaced = _one_table_per_province_year(tables, set(map(str, user_files)))
     rows = [
         row
         for t in tables
         for row in check_table(t, va_tolerance=va_tolerance, ti_go_rel_tolerance=ti_go_rel_tolerance)
     ]
     rows += gdp_gap_rows(tables, gdp, warn_above=gdp_gap_warn)
+    rows += replaced
     report = pd.DataFrame.from_records(rows).reindex(columns=REPORT_COLUMNS)
     report = report.sort_values(["year", "province_code", "check"], kind="stable", ignore_index=True)
     failed = failures(report)
@@ -125,3 +121,41 @@ def ingest_io_tables(
         raise TableCheckError(failed)
     log.info("read %d tables; %d checks warn", len(tables), int((report["status"] == "warn").sum()))
     return io_tables_frame(tables), report
+
+
+def _one_table_per_province_year(
+    tables: list[IOTable], user_files: set[str]
+) -> tuple[list[IOTable], list[dict[str, object]]]:
+    """Keep one table per province-year: a user's table replaces a built-in one; any other repeat is an error."""
+    chosen: dict[tuple[int, int], IOTable] = {}
+    notes = []
+    for t in tables:
+        key = (t.province_code, t.year)
+        other = chosen.get(key)
+        if other is None:
+            chosen[key] = t
+            continue
+        mine, theirs = t.file in user_files, other.file in user_files
+        if mine == theirs:
+            raise InputError(
+                t.file,
+                f"a second table for {t.province} {t.year}",
+                expected="one table per province-year",
+                found=f"also {other.file}",
+            )
+        user, builtin = (t, other) if mine else (other, t)
+        chosen[key] = user
+        message = f"the user's table {user.file} replaces the built-in {builtin.file}"
+        log.warning("%s %d: %s", t.province, t.year, message)
+        notes.append(
+            {
+                "file": user.file,
+                "province_code": user.province_code,
+                "province": user.province,
+                "year": user.year,
+                "check": "replaced_by_user_table",
+                "status": "warn",
+                "message": message,
+            }
+        )
+    return list(chosen.values()), notes

@@ -9,13 +9,15 @@ sectors split information into telecom / internet / software and culture into �
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
 
 from digecon.core.errors import InputError
-from digecon.core.provinces import NATIONAL_CODE, normalise_name, province_code
+from digecon.core.provinces import NATIONAL_CODE, normalise_name
+from digecon.inputs.usercsv import Column, read_user_csv
 
 RATIO_NAMES = ("s_I63", "r_media")
 RATIO_COLUMNS = ["io_year", "province_code", "ratio", "value", "ratio_source"]
@@ -81,35 +83,60 @@ def ratios_from_detailed_io(va: pd.DataFrame, *, news_publishing_share: float) -
     return {"s_I63": by_part["telecom"] / information, "r_media": media / culture}
 
 
+CENSUS_COLUMNS = (
+    Column("census_year", "year"),
+    Column("province", "province", national=True),
+    Column("ratio", "choice", choices=RATIO_NAMES),
+    Column("value", "share"),
+    Column("source", "text", required=False),
+)
+
+
 def read_census_ratios(path: str | Path) -> pd.DataFrame:
     """Census income ratios: CSV ``census_year,province,ratio,value[,source]``.
 
     ``province`` is a province name or code, or 全国/0 for national; ``ratio`` is ``s_I63`` or
     ``r_media``; ``value`` is the ratio of main business income (主营业务收入 / 营业收入) in [0, 1].
+    Validated by :func:`digecon.inputs.usercsv.read_user_csv`.
+
+    Returns
+    -------
+    DataFrame
+        ``census_year``, ``province_code``, ``ratio``, ``value``, ``source`` (the file name where not given).
+
+    Raises
+    ------
+    InputError
+        For a bad cell (file, row, column, value, what was expected) or a repeated census year, province and ratio.
     """
     path = Path(path)
-    table = pd.read_csv(path, encoding="utf-8-sig", dtype={"province": str})
-    needed = ["census_year", "province", "ratio", "value"]
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise InputError(path, f"columns missing: {', '.join(missing)}", row=0, expected=",".join(needed))
-    for i, row in table.iterrows():
-        if province_code(row["province"]) is None:
-            raise InputError(
-                path,
-                "unknown province",
-                row=int(i) + 1,
-                expected="a province name or code, or 全国",
-                found=f"'{row['province']}'",
-            )
-        if row["ratio"] not in RATIO_NAMES:
-            raise InputError(
-                path, "unknown ratio", row=int(i) + 1, expected=" or ".join(RATIO_NAMES), found=f"'{row['ratio']}'"
-            )
-        if not 0 <= float(row["value"]) <= 1:
-            raise InputError(path, "ratio outside [0, 1]", row=int(i) + 1, found=str(row["value"]))
-    source = table["source"] if "source" in table.columns else pd.Series([path.name] * len(table))
-    return table.assign(province_code=table["province"].map(province_code).astype(int), source=source.fillna(path.name))
+    table = read_user_csv(path, CENSUS_COLUMNS, unique=("census_year", "province", "ratio"))
+    source = table["source"].replace("", None) if "source" in table else pd.Series(index=table.index, dtype=object)
+    return pd.DataFrame(
+        {
+            "census_year": table["census_year"].astype(int),
+            "province_code": table["province"].astype(int),
+            "ratio": table["ratio"],
+            "value": table["value"].astype(float),
+            "source": source.fillna(path.name),
+        }
+    )
+
+
+def nearest_year(year: int, available: Iterable[int]) -> int:
+    """The available year nearest to ``year``; on a tie the later one (a census follows its table)."""
+    return min(available, key=lambda y: (abs(y - year), -y))
+
+
+def _census_choice(census: pd.DataFrame | None, io_year: int, ratio: str) -> tuple[int | None, pd.DataFrame]:
+    """The census year an IO year uses for one ratio (the nearest that has it) and its rows."""
+    if census is None:
+        return None, pd.DataFrame()
+    rows = census[census["ratio"] == ratio]
+    if rows.empty:
+        return None, rows
+    year = nearest_year(io_year, rows["census_year"].unique())
+    return year, rows[rows["census_year"] == year]
 
 
 def benchmark_ratios(
@@ -117,58 +144,58 @@ def benchmark_ratios(
     provinces: list[int],
     *,
     detailed: dict[int, tuple[dict[str, float], str]],
-    detailed_table_of: dict[int, int],
     census: pd.DataFrame | None,
-    census_year_of: dict[int, int],
 ) -> pd.DataFrame:
     """The ratio each province uses in each IO year, with its source.
 
-    Order of preference: the province's own census ratio; the national census ratio;
-    the national detailed IO table mapped to that IO year. Provinces without their own
-    ratio use a national one, and ``ratio_source`` says so.
+    Order of preference: the province's own census ratio; the national census ratio (each from
+    the census year nearest to the IO year); the national detailed IO table nearest to the IO
+    year (2002 uses 2007's: the 2002 detailed table does not split culture). Provinces without
+    their own ratio use a national one, and ``ratio_source`` says so.
 
     Parameters
     ----------
     io_years, provinces
         Benchmark years and province codes to cover.
     detailed
-        Detailed-table year -> (ratios from :func:`ratios_from_detailed_io`, file name).
-    detailed_table_of
-        IO year -> detailed-table year (e.g. 2002 -> 2007: the 2002 table does not split culture).
+        Detailed-table year -> (ratios from :func:`ratios_from_detailed_io`, file name); may be empty
+        when the census covers every year.
     census
         From :func:`read_census_ratios`, or None.
-    census_year_of
-        IO year -> census year (2002 -> 2004, 2007 -> 2008, ...).
 
     Returns
     -------
     DataFrame
         ``RATIO_COLUMNS``, one row per IO year x province x ratio.
+
+    Raises
+    ------
+    InputError
+        If a ratio has no source for some IO year and province.
     """
     rows = []
     for io_year in io_years:
-        census_year = census_year_of.get(io_year)
-        table_year = detailed_table_of[io_year]
-        values, file = detailed[table_year]
+        table_year = nearest_year(io_year, detailed) if detailed else None
         for ratio in RATIO_NAMES:
-            national = None
-            if census is not None and census_year is not None:
-                hit = census[(census["census_year"] == census_year) & (census["ratio"] == ratio)]
-                own = {
-                    int(c): (float(v), str(s))
-                    for c, v, s in zip(hit["province_code"], hit["value"], hit["source"], strict=True)
-                }
-                national = own.get(NATIONAL_CODE)
-            else:
-                own = {}
+            census_year, hit = _census_choice(census, io_year, ratio)
+            own = {int(c): (float(v), str(s)) for c, v, s in zip(hit.get("province_code", []), hit.get("value", []), hit.get("source", []), strict=True)}
+            national = own.get(NATIONAL_CODE)
             for code in provinces:
                 if code in own:
                     value, source = own[code][0], f"census {census_year} ({own[code][1]})"
                 elif national is not None:
                     value, source = national[0], f"national census {census_year} ({national[1]}); no provincial ratio"
-                else:
+                elif table_year is not None:
+                    values, file = detailed[table_year]
                     note = "" if table_year == io_year else f"; nearest table with the split for {io_year}"
                     value, source = values[ratio], f"national detailed IO table {table_year} ({file}){note}"
+                else:
+                    raise InputError(
+                        "ratios",
+                        f"no {ratio} for province {code} in {io_year}",
+                        expected="a census ratio (ratios.census_csv, national or the province's) or a detailed "
+                        "national IO table",
+                    )
                 rows.append(
                     {"io_year": io_year, "province_code": code, "ratio": ratio, "value": value, "ratio_source": source}
                 )

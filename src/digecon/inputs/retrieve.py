@@ -178,24 +178,13 @@ def retrieve(
     return done
 
 
-def select_io_tables(
-    entries: Iterable[ManifestEntry], years: Iterable[int], *, include_national: bool
-) -> list[ManifestEntry]:
-    """Regional IO-table files of the given years (from their folder names, e.g. 2017年各省份投入产出表).
+def missing_or_damaged(entries: Iterable[ManifestEntry], dest: str | Path) -> list[ManifestEntry]:
+    """The entries whose file under ``dest`` is absent or fails its sha256: all that retrieval must fetch.
 
-    The reader confirms province and year from each table's title, so a file placed in the
-    wrong folder is still caught.
+    The workflow makes only these the outputs of its retrieve job, so that Snakemake never deletes
+    (as outputs of a job to rerun) files that are present and verified, whatever setting changed.
     """
-    from digecon.inputs.iotable import YEAR
-    from digecon.core.provinces import NATIONAL_CODE, provinces_named_in
-
-    wanted = {int(y) for y in years}
-    chosen = []
-    for entry in entries:
-        if entry.dataset != "io_regional":
-            continue
-        folder_years = {int(y) for y in YEAR.findall(Path(entry.mirror_path).parent.name)}
-        national = NATIONAL_CODE in provinces_named_in(Path(entry.mirror_path).stem)
-        if folder_years & wanted and (include_national or not national):
-            chosen.append(entry)
-    return chosen
+    dest = Path(dest)
+    return [
+        e for e in entries if not ((dest / e.mirror_path).is_file() and sha256_of(dest / e.mirror_path) == e.sha256)
+    ]

@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.core.errors import InputError
-from digecon.inputs.excel import iter_sheets
 from digecon.core.provinces import province_code
+from digecon.inputs.excel import iter_sheets
+from digecon.inputs.usercsv import Column, read_user_csv
 
 log = logging.getLogger(__name__)
 
@@ -256,3 +257,59 @@ def combine_sources(frames: list[pd.DataFrame], *, tolerance: float = 0.15) -> p
             mixed.index[0],
         )
     return stacked.drop_duplicates(key, keep="first").sort_values(key, ignore_index=True)
+
+
+UNIT_TO_100M_YUAN = {"亿元": 1.0, "万元": 1e-4, "元": 1e-8}
+USER_INDICATOR_COLUMNS = (
+    Column("province", "province"),
+    Column("year", "year"),
+    Column("indicator", "text"),
+    Column("value", "number"),
+    Column("unit", "choice", choices=tuple(UNIT_TO_100M_YUAN)),
+    Column("source", "text", required=False),
+)
+
+
+def read_user_indicators(path: str | Path) -> pd.DataFrame:
+    """The user's own annual indicators: long CSV ``province,year,indicator,value,unit[,source]``.
+
+    ``province`` is 北京 / 北京市 / Beijing or a GB/T 2260 code; ``unit`` 亿元, 万元 or 元 (converted
+    to 亿元); ``source`` defaults to the file name. Validated by :func:`digecon.inputs.usercsv.read_user_csv`.
+
+    Returns
+    -------
+    DataFrame
+        ``LONG_COLUMNS``, values in 亿元.
+
+    Raises
+    ------
+    InputError
+        For a bad cell (file, row, column, value, what was expected) or a repeated province-year-indicator.
+    """
+    path = Path(path)
+    table = read_user_csv(path, USER_INDICATOR_COLUMNS, unique=("province", "year", "indicator"))
+    source = table["source"].replace("", None) if "source" in table else pd.Series(index=table.index, dtype=object)
+    return pd.DataFrame(
+        {
+            "province_code": table["province"].astype(int),
+            "year": table["year"].astype(int),
+            "indicator": table["indicator"],
+            "unit": "亿元",
+            "value": table["value"].astype(float) * table["unit"].map(UNIT_TO_100M_YUAN),
+            "source": source.fillna(path.name),
+        }
+    )[LONG_COLUMNS].sort_values(["indicator", "province_code", "year"], ignore_index=True)
+
+
+def with_user_indicators(yearbook: pd.DataFrame, user: list[pd.DataFrame]) -> pd.DataFrame:
+    """The yearbook with the user's values replacing built-in ones of the same province, year and indicator."""
+    if not user:
+        return yearbook
+    key = ["province_code", "year", "indicator"]
+    theirs = pd.concat(user, ignore_index=True).drop_duplicates(key, keep="last")
+    replaced = yearbook.merge(theirs[key], on=key, how="inner")
+    if len(replaced):
+        log.warning("%d built-in yearbook values replaced by the user's indicators", len(replaced))
+    kept = yearbook.merge(theirs[key], on=key, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
+    return pd.concat([kept, theirs], ignore_index=True)[LONG_COLUMNS].sort_values(key, ignore_index=True)

@@ -50,10 +50,29 @@ def git_state(folder: str | Path) -> dict[str, Any]:
     return {"commit": commit, "uncommitted_changes": bool(status) if status is not None else None}
 
 
+def _input_record(path: Path, kind: str, entry: ManifestEntry | None) -> dict[str, Any]:
+    """One input's record: where it comes from, its sha256 and (for retrieved files) whether it matches the manifest."""
+    found = sha256_of(path)
+    if entry is None:  # the user's own file
+        return {"path": path.as_posix(), "kind": kind, "dataset": "user", "sha256": found}
+    return {
+        "path": path.as_posix(),
+        "kind": kind,
+        "dataset": entry.dataset,
+        "repository": entry.repository,
+        "commit": entry.commit,
+        "url": entry.url,
+        "licence": entry.licence,
+        "publisher": entry.publisher,
+        "sha256": found,
+        "matches_manifest": found == entry.sha256,
+    }
+
+
 def build_metadata(
     *,
     config: dict[str, Any],
-    inputs: list[tuple[Path, ManifestEntry]],
+    inputs: list[tuple[Path, str, ManifestEntry | None]],
     outputs: list[Path],
     project: Path,
 ) -> dict[str, Any]:
@@ -62,30 +81,20 @@ def build_metadata(
     Parameters
     ----------
     config
-        The configuration the run used.
+        The settings the run used (:meth:`digecon.core.settings.Settings.as_dict`).
     inputs
-        Each raw input file with its manifest entry; its sha256 is computed again and compared.
+        Each input file with its kind (:data:`digecon.inputs.registry.KINDS`) and its manifest
+        entry (None for the user's files); its sha256 is computed again and compared.
     outputs
         Result files to fingerprint.
     project
         The project folder (for the git commit).
+
+    Returns
+    -------
+    dict
+        Versions, git state, settings, inputs and outputs with their sha256.
     """
-    records = []
-    for path, entry in inputs:
-        found = sha256_of(path)
-        records.append(
-            {
-                "path": path.as_posix(),
-                "dataset": entry.dataset,
-                "repository": entry.repository,
-                "commit": entry.commit,
-                "url": entry.url,
-                "licence": entry.licence,
-                "publisher": entry.publisher,
-                "sha256": found,
-                "matches_manifest": found == entry.sha256,
-            }
-        )
     return {
         "created_utc": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "digecon_version": __version__,
@@ -94,6 +103,6 @@ def build_metadata(
         "platform": platform.platform(),
         "libraries": {name: _version(name) for name in LIBRARIES},
         "config": config,
-        "inputs": records,
+        "inputs": [_input_record(*i) for i in inputs],
         "outputs": [{"path": p.as_posix(), "sha256": sha256_of(p)} for p in outputs],
     }

@@ -1,0 +1,170 @@
+"""The input registry: every file the estimate can read, described once.
+
+Built from the manifest (``data/raw/MANIFEST.csv``: the built-in inputs, each with its pinned
+URL and sha256) and the settings (the user's own tables, indicators and census ratios). The
+Snakemake input functions and :func:`digecon.load_inputs` both take their paths from here, so
+the pipeline and the Python API cannot disagree about what is read. This is the only module
+that knows the manifest's dataset names and how their files are named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from digecon.core.errors import InputError
+from digecon.core.settings import Settings
+from digecon.inputs.retrieve import ManifestEntry, read_manifest
+
+RAW_ROOT = Path("data/raw")
+
+# What each kind of input is (the readers in digecon.inputs.sources dispatch on ``reader``).
+KINDS = {
+    "io_table": "a 42-sector regional or national IO table (.xls/.xlsx), built-in or the user's",
+    "detailed_national_table": "a national detailed IO table (ionet .rda), for the split ratios",
+    "yearbook_series": "NBS provincial annual series (亿元), the indicators",
+    "first_published_gdp": "first-published provincial GDP, for the checks of the tables' totals",
+    "census_ratios": "the user's economic-census income ratios (CSV)",
+    "user_indicators": "the user's own annual indicators (long CSV)",
+}
+# manifest dataset -> (kind, reader); the order of yearbook datasets is their precedence on overlaps
+DATASETS = {
+    "io_regional": ("io_table", "nbs_io_table"),
+    "national_detailed_io": ("detailed_national_table", "ionet_rda"),
+    "nbs_province_annual": ("yearbook_series", "nbs_province_csv"),
+    "nbs_province_api": ("yearbook_series", "nbs_api_json"),
+    "nbs_gdp_export": ("yearbook_series", "nbs_database_xls"),
+    "gdp_first_published": ("first_published_gdp", "first_published_csv"),
+}
+DETAILED_TABLE_YEAR = re.compile(r"china_(\d{4})_\d+")  # ionet file names: china_<year>_<sectors>.rda
+USER = "user"
+IO_TABLE_SUFFIXES = (".xls", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input file: what it is, where the pipeline reads it, and (if retrieved) where it comes from."""
+
+    kind: str  # a key of KINDS
+    reader: str  # which reader parses it
+    path: str  # below the raw root for retrieved files, else the user's path as configured
+    dataset: str  # manifest dataset, or "user"
+    year: int | None = None  # table year of a detailed national table
+    entry: ManifestEntry | None = None  # pinned URL, sha256, licence of a retrieved file
+
+    @property
+    def retrieved(self) -> bool:
+        """True for files the retrieve step obtains (verified by sha256)."""
+        return self.entry is not None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every input of a run, in precedence order within a kind."""
+
+    inputs: tuple[Input, ...]
+
+    def of(self, kind: str) -> tuple[Input, ...]:
+        """The inputs of one kind (see ``KINDS``)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown input kind {kind!r}; expected one of {', '.join(KINDS)}")
+        return tuple(i for i in self.inputs if i.kind == kind)
+
+    def paths(self, kind: str) -> list[str]:
+        """Paths of the inputs of one kind."""
+        return [i.path for i in self.of(kind)]
+
+    def sources(self, kind: str) -> list[tuple[str, str]]:
+        """(path, reader) of the inputs of one kind, as the readers of :mod:`digecon.inputs.sources` take them."""
+        return [(i.path, i.reader) for i in self.of(kind)]
+
+    def retrieved(self) -> list[ManifestEntry]:
+        """Manifest entries of the files the retrieve step obtains."""
+        return [i.entry for i in self.inputs if i.entry is not None]
+
+    def user_paths(self) -> set[str]:
+        """Paths of the user's own files (a user IO table replaces a built-in one)."""
+        return {i.path for i in self.inputs if i.dataset == USER}
+
+    def rooted(self, root: str | Path) -> Registry:
+        """The same registry with retrieved files read below ``root`` (e.g. a mirror) instead of data/raw."""
+        return Registry(
+            tuple(
+                Input(i.kind, i.reader, str(Path(root) / i.entry.mirror_path), i.dataset, i.year, i.entry)
+                if i.entry is not None
+                else i
+                for i in self.inputs
+            )
+        )
+
+
+def _from_manifest(entries: Iterable[ManifestEntry], raw_root: Path) -> list[Input]:
+    """Registry entries of the manifest's files, in manifest order."""
+    inputs = []
+    for entry in entries:
+        if entry.dataset not in DATASETS:
+            raise InputError(
+                "manifest",
+                f"unknown dataset {entry.dataset!r} for {entry.mirror_path}",
+                expected=f"one of {', '.join(DATASETS)} (add new kinds of input to digecon.inputs.registry)",
+            )
+        kind, reader = DATASETS[entry.dataset]
+        year = None
+        if kind == "detailed_national_table":
+            match = DETAILED_TABLE_YEAR.search(Path(entry.mirror_path).stem)
+            if match is None:
+                raise InputError(entry.mirror_path, "cannot tell the detailed table's year", expected="china_<year>_…")
+            year = int(match.group(1))
+        inputs.append(Input(kind, reader, str(raw_root / entry.mirror_path), entry.dataset, year, entry))
+    # yearbook precedence follows DATASETS order (earlier wins on overlaps), whatever the manifest's order
+    order = {name: i for i, name in enumerate(DATASETS)}
+    return sorted(inputs, key=lambda i: order[i.dataset])
+
+
+def _user_tables(folders: Iterable[str]) -> list[Input]:
+    """Every .xls/.xlsx in the user's folders (sorted, so that runs are reproducible)."""
+    inputs = []
+    for folder in folders:
+        path = Path(folder)
+        if not path.is_dir():
+            raise InputError(folder, "io_tables.user_folders names a folder that does not exist")
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IO_TABLE_SUFFIXES and p.is_file())
+        if not files:
+            raise InputError(folder, "no .xls or .xlsx file in this folder", expected="the user's IO tables")
+        inputs += [Input("io_table", "nbs_io_table", str(p), USER) for p in files]
+    return inputs
+
+
+def build_registry(settings: Settings, *, raw_root: str | Path = RAW_ROOT) -> Registry:
+    """The registry of a run, from the manifest and the settings.
+
+    Parameters
+    ----------
+    settings
+        The run's settings (manifest path, user folders and files).
+    raw_root
+        Where retrieved files are read (``data/raw``; a mirror folder has the same layout).
+
+    Returns
+    -------
+    Registry
+
+    Raises
+    ------
+    InputError
+        For a manifest dataset the registry does not know, a missing user folder or file.
+    """
+    raw_root = Path(raw_root)
+    manifest = settings.retrieve.manifest
+    inputs = _from_manifest(read_manifest(manifest) if manifest else [], raw_root)
+    inputs += _user_tables(settings.io_tables.user_folders)
+    for path in settings.indicators.user_csv:
+        inputs.append(Input("user_indicators", "user_indicator_csv", path, USER))
+    if settings.ratios.census_csv:
+        inputs.append(Input("census_ratios", "census_csv", settings.ratios.census_csv, USER))
+    missing = [i.path for i in inputs if i.dataset == USER and not Path(i.path).is_file()]
+    if missing:
+        raise InputError(missing[0], "a file named in the configuration does not exist")
+    return Registry(tuple(inputs))

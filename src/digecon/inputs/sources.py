@@ -1,0 +1,147 @@
+"""Read every kind of input of the registry into the tables the estimator takes.
+
+The pipeline's rule scripts and :func:`digecon.load_inputs` call these same functions with the
+paths and readers of :class:`digecon.inputs.registry.Registry`, so they read the same files the
+same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from digecon.core.provinces import NATIONAL_CODE
+from digecon.core.settings import IOTableSettings
+from digecon.inputs.concordance import load_concordance
+from digecon.inputs.ingest import ingest_io_tables
+from digecon.inputs.ratios import (
+    benchmark_ratios,
+    detailed_sector_parts,
+    nearest_year,
+    ratios_from_detailed_io,
+    read_census_ratios,
+    read_detailed_io_va,
+)
+from digecon.inputs.yearbook import (
+    combine_sources,
+    gdp_for_checks,
+    read_first_published_gdp,
+    read_nbs_api_json,
+    read_nbs_database_xls,
+    read_nbs_province_csv,
+    read_user_indicators,
+    with_user_indicators,
+)
+
+log = logging.getLogger(__name__)
+
+YEARBOOK_READERS: dict[str, Callable[[str | Path], pd.DataFrame]] = {
+    "nbs_province_csv": read_nbs_province_csv,
+    "nbs_api_json": read_nbs_api_json,
+    "nbs_database_xls": read_nbs_database_xls,
+}
+GDP = "地区生产总值"
+
+
+def read_yearbook(series: Sequence[tuple[str, str]], user_csv: Sequence[str | Path] = ()) -> pd.DataFrame:
+    """The long yearbook table: built-in series (earlier wins on overlaps), then the user's indicators.
+
+    Parameters
+    ----------
+    series
+        (path, reader) of the built-in yearbook series in precedence order
+        (:meth:`Registry.sources` of ``yearbook_series``).
+    user_csv
+        The user's indicator files; their values replace built-in ones of the same province,
+        year and indicator.
+
+    Returns
+    -------
+    DataFrame
+        ``province_code``, ``year``, ``indicator``, ``unit``, ``value`` (亿元), ``source``.
+    """
+    built_in = [YEARBOOK_READERS[reader](path) for path, reader in series]
+    columns = ["province_code", "year", "indicator", "unit", "value", "source"]
+    yearbook = combine_sources(built_in) if built_in else pd.DataFrame(columns=columns)
+    return with_user_indicators(yearbook, [read_user_indicators(p) for p in user_csv])
+
+
+def gdp_series_for_checks(yearbook: pd.DataFrame, first_published: Sequence[str | Path]) -> pd.DataFrame:
+    """Revised GDP from the yearbook and first-published GDP (when there is a file) for the gap checks."""
+    first = [read_first_published_gdp(p) for p in first_published]
+    empty = pd.DataFrame(columns=["province_code", "year", "indicator", "unit", "value", "source"])
+    return gdp_for_checks(yearbook, pd.concat(first, ignore_index=True) if first else empty)
+
+
+def read_io_tables(
+    paths: Sequence[str | Path],
+    gdp: pd.DataFrame,
+    settings: IOTableSettings,
+    *,
+    user_files: Iterable[str | Path] = (),
+    concordance: str | Path | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and check every IO table (:func:`digecon.inputs.ingest.ingest_io_tables`).
+
+    National tables (province code 0) are dropped unless ``settings.include_national``.
+
+    Returns
+    -------
+    (io_tables, checks)
+    """
+    io_tables, checks = ingest_io_tables(
+        paths,
+        load_concordance(concordance),
+        gdp,
+        allowed_units=settings.allowed_units,
+        va_tolerance=settings.va_identity_tolerance,
+        ti_go_rel_tolerance=settings.ti_go_rel_tolerance,
+        gdp_gap_warn=settings.gdp_gap_warn,
+        user_files=user_files,
+    )
+    if not settings.include_national:
+        io_tables = io_tables[io_tables["province_code"] != NATIONAL_CODE].reset_index(drop=True)
+        checks = checks[checks["province_code"] != NATIONAL_CODE].reset_index(drop=True)
+    return io_tables, checks
+
+
+def read_ratios(
+    io_tables: pd.DataFrame,
+    detailed_tables: dict[int, str | Path],
+    census_csv: str | Path | None,
+    *,
+    news_publishing_share: float,
+) -> pd.DataFrame:
+    """``s_I63`` and ``r_media`` for every IO year and province of ``io_tables`` (:func:`benchmark_ratios`).
+
+    Only the detailed national tables nearest to the IO years are read.
+
+    Parameters
+    ----------
+    io_tables
+        At least ``province_code`` and ``year`` of the tables read.
+    detailed_tables
+        Detailed-table year -> file (all available ones).
+    census_csv
+        The user's census ratios, or None.
+    news_publishing_share
+        Part of 新闻和出版 counted as media.
+    """
+    io_years = sorted(int(y) for y in io_tables["year"].unique())
+    provinces = sorted(int(c) for c in io_tables["province_code"].unique())
+    needed = {nearest_year(y, detailed_tables) for y in io_years} if detailed_tables else set()
+    parts = detailed_sector_parts()
+    detailed = {
+        year: (
+            ratios_from_detailed_io(
+                read_detailed_io_va(detailed_tables[year], year, parts), news_publishing_share=news_publishing_share
+            ),
+            Path(detailed_tables[year]).name,
+        )
+        for year in sorted(needed)
+    }
+    census = read_census_ratios(census_csv) if census_csv else None
+    return benchmark_ratios(io_years, provinces, detailed=detailed, census=census)
