@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from digecon.core.errors import InputError
-from digecon.inputs.yearbook import read_first_published_gdp, read_nbs_province_csv
+from digecon.inputs.yearbook import read_first_published_gdp, read_nbs_annual_csv
 
 HEADER = "省份编码,省份,年份,地区生产总值(亿元),工业增加值(亿元)\n"
 
@@ -15,7 +15,7 @@ HEADER = "省份编码,省份,年份,地区生产总值(亿元),工业增加值(
 def test_reads_long_with_units(tmp_path: Path) -> None:
     path = tmp_path / "gdp.csv"
     path.write_text(HEADER + "110000,北京市,2019,35445.1,4243.3\n150000,内蒙古自治区,2019,17212.5,\n", encoding="utf-8")
-    frame = read_nbs_province_csv(path)
+    frame = read_nbs_annual_csv(path)
     assert set(frame["indicator"]) == {"地区生产总值", "工业增加值"}
     assert (frame["unit"] == "亿元").all()
     assert len(frame) == 3  # the empty cell (not available) is dropped
@@ -34,11 +34,11 @@ def test_bad_rows_named(tmp_path: Path, body: str, message: str) -> None:
     path = tmp_path / "gdp.csv"
     path.write_text(HEADER + body, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        read_nbs_province_csv(path)
+        read_nbs_annual_csv(path)
 
 
 def test_real_series_vintages(mirror: Path) -> None:
-    revised = read_nbs_province_csv(
+    revised = read_nbs_annual_csv(
         mirror / "nbs_province_annual_scrape_2021/源数据/国家统计局分省年度数据/国民经济核算/地区生产总值.csv"
     )
     first = read_first_published_gdp(

@@ -1,4 +1,4 @@
-"""Command line: ``digecon fetch`` and ``digecon check``."""
+"""Command line: ``digecon fetch``, ``digecon check`` and ``digecon config``."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from pathlib import Path
 import pandas as pd
 
 from digecon import __version__
-from digecon.inputs.checks import DEFAULT_TI_GO_REL_TOLERANCE
-from digecon.inputs.concordance import load_concordance
-from digecon.core.errors import InputError
-from digecon.inputs.ingest import ingest_io_tables
-from digecon.inputs.iotable import DEFAULT_UNITS, DEFAULT_VA_TOLERANCE
+from digecon.core.errors import ConfigError, InputError
 from digecon.core.logs import logged_run
-from digecon.inputs.retrieve import MIRROR_ENV, read_manifest, resolve_mirror, retrieve
+from digecon.core.settings import MIRROR_ENV, IOTableSettings, describe_settings, load_settings, schema_yaml
+from digecon.inputs.concordance import load_concordance
+from digecon.inputs.ingest import ingest_io_tables
+from digecon.inputs.registry import IO_TABLE_SUFFIXES
+from digecon.inputs.retrieve import read_manifest, resolve_mirror, retrieve
+
+DEFAULTS = IOTableSettings()
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -62,9 +64,24 @@ def check_file(path: Path, *, allowed_units: tuple[str, ...], va_tolerance: floa
     return line + (f"; {len(warnings)} warnings: " + "; ".join(warnings) if warnings else "")
 
 
+def _table_files(paths: Sequence[str]) -> list[Path]:
+    """The files to check: each file given, and every .xls/.xlsx in each folder given."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix.lower() in IO_TABLE_SUFFIXES and p.is_file())
+        else:
+            files.append(path)
+    return files
+
+
 def _check(args: argparse.Namespace) -> int:
     status = 0
-    for path in args.paths:
+    files = _table_files(args.paths)
+    if not files:
+        print(f"digecon check: no .xls or .xlsx file in {', '.join(args.paths)}", file=sys.stderr)
+        return 1
+    for path in files:
         try:
             print(
                 check_file(
@@ -77,7 +94,24 @@ def _check(args: argparse.Namespace) -> int:
         except InputError as exc:
             print(f"digecon check: {exc}", file=sys.stderr)
             status = 1
+    if len(files) > 1:
+        verdict = "some refused (see above)" if status else "all passed"
+        print(f"{len(files)} files checked: {verdict}", file=sys.stderr)
     return status
+
+
+def _config(args: argparse.Namespace) -> int:
+    if args.schema:
+        print(schema_yaml(), end="")
+        return 0
+    files = [args.base, *(args.configfile or [])]
+    try:
+        settings, origins = load_settings(files, args.set or [])
+    except ConfigError as exc:
+        print(f"digecon config: {exc.message()}", file=sys.stderr)
+        return 1
+    print("\n".join(describe_settings(settings, origins)))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,14 +130,27 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--dataset", action="append", help="only this manifest dataset (repeatable)")
     fetch.set_defaults(run=_fetch)
 
-    check = commands.add_parser("check", help="validate IO-table files (.xls/.xlsx) without running the pipeline")
-    check.add_argument("paths", nargs="+", help="IO-table files")
-    check.add_argument("--unit", action="append", default=list(DEFAULT_UNITS), help="accepted unit (repeatable)")
-    check.add_argument("--va-tolerance", type=float, default=DEFAULT_VA_TOLERANCE, help="VA identity tolerance, 万元")
+    check = commands.add_parser(
+        "check", help="validate IO-table files (.xls/.xlsx), or every table in a folder, without the pipeline"
+    )
+    check.add_argument("paths", nargs="+", help="IO-table files or folders of them")
+    check.add_argument("--unit", action="append", default=list(DEFAULTS.allowed_units), help="accepted unit (repeatable)")
     check.add_argument(
-        "--ti-go-tolerance", type=float, default=DEFAULT_TI_GO_REL_TOLERANCE, help="relative TI vs GO tolerance"
+        "--va-tolerance", type=float, default=DEFAULTS.va_identity_tolerance, help="VA identity tolerance, 万元"
+    )
+    check.add_argument(
+        "--ti-go-tolerance", type=float, default=DEFAULTS.ti_go_rel_tolerance, help="relative TI vs GO tolerance"
     )
     check.set_defaults(run=_check)
+
+    config = commands.add_parser(
+        "config", help="show the effective settings, each with where its value came from (like git config --show-origin)"
+    )
+    config.add_argument("--base", default="config/config.yaml", help="the main configuration file (default: %(default)s)")
+    config.add_argument("--configfile", action="append", help="a further configuration file, as snakemake --configfile")
+    config.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE", help="an override, as snakemake --config")
+    config.add_argument("--schema", action="store_true", help="print the JSON schema generated from the settings")
+    config.set_defaults(run=_config)
     return parser
 
 

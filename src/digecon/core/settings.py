@@ -16,6 +16,7 @@ This module imports nothing heavy (no pandas): the Snakefile builds the settings
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import types
 import typing
@@ -395,7 +396,7 @@ def load_settings(
 def describe_settings(settings: Settings, origins: Mapping[str, str]) -> list[str]:
     """One line per key: ``section.key = value    (origin)``, like ``git config --show-origin``."""
     rows = [
-        (f"{section}.{key}", repr(value) if isinstance(value, str) else str(value), origins.get(f"{section}.{key}", ""))
+        (f"{section}.{key}", json.dumps(value, ensure_ascii=False), origins.get(f"{section}.{key}", ""))
         for section, values in settings.as_dict().items()
         for key, value in values.items()
     ]

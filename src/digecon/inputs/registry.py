@@ -33,7 +33,7 @@ KINDS = {
 DATASETS = {
     "io_regional": ("io_table", "nbs_io_table"),
     "national_detailed_io": ("detailed_national_table", "ionet_rda"),
-    "nbs_province_annual": ("yearbook_series", "nbs_province_csv"),
+    "nbs_province_annual": ("yearbook_series", "nbs_annual_csv"),
     "nbs_province_api": ("yearbook_series", "nbs_api_json"),
     "nbs_gdp_export": ("yearbook_series", "nbs_database_xls"),
     "gdp_first_published": ("first_published_gdp", "first_published_csv"),

@@ -31,7 +31,7 @@ from digecon.inputs.yearbook import (
     read_first_published_gdp,
     read_nbs_api_json,
     read_nbs_database_xls,
-    read_nbs_province_csv,
+    read_nbs_annual_csv,
     read_user_indicators,
     with_user_indicators,
 )
@@ -39,7 +39,7 @@ from digecon.inputs.yearbook import (
 log = logging.getLogger(__name__)
 
 YEARBOOK_READERS: dict[str, Callable[[str | Path], pd.DataFrame]] = {
-    "nbs_province_csv": read_nbs_province_csv,
+    "nbs_annual_csv": read_nbs_annual_csv,
     "nbs_api_json": read_nbs_api_json,
     "nbs_database_xls": read_nbs_database_xls,
 }

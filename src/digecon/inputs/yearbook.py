@@ -54,7 +54,7 @@ def _refuse_duplicates(frame: pd.DataFrame, file: str | Path, first_data_row: in
         )
 
 
-def read_nbs_province_csv(path: str | Path) -> pd.DataFrame:
+def read_nbs_annual_csv(path: str | Path) -> pd.DataFrame:
     """Read a 分省年度数据 CSV (``省份编码,省份,年份,<indicator>(<unit>),...``).
 
     Empty cells are 'not available' in the NBS database and are dropped.

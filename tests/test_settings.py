@@ -1,0 +1,105 @@
+"""The settings object: defaults written once; schema and config.yaml agree with it; origins; errors."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from digecon.core.errors import ConfigError
+from digecon.core.settings import (
+    Settings,
+    describe_settings,
+    load_settings,
+    parse_override,
+    schema_yaml,
+    settings_from_config,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_committed_schema_is_the_generated_one() -> None:
+    committed = (REPO / "workflow/schemas/config.schema.yaml").read_text(encoding="utf-8")
+    assert committed == schema_yaml(), "regenerate it: digecon config --schema > workflow/schemas/config.schema.yaml"
+
+
+def test_config_yaml_holds_every_key_with_its_default() -> None:
+    config = yaml.safe_load((REPO / "config/config.yaml").read_text(encoding="utf-8"))
+    assert config == Settings().as_dict()
+
+
+def test_every_key_of_config_yaml_has_a_comment_above_its_group() -> None:
+    """Every key line follows a comment line, or a key line of the same group that does (first/last year)."""
+    lines = (REPO / "config/config.yaml").read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("  ") and not line.lstrip().startswith("#"):
+            above = lines[i - 1].lstrip()
+            assert above.startswith("#") or lines[i - 2].lstrip().startswith("#"), line
+
+
+def test_settings_are_immutable() -> None:
+    settings = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.estimate.first_year = 2010  # type: ignore[misc]
+
+
+def test_partial_configuration_takes_defaults() -> None:
+    settings = settings_from_config({"estimate": {"first_year": 2008, "methods": ["linear"], "recommended_method": "linear"}})
+    assert settings.estimate.first_year == 2008
+    assert settings.estimate.methods == ("linear",)
+    assert settings.io_tables.va_identity_tolerance == 5.0
+    assert list(settings.years) == list(range(2008, 2024))
+
+
+def test_one_line_per_violation() -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_from_config(
+            {"estimate": {"first_yer": 2008, "conventions": ["share", "both"]}, "plots": {"language": "fr"}}
+        )
+    problems = caught.value.problems
+    assert len(problems) == 3
+    assert any(p.startswith("estimate.first_yer: unknown key; allowed here: first_year") for p in problems)
+    assert any(p.startswith("estimate.conventions.1 = 'both'") and "share" in p for p in problems)
+    assert any(p.startswith("plots.language = 'fr'") and "['en', 'zh']" in p for p in problems)
+
+
+def test_keys_that_contradict_each_other() -> None:
+    with pytest.raises(ConfigError, match="recommended_method = 'spline': not in estimate.methods"):
+        settings_from_config({"estimate": {"methods": ["linear"], "recommended_method": "spline"}})
+    with pytest.raises(ConfigError, match="first_year .2020. is after estimate.last_year .2010."):
+        settings_from_config({"estimate": {"first_year": 2020, "last_year": 2010}})
+    with pytest.raises(ConfigError, match="unknown method 'denton' .allowed: hold, linear"):
+        settings_from_config({"estimate": {"methods": ["linear", "denton"]}}, known_methods=["hold", "linear"])
+
+
+def test_origins_follow_the_layers(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("estimate:\n  last_year: 2020\n", encoding="utf-8")
+    settings, origins = load_settings(
+        [REPO / "config/config.yaml", extra], ["plots.language=zh"], environ={"DIGECON_MIRROR": "/mirror"}
+    )
+    assert settings.estimate.last_year == 2020 and origins["estimate.last_year"] == str(extra)
+    assert settings.plots.language == "zh" and origins["plots.language"] == "--config"
+    assert origins["estimate.first_year"] == str(REPO / "config/config.yaml")
+    assert "DIGECON_MIRROR=/mirror" in origins["retrieve.mirror"]
+    assert settings.mirror({"DIGECON_MIRROR": "/mirror"}) == Path("/mirror")
+    lines = describe_settings(settings, origins)
+    assert any(line.startswith("plots.language = \"zh\"") and line.endswith("(--config)") for line in lines)
+
+
+def test_defaults_origin_without_files() -> None:
+    settings, origins = load_settings([], environ={})
+    assert settings == Settings()
+    assert set(origins.values()) == {"default"}
+
+
+def test_bad_override_and_bad_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="expected section.key=value"):
+        parse_override("first_year=2008")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="expected a mapping of sections"):
+        load_settings([bad])
