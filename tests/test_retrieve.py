@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from digecon.core.errors import RetrievalError
-from digecon.inputs.retrieve import ManifestEntry, read_manifest, retrieve, select_io_tables, sha256_of
+from digecon.inputs.retrieve import ManifestEntry, missing_or_damaged, read_manifest, retrieve, sha256_of
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / "data" / "raw" / "MANIFEST.csv"
@@ -68,8 +68,7 @@ def test_file_missing_from_mirror(tmp_path: Path) -> None:
 
 def test_manifest_lists_the_default_inputs() -> None:
     entries = read_manifest(MANIFEST)
-    assert len(select_io_tables(entries, [2002, 2007, 2012, 2017], include_national=True)) == 125
-    assert len(select_io_tables(entries, [2017], include_national=False)) == 31
+    assert sum(e.dataset == "io_regional" for e in entries) == 125
     for e in entries:
         assert (
             e.url == f"https://raw.githubusercontent.com/{e.repository}/{e.commit}/" + e.url.split(f"{e.commit}/", 1)[1]
@@ -82,3 +81,10 @@ def test_manifest_checksums_match_the_mirror(mirror: Path) -> None:
         source = mirror / e.mirror_path
         assert source.stat().st_size == e.size_bytes, e.mirror_path
         assert sha256_of(source) == e.sha256, e.mirror_path
+
+
+def test_only_missing_or_damaged_files_are_to_be_fetched(tmp_path: Path) -> None:
+    good, damaged, absent = entry_for("a.csv", b"a"), entry_for("b.csv", b"b"), entry_for("c.csv", b"c")
+    (tmp_path / "a.csv").write_bytes(b"a")
+    (tmp_path / "b.csv").write_bytes(b"B")  # same size, other bytes
+    assert missing_or_damaged([good, damaged, absent], tmp_path) == [damaged, absent]

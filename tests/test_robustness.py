@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from digecon.inputs.concordance import load_concordance
-from digecon.core.settings import config_problems
 from digecon.inputs.iotable import read_io_table
 from digecon.core.files import write_csv
 from digecon.outputs.provenance import build_metadata, git_state
@@ -70,39 +69,12 @@ def test_metadata_records_versions_config_and_checksums(tmp_path: Path) -> None:
     good = ManifestEntry("d", "in.csv", "o/r", "c" * 40, "in.csv", "u", sha256_of(source), 4, "MIT", "p")
     tampered = ManifestEntry("d", "in.csv", "o/r", "c" * 40, "in.csv", "u", "0" * 64, 4, "MIT", "p")
     metadata = build_metadata(
-        config={"a": 1}, inputs=[(source, good), (source, tampered)], outputs=[result], project=tmp_path
+        config={"a": 1}, inputs=[(source, "io_table", good), (source, "io_table", tampered), (source, "user_indicators", None)], outputs=[result], project=tmp_path
     )
     assert metadata["config"] == {"a": 1}
-    assert [i["matches_manifest"] for i in metadata["inputs"]] == [True, False]
+    assert [i.get("matches_manifest") for i in metadata["inputs"]] == [True, False, None]
+    assert metadata["inputs"][2] == {"path": source.as_posix(), "kind": "user_indicators", "dataset": "user", "sha256": sha256_of(source)}
     assert metadata["outputs"] == [{"path": result.as_posix(), "sha256": sha256_of(result)}]
     assert metadata["libraries"]["pandas"] == pd.__version__
     assert metadata["project"] == {"commit": None, "uncommitted_changes": None}  # not a git checkout
     assert git_state(REPO)["commit"] is None or len(git_state(REPO)["commit"]) == 40
-
-
-def default_config() -> dict:
-    return yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
-
-
-def test_default_config_is_consistent() -> None:
-    assert config_problems(default_config()) == []
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (
-            {"recommended_method": "chow_lin", "methods": ["hold", "linear"]},
-            "estimate.recommended_method 'chow_lin' is not in estimate.methods",
-        ),
-        (
-            {"recommended_convention": "benchmark", "conventions": ["share"]},
-            "estimate.recommended_convention 'benchmark' is not in estimate.conventions",
-        ),
-        ({"first_year": 2020, "last_year": 2010}, "estimate.first_year (2020) is after estimate.last_year (2010)"),
-    ],
-)
-def test_contradicting_config_keys_are_named(change: dict, message: str) -> None:
-    config = default_config()
-    config["estimate"].update(change)
-    assert any(message in p for p in config_problems(config))

@@ -1,0 +1,92 @@
+"""The whole pipeline on the synthetic configuration (config/test): no mirror, no network, in CI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.synthetic import scratch_project
+
+
+def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DIGECON_MIRROR": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args, "--configfile", "config/test/config.yaml"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = scratch_project(tmp_path_factory.mktemp("synthetic"))
+    result = snakemake(folder, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return folder
+
+
+def test_lint_is_clean(project: Path) -> None:
+    result = snakemake(project, "--lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Lints for" not in result.stdout + result.stderr
+
+
+def test_benchmark_convention_reproduces_the_tables(project: Path) -> None:
+    values = pd.read_csv(project / "results/tables/digital_economy_va.csv")
+    row = values.query(
+        "province == '北京' and year == 2017 and component == 'electronics' and method == 'linear' "
+        "and convention == 'benchmark'"
+    )
+    # the synthetic Beijing table of 2017: sector 20 has VA 13,000 x 20 x 1.12^15 万元, rounded to 1 万元
+    assert row["value_100m_yuan"].item() == pytest.approx(round(13000 * 20 * 1.12**15) / 1e4, abs=1e-9)
+    assert row["flag"].item() == "benchmark" and row["lower_100m_yuan"].item() == row["value_100m_yuan"].item()
+    assert row["benchmark_file"].item() == "北京2017.xlsx"
+
+
+def test_flags_follow_each_provinces_own_benchmarks(project: Path) -> None:
+    values = pd.read_csv(project / "results/tables/digital_economy_va.csv")
+    linear = values.query("method == 'linear' and convention == 'share' and component == 'telecom'")
+    flag = linear.set_index(["province", "year"])["flag"]
+    assert flag[("北京", 2019)] == "interpolated" and flag[("北京", 2020)] == "benchmark"
+    assert flag[("北京", 2021)] == "extrapolated"
+    # Tibet has only the 2017 and 2020 tables: extrapolated before 2017
+    assert flag[("西藏", 2012)] == "extrapolated" and flag[("西藏", 2018)] == "interpolated"
+    assert (linear["upper_100m_yuan"] >= linear["value_100m_yuan"]).all()
+    assert (linear["lower_100m_yuan"] <= linear["value_100m_yuan"]).all()
+
+
+def test_backtest_designs_come_from_the_tables(project: Path) -> None:
+    backtest = pd.read_csv(project / "results/validation/backtest.csv")
+    tibet = set(backtest.loc[backtest["province_code"] == 540000, "design_label"])
+    assert tibet == {"2020 from 2017"}
+    beijing = set(backtest.loc[backtest["province_code"] == 110000, "design_label"])
+    assert "2020 from 2002-2017" in beijing and "2020 from 2002" in beijing
+    assert any(label.startswith("2017 left out") for label in beijing)
+
+
+def test_outputs_gallery_and_metadata(project: Path) -> None:
+    stata = pd.read_stata(project / "results/tables/wide/total.dta")
+    assert stata["province"].tolist() == ["北京", "上海", "广东", "西藏", "全国"]
+    page = (project / "results/gallery/index.html").read_text(encoding="utf-8")
+    for reference in re.findall(r'(?:src|href)="([^"#][^"]*)"', page):
+        assert (project / "results/gallery" / reference).is_file(), reference
+    metadata = json.loads((project / "results/metadata.json").read_text(encoding="utf-8"))
+    kinds = [i["kind"] for i in metadata["inputs"]]
+    assert kinds.count("io_table") == 22 and {i["dataset"] for i in metadata["inputs"]} == {"user"}
+    assert metadata["config"]["retrieve"]["manifest"] is None
+
+
+def test_a_finished_run_has_nothing_to_do(project: Path) -> None:
+    result = snakemake(project, "-n")
+    assert result.returncode == 0
+    assert "Nothing to be done" in result.stdout + result.stderr
