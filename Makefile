@@ -1,9 +1,11 @@
 # Two commands for everything: `make run` (set up + main job) and `make test`.
+# Extra Snakemake arguments: make run ARGS="--config estimate.first_year=2008" (or -n, --forceall, ...).
 VENV ?= .venv
 CORES ?= 2
 PYTHON ?= python3
+ARGS ?=
 
-.PHONY: run test setup clean
+.PHONY: run test setup demo clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +16,15 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(VENV)/bin/snakemake --cores $(CORES)
+	$(VENV)/bin/snakemake --cores $(CORES) $(ARGS)
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
+
+# The whole pipeline on the small synthetic configuration (no data needed), into results/.
+demo: $(VENV)/.installed
+	$(VENV)/bin/python tools/make_synthetic_inputs.py data/synthetic
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile config/test/config.yaml $(ARGS)
 
 clean:
 	rm -rf data/processed/*.csv results/* logs .snakemake

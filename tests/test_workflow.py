@@ -148,18 +148,18 @@ def test_offline_without_mirror_stops_with_one_clear_message(tmp_path: Path) -> 
     assert "DIGECON_MIRROR" in result.stdout + result.stderr
 
 
-def test_invalid_config_is_refused_naming_the_key(tmp_path: Path) -> None:
+def test_invalid_config_is_refused_one_line_per_key(tmp_path: Path) -> None:
     project = scratch_project(tmp_path)
     (project / "bad.yaml").write_text(
-        "estimate:\n  first_year: 2002\n  last_year: 2023\n  methods: [hold, denton]\n"
-        "  conventions: [share]\n  recommended_method: hold\n"
-        "  recommended_convention: share\n",
-        encoding="utf-8",
+        "estimate:\n  methods: [hold, denton]\n  first_yer: 2002\nplots:\n  language: fr\n", encoding="utf-8"
     )
-    result = snakemake(project, "--configfile", "bad.yaml", "-n")
+    result = snakemake(project, "-n", "--configfile", "bad.yaml")
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "'denton' is not one of" in output and "['estimate']['methods'][1]" in output
+    assert "  - estimate.first_yer: unknown key; allowed here: first_year" in output
+    assert "  - plots.language = 'fr': 'fr' is not one of ['en', 'zh']" in output
+    assert "  - estimate.methods: unknown method 'denton' (allowed: hold, linear, spline, chow_lin)" in output
+    assert "additionalProperties" not in output and len(output.splitlines()) < 15  # no schema dump
 
 
 def test_broken_table_stops_the_pipeline_with_the_check_message(tmp_path: Path) -> None:
@@ -170,13 +170,12 @@ def test_broken_table_stops_the_pipeline_with_the_check_message(tmp_path: Path) 
     rows = io_table_rows("2017")
     rows[find(rows, "TVA")][10] = "缺"
     table = write_workbook(rows, mirror / IO_FOLDER / "2017年各省份投入产出表" / "01-北京.xls")
-    others = {  # the files the parsed workflow names; only the two GDP files are read by this target
+    others = {  # the yearbook and first-published GDP, read before the tables
         (
             "nbs_province_annual",
             "nbs/地区生产总值.csv",
         ): "省份编码,省份,年份,地区生产总值(亿元)\n110000,北京市,2017,29883.0\n",
         ("gdp_first_published", "panel/分省年度数据_整合.csv"): "地区,年份,GDP_当年价_亿元\n北京,2017,28014.94\n",
-        ("nbs_gdp_export", "export/AnnualbyProvince.xls"): "not read by this target\n",
     }
     entries = [("io_regional", table.relative_to(mirror).as_posix())]
     for (dataset, path), text in others.items():
@@ -189,10 +188,7 @@ def test_broken_table_stops_the_pipeline_with_the_check_message(tmp_path: Path) 
         for d, p in entries
     ]
     (project / "data/raw/MANIFEST.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
-    (project / "only2017.yaml").write_text(
-        "io_tables:\n  years: [2017]\n  include_national: false\nratios:\n  detailed_table_of_io_year: {2017: 2017}\n",
-        encoding="utf-8",
-    )
+    (project / "only2017.yaml").write_text("io_tables:\n  include_national: false\n", encoding="utf-8")
     # targets first: --configfile takes every word after it
     result = snakemake(
         project, "data/processed/io_tables.csv", "--cores", "1", "--configfile", "only2017.yaml", mirror=mirror
