@@ -119,7 +119,14 @@ def ingest_io_tables(
     failed = failures(report)
     if failed:
         raise TableCheckError(failed)
-    log.info("read %d tables; %d checks warn", len(tables), int((report["status"] == "warn").sum()))
+    counts = report["status"].value_counts()
+    log.info(
+        "read %d tables; checks: %d ok, %d warn, %d not checked (reason in the report's message column)",
+        len(tables),
+        counts.get("ok", 0),
+        counts.get("warn", 0),
+        counts.get("not_checked", 0),
+    )
     return io_tables_frame(tables), report
 
 
