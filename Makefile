@@ -5,7 +5,7 @@ CORES ?= 2
 PYTHON ?= python3
 ARGS ?=
 
-.PHONY: run test setup demo clean
+.PHONY: run test setup demo unlock clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,19 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 run: $(VENV)/.installed
+	$(VENV)/bin/digecon preflight
 	$(VENV)/bin/snakemake --cores $(CORES) $(ARGS)
+
+# Clear the lock a killed run left behind (`make run` says when).
+unlock: $(VENV)/.installed
+	$(VENV)/bin/snakemake --unlock $(ARGS)
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
 
 # The whole pipeline on the small synthetic configuration (no data needed), into results/.
 demo: $(VENV)/.installed
+	$(VENV)/bin/digecon preflight
 	$(VENV)/bin/python tools/make_synthetic_inputs.py data/synthetic
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile config/test/config.yaml $(ARGS)
 

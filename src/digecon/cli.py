@@ -11,6 +11,7 @@ import pandas as pd
 
 from digecon import __version__
 from digecon.core.errors import ConfigError, InputError
+from digecon.core.locks import lock_problem, snakemake_processes
 from digecon.core.logs import logged_run
 from digecon.core.settings import MIRROR_ENV, IOTableSettings, describe_settings, load_settings, schema_yaml
 from digecon.inputs.concordance import load_concordance
@@ -114,6 +115,14 @@ def _config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preflight(args: argparse.Namespace) -> int:
+    problem = lock_problem(args.folder, snakemake_processes(args.folder))
+    if problem:
+        print(f"digecon: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digecon", description=__doc__)
     parser.add_argument("--version", action="version", version=f"digecon {__version__}")
@@ -134,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="validate IO-table files (.xls/.xlsx), or every table in a folder, without the pipeline"
     )
     check.add_argument("paths", nargs="+", help="IO-table files or folders of them")
-    check.add_argument("--unit", action="append", default=list(DEFAULTS.allowed_units), help="accepted unit (repeatable)")
+    check.add_argument(
+        "--unit", action="append", default=list(DEFAULTS.allowed_units), help="accepted unit (repeatable)"
+    )
     check.add_argument(
         "--va-tolerance", type=float, default=DEFAULTS.va_identity_tolerance, help="VA identity tolerance, 万元"
     )
@@ -144,13 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     config = commands.add_parser(
-        "config", help="show the effective settings, each with where its value came from (like git config --show-origin)"
+        "config",
+        help="show the effective settings, each with where its value came from (like git config --show-origin)",
     )
-    config.add_argument("--base", default="config/config.yaml", help="the main configuration file (default: %(default)s)")
+    config.add_argument(
+        "--base", default="config/config.yaml", help="the main configuration file (default: %(default)s)"
+    )
     config.add_argument("--configfile", action="append", help="a further configuration file, as snakemake --configfile")
-    config.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE", help="an override, as snakemake --config")
+    config.add_argument(
+        "--set", action="append", metavar="SECTION.KEY=VALUE", help="an override, as snakemake --config"
+    )
     config.add_argument("--schema", action="store_true", help="print the JSON schema generated from the settings")
     config.set_defaults(run=_config)
+
+    preflight = commands.add_parser(
+        "preflight", help="before a run: stop with the one command to type if a killed run left a stale lock"
+    )
+    preflight.add_argument("folder", nargs="?", default=".", help="the project folder (default: here)")
+    preflight.set_defaults(run=_preflight)
     return parser
 
 
