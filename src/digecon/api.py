@@ -23,7 +23,7 @@ from digecon.core.settings import Settings
 from digecon.estimation.backtest import backtest, national_consistency
 from digecon.estimation.bands import apply_bounds, error_summary, totals_with_bounds
 from digecon.estimation.estimate import benchmark_components, describe, estimate_all
-from digecon.estimation.indicators import indicator_series
+from digecon.estimation.indicators import indicator_breaks, indicator_series
 from digecon.inputs.registry import Registry, build_registry
 from digecon.inputs.sources import GDP, gdp_series_for_checks, read_io_tables, read_ratios, read_yearbook
 
@@ -87,6 +87,7 @@ class Result:
     backtest: pd.DataFrame
     backtest_summary: pd.DataFrame
     national_consistency: pd.DataFrame
+    indicator_breaks: pd.DataFrame  # year-on-year indicator changes beyond the threshold
 
 
 def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
@@ -115,6 +116,7 @@ def estimate_tables(
     years: Iterable[int],
     methods: Iterable[str],
     conventions: Iterable[str],
+    break_threshold: float,
 ) -> Result:
     """Annual digital-economy value added of every province by component, method and convention.
 
@@ -131,6 +133,8 @@ def estimate_tables(
         every benchmark year, and the output range only selects rows.
     methods, conventions
         Names of the method registry (:mod:`digecon.estimation.methods`) and ``share`` / ``benchmark``.
+    break_threshold
+        Year-on-year indicator change flagged as a possible break (:func:`indicator_breaks`).
 
     Returns
     -------
@@ -145,8 +149,13 @@ def estimate_tables(
     summary = error_summary(results)
     values = estimate_all(benchmarks, indicators, grid, methods, conventions)
     values = describe(apply_bounds(values[values["year"].isin(years)], summary), benchmarks, indicators)
+    breaks = indicator_breaks(indicators, break_threshold)
+    flagged = breaks[["aggregate", "province_code", "year"]].assign(indicator_break=True)
+    values = values.merge(flagged, on=["aggregate", "province_code", "year"], how="left")
+    values = values.assign(indicator_break=values["indicator_break"].fillna(False).astype(bool))
     totals = with_share_of_gdp(totals_with_bounds(values, summary), yearbook)
-    return Result(values, totals, benchmarks, indicators, results, summary, national_consistency(benchmarks))
+    national = national_consistency(benchmarks)
+    return Result(values, totals, benchmarks, indicators, results, summary, national, breaks)
 
 
 def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
@@ -167,4 +176,5 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         years=settings.years,
         methods=settings.estimate.methods,
         conventions=settings.estimate.conventions,
+        break_threshold=settings.indicators.break_threshold,
     )

@@ -13,6 +13,7 @@ rule estimate_digital_economy:
         summary="results/validation/backtest_summary.csv",
         summary_md="results/validation/backtest_summary.md",
         national="results/validation/national_consistency.csv",
+        breaks="results/validation/indicator_breaks.csv",
     log:
         "logs/estimate_digital_economy.log",
     benchmark:
@@ -23,6 +24,7 @@ rule estimate_digital_economy:
         years=list(SETTINGS.years),
         methods=list(SETTINGS.estimate.methods),
         conventions=list(SETTINGS.estimate.conventions),
+        break_threshold=SETTINGS.indicators.break_threshold,
     message:
         "Estimating annual digital-economy value added and backtesting every method"
     script:

@@ -15,9 +15,11 @@ with logged_run(snakemake.log[0]) as log:
         years=snakemake.params.years,
         methods=snakemake.params.methods,
         conventions=snakemake.params.conventions,
+        break_threshold=snakemake.params.break_threshold,
     )
-    for name in ("totals", "benchmarks", "indicators", "backtest", "national"):
-        write_csv(getattr(result, "national_consistency" if name == "national" else name), snakemake.output[name])
+    tables = {"national": "national_consistency", "breaks": "indicator_breaks"}
+    for name in ("totals", "benchmarks", "indicators", "backtest", "national", "breaks"):
+        write_csv(getattr(result, tables.get(name, name)), snakemake.output[name])
     write_csv(result.backtest_summary, snakemake.output.summary)
     write_text(
         "".join(
@@ -28,6 +30,8 @@ with logged_run(snakemake.log[0]) as log:
         snakemake.output.summary_md,
     )
     write_csv(result.values, snakemake.output.values)
+    for message in result.indicator_breaks["message"]:
+        log.warning("possible break in an indicator: %s", message)
     log.info(
         "%d estimates; backtest median APE of the total:\n%s",
         len(result.values),

@@ -98,6 +98,12 @@ class IndicatorSettings:
         "year and indicator.",
         uniqueItems=True,
     )
+    break_threshold: float = _setting(
+        0.5,
+        "Year-on-year change of an indicator (relative, e.g. 0.5 = ±50 %) beyond which it is flagged as a "
+        "possible break: in results/validation/indicator_breaks.csv, the indicator_break column and the gallery.",
+        exclusiveMinimum=0,
+    )
 
 
 @dataclass(frozen=True)

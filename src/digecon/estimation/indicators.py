@@ -111,3 +111,40 @@ def indicator_series(
         columns={"value": "indicator_100m_yuan", "source": "indicator_source"}
     )
     return frame[SERIES_COLUMNS]
+
+
+BREAK_COLUMNS = ["aggregate", "province_code", "year", "indicator", "change", "threshold", "message"]
+
+
+def indicator_breaks(indicators: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Year-on-year changes of each composite indicator beyond ``threshold`` (a relative change).
+
+    A jump in the indicator passes straight into the estimate (V = c X), so a break in a yearbook
+    series (e.g. a reclassification) shows up as growth of the digital economy; these rows say
+    where to look.
+
+    Parameters
+    ----------
+    indicators
+        From :func:`indicator_series`.
+    threshold
+        Largest ordinary |X_t / X_{t-1} - 1|, e.g. 0.5 for ±50 %.
+
+    Returns
+    -------
+    DataFrame
+        ``BREAK_COLUMNS``, one row per aggregate, province and year whose change exceeds the threshold.
+    """
+    ordered = indicators.sort_values(["aggregate", "province_code", "year"])
+    previous = ordered.groupby(["aggregate", "province_code"])["indicator_100m_yuan"].shift()
+    consecutive = ordered["year"] - ordered.groupby(["aggregate", "province_code"])["year"].shift() == 1
+    change = ordered["indicator_100m_yuan"] / previous - 1
+    beyond = consecutive & (change.abs() > threshold)
+    # assign the selected changes only: a Series assigned to an empty frame would bring its whole index
+    hits = ordered[beyond].assign(change=change[beyond], threshold=threshold)
+    message = [
+        f"province {row.province_code}, {row.aggregate} {row.year}: {row.indicator} {row.change:+.0%} on "
+        f"{row.year - 1} (beyond ±{threshold:.0%}; check the series for a break)"
+        for row in hits.itertuples()
+    ]
+    return hits.assign(message=message).reindex(columns=BREAK_COLUMNS).reset_index(drop=True)
