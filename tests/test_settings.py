@@ -47,7 +47,9 @@ def test_settings_are_immutable() -> None:
 
 
 def test_partial_configuration_takes_defaults() -> None:
-    settings = settings_from_config({"estimate": {"first_year": 2008, "methods": ["linear"], "recommended_method": "linear"}})
+    settings = settings_from_config(
+        {"estimate": {"first_year": 2008, "methods": ["linear"], "recommended_method": "linear"}}
+    )
     assert settings.estimate.first_year == 2008
     assert settings.estimate.methods == ("linear",)
     assert settings.io_tables.va_identity_tolerance == 5.0
@@ -64,6 +66,11 @@ def test_one_line_per_violation() -> None:
     assert any(p.startswith("estimate.first_yer: unknown key; allowed here: first_year") for p in problems)
     assert any(p.startswith("estimate.conventions.1 = 'both'") and "share" in p for p in problems)
     assert any(p.startswith("plots.language = 'fr'") and "['en', 'zh']" in p for p in problems)
+
+
+def test_numbers_must_be_finite() -> None:
+    with pytest.raises(ConfigError, match="io_tables.va_identity_tolerance = nan: not a finite number"):
+        settings_from_config({"io_tables": {"va_identity_tolerance": float("nan")}})
 
 
 def test_keys_that_contradict_each_other() -> None:
@@ -87,7 +94,7 @@ def test_origins_follow_the_layers(tmp_path: Path) -> None:
     assert "DIGECON_MIRROR=/mirror" in origins["retrieve.mirror"]
     assert settings.mirror({"DIGECON_MIRROR": "/mirror"}) == Path("/mirror")
     lines = describe_settings(settings, origins)
-    assert any(line.startswith("plots.language = \"zh\"") and line.endswith("(--config)") for line in lines)
+    assert any(line.startswith('plots.language = "zh"') and line.endswith("(--config)") for line in lines)
 
 
 def test_defaults_origin_without_files() -> None:
@@ -103,3 +110,46 @@ def test_bad_override_and_bad_file(tmp_path: Path) -> None:
     bad.write_text("- a list\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="expected a mapping of sections"):
         load_settings([bad])
+
+
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5000, 5000), st.floats(allow_nan=True), st.text(max_size=8)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+sections = st.sampled_from(["retrieve", "io_tables", "indicators", "ratios", "estimate", "plots", "other"])
+keys = st.sampled_from(
+    [
+        "mirror",
+        "manifest",
+        "user_folders",
+        "allowed_units",
+        "va_identity_tolerance",
+        "break_threshold",
+        "census_csv",
+        "news_publishing_share",
+        "first_year",
+        "last_year",
+        "methods",
+        "conventions",
+        "recommended_method",
+        "language",
+        "x",
+    ]
+)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(config=st.dictionaries(sections, st.dictionaries(keys, values, max_size=3) | values, max_size=3))
+def test_any_configuration_gives_settings_or_a_config_error(config: dict) -> None:
+    """Fuzzing the configuration: whatever a user writes ends in Settings or in ConfigError lines naming keys."""
+    try:
+        result = settings_from_config(config)
+    except ConfigError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+    else:
+        assert isinstance(result, Settings)

@@ -108,3 +108,34 @@ def test_any_cell_gives_a_number_or_a_named_error(tmp_path: Path, cells: list[st
         assert str(path) in str(exc)
     else:
         assert len(frame) <= 1
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    data=st.data(),
+    reader=st.sampled_from([read_user_indicators, read_census_ratios]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16"]),
+)
+def test_whole_file_faults_give_the_same_numbers_or_a_named_error(
+    tmp_path: Path, data: st.DataObject, reader: object, encoding: str
+) -> None:
+    """Fuzzing: truncated files, flipped bytes and other encodings end in numbers or an InputError naming the file."""
+    text = (
+        GOOD_INDICATORS
+        if reader is read_user_indicators
+        else "census_year,province,ratio,value\n2018,全国,r_media,0.36\n"
+    )
+    content = bytearray(text.encode(encoding))
+    cut = data.draw(st.integers(0, len(content)))
+    for position, value in data.draw(
+        st.lists(st.tuples(st.integers(0, len(content) - 1), st.integers(0, 255)), max_size=4)
+    ):
+        content[position] = value
+    path = tmp_path / "faulty.csv"
+    path.write_bytes(bytes(content[:cut]))
+    try:
+        frame = reader(path)  # type: ignore[operator]
+    except InputError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert frame["value"].notna().all()

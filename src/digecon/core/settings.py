@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import types
 import typing
@@ -270,7 +271,12 @@ def _schema_problems(config: Mapping[str, Any]) -> list[str]:
 def _consistency_problems(settings: Settings) -> list[str]:
     """Rules the schema cannot express: keys that contradict each other."""
     estimate = settings.estimate
-    problems = []
+    problems = [
+        f"{section}.{key} = {value!r}: not a finite number"
+        for section, keys in settings.as_dict().items()
+        for key, value in keys.items()
+        if isinstance(value, float) and not math.isfinite(value)
+    ]
     if estimate.first_year > estimate.last_year:
         problems.append(f"estimate.first_year ({estimate.first_year}) is after estimate.last_year ({estimate.last_year})")
     if estimate.recommended_method not in estimate.methods:
