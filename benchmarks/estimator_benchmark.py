@@ -22,8 +22,9 @@ import pandas as pd
 
 import digecon
 from digecon.estimation import chowlin
-from digecon.estimation.estimate import CONVENTIONS, METHODS, benchmark_coefficients, benchmark_components, estimate_all
+from digecon.estimation.estimate import CONVENTIONS, benchmark_coefficients, benchmark_components, estimate_all
 from digecon.estimation.indicators import indicator_series
+from digecon.estimation.methods import METHODS
 
 YEARS = list(range(2002, 2022))  # four complete blocks of five years for tempdisagg
 BLOCK = 5

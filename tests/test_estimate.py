@@ -8,10 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digecon.api import estimate
+from digecon.api import estimate_tables
 from digecon.core.errors import InputError
-from digecon.outputs.export import wide_tables
+from digecon.core.settings import Settings
+from digecon.estimation import methods
+from digecon.estimation.backtest import summary_markdown
+from digecon.estimation.estimate import PATH_COLUMNS, annual_paths, benchmark_coefficients, benchmark_components
 from digecon.estimation.indicators import indicator_series
+from digecon.estimation.methods import Method, MethodPath
+from digecon.outputs.export import wide_tables
 
 YEARS = list(range(2002, 2013))
 BENCHMARKS = (2002, 2007, 2012)
@@ -86,14 +91,15 @@ def toy_ratios(s_i63: float = 0.4, r_media: float = 0.5) -> pd.DataFrame:
     )
 
 
-def run(methods=("hold", "linear"), conventions=("share", "benchmark"), scale: float = 1.0, **kwargs):
-    return estimate(
+def run(methods=("hold", "linear"), conventions=("share", "benchmark"), scale: float = 1.0, years=YEARS, **kwargs):
+    return estimate_tables(
         toy_io(scale),
         toy_yearbook(scale, **kwargs),
         toy_ratios(),
-        years=YEARS,
+        years=years,
         methods=methods,
         conventions=conventions,
+        break_threshold=Settings().indicators.break_threshold,
     )
 
 
@@ -179,10 +185,7 @@ def test_scaling_the_inputs_scales_the_outputs(scale: float) -> None:
 
 def test_components_sum_to_the_wide_total_and_bounds_contain_values() -> None:
     result = run(methods=("linear",), conventions=("share",))
-    gdp = toy_yearbook()
-    tables = wide_tables(
-        result.values, result.totals, gdp[gdp["indicator"] == "地区生产总值"], method="linear", convention="share"
-    )
+    tables = wide_tables(result.values, result.totals, method="linear", convention="share")
     total = tables["total"].set_index("province_code").loc[110000]
     parts = result.values.groupby("year")["value_100m_yuan"].sum()
     assert np.allclose([total[str(y)] for y in YEARS], parts.loc[YEARS])
@@ -192,3 +195,68 @@ def test_components_sum_to_the_wide_total_and_bounds_contain_values() -> None:
     assert share["2007"] == pytest.approx(total["2007"] / (4 * 1100 * 1.1**5) * 100)
     v = result.values
     assert ((v["lower_100m_yuan"] <= v["value_100m_yuan"]) & (v["value_100m_yuan"] <= v["upper_100m_yuan"])).all()
+
+
+def toy_coefficients(convention: str = "share") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Benchmark coefficients and indicators of the toy economy."""
+    indicators = indicator_series(toy_yearbook(), YEARS)
+    benchmarks = benchmark_components(toy_io(), toy_ratios())
+    return benchmark_coefficients(benchmarks, indicators, convention), indicators
+
+
+def test_annual_paths_layout_and_chow_lin_columns() -> None:
+    coefficients, indicators = toy_coefficients()
+    paths = annual_paths(coefficients, indicators, YEARS, "chow_lin")
+    assert list(paths.columns) == [*PATH_COLUMNS, "method"]
+    assert len(paths) == 4 * len(YEARS) and (paths["method"] == "chow_lin").all()
+    between = paths[paths["flag"] == "interpolated"]
+    assert between["rho"].notna().all() and (between["se_100m_yuan"] > 0).all()
+    assert paths["benchmark_years"].eq("2002,2007,2012").all()
+    hold = annual_paths(coefficients, indicators, YEARS, "hold")
+    assert hold["rho"].isna().all() and hold["se_100m_yuan"].isna().all()
+
+
+def test_pool_is_fitted_once_per_component(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def pool(series) -> dict[str, float]:
+        calls.append(len(series))
+        return {"level": 0.25}
+
+    toy = Method(
+        "flat", "the pooled level everywhere", lambda b, c, x, t, level: MethodPath(np.full(len(t), level)), pool
+    )
+    monkeypatch.setitem(methods.METHODS, "flat", toy)
+    coefficients, indicators = toy_coefficients()
+    paths = annual_paths(coefficients, indicators, YEARS, "flat")
+    assert calls == [1, 1, 1, 1]  # four components, one province each
+    assert (paths["coefficient"] == 0.25).all()
+
+
+def nearest(benchmark_years, coefficients, indicator, years, **pooled) -> MethodPath:
+    """Toy method: the coefficient of the nearest benchmark (the earlier one on a tie)."""
+    gaps = np.abs(np.asarray(years)[:, None] - np.asarray(benchmark_years)[None, :])
+    return MethodPath(coefficient=np.asarray(coefficients)[gaps.argmin(axis=1)])
+
+
+def test_a_registered_toy_method_flows_through_the_estimate_and_the_backtest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(methods.METHODS, "nearest", Method("nearest", "nearest benchmark's coefficient", nearest))
+    result = run(methods=("hold", "nearest"), conventions=("share",))
+    # electronics shares 0.1 / 0.125 / 0.15 of industry: 2009 is nearest 2007, 2010 nearest 2012
+    assert value(result, 2009, "electronics", "nearest", "share")["coefficient"] == 0.125
+    assert value(result, 2010, "electronics", "nearest", "share")["coefficient"] == 0.15
+    b = result.backtest.set_index(["design_label", "component", "method"])
+    # 2007 from 2002 and 2012, equally near: the tie goes to 2002, so 0.1 against 0.125, APE 0.2
+    assert b.loc[("2007 left out (from 2002, 2012)", "electronics", "nearest"), "ape"] == pytest.approx(0.2)
+    assert b.loc[("2012 from 2002-2007", "electronics", "nearest"), "ape"] == pytest.approx(1 / 6)
+    summary = result.backtest_summary
+    assert set(summary["method"]) == {"hold", "nearest"}
+    assert summary_markdown(summary, convention="share").splitlines()[0] == "| kind | component | hold | nearest |"
+    assert result.values.query("method == 'nearest' and flag == 'interpolated'")["upper_100m_yuan"].notna().all()
+
+
+def test_the_output_years_do_not_change_the_backtest() -> None:
+    full, late = run(methods=("linear", "chow_lin")), run(methods=("linear", "chow_lin"), years=range(2009, 2013))
+    assert set(late.values["year"]) == set(range(2009, 2013))
+    pd.testing.assert_frame_equal(full.backtest, late.backtest)
+    pd.testing.assert_frame_equal(full.backtest_summary, late.backtest_summary)

@@ -1,101 +1,107 @@
-"""Coefficient paths and Chow-Lin on series whose answers are known by hand."""
+"""The method registry and the hold / linear / spline paths, on series whose answers are known by hand."""
 
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digecon.estimation import chowlin
-from digecon.estimation.methods import coefficient_path, flags
+from digecon.estimation import methods
+from digecon.estimation.methods import METHODS, MethodPath, flags, hold, linear, method, pin_benchmarks, spline
 
 YEARS = np.array([2002, 2007, 2012])
 COEFFICIENTS = np.array([0.1, 0.2, 0.1])
 GRID = np.arange(2000, 2016)
+X = np.full(len(GRID), 100.0)  # the indicator: these three methods do not use it
+
+
+def path_of(module, years: np.ndarray = GRID) -> dict[int, float]:
+    """Year -> coefficient of a method module's path through the three benchmarks above."""
+    result = module.path(YEARS, COEFFICIENTS, np.full(len(years), 100.0), years)
+    return dict(zip(years.tolist(), result.coefficient.tolist(), strict=True))
+
+
+def test_registry_lists_the_methods_in_order() -> None:
+    assert list(METHODS) == ["hold", "linear", "spline", "chow_lin"]
+    assert all(m.name == key for key, m in METHODS.items())
+    assert all(m.description and "\n" not in m.description for m in METHODS.values())
+    assert [k for k, m in METHODS.items() if m.pool is not None] == ["chow_lin"]
+
+
+def test_every_path_function_has_the_one_signature() -> None:
+    for m in METHODS.values():
+        parameters = inspect.signature(m.path).parameters
+        assert list(parameters) == ["benchmark_years", "coefficients", "indicator", "years", "pooled"], m.name
+        assert parameters["pooled"].kind is inspect.Parameter.VAR_KEYWORD
+
+
+def test_unknown_method_is_refused_with_the_known_names() -> None:
+    assert method("linear") is METHODS["linear"]
+    with pytest.raises(ValueError, match=r"unknown method 'denton'; expected one of hold, linear, spline, chow_lin"):
+        method("denton")
+
+
+def test_a_new_method_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    toy = methods.Method("zero", "always zero", lambda b, c, x, t, **_: MethodPath(np.zeros(len(t))))
+    monkeypatch.setitem(METHODS, "zero", toy)
+    assert method("zero").path(YEARS, COEFFICIENTS, X, GRID).coefficient.sum() == 0
+    with pytest.raises(ValueError, match="chow_lin, zero"):
+        method("denton")
 
 
 def test_hold_uses_latest_benchmark_at_or_before() -> None:
-    path = dict(zip(GRID, coefficient_path("hold", YEARS, COEFFICIENTS, GRID), strict=True))
+    path = path_of(hold)
     assert (path[2000], path[2002], path[2006], path[2007], path[2011], path[2015]) == (0.1, 0.1, 0.1, 0.2, 0.2, 0.1)
+    result = hold.path(YEARS, COEFFICIENTS, X, GRID)
+    assert result.se_100m_yuan is None and result.parameters == {}
 
 
 def test_linear_interpolates_and_holds_beyond() -> None:
-    path = dict(zip(GRID, coefficient_path("linear", YEARS, COEFFICIENTS, GRID), strict=True))
-    assert path[2004] == pytest.approx(0.1 + 0.1 * 2 / 5)
-    assert path[2010] == pytest.approx(0.2 - 0.1 * 3 / 5)
+    path = path_of(linear)
+    assert path[2004] == pytest.approx(0.1 + 0.1 * 2 / 5)  # 0.14
+    assert path[2010] == pytest.approx(0.2 - 0.1 * 3 / 5)  # 0.14
     assert path[2000] == 0.1 and path[2015] == 0.1
 
 
 def test_natural_spline_by_hand() -> None:
     # three equally spaced knots (h = 5), natural ends: M1 = 6 (y0 - 2 y1 + y2) / (4 h^2) = -0.012;
-    # at the midpoint of the first interval S = -M1 h^2/16 ... = 0.16875
-    [mid] = coefficient_path("spline", YEARS, COEFFICIENTS, np.array([2004.5]))
-    assert mid == pytest.approx(0.16875)
-    assert coefficient_path("spline", YEARS, COEFFICIENTS, np.array([1999, 2020])) == pytest.approx([0.1, 0.1])
+    # at the midpoint of an interval S = (y0 + y1) / 2 - h^2 / 16 (M0 + M1) = 0.15 + 0.01875 = 0.16875
+    assert path_of(spline, np.array([2004.5]))[2004.5] == pytest.approx(0.16875)
+    path = path_of(spline, np.array([1999, 2020]))
+    assert (path[1999], path[2020]) == pytest.approx((0.1, 0.1))
+
+
+def test_spline_with_two_benchmarks_is_linear_and_is_clipped_to_shares() -> None:
+    two = spline.path(np.array([2002, 2012]), np.array([0.1, 0.3]), X, GRID).coefficient
+    assert two[GRID == 2007] == pytest.approx(0.2)
+    # 0, 1, 0 overshoots below zero between the benchmarks 0 and 1 of a natural spline
+    wild = spline.path(np.array([2000, 2001, 2002, 2010]), np.array([0.0, 1.0, 0.0, 0.0]), X, GRID).coefficient
+    assert wild.min() == 0.0 and wild.max() == 1.0
 
 
 def test_flags_and_distance() -> None:
-    flag, distance, _ = flags(YEARS, np.array([2001, 2002, 2005, 2012, 2016]))
+    flag, distance, nearest = flags(YEARS, np.array([2001, 2002, 2005, 2012, 2016]))
     assert flag.tolist() == ["extrapolated", "benchmark", "interpolated", "benchmark", "extrapolated"]
     assert distance.tolist() == [1, 0, 2, 0, 4]
+    assert nearest.tolist() == [2002, 2002, 2007, 2012, 2012]
 
 
-def test_chow_lin_with_rho_zero_is_the_regression_line_between_benchmarks() -> None:
-    x = np.array([10.0, 11.0, 12.0, 13.0, 14.0, 15.0])
-    series = chowlin.Series(indicator=x, benchmark_index=np.array([0, 5]), benchmark_values=np.array([1.0, 2.0]))
-    path, se = chowlin.interpolate(series, rho=0.0)
-    beta = (10 * 1.0 + 15 * 2.0) / (10**2 + 15**2)  # OLS through the origin on the two benchmarks
-    assert path[[0, 5]] == pytest.approx([1.0, 2.0])
-    assert path[1:5] == pytest.approx(beta * x[1:5])
-    assert se[[0, 5]] == pytest.approx([0, 0]) and (se[1:5] > 0).all()
-
-
-def test_chow_lin_high_rho_bends_towards_the_benchmarks() -> None:
-    x = np.linspace(10, 20, 11)
-    values = np.array([1.0, 3.0])  # coefficient 0.1 at the start, 0.15 at the end
-    series = chowlin.Series(indicator=x, benchmark_index=np.array([0, 10]), benchmark_values=values)
-    near_one, _ = chowlin.interpolate(series, rho=0.99)
-    coefficient = near_one / x
-    assert np.all(np.diff(coefficient) > 0)  # a smooth move from 0.1 to 0.15, no jump at the ends
-
-
-def test_rho_is_chosen_by_cross_validation() -> None:
-    # coefficients that drift smoothly (0.10, 0.12, 0.14, 0.16): persistence predicts the held-out points best
-    x = np.linspace(100, 200, 16)
-    index = np.array([0, 5, 10, 15])
-    series = [chowlin.Series(x * k, index, (np.array([0.10, 0.12, 0.14, 0.16]) * x[index] * k)) for k in (1, 2, 3)]
-    assert chowlin.choose_rho(series) >= 0.9
-    assert chowlin.choose_rho(series[:0]) == chowlin.FALLBACK_RHO
+def test_pin_benchmarks_sets_only_benchmark_years() -> None:
+    pinned = pin_benchmarks(np.array([0.5, 0.5, 0.5, 0.5]), YEARS, COEFFICIENTS, np.array([2002, 2003, 2012, 2013]))
+    assert pinned.tolist() == [0.1, 0.5, 0.1, 0.5]
 
 
 benchmark_sets = st.lists(st.integers(2000, 2020), min_size=1, max_size=5, unique=True).map(sorted)
 
 
 @settings(max_examples=60, deadline=None)
-@given(years=benchmark_sets, data=st.data(), method=st.sampled_from(["hold", "linear", "spline"]))
-def test_paths_reproduce_benchmarks_and_stay_shares(years: list[int], data: st.DataObject, method: str) -> None:
+@given(years=benchmark_sets, data=st.data(), name=st.sampled_from(["hold", "linear", "spline"]))
+def test_paths_reproduce_benchmarks_and_stay_shares(years: list[int], data: st.DataObject, name: str) -> None:
     coefficients = np.array(data.draw(st.lists(st.floats(0, 1), min_size=len(years), max_size=len(years))))
     grid = np.arange(1998, 2024)
-    path = coefficient_path(method, np.array(years), coefficients, grid)
-    assert path[np.searchsorted(grid, years)] == pytest.approx(coefficients, abs=1e-12)
+    path = method(name).path(np.array(years), coefficients, np.full(len(grid), 50.0), grid).coefficient
+    assert path[np.searchsorted(grid, years)].tolist() == coefficients.tolist()  # exactly, not approximately
     assert ((path >= 0) & (path <= 1)).all()
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    positions=st.lists(st.integers(0, 15), min_size=2, max_size=4, unique=True).map(sorted),
-    data=st.data(),
-    rho=st.sampled_from([0.0, 0.5, 0.9]),
-    scale=st.floats(0.01, 1000),
-)
-def test_chow_lin_reproduces_benchmarks_and_scales(positions, data, rho: float, scale: float) -> None:
-    x = np.array(data.draw(st.lists(st.floats(1, 1000), min_size=16, max_size=16)))
-    shares = np.array(data.draw(st.lists(st.floats(0.01, 0.5), min_size=len(positions), max_size=len(positions))))
-    index = np.array(positions)
-    series = chowlin.Series(x, index, shares * x[index])
-    path, se = chowlin.interpolate(series, rho)
-    assert path[index] == pytest.approx(shares * x[index], rel=1e-9)
-    scaled, scaled_se = chowlin.interpolate(chowlin.Series(x * scale, index, shares * x[index] * scale), rho)
-    assert scaled == pytest.approx(path * scale, rel=1e-6, abs=1e-9)
-    assert scaled_se == pytest.approx(se * scale, rel=1e-6, abs=1e-6)

@@ -14,6 +14,7 @@ from digecon.core.errors import ConfigError, InputError
 from digecon.core.locks import lock_problem, snakemake_processes
 from digecon.core.logs import logged_run
 from digecon.core.settings import MIRROR_ENV, IOTableSettings, describe_settings, load_settings, schema_yaml
+from digecon.estimation.methods import METHODS
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
 from digecon.inputs.registry import IO_TABLE_SUFFIXES
@@ -107,7 +108,7 @@ def _config(args: argparse.Namespace) -> int:
         return 0
     files = [args.base, *(args.configfile or [])]
     try:
-        settings, origins = load_settings(files, args.set or [])
+        settings, origins = load_settings(files, args.set or [], known_methods=METHODS)
     except ConfigError as exc:
         print(f"digecon config: {exc.message()}", file=sys.stderr)
         return 1

@@ -1,18 +1,19 @@
 # Settings, the input registry and the names the rules expand over. Only light modules are
-# imported here (no pandas, no matplotlib): the DAG is built in well under a second.
+# imported here (numpy at most; no pandas, statsmodels or matplotlib), so the DAG builds fast.
 import dataclasses
 from pathlib import Path
 
 import digecon
 from digecon.core.errors import ConfigError, InputError
 from digecon.core.settings import settings_from_config
+from digecon.estimation.methods import METHODS
 from digecon.inputs.registry import RAW_ROOT, build_registry
 from digecon.inputs.retrieve import missing_or_damaged
 from digecon.outputs.names import GALLERY_KINDS, WIDE_TABLES
 from snakemake.exceptions import WorkflowError
 
 try:
-    SETTINGS = settings_from_config(config)
+    SETTINGS = settings_from_config(config, known_methods=METHODS)
     REGISTRY = build_registry(SETTINGS)
 except (ConfigError, InputError) as problem:
     raise WorkflowError(problem.message()) from None

@@ -1,27 +1,39 @@
-"""Validation the estimator runs on itself (METHOD.md section 4) and the bounds derived from it.
+"""Validation the estimator runs on itself (METHOD.md section 4).
 
-* Leave-one-benchmark-out: drop 2007 (or 2012), estimate its coefficient from the other
-  benchmarks with each method, compare with the table's own coefficient.
-* Extrapolation: estimate 2017 from 2002-2012 only.
-* Bounds: for each convention, method, component and kind (interpolation / extrapolation),
-  the 80th percentile of the absolute percentage errors over provinces, measured at a
-  distance of 5 years from the nearest benchmark used, is scaled linearly by the distance
-  of a year to its nearest benchmark: half-width = q80 x distance / 5. Benchmark years get
-  no band; years beyond the last benchmark use the extrapolation errors.
+The designs come from each province's own benchmark years, whatever their number and spacing
+(:func:`designs`):
+
+* leave-one-out: every interior benchmark is dropped and estimated from the others
+  (kind ``interpolation``);
+* extrapolation: every later benchmark b_k is estimated from the earlier ones only, from
+  b_0..b_j for every j < k, so at every distance the data allow (kind ``extrapolation``).
+
+Each design is run on the years the benchmarks span, never on the output years, so the output
+range does not change the backtest. Methods with pooled parameters (Chow-Lin's rho) pool them
+over the provinces that share a design label. The bands derived from these errors are in
+:mod:`digecon.estimation.bands`.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
-from digecon.estimation.estimate import annual_paths, benchmark_coefficients
 from digecon.core.provinces import NATIONAL_CODE
+from digecon.estimation.estimate import annual_paths, benchmark_coefficients
+from digecon.estimation.methods import METHODS, method
 
-HOLDOUTS = ((2007, "leave_one_out"), (2012, "leave_one_out"), (2017, "extrapolation"))
-REFERENCE_DISTANCE = 5  # years between the held-out table and its nearest remaining benchmark
-BAND_QUANTILE = 0.8
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
+DESIGN_COLUMNS = [
+    "province_code",
+    "design",
+    "kind",
+    "holdout_year",
+    "benchmarks_used",
+    "distance_years",
+    "design_label",
+]
 BACKTEST_COLUMNS = [
     "holdout_year",
     "design",
@@ -36,96 +48,219 @@ BACKTEST_COLUMNS = [
     "estimate_coefficient",
     "actual_coefficient",
     "benchmarks_used",
+    "design_label",
+    "distance_years",
 ]
+_DESIGN_ORDER = {"leave_one_out": 0, "extrapolation": 1}
+
+
+def _span_label(years: Sequence[int]) -> str:
+    """'2002' for one year, '2002-2012' for a run of them."""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def _design(code: int, design: str, holdout: int, used: list[int], label: str) -> dict[str, object]:
+    """One design row."""
+    return {
+        "province_code": code,
+        "design": design,
+        "kind": "interpolation" if design == "leave_one_out" else "extrapolation",
+        "holdout_year": holdout,
+        "benchmarks_used": ",".join(map(str, used)),
+        "distance_years": min(abs(holdout - y) for y in used),
+        "design_label": label,
+    }
+
+
+def designs(benchmark_years_of: Mapping[int, Sequence[int]]) -> pd.DataFrame:
+    """Backtest designs of every province, derived from its own benchmark years.
+
+    Parameters
+    ----------
+    benchmark_years_of
+        Province code -> its benchmark years (any number, any spacing, any order).
+
+    Returns
+    -------
+    DataFrame
+        ``DESIGN_COLUMNS``, one row per province x design: ``design`` ``leave_one_out`` (kind
+        ``interpolation``) for every interior benchmark, labelled e.g. "2007 left out (from 2002,
+        2012)" after the benchmarks either side; ``extrapolation`` (kind ``extrapolation``) of
+        every later benchmark b_k from b_0..b_j for each j < k, labelled e.g. "2017 from
+        2002-2012". ``benchmarks_used`` is comma-joined, ``distance_years`` the distance from the
+        held-out year to the nearest benchmark used. Sorted leave-one-out first, then by held-out
+        year, distance and province.
+    """
+    rows = []
+    for code, given in benchmark_years_of.items():
+        b = sorted({int(y) for y in given})
+        for k in range(1, len(b) - 1):
+            label = f"{b[k]} left out (from {b[k - 1]}, {b[k + 1]})"
+            rows.append(_design(int(code), "leave_one_out", b[k], b[:k] + b[k + 1 :], label))
+        for k in range(1, len(b)):
+            for j in reversed(range(k)):
+                used = b[: j + 1]
+                rows.append(_design(int(code), "extrapolation", b[k], used, f"{b[k]} from {_span_label(used)}"))
+    frame = pd.DataFrame.from_records(rows, columns=DESIGN_COLUMNS)
+    order = frame["design"].map(_DESIGN_ORDER)
+    return (
+        frame.assign(_order=order)
+        .sort_values(["_order", "holdout_year", "distance_years", "province_code", "design_label"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def backtest_years(benchmarks: pd.DataFrame) -> list[int]:
+    """Every year from the first to the last provincial benchmark: the years the backtest needs X for.
+
+    Parameters
+    ----------
+    benchmarks
+        From :func:`digecon.estimation.estimate.benchmark_components`.
+
+    Returns
+    -------
+    list of int
+        Contiguous years.
+    """
+    years = benchmarks.loc[benchmarks["province_code"] != NATIONAL_CODE, "year"]
+    return list(range(int(years.min()), int(years.max()) + 1)) if len(years) else []
+
+
+def _grid(benchmarks: pd.DataFrame, indicators: pd.DataFrame) -> list[int]:
+    """The benchmark span, checked to be covered by the indicator frame."""
+    years = backtest_years(benchmarks)
+    missing = sorted(set(years) - set(indicators["year"].astype(int)))
+    if missing:
+        raise ValueError(f"the backtest needs indicators in every year the benchmarks span; missing {missing}")
+    return years
+
+
+def _used_and_held_out(coefficients: pd.DataFrame, plan: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Benchmark rows each design uses (tagged with its label) and the held-out rows it is scored on."""
+    used_years = plan.assign(year=plan["benchmarks_used"].str.split(",")).explode("year")
+    used = coefficients.merge(
+        used_years.astype({"year": int})[["province_code", "year", "design_label"]], on=["province_code", "year"]
+    )
+    held_out = coefficients[["province_code", "year", "component", "coefficient", "indicator_100m_yuan"]].merge(
+        plan.rename(columns={"holdout_year": "year"}), on=["province_code", "year"]
+    )
+    return used, held_out.rename(columns={"year": "holdout_year"})
+
+
+def _scored(estimates: pd.DataFrame, held_out: pd.DataFrame, convention: str) -> pd.DataFrame:
+    """Backtest rows of one convention: each design's path at its held-out year against the table.
+
+    Rows keep the order of ``estimates``: design label (as planned), method, province, component.
+    """
+    rows = estimates.merge(
+        held_out, on=["design_label", "province_code", "component", "holdout_year"], validate="many_to_one"
+    )
+    estimate = rows["estimate_coefficient"] * rows["indicator_100m_yuan"]
+    actual = rows["coefficient"] * rows["indicator_100m_yuan"]
+    ape = ((estimate - actual).abs() / actual).where(actual >= MIN_ACTUAL_100M_YUAN)
+    return rows.assign(
+        estimate=estimate, actual=actual, ape=ape, actual_coefficient=rows["coefficient"], convention=convention
+    ).reindex(columns=BACKTEST_COLUMNS)
+
+
+def _design_paths(
+    used: pd.DataFrame, indicators: pd.DataFrame, grid: list[int], plan: pd.DataFrame, methods: list[str]
+) -> pd.DataFrame:
+    """Every design label x method: the estimated coefficient in the held-out year.
+
+    One :func:`annual_paths` call per label, so pooled parameters are fitted over the provinces
+    sharing the label.
+    """
+    frames = []
+    labels = plan.drop_duplicates("design_label")
+    for label, holdout in zip(labels["design_label"], labels["holdout_year"], strict=True):
+        for name in methods:
+            paths = annual_paths(used[used["design_label"] == label], indicators, grid, name)
+            at = paths.loc[paths["year"] == holdout, ["province_code", "component", "year", "coefficient", "method"]]
+            frames.append(at.assign(design_label=label))
+    return pd.concat(frames, ignore_index=True).rename(
+        columns={"year": "holdout_year", "coefficient": "estimate_coefficient"}
+    )
 
 
 def backtest(
-    benchmarks: pd.DataFrame, indicators: pd.DataFrame, years: list[int], methods: list[str], conventions: list[str]
+    benchmarks: pd.DataFrame, indicators: pd.DataFrame, methods: list[str], conventions: list[str]
 ) -> pd.DataFrame:
-    """Held-out benchmark errors for every method, convention, component and province.
+    """Held-out benchmark errors for every design, method, convention, component and province.
 
-    ``estimate`` and ``actual`` are values in 亿元 (coefficient x indicator of the held-out year,
-    so under the ``benchmark`` convention ``actual`` is the IO table's value); ``ape`` is
-    |estimate - actual| / actual, left empty where actual < 1 亿元.
+    Parameters
+    ----------
+    benchmarks
+        From :func:`digecon.estimation.estimate.benchmark_components`; national rows are left out.
+    indicators
+        From :func:`digecon.estimation.indicators.indicator_series`, covering every year the
+        benchmarks span (:func:`backtest_years`); other years are ignored.
+    methods
+        Keys of :data:`digecon.estimation.methods.METHODS`.
+    conventions
+        See :data:`digecon.estimation.estimate.CONVENTIONS`.
+
+    Returns
+    -------
+    DataFrame
+        ``BACKTEST_COLUMNS``. ``estimate`` and ``actual`` are values in 亿元 (coefficient x
+        indicator of the held-out year, so under the ``benchmark`` convention ``actual`` is the IO
+        table's value); ``ape`` is |estimate - actual| / actual, empty where actual < 1 亿元. The
+        digital-economy total is one more component, ``total``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method or convention, or indicators missing in the benchmark span.
     """
+    for name in methods:
+        method(name)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
-    rows = []
+    grid = _grid(provincial, indicators)
+    plan = designs({int(c): list(y) for c, y in provincial.groupby("province_code")["year"].unique().items()})
+    if plan.empty or not methods:  # a single benchmark per province leaves nothing to hold out
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    frames = []
     for convention in conventions:
         coefficients = benchmark_coefficients(provincial, indicators, convention)
-        for holdout, design in HOLDOUTS:
-            keep = coefficients["year"] != holdout if design == "leave_one_out" else coefficients["year"] < holdout
-            used = coefficients[keep]
-            actual = coefficients[coefficients["year"] == holdout].set_index(["province_code", "component"])
-            for method in methods:
-                paths = annual_paths(used, indicators, years, method)
-                at = paths[paths["year"] == holdout].set_index(["province_code", "component"])
-                joined = at.join(actual[["coefficient", "indicator_100m_yuan"]].add_suffix("_actual"), how="inner")
-                for (code, component), r in joined.iterrows():
-                    estimate = r["coefficient"] * r["indicator_100m_yuan_actual"]
-                    truth = r["coefficient_actual"] * r["indicator_100m_yuan_actual"]
-                    rows.append(
-                        {
-                            "holdout_year": holdout,
-                            "design": design,
-                            "kind": "interpolation" if r["flag"] == "interpolated" else "extrapolation",
-                            "province_code": code,
-                            "component": component,
-                            "method": method,
-                            "convention": convention,
-                            "estimate": estimate,
-                            "actual": truth,
-                            "ape": abs(estimate - truth) / truth if truth >= MIN_ACTUAL_100M_YUAN else np.nan,
-                            "estimate_coefficient": r["coefficient"],
-                            "actual_coefficient": r["coefficient_actual"],
-                            "benchmarks_used": r["benchmark_years"],
-                        }
-                    )
-    results = pd.DataFrame.from_records(rows, columns=BACKTEST_COLUMNS)
+        used, held_out = _used_and_held_out(coefficients, plan)
+        frames.append(_scored(_design_paths(used, indicators, grid, plan, methods), held_out, convention))
+    results = pd.concat(frames, ignore_index=True)
     return pd.concat([results, _totals(results)], ignore_index=True)
 
 
 def _totals(results: pd.DataFrame) -> pd.DataFrame:
     """The digital-economy total (sum of the four components) as one more backtest 'component'."""
-    keys = ["holdout_year", "design", "province_code", "method", "convention"]
-    grouped = results.groupby(keys)
+    keys = ["design_label", "holdout_year", "design", "kind", "distance_years", "province_code", "method", "convention"]
+    grouped = results.groupby(keys, sort=False)
     total = grouped.agg(
         estimate=("estimate", "sum"),
         actual=("actual", "sum"),
         n=("component", "count"),
-        kinds=("kind", lambda k: "interpolation" if (k == "interpolation").all() else "extrapolation"),
         benchmarks_used=("benchmarks_used", "first"),
     ).reset_index()
     total = total[total["n"] == results["component"].nunique()]
     ape = (total["estimate"] - total["actual"]).abs() / total["actual"]
-    total = total.assign(component="total", kind=total["kinds"], ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN))
+    total = total.assign(component="total", ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN))
     return total.reindex(columns=BACKTEST_COLUMNS)
 
 
-def error_summary(results: pd.DataFrame) -> pd.DataFrame:
-    """APE statistics by convention, method, component and kind: n, median, mean, q80 (the band)."""
-    grouped = results.dropna(subset=["ape"]).groupby(["convention", "method", "component", "kind"])["ape"]
-    return grouped.agg(
-        n="count", median_ape="median", mean_ape="mean", q80_ape=lambda a: a.quantile(BAND_QUANTILE)
-    ).reset_index()
-
-
-def apply_bounds(estimates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """Add ``lower_100m_yuan`` / ``upper_100m_yuan`` and ``band_relative`` by the rule in the module doc."""
-    kind = np.where(estimates["flag"] == "extrapolated", "extrapolation", "interpolation")
-    q80 = summary.set_index(["convention", "method", "component", "kind"])["q80_ape"]
-    keys = pd.MultiIndex.from_arrays([estimates["convention"], estimates["method"], estimates["component"], kind])
-    measured = q80.reindex(keys).to_numpy()
-    half_width = measured * estimates["distance_years"].to_numpy() / REFERENCE_DISTANCE
-    value = estimates["value_100m_yuan"].to_numpy()
-    return estimates.assign(
-        band_relative=half_width,
-        lower_100m_yuan=np.maximum(value * (1 - half_width), 0.0),
-        upper_100m_yuan=value * (1 + half_width),
-    )
-
-
 def national_consistency(benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """Sum over provinces of each benchmark component against the national table of the same year."""
+    """Sum over provinces of each benchmark component against the national table of the same year.
+
+    Parameters
+    ----------
+    benchmarks
+        From :func:`digecon.estimation.estimate.benchmark_components`, with the national rows.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``component``, ``provinces_sum_100m_yuan``, ``n_provinces``, ``national_100m_yuan``
+        and ``ratio`` (provinces' sum / national), for the years with a national table.
+    """
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
     national = benchmarks[benchmarks["province_code"] == NATIONAL_CODE].set_index(["year", "component"])
     summed = provincial.groupby(["year", "component"]).agg(
@@ -136,44 +271,27 @@ def national_consistency(benchmarks: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_markdown(summary: pd.DataFrame, *, convention: str) -> str:
-    """Median APE (and q80) by kind, component and method, as a Markdown table for the README."""
+    """Median APE (and q80) by kind, component and method, as a Markdown table for the README.
+
+    Parameters
+    ----------
+    summary
+        From :func:`digecon.estimation.bands.error_summary`.
+    convention
+        The convention to show.
+
+    Returns
+    -------
+    str
+        One row per kind x component, one column per method present, in registry order.
+    """
     chosen = summary[summary["convention"] == convention]
     cells = chosen.assign(
         cell=[f"{m:.1%} ({q:.0%})" for m, q in zip(chosen["median_ape"], chosen["q80_ape"], strict=True)]
     )
     table = cells.pivot_table(index=["kind", "component"], columns="method", values="cell", aggfunc="first")
-    methods = [m for m in ("hold", "linear", "spline", "chow_lin") if m in table.columns]
+    methods = [m for m in METHODS if m in table.columns]
     lines = ["| kind | component | " + " | ".join(methods) + " |", "|---|---|" + "---|" * len(methods)]
     for (kind, component), row in table.iterrows():
         lines.append(f"| {kind} | {component} | " + " | ".join(str(row[m]) for m in methods) + " |")
     return "\n".join(lines) + "\n"
-
-
-def totals_with_bounds(values: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """Digital-economy total per province, year, method and convention, with production,
-    circulation and a band from the backtest errors of the total itself (same rule as the
-    components: q80 of the total's APE x distance / 5), not from summing component bounds,
-    which would assume their errors all move together.
-    """
-    keys = ["province_code", "province", "province_en", "year", "method", "convention"]
-    by_category = values.pivot_table(index=keys, columns="category", values="value_100m_yuan", aggfunc="sum")
-    grouped = values.groupby(keys)
-    totals = pd.DataFrame(
-        {
-            "value_100m_yuan": grouped["value_100m_yuan"].sum(),
-            "production_100m_yuan": by_category["production"],
-            "circulation_100m_yuan": by_category["circulation"],
-            "distance_years": grouped["distance_years"].max(),
-            "flag": grouped["flag"].agg(
-                lambda f: (
-                    "benchmark"
-                    if (f == "benchmark").all()
-                    else "extrapolated"
-                    if (f == "extrapolated").any()
-                    else "interpolated"
-                )
-            ),
-        }
-    ).reset_index()
-    # the total is one more component of the backtest summary: same rule, its own errors
-    return apply_bounds(totals.assign(component="total"), summary).drop(columns="component")

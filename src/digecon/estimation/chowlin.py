@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import statsmodels.api as sm
 from numpy.typing import NDArray
 
 RHO_GRID = np.round(np.arange(0.0, 1.0, 0.03), 2)
@@ -36,7 +35,20 @@ MIN_VALUE_FOR_ERROR = 1.0  # 亿元: relative errors of near-zero benchmarks are
 
 
 def ar1_covariance(times: NDArray, rho: float) -> NDArray:
-    """Covariance of a stationary AR(1) with unit innovation variance at the given times."""
+    """Covariance of a stationary AR(1) with unit innovation variance at the given times.
+
+    Parameters
+    ----------
+    times
+        Observation times (years or positions).
+    rho
+        Autocorrelation, in [0, 1).
+
+    Returns
+    -------
+    ndarray
+        ``rho ** |t_i - t_j| / (1 - rho ** 2)``, one row and column per time.
+    """
     lags = np.abs(np.subtract.outer(times, times))
     return rho**lags / (1.0 - rho**2)
 
@@ -65,8 +77,21 @@ def _loo_predictions(y: NDArray, x: NDArray, times: NDArray, j: int, grid: NDArr
 
 
 def cross_validation_errors(series: list[Series], grid: NDArray = RHO_GRID) -> NDArray:
-    """Absolute percentage errors of leave-one-out predictions of interior benchmarks, pooled over
-    series: one row per held-out benchmark, one column per rho of the grid."""
+    """Absolute percentage errors of leave-one-out predictions of interior benchmarks, pooled over series.
+
+    Parameters
+    ----------
+    series
+        The series to pool; benchmarks below ``MIN_VALUE_FOR_ERROR`` 亿元 are not scored.
+    grid
+        Values of rho to try.
+
+    Returns
+    -------
+    ndarray
+        One row per held-out interior benchmark, one column per rho of the grid (no rows when no
+        series has an interior benchmark).
+    """
     rows = []
     for s in series:
         b = s.benchmark_index
@@ -79,10 +104,22 @@ def cross_validation_errors(series: list[Series], grid: NDArray = RHO_GRID) -> N
 
 
 def choose_rho(series: list[Series], grid: NDArray = RHO_GRID) -> float:
-    """Pooled rho: the grid value with the smallest median cross-validation error (FALLBACK_RHO if none).
+    """Pooled rho: the grid value with the smallest median cross-validation error.
 
     Ties (errors equal to 1e-9, e.g. a symmetric series where rho does not matter) go to the
     largest rho, the smoothest path, so that the choice does not hang on float round-off.
+
+    Parameters
+    ----------
+    series
+        The series to pool over (one component: every province, or one backtest design's).
+    grid
+        Values of rho to try.
+
+    Returns
+    -------
+    float
+        The chosen rho; ``FALLBACK_RHO`` when no series has an interior benchmark.
     """
     errors = cross_validation_errors(series, grid)
     if len(errors) == 0:
@@ -110,6 +147,19 @@ def _blue_weights(n_years: int, benchmarks: tuple[int, ...], rho: float) -> tupl
 def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:
     """BLUE annual path and its standard error for one series (both 亿元).
 
+    Parameters
+    ----------
+    s
+        The series: indicator over the annual grid, benchmark positions and values.
+    rho
+        AR(1) autocorrelation of the errors, in [0, 1).
+
+    Returns
+    -------
+    tuple of ndarray
+        The path of V over the grid (exact in benchmark years) and its prediction standard error
+        (zero in benchmark years).
+
     Raises
     ------
     ValueError
@@ -120,7 +170,10 @@ def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:
         raise ValueError("Chow-Lin needs at least two benchmarks")
     x = s.indicator[:, None]
     sigma_bb, weights, unexplained = _blue_weights(len(s.indicator), tuple(int(i) for i in b), float(rho))
-    fit = sm.GLS(s.benchmark_values, x[b], sigma=sigma_bb, hasconst=False).fit()  # no constant by design
+    # imported here, not at module level: the Snakefile reads the method registry at parse time
+    from statsmodels.regression.linear_model import GLS
+
+    fit = GLS(s.benchmark_values, x[b], sigma=sigma_bb, hasconst=False).fit()  # no constant by design
     beta = np.asarray(fit.params)
     path = x @ beta + weights @ (s.benchmark_values - x[b] @ beta)
     # prediction error variance: the AR(1) part the benchmarks leave unexplained + beta uncertainty

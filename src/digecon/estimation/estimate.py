@@ -6,6 +6,9 @@ Benchmark coefficients follow one of two conventions:
 * ``share`` (default): c = V / A, the component's share of the same aggregate in the IO table;
   levels then follow the yearbook's (revised) vintage.
 * ``benchmark``: c = V / X in the benchmark year; reproduces the IO values exactly.
+
+The path of c between and beyond benchmarks comes from a registered method
+(:mod:`digecon.estimation.methods`); this module never names one.
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from digecon.estimation import chowlin
-from digecon.estimation.methods import PATH_METHODS, coefficient_path, flags
 from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.estimation import methods as registry
+from digecon.estimation.methods import Method, MethodPath, SeriesInput, flags
 
-METHODS = (*PATH_METHODS, "chow_lin")
 CONVENTIONS = ("share", "benchmark")
 
 
 @dataclass(frozen=True)
 class Component:
+    """One digital-economy component: where it lives in the IO table and which indicator carries it."""
+
     key: str
     sector: str  # sector_key in the IO table
     ratio: str | None  # split ratio applied to the sector's VA
@@ -112,10 +116,36 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
     return pd.DataFrame.from_records(rows, columns=BENCHMARK_COLUMNS)
 
 
-def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, convention: str) -> pd.DataFrame:
-    """Add ``indicator_100m_yuan`` (X in the benchmark year) and ``coefficient`` under ``convention``."""
+def _check_convention(convention: str) -> None:
+    """Refuse a convention that is not one of ``CONVENTIONS``."""
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention {convention!r}; expected one of {', '.join(CONVENTIONS)}")
+
+
+def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, convention: str) -> pd.DataFrame:
+    """Benchmark coefficients under one convention (METHOD.md section 3).
+
+    Parameters
+    ----------
+    benchmarks
+        From :func:`benchmark_components`.
+    indicators
+        From :func:`digecon.estimation.indicators.indicator_series`.
+    convention
+        ``share`` (c = V / A, the IO aggregate) or ``benchmark`` (c = V / X, the yearbook indicator).
+
+    Returns
+    -------
+    DataFrame
+        ``benchmarks`` plus ``indicator_100m_yuan`` (X in the benchmark year, 亿元), ``coefficient``
+        and ``convention``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown convention.
+    """
+    _check_convention(convention)
     merged = benchmarks.merge(
         indicators[["aggregate", "province_code", "year", "indicator_100m_yuan"]],
         on=["aggregate", "province_code", "year"],
@@ -128,44 +158,88 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
 
 @dataclass(frozen=True)
 class _Benchmarks:
-    """One province x component: its benchmark years, coefficients and values (numpy, for speed)."""
+    """One province x component: its benchmark years and coefficients (numpy, for speed)."""
 
     province_code: int
     component: str
     aggregate: str
     years: np.ndarray
     coefficients: np.ndarray
-    values: np.ndarray  # coefficient x indicator in the benchmark year: V_b under the convention
 
 
 def _benchmark_series(coefficients: pd.DataFrame) -> list[_Benchmarks]:
+    """Split the coefficient table into one ascending benchmark series per province x component."""
     ordered = coefficients.sort_values(["province_code", "component", "year"], ignore_index=True)
     codes, components = ordered["province_code"].to_numpy(), ordered["component"].to_numpy()
     aggregates, years = ordered["aggregate"].to_numpy(), ordered["year"].to_numpy()
     coefficient = ordered["coefficient"].to_numpy()
-    values = coefficient * ordered["indicator_100m_yuan"].to_numpy()
     starts = np.flatnonzero(np.r_[True, (codes[1:] != codes[:-1]) | (components[1:] != components[:-1])])
     ends = np.r_[starts[1:], len(ordered)]
     return [
-        _Benchmarks(int(codes[a]), str(components[a]), str(aggregates[a]), years[a:b], coefficient[a:b], values[a:b])
+        _Benchmarks(int(codes[a]), str(components[a]), str(aggregates[a]), years[a:b], coefficient[a:b])
         for a, b in zip(starts, ends, strict=True)
     ]
 
 
 def _indicator_arrays(indicators: pd.DataFrame, grid: np.ndarray) -> dict[tuple[str, int], np.ndarray]:
-    wide = indicators.pivot_table(
-        index=["aggregate", "province_code"], columns="year", values="indicator_100m_yuan"
-    ).reindex(columns=grid)
+    """X over ``grid`` per (aggregate, province), as numpy rows."""
+    # one value per aggregate x province x year (indicator_series), so a plain unstack is enough
+    inside = indicators[indicators["year"].isin(grid)]
+    wide = (
+        inside.set_index(["aggregate", "province_code", "year"])["indicator_100m_yuan"]
+        .unstack("year")
+        .reindex(columns=grid)
+    )
     return {(str(a), int(c)): row for (a, c), row in zip(wide.index, wide.to_numpy(), strict=True)}
 
 
-def _chow_lin_series(series: _Benchmarks, x: np.ndarray, grid: np.ndarray) -> chowlin.Series:
-    index = np.searchsorted(grid, series.years)
-    return chowlin.Series(indicator=x, benchmark_index=index, benchmark_values=series.values)
+PATH_COLUMNS = [
+    "province_code",
+    "component",
+    "year",
+    "coefficient",
+    "value_100m_yuan",
+    "se_100m_yuan",
+    "flag",
+    "distance_years",
+    "nearest_benchmark",
+    "benchmark_years",
+    "rho",
+]
+
+
+def _pooled(spec: Method, inputs: list[tuple[_Benchmarks, SeriesInput]]) -> dict[str, dict[str, float]]:
+    """The method's pooled parameters per component (empty where it pools nothing)."""
+    components = sorted({s.component for s, _ in inputs})
+    if spec.pool is None:
+        return {c: {} for c in components}
+    return {c: spec.pool([i for s, i in inputs if s.component == c]) for c in components}
+
+
+def _path_columns(s: _Benchmarks, given: SeriesInput, result: MethodPath) -> dict[str, np.ndarray]:
+    """The output columns of one series under one method."""
+    n = len(given.years)
+    flag, distance, nearest = flags(s.years, given.years)
+    return {
+        "province_code": np.full(n, s.province_code),
+        "component": np.full(n, s.component, dtype=object),
+        "year": given.years,
+        "coefficient": result.coefficient,
+        "value_100m_yuan": result.coefficient * given.indicator,
+        "se_100m_yuan": np.full(n, np.nan) if result.se_100m_yuan is None else result.se_100m_yuan,
+        "flag": flag,
+        "distance_years": distance,
+        "nearest_benchmark": nearest,
+        "benchmark_years": np.full(n, ",".join(map(str, s.years)), dtype=object),
+        "rho": np.full(n, result.parameters.get("rho", np.nan)),
+    }
 
 
 def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: list[int], method: str) -> pd.DataFrame:
     """Annual coefficient path, value and flags of every province x component under one method.
+
+    The method's ``pool`` (if any) is fitted once per component over every series given, then
+    its ``path`` runs per series (see :mod:`digecon.estimation.methods`).
 
     Parameters
     ----------
@@ -173,84 +247,73 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
         From :func:`benchmark_coefficients` (one convention), restricted to the benchmarks to use;
         every benchmark year must be in ``years``.
     indicators
-        From :func:`digecon.estimation.indicators.indicator_series`.
+        From :func:`digecon.estimation.indicators.indicator_series`, covering ``years``.
     years
-        Years to estimate.
+        Years to estimate, ascending.
     method
-        ``hold``, ``linear``, ``spline`` or ``chow_lin``.
+        A key of :data:`digecon.estimation.methods.METHODS`.
 
     Returns
     -------
     DataFrame
-        ``province_code``, ``component``, ``year``, ``coefficient``, ``value_100m_yuan``,
-        ``se_100m_yuan`` (Chow-Lin only), ``flag``, ``distance_years``, ``nearest_benchmark``,
-        ``benchmark_years``, ``method``, ``rho`` (Chow-Lin only).
+        ``PATH_COLUMNS`` and ``method``: ``coefficient``, ``value_100m_yuan`` (亿元),
+        ``se_100m_yuan`` (where the method gives one), ``flag``, ``distance_years``,
+        ``nearest_benchmark``, ``benchmark_years`` (comma-joined), ``rho`` (where fitted).
+
+    Raises
+    ------
+    ValueError
+        For an unknown method (from :func:`digecon.estimation.methods.method`).
     """
+    spec = registry.method(method)
     grid = np.asarray(years)
     x_of = _indicator_arrays(indicators, grid)
-    series = _benchmark_series(coefficients)
-    rho_of: dict[str, float] = {}
-    chow_lin_of: dict[tuple[int, str], chowlin.Series] = {}
-    if method == "chow_lin":
-        chow_lin_of = {
-            (s.province_code, s.component): _chow_lin_series(s, x_of[(s.aggregate, s.province_code)], grid)
-            for s in series
-        }
-        for component in sorted({s.component for s in series}):
-            rho_of[component] = chowlin.choose_rho([v for (_, c), v in chow_lin_of.items() if c == component])
-    columns: dict[str, list[np.ndarray]] = {
-        k: []
-        for k in (
-            "province_code",
-            "component",
-            "year",
-            "coefficient",
-            "value_100m_yuan",
-            "se_100m_yuan",
-            "flag",
-            "distance_years",
-            "nearest_benchmark",
-            "benchmark_years",
-            "rho",
-        )
-    }
-    n = len(grid)
-    for s in series:
-        x = x_of[(s.aggregate, s.province_code)]
-        se = np.full(n, np.nan)
-        rho = np.nan
-        if method == "chow_lin" and len(s.years) >= 2:
-            rho = rho_of[s.component]
-            value, se = chowlin.interpolate(chow_lin_of[(s.province_code, s.component)], rho)
-            coefficient = np.clip(value / x, 0.0, 1.0)  # shares stay in [0, 1]
-        else:  # a single benchmark leaves Chow-Lin nothing to fit: hold it
-            coefficient = coefficient_path("hold" if method == "chow_lin" else method, s.years, s.coefficients, grid)
-        flag, distance, nearest = flags(s.years, grid)
-        for key, value_ in (
-            ("province_code", np.full(n, s.province_code)),
-            ("component", np.full(n, s.component, dtype=object)),
-            ("year", grid),
-            ("coefficient", coefficient),
-            ("value_100m_yuan", coefficient * x),
-            ("se_100m_yuan", se),
-            ("flag", flag),
-            ("distance_years", distance),
-            ("nearest_benchmark", nearest),
-            ("benchmark_years", np.full(n, ",".join(map(str, s.years)), dtype=object)),
-            ("rho", np.full(n, rho)),
-        ):
-            columns[key].append(value_)
-    return pd.DataFrame({k: np.concatenate(v) for k, v in columns.items()}).assign(method=method)
+    inputs = [
+        (s, SeriesInput(s.years, s.coefficients, x_of[(s.aggregate, s.province_code)], grid))
+        for s in _benchmark_series(coefficients)
+    ]
+    pooled = _pooled(spec, inputs)
+    columns = [
+        _path_columns(s, i, spec.path(i.benchmark_years, i.coefficients, i.indicator, i.years, **pooled[s.component]))
+        for s, i in inputs
+    ]
+    if not columns:
+        return pd.DataFrame(columns=[*PATH_COLUMNS, "method"])
+    return pd.DataFrame({k: np.concatenate([c[k] for c in columns]) for k in PATH_COLUMNS}).assign(method=method)
 
 
 def estimate_all(
     benchmarks: pd.DataFrame, indicators: pd.DataFrame, years: list[int], methods: list[str], conventions: list[str]
 ) -> pd.DataFrame:
-    """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.estimation.backtest`)."""
-    for asked, known, what in ((methods, METHODS, "method"), (conventions, CONVENTIONS, "convention")):
-        unknown = sorted(set(asked) - set(known))
-        if unknown:
-            raise ValueError(f"unknown {what}(s) {unknown}; expected {', '.join(known)}")
+    """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.estimation.bands`).
+
+    Parameters
+    ----------
+    benchmarks
+        From :func:`benchmark_components`; the national rows are left out.
+    indicators
+        From :func:`digecon.estimation.indicators.indicator_series`, covering ``years``.
+    years
+        Years to estimate, ascending; every benchmark year among them.
+    methods
+        Keys of :data:`digecon.estimation.methods.METHODS`.
+    conventions
+        A subset of ``CONVENTIONS``.
+
+    Returns
+    -------
+    DataFrame
+        :func:`annual_paths` for every method and convention, with a ``convention`` column.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method or convention (before anything is computed).
+    """
+    for name in methods:
+        registry.method(name)
+    for convention in conventions:
+        _check_convention(convention)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
     frames = []
     for convention in conventions:
@@ -296,6 +359,20 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
     """Join names, categories, indicator and ratio provenance onto the estimates (the output layout).
 
     Ratio and file describe the benchmark nearest to each year, the one its coefficient leans on most.
+
+    Parameters
+    ----------
+    estimates
+        :func:`estimate_all` with bounds (:func:`digecon.estimation.bands.apply_bounds`).
+    benchmarks
+        From :func:`benchmark_components`.
+    indicators
+        From :func:`digecon.estimation.indicators.indicator_series`, covering the estimated years.
+
+    Returns
+    -------
+    DataFrame
+        ``OUTPUT_COLUMNS``, sorted by convention, method, province, year and component (in ``COMPONENTS`` order).
     """
     names = province_table()[["province_code", "province", "province_en"]]
     info = benchmarks[

@@ -1,0 +1,155 @@
+"""Registry of the methods that carry a benchmark coefficient between and beyond benchmark years.
+
+A method is one module with a ``path`` function (and, where parameters are shared across
+provinces, a ``pool`` function) plus one line in :data:`METHODS`. Every path function has the
+same signature::
+
+    path(benchmark_years, coefficients, indicator, years, **pooled) -> MethodPath
+
+``benchmark_years`` ascending and unique, ``coefficients`` the benchmark coefficients (shares),
+``indicator`` the annual indicator X over ``years`` (亿元) and ``pooled`` what the method's
+``pool`` fitted over every province's series of the same component. Every method reproduces
+its benchmark coefficients exactly in benchmark years and keeps coefficients in [0, 1]
+(METHOD.md section 3). The estimator (:func:`digecon.estimation.estimate.annual_paths`) and the
+backtest only ever go through :func:`method`, so adding a method needs no other code change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class MethodPath:
+    """What a method returns for one series.
+
+    Attributes
+    ----------
+    coefficient
+        The coefficient in every year of the grid (a share, in [0, 1]).
+    se_100m_yuan
+        Standard error of the value V = c X in every year (亿元), or None where the method has none.
+    parameters
+        Fitted parameters worth reporting, e.g. ``{"rho": 0.87}``.
+    """
+
+    coefficient: NDArray[np.float64]
+    se_100m_yuan: NDArray[np.float64] | None = None
+    parameters: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SeriesInput:
+    """The arguments of a path function for one province x component (what ``pool`` receives)."""
+
+    benchmark_years: NDArray[np.int64]
+    coefficients: NDArray[np.float64]
+    indicator: NDArray[np.float64]  # X over ``years``, 亿元
+    years: NDArray[np.int64]
+
+
+PathFunction = Callable[..., MethodPath]
+PoolFunction = Callable[[Sequence[SeriesInput]], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Method:
+    """One registered method.
+
+    Attributes
+    ----------
+    name
+        Key in :data:`METHODS`, the ``method`` column of every output.
+    description
+        One line for documentation and captions.
+    path
+        ``(benchmark_years, coefficients, indicator, years, **pooled) -> MethodPath``.
+    pool
+        Optional: fits the parameters shared by the series of one component (all provinces, or
+        the provinces of one backtest design) and returns them as keyword arguments for ``path``.
+    """
+
+    name: str
+    description: str
+    path: PathFunction
+    pool: PoolFunction | None = None
+
+
+def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """Flag (benchmark / interpolated / extrapolated), distance in years to the nearest benchmark,
+    and that nearest benchmark year."""
+    benchmark_years = np.asarray(benchmark_years)
+    years = np.asarray(years)
+    gaps = np.abs(years[:, None] - benchmark_years[None, :])
+    nearest = gaps.argmin(axis=1)
+    distance = gaps[np.arange(len(years)), nearest]
+    inside = (years > benchmark_years.min()) & (years < benchmark_years.max())
+    flag = np.where(distance == 0, "benchmark", np.where(inside, "interpolated", "extrapolated"))
+    return flag, distance, benchmark_years[nearest]
+
+
+def pin_benchmarks(
+    coefficient: NDArray[np.float64], benchmark_years: NDArray, coefficients: NDArray, years: NDArray
+) -> NDArray[np.float64]:
+    """Set the path to the benchmark coefficients in benchmark years (removes float round-off).
+
+    Parameters
+    ----------
+    coefficient
+        A path over ``years``.
+    benchmark_years, coefficients
+        The benchmarks it must reproduce.
+    years
+        The years of ``coefficient``.
+
+    Returns
+    -------
+    ndarray
+        A copy of ``coefficient``, equal to ``coefficients`` wherever ``years`` is a benchmark year.
+    """
+    out = np.array(coefficient, dtype=float)
+    position = np.searchsorted(benchmark_years, years).clip(0, len(benchmark_years) - 1)
+    hit = np.asarray(benchmark_years)[position] == years
+    out[hit] = np.asarray(coefficients)[position[hit]]
+    return out
+
+
+# The method modules import MethodPath from this package, so they are imported once it is defined.
+from digecon.estimation.methods import chow_lin, hold, linear, spline  # noqa: E402
+
+METHODS: dict[str, Method] = {
+    m.name: m
+    for m in (
+        Method("hold", "latest benchmark at or before the year, the first one before it (the source paper)", hold.path),
+        Method("linear", "linear interpolation between benchmarks (proportional Denton), held beyond", linear.path),
+        Method("spline", "natural cubic spline through the benchmarks, held beyond, clipped to [0, 1]", spline.path),
+        Method("chow_lin", "Chow-Lin GLS, AR(1) errors, rho pooled by cross-validation", chow_lin.path, chow_lin.pool),
+    )
+}
+
+
+def method(name: str) -> Method:
+    """The registered method called ``name``.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`METHODS`.
+
+    Returns
+    -------
+    Method
+        Its path (and pool) functions and description.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not registered, listing the known ones.
+    """
+    if name not in METHODS:
+        raise ValueError(f"unknown method {name!r}; expected one of {', '.join(METHODS)}")
+    return METHODS[name]

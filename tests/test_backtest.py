@@ -1,0 +1,190 @@
+"""Backtest designs derived from the benchmark years, and the backtest on the toy economy by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import digecon
+from digecon.estimation.backtest import (
+    BACKTEST_COLUMNS,
+    DESIGN_COLUMNS,
+    backtest,
+    backtest_years,
+    designs,
+    national_consistency,
+    summary_markdown,
+)
+from digecon.estimation.estimate import benchmark_components
+from digecon.estimation.indicators import indicator_series
+from tests.test_estimate import YEARS, toy_io, toy_ratios, toy_yearbook
+
+FOUR = [2002, 2007, 2012, 2017]
+
+
+def rows(frame: pd.DataFrame) -> list[tuple]:
+    """Design rows as (label, design, kind, holdout, used, distance) tuples."""
+    columns = ["design_label", "design", "kind", "holdout_year", "benchmarks_used", "distance_years"]
+    return list(frame[columns].itertuples(index=False, name=None))
+
+
+def test_designs_of_four_benchmarks_by_hand() -> None:
+    plan = designs({110000: FOUR})
+    assert list(plan.columns) == DESIGN_COLUMNS
+    assert rows(plan) == [
+        ("2007 left out (from 2002, 2012)", "leave_one_out", "interpolation", 2007, "2002,2012,2017", 5),
+        ("2012 left out (from 2007, 2017)", "leave_one_out", "interpolation", 2012, "2002,2007,2017", 5),
+        ("2007 from 2002", "extrapolation", "extrapolation", 2007, "2002", 5),
+        ("2012 from 2002-2007", "extrapolation", "extrapolation", 2012, "2002,2007", 5),
+        ("2012 from 2002", "extrapolation", "extrapolation", 2012, "2002", 10),
+        ("2017 from 2002-2012", "extrapolation", "extrapolation", 2017, "2002,2007,2012", 5),
+        ("2017 from 2002-2007", "extrapolation", "extrapolation", 2017, "2002,2007", 10),
+        ("2017 from 2002", "extrapolation", "extrapolation", 2017, "2002", 15),
+    ]
+
+
+def test_designs_of_two_benchmarks_and_of_one() -> None:
+    plan = designs({540000: [2017, 2012], 999999: [2012]})  # any order; one benchmark gives no design
+    assert rows(plan) == [("2017 from 2012", "extrapolation", "extrapolation", 2017, "2012", 5)]
+    assert plan["province_code"].tolist() == [540000]
+
+
+def test_a_sixth_benchmark_year_needs_no_code_change() -> None:
+    six = [2002, 2007, 2012, 2017, 2020, 2022]
+    plan = designs({110000: six, 540000: [2012, 2017]})
+    mine = plan[plan["province_code"] == 110000]
+    assert (mine["design"] == "leave_one_out").sum() == 4  # every interior benchmark
+    assert (mine["design"] == "extrapolation").sum() == 1 + 2 + 3 + 4 + 5  # b_k from b_0..b_j, j < k
+    labelled = mine.set_index("design_label")
+    assert labelled.loc["2020 left out (from 2017, 2022)", "benchmarks_used"] == "2002,2007,2012,2017,2022"
+    assert labelled.loc["2020 left out (from 2017, 2022)", "distance_years"] == 2
+    assert labelled.loc["2022 from 2002-2020", "distance_years"] == 2
+    assert labelled.loc["2022 from 2002-2017", "distance_years"] == 5
+    assert labelled.loc["2022 from 2002", "distance_years"] == 20
+    # the two-benchmark province shares a label with the six-benchmark one: they are pooled together
+    assert set(plan.loc[plan["province_code"] == 540000, "design_label"]) == {"2017 from 2012"}
+
+
+def toy_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Benchmarks and indicators of the toy economy (province 110000, benchmarks 2002 / 2007 / 2012)."""
+    return benchmark_components(toy_io(), toy_ratios()), indicator_series(toy_yearbook(), YEARS)
+
+
+def test_backtest_of_the_toy_economy_by_hand() -> None:
+    benchmarks, indicators = toy_inputs()
+    result = backtest(benchmarks, indicators, ["hold", "linear"], ["share"])
+    assert list(result.columns) == BACKTEST_COLUMNS
+    ape = result.set_index(["design_label", "component", "method"])["ape"]
+    # electronics' share of industry: 0.1, 0.125, 0.15 in 2002, 2007, 2012
+    assert ape[("2007 left out (from 2002, 2012)", "electronics", "hold")] == pytest.approx(0.2)  # 0.1 vs 0.125
+    assert ape[("2007 left out (from 2002, 2012)", "electronics", "linear")] == pytest.approx(0.0)  # the midpoint
+    assert ape[("2012 from 2002-2007", "electronics", "hold")] == pytest.approx(1 / 6)  # 0.125 vs 0.15
+    assert ape[("2012 from 2002-2007", "electronics", "linear")] == pytest.approx(1 / 6)  # held beyond
+    assert ape[("2012 from 2002", "electronics", "hold")] == pytest.approx(1 / 3)  # 0.1 vs 0.15
+    # total, with industry = 2 x other services: 0.2 + 0.12 = 0.32 against 0.25 + 0.11875 = 0.36875
+    assert ape[("2007 left out (from 2002, 2012)", "total", "hold")] == pytest.approx(0.04875 / 0.36875)
+    distance = result.drop_duplicates("design_label").set_index("design_label")["distance_years"]
+    assert distance.to_dict() == {
+        "2007 left out (from 2002, 2012)": 5,
+        "2007 from 2002": 5,
+        "2012 from 2002-2007": 5,
+        "2012 from 2002": 10,
+    }
+    kinds = result.groupby("design")["kind"].unique().map(list).to_dict()
+    assert kinds == {"leave_one_out": ["interpolation"], "extrapolation": ["extrapolation"]}
+
+
+def test_backtest_follows_a_fake_extra_benchmark_year() -> None:
+    benchmarks, indicators = toy_inputs()
+    fake = benchmarks[benchmarks["year"] == 2012].assign(year=2010)  # a table nobody published
+    extended = pd.concat([benchmarks, fake], ignore_index=True)
+    result = backtest(extended, indicators, ["hold", "chow_lin"], ["share"])
+    expected = designs({110000: [2002, 2007, 2010, 2012]})
+    assert list(result["design_label"].unique()) == list(expected["design_label"])
+    assert "2010 left out (from 2007, 2012)" in set(result["design_label"])
+    assert result.loc[result["design_label"] == "2012 from 2002-2010", "distance_years"].eq(2).all()
+
+
+def test_a_province_with_two_benchmarks_gets_one_design() -> None:
+    benchmarks, indicators = toy_inputs()
+    other = benchmarks[benchmarks["year"] != 2002].assign(province_code=540000)
+    both = pd.concat([benchmarks, other], ignore_index=True)
+    indicators = pd.concat([indicators, indicators.assign(province_code=540000)], ignore_index=True)
+    result = backtest(both, indicators, ["chow_lin"], ["share"])
+    assert set(result.loc[result["province_code"] == 540000, "design_label"]) == {"2012 from 2007"}
+    assert result.loc[result["province_code"] == 110000, "design_label"].nunique() == 4
+
+
+def test_backtest_uses_only_the_years_the_benchmarks_span() -> None:
+    benchmarks, indicators = toy_inputs()
+    assert backtest_years(benchmarks) == list(range(2002, 2013))
+    base = backtest(benchmarks, indicators, ["linear", "chow_lin"], ["share", "benchmark"])
+    later = indicators[indicators["year"] == 2012].assign(year=2013, indicator_100m_yuan=1.0)
+    wider = backtest(benchmarks, pd.concat([indicators, later]), ["linear", "chow_lin"], ["share", "benchmark"])
+    pd.testing.assert_frame_equal(base, wider)
+    with pytest.raises(ValueError, match=r"every year the benchmarks span; missing \[2005\]"):
+        backtest(benchmarks, indicators[indicators["year"] != 2005], ["hold"], ["share"])
+
+
+def test_a_single_benchmark_leaves_nothing_to_backtest() -> None:
+    benchmarks, indicators = toy_inputs()
+    result = backtest(benchmarks[benchmarks["year"] == 2007], indicators, ["hold"], ["share"])
+    assert result.empty and list(result.columns) == BACKTEST_COLUMNS
+
+
+def test_unknown_method_is_refused_by_the_registry() -> None:
+    benchmarks, indicators = toy_inputs()
+    with pytest.raises(ValueError, match="unknown method 'denton'"):
+        backtest(benchmarks, indicators, ["denton"], ["share"])
+
+
+def test_summary_markdown_lists_methods_in_registry_order() -> None:
+    summary = pd.DataFrame(
+        {
+            "convention": ["share"] * 2,
+            "method": ["chow_lin", "hold"],
+            "component": ["total"] * 2,
+            "kind": ["interpolation"] * 2,
+            "median_ape": [0.05, 0.1],
+            "q80_ape": [0.1, 0.2],
+        }
+    )
+    lines = summary_markdown(summary, convention="share").splitlines()
+    assert lines[0] == "| kind | component | hold | chow_lin |"
+    assert lines[2] == "| interpolation | total | 10.0% (20%) | 5.0% (10%) |"
+
+
+def test_national_consistency_by_hand() -> None:
+    benchmarks = pd.DataFrame(
+        {
+            "province_code": [110000, 120000, 0],
+            "year": [2012] * 3,
+            "component": ["media"] * 3,
+            "benchmark_value_100m_yuan": [30.0, 10.0, 50.0],
+        }
+    )
+    row = national_consistency(benchmarks).iloc[0]
+    assert (row["provinces_sum_100m_yuan"], row["n_provinces"], row["ratio"]) == (40.0, 2, 0.8)
+
+
+@pytest.fixture(scope="module")
+def real_benchmark_years(mirror: Path) -> dict[int, list[int]]:
+    tables = digecon.load_inputs(mirror).io_tables
+    provincial = tables[tables["province_code"] != 0]
+    return {
+        int(c): sorted(int(y) for y in ys) for c, ys in provincial.groupby("province_code")["year"].unique().items()
+    }
+
+
+def test_real_designs(real_benchmark_years: dict[int, list[int]]) -> None:
+    plan = designs(real_benchmark_years)
+    assert len(real_benchmark_years) == 31
+    # Tibet (540000) has only the 2012 and 2017 tables
+    assert rows(plan[plan["province_code"] == 540000]) == [
+        ("2017 from 2012", "extrapolation", "extrapolation", 2017, "2012", 5)
+    ]
+    per_province = plan[plan["province_code"] != 540000].groupby("province_code").size()
+    assert len(per_province) == 30 and (per_province == 8).all()
+    assert plan["design_label"].nunique() == 9
