@@ -21,7 +21,7 @@ import pandas as pd
 
 from digecon.core.settings import Settings
 from digecon.estimation.backtest import backtest, national_consistency
-from digecon.estimation.bands import apply_bounds, error_summary, totals_with_bounds
+from digecon.estimation.bands import apply_bounds, by_design, by_distance, error_summary, totals_with_bounds
 from digecon.estimation.estimate import benchmark_components, describe, estimate_all
 from digecon.estimation.indicators import indicator_breaks, indicator_series
 from digecon.inputs.registry import Registry, build_registry
@@ -88,6 +88,8 @@ class Result:
     backtest_summary: pd.DataFrame
     national_consistency: pd.DataFrame
     indicator_breaks: pd.DataFrame  # year-on-year indicator changes beyond the threshold
+    backtest_by_design: pd.DataFrame  # errors per backtest design (e.g. "2017 from 2002-2012")
+    backtest_by_distance: pd.DataFrame  # errors by distance to the nearest benchmark used
 
 
 def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
@@ -155,7 +157,18 @@ def estimate_tables(
     values = values.assign(indicator_break=values["indicator_break"].fillna(False).astype(bool))
     totals = with_share_of_gdp(totals_with_bounds(values, summary), yearbook)
     national = national_consistency(benchmarks)
-    return Result(values, totals, benchmarks, indicators, results, summary, national, breaks)
+    return Result(
+        values,
+        totals,
+        benchmarks,
+        indicators,
+        results,
+        summary,
+        national,
+        breaks,
+        by_design(results),
+        by_distance(results),
+    )
 
 
 def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:

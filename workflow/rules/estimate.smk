@@ -11,6 +11,8 @@ rule estimate_digital_economy:
         indicators="data/processed/indicators.csv",
         backtest="results/validation/backtest.csv",
         summary="results/validation/backtest_summary.csv",
+        by_design="results/validation/backtest_by_design.csv",
+        by_distance="results/validation/backtest_by_distance.csv",
         summary_md="results/validation/backtest_summary.md",
         national="results/validation/national_consistency.csv",
         breaks="results/validation/indicator_breaks.csv",

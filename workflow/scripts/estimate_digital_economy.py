@@ -17,19 +17,39 @@ with logged_run(snakemake.log[0]) as log:
         conventions=snakemake.params.conventions,
         break_threshold=snakemake.params.break_threshold,
     )
-    tables = {"national": "national_consistency", "breaks": "indicator_breaks"}
-    for name in ("totals", "benchmarks", "indicators", "backtest", "national", "breaks"):
-        write_csv(getattr(result, tables.get(name, name)), snakemake.output[name])
-    write_csv(result.backtest_summary, snakemake.output.summary)
+    # output name -> Result attribute
+    tables = {
+        "values": "values",
+        "totals": "totals",
+        "benchmarks": "benchmarks",
+        "indicators": "indicators",
+        "backtest": "backtest",
+        "summary": "backtest_summary",
+        "by_design": "backtest_by_design",
+        "by_distance": "backtest_by_distance",
+        "national": "national_consistency",
+        "breaks": "indicator_breaks",
+    }
+    for name, attribute in tables.items():
+        write_csv(getattr(result, attribute), snakemake.output[name])
+    sections = [
+        ("by kind and component", result.backtest_summary, ("kind", "component")),
+        ("the total, by design", result.backtest_by_design.query("component == 'total'"), ("design_label",)),
+        (
+            "the total, by distance to the nearest benchmark used",
+            result.backtest_by_distance.query("component == 'total'"),
+            ("kind", "distance_years"),
+        ),
+    ]
     write_text(
         "".join(
-            f"\n## convention: {c}\n\nmedian APE (80th percentile) over provinces\n\n"
-            + summary_markdown(result.backtest_summary, convention=c)
+            f"\n## convention: {c}, {title}\n\nmedian APE (80th percentile) over provinces\n\n"
+            + summary_markdown(frame, convention=c, rows=rows)
             for c in snakemake.params.conventions
+            for title, frame, rows in sections
         ),
         snakemake.output.summary_md,
     )
-    write_csv(result.values, snakemake.output.values)
     for message in result.indicator_breaks["message"]:
         log.warning("possible break in an indicator: %s", message)
     log.info(

@@ -270,28 +270,36 @@ def national_consistency(benchmarks: pd.DataFrame) -> pd.DataFrame:
     return out.assign(ratio=out["provinces_sum_100m_yuan"] / out["national_100m_yuan"]).reset_index()
 
 
-def summary_markdown(summary: pd.DataFrame, *, convention: str) -> str:
-    """Median APE (and q80) by kind, component and method, as a Markdown table for the README.
+def summary_markdown(summary: pd.DataFrame, *, convention: str, rows: Sequence[str] = ("kind", "component")) -> str:
+    """Median APE (and q80) by ``rows`` and method, as a Markdown table for the README.
 
     Parameters
     ----------
     summary
-        From :func:`digecon.estimation.bands.error_summary`.
+        From :func:`digecon.estimation.bands.error_summary` (or ``by_design`` / ``by_distance``).
     convention
         The convention to show.
+    rows
+        The columns that make a row of the table, e.g. ``("kind", "component")`` or ``("design_label",)``.
 
     Returns
     -------
     str
-        One row per kind x component, one column per method present, in registry order.
+        One row per distinct ``rows`` value (in the summary's order), one column per method present,
+        in registry order.
     """
+    rows = list(rows)
     chosen = summary[summary["convention"] == convention]
     cells = chosen.assign(
         cell=[f"{m:.1%} ({q:.0%})" for m, q in zip(chosen["median_ape"], chosen["q80_ape"], strict=True)]
     )
-    table = cells.pivot_table(index=["kind", "component"], columns="method", values="cell", aggfunc="first")
+    table = cells.pivot_table(index=rows, columns="method", values="cell", aggfunc="first", sort=False)
     methods = [m for m in METHODS if m in table.columns]
-    lines = ["| kind | component | " + " | ".join(methods) + " |", "|---|---|" + "---|" * len(methods)]
-    for (kind, component), row in table.iterrows():
-        lines.append(f"| {kind} | {component} | " + " | ".join(str(row[m]) for m in methods) + " |")
+    lines = [
+        "| " + " | ".join(rows) + " | " + " | ".join(methods) + " |",
+        "|---" * len(rows) + "|" + "---|" * len(methods),
+    ]
+    for key, row in table.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        lines.append("| " + " | ".join(map(str, key)) + " | " + " | ".join(str(row[m]) for m in methods) + " |")
     return "\n".join(lines) + "\n"

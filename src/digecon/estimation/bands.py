@@ -74,6 +74,27 @@ def by_distance(results: pd.DataFrame) -> pd.DataFrame:
     return grouped.agg(n="count", median_ape="median", mean_ape="mean", q80_ape=_q80).reset_index()
 
 
+def by_design(results: pd.DataFrame) -> pd.DataFrame:
+    """APE statistics by convention, method, component and backtest design (its label, e.g. "2017 from 2002-2012").
+
+    Parameters
+    ----------
+    results
+        From :func:`digecon.estimation.backtest.backtest`.
+
+    Returns
+    -------
+    DataFrame
+        ``convention``, ``method``, ``component``, ``kind``, ``design_label``, ``holdout_year``,
+        ``distance_years``, ``n``, ``median_ape``, ``mean_ape``, ``q80_ape``; designs in order of
+        held-out year and distance.
+    """
+    keys = [*SUMMARY_KEYS, "design_label", "holdout_year", "distance_years"]
+    grouped = results.dropna(subset=["ape"]).groupby(keys)["ape"]
+    summary = grouped.agg(n="count", median_ape="median", mean_ape="mean", q80_ape=_q80).reset_index()
+    return summary.sort_values([*SUMMARY_KEYS[:3], "holdout_year", "distance_years"], ignore_index=True)
+
+
 def apply_bounds(estimates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """Add ``lower_100m_yuan`` / ``upper_100m_yuan`` and ``band_relative`` by the rule in the module doc.
 
