@@ -1,19 +1,114 @@
-"""The gallery on a toy estimate: every figure, data file and thumbnail exists, and the page loads
-every image in headless Chromium (skipped, with the reason, where Chromium is not installed)."""
+"""The gallery on a small synthetic run of three provinces (not Beijing; Tibet without the first table).
+
+Every figure, data file and thumbnail exists, figures show the provinces present, every label and
+caption comes from the data, and the page loads every image in headless Chromium (skipped, with the
+reason, where Chromium is not installed).
+"""
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from PIL import Image
 
-from digecon.outputs.export import wide_tables
+from digecon.outputs import gallery, plots
 from digecon.outputs.gallery import KINDS, build_figures, write_gallery_html
-from tests.test_estimate import run, toy_yearbook
+
+YEARS = range(2002, 2013)
+# province: (name, English name, benchmark years)
+PROVINCES = {
+    130000: ("河北", "Hebei", (2002, 2007, 2012)),
+    320000: ("江苏", "Jiangsu", (2002, 2007, 2012)),
+    540000: ("西藏", "Tibet", (2007, 2012)),
+}
+COMPONENTS = {
+    "electronics": "production",
+    "it_services": "production",
+    "telecom": "circulation",
+    "media": "circulation",
+}
+METHODS = ("hold", "linear")
+# design label: (kind, distance, held-out year, benchmarks used, provinces)
+DESIGNS = {
+    "2007 left out (from 2002, 2012)": ("interpolation", 5, 2007, "2002,2012", (130000, 320000)),
+    "2012 from 2002-2007": ("extrapolation", 5, 2012, "2002,2007", (130000, 320000)),
+    "2012 from 2007": ("extrapolation", 5, 2012, "2007", (540000,)),
+    "2012 from 2002": ("extrapolation", 10, 2012, "2002", (130000, 320000)),
+}
+VINTAGE = "NBS regional IO tables 2002, 2007, 2012; NBS provincial annual series (revised vintage), 2002-2012"
+
+
+def toy_values() -> pd.DataFrame:
+    """Component k of the i-th province: (i + 1) x (k + 1) x (year - 2000) 亿元, the same under every method."""
+    return pd.DataFrame(
+        [
+            {
+                "province_code": code,
+                "year": year,
+                "component": component,
+                "category": category,
+                "method": method,
+                "convention": "share",
+                "value_100m_yuan": float((i + 1) * (k + 1) * (year - 2000)),
+            }
+            for i, code in enumerate(PROVINCES)
+            for year in YEARS
+            for k, (component, category) in enumerate(COMPONENTS.items())
+            for method in METHODS
+        ]
+    )
+
+
+def toy_totals() -> pd.DataFrame:
+    """Totals of ``toy_values`` with a 10 % band and GDP of 100 x the total's province index + 1000."""
+    values = toy_values()
+    totals = values.groupby(["province_code", "year", "method", "convention"], as_index=False)["value_100m_yuan"].sum()
+    names = {code: (name, english) for code, (name, english, _) in PROVINCES.items()}
+    gdp = 1000.0 + 100 * totals["province_code"].map({c: i for i, c in enumerate(PROVINCES)})
+    benchmark = [year in PROVINCES[code][2] for code, year in zip(totals["province_code"], totals["year"], strict=True)]
+    return totals.assign(
+        province=totals["province_code"].map(lambda c: names[c][0]),
+        province_en=totals["province_code"].map(lambda c: names[c][1]),
+        lower_100m_yuan=0.9 * totals["value_100m_yuan"],
+        upper_100m_yuan=1.1 * totals["value_100m_yuan"],
+        flag=["benchmark" if b else "interpolated" for b in benchmark],
+        gdp_100m_yuan=gdp,
+        share_of_gdp_percent=totals["value_100m_yuan"] / gdp * 100,
+    )
+
+
+def toy_backtest() -> pd.DataFrame:
+    rows = []
+    for label, (kind, distance, holdout, used, codes) in DESIGNS.items():
+        for code in codes:
+            for j, component in enumerate([*COMPONENTS, "total"]):
+                for m, method in enumerate(METHODS):
+                    rows.append(
+                        {
+                            "holdout_year": holdout,
+                            "design": "leave_one_out" if kind == "interpolation" else "extrapolation",
+                            "kind": kind,
+                            "province_code": code,
+                            "component": component,
+                            "method": method,
+                            "convention": "share",
+                            "estimate": 100.0 + j + m,
+                            "actual": 100.0,
+                            "ape": (j + m + distance) / 100,
+                            "benchmarks_used": used,
+                            "design_label": label,
+                            "distance_years": distance,
+                        }
+                    )
+    return pd.DataFrame(rows)
 
 
 class Links(HTMLParser):
@@ -31,56 +126,152 @@ class Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def gallery_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("gallery")
-    result = run(methods=("hold", "linear", "chow_lin"), conventions=("share",))
-    gdp = toy_yearbook()
-    share = wide_tables(
-        result.values, result.totals, gdp[gdp["indicator"] == "地区生产总值"], method="linear", convention="share"
-    )["share_of_gdp"]
     items = [
         item
         for kind in KINDS
         for item in build_figures(
-            kind,
-            result.values,
-            result.totals,
-            result.backtest,
-            share,
-            root,
-            method="linear",
-            convention="share",
-            vintage="toy data",
+            kind, toy_values(), toy_totals(), toy_backtest(), root, method="linear", convention="share"
         )
     ]
     write_gallery_html(items, root / "index.html", title="test gallery", run_date="2026-01-01", note="toy")
     return root
 
 
-def test_every_referenced_file_exists(gallery: Path) -> None:
+def items(root: Path) -> dict[str, dict]:
+    return {item["id"]: item for item in json.loads((root / "overview" / "items.json").read_text(encoding="utf-8"))}
+
+
+def test_every_referenced_file_exists(gallery_root: Path) -> None:
     parser = Links()
-    parser.feed((gallery / "index.html").read_text(encoding="utf-8"))
-    assert len(parser.images) == 1 + 1 + 9  # one province figure, one methods figure, nine overview figures
+    parser.feed((gallery_root / "index.html").read_text(encoding="utf-8"))
+    assert len(parser.images) == 3 + 3 + 9  # three province figures, three methods figures, nine overview figures
     for reference in parser.images + parser.links:
         assert not reference.startswith(("/", "http")), reference  # relative: works from disk
-        assert (gallery / reference).is_file(), reference
-    assert all((gallery / r).read_bytes().startswith(b"\x89PNG") for r in parser.images)
+        assert (gallery_root / reference).is_file(), reference
+    assert all((gallery_root / r).read_bytes().startswith(b"\x89PNG") for r in parser.images)
     assert sum(r.endswith(".csv") for r in parser.links) == len(parser.images)
 
 
-def test_captions_name_method_and_data(gallery: Path) -> None:
-    page = (gallery / "index.html").read_text(encoding="utf-8")
-    assert page.count("Method: linear, convention: share. Data: toy data.") == 11
+def test_captions_name_method_and_the_data_vintage(gallery_root: Path) -> None:
+    page = (gallery_root / "index.html").read_text(encoding="utf-8")
+    # the vintage is read from the data: benchmark years of any province, span of the estimate
+    assert page.count(f"Method: linear, convention: share. Data: {VINTAGE}.") == 15
     assert "Run of 2026-01-01" in page
 
 
-def test_images_load_in_headless_chromium(gallery: Path, tmp_path: Path) -> None:
+def test_national_figure_sums_the_provinces_present(gallery_root: Path) -> None:
+    national = pd.read_csv(gallery_root / "overview" / "data" / "national.csv")
+    by_year = national.groupby("year")["value_100m_yuan"].sum()
+    assert by_year[2012] == (1 + 2 + 3) * (1 + 2 + 3 + 4) * 12  # three provinces, four components, in 2012
+    assert "Sum over the 3 provinces" in items(gallery_root)["national"]["caption"]
+
+
+def test_rankings_and_heatmap_show_the_provinces_present(gallery_root: Path) -> None:
+    ranking = pd.read_csv(gallery_root / "overview" / "data" / "ranking.csv").set_index("province_code")
+    assert sorted(ranking.index) == sorted(PROVINCES)
+    # Tibet: total 3 x 10 x 12 = 360 of GDP 1200 in 2012
+    assert ranking.loc[540000, "share_of_gdp_percent"] == pytest.approx(30.0)
+    heat = pd.read_csv(gallery_root / "overview" / "data" / "heatmap_share.csv")
+    assert heat["province_code"].tolist() == list(PROVINCES)
+    assert heat.columns.tolist() == ["province_code", "name", *[str(y) for y in YEARS]]
+
+
+def test_tile_maps_keep_every_tile_and_fill_the_provinces_present(gallery_root: Path) -> None:
+    for key in ("level", "share", "growth"):
+        tiles = pd.read_csv(gallery_root / "overview" / "data" / f"tilemap_{key}.csv")
+        assert len(tiles) == 31
+        assert sorted(tiles.dropna(subset=["value"])["province_code"]) == sorted(PROVINCES)
+        assert "Grey tiles: no value" in items(gallery_root)[f"tilemap_{key}"]["caption"]
+    growth = pd.read_csv(gallery_root / "overview" / "data" / "tilemap_growth.csv").set_index("province_code")
+    assert growth.loc[320000, "value"] == pytest.approx(((12 / 7) ** (1 / 5) - 1) * 100)  # 2007-2012
+
+
+def test_backtest_panels_and_caption_list_the_designs_present(gallery_root: Path) -> None:
+    caption = items(gallery_root)["backtest"]["caption"]
+    for label in DESIGNS:
+        assert label in caption
+    assert "Interpolation, 5 years from the nearest benchmark: 2007 left out (from 2002, 2012), n = 2." in caption
+    assert "2012 from 2002-2007, n = 2; 2012 from 2007, n = 1." in caption
+    assert "Extrapolation, 10 years from the nearest benchmark: 2012 from 2002, n = 2." in caption
+    # one panel per kind and distance: 3.75 inches each at 200 dpi
+    with Image.open(gallery_root / "overview" / "figures" / "backtest.png") as image:
+        assert image.height == 3 * 3.75 * 200
+
+
+def test_overview_needs_the_share_of_gdp_columns(tmp_path: Path) -> None:
+    totals = toy_totals().drop(columns=["gdp_100m_yuan"])
+    with pytest.raises(ValueError, match=r"totals .* lacks the column\(s\) gdp_100m_yuan"):
+        build_figures("overview", toy_values(), totals, toy_backtest(), tmp_path, method="linear", convention="share")
+    backtest = toy_backtest().drop(columns=["design_label"])
+    with pytest.raises(ValueError, match="design_label"):
+        build_figures("overview", toy_values(), toy_totals(), backtest, tmp_path, method="linear", convention="share")
+
+
+def test_unknown_kind_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown gallery kind 'maps'"):
+        build_figures("maps", toy_values(), toy_totals(), toy_backtest(), tmp_path, method="linear", convention="share")
+
+
+def test_chinese_overview_draws(tmp_path: Path) -> None:
+    if plots.cjk_font() is None:
+        pytest.skip("no CJK font installed (e.g. Debian package fonts-noto-cjk or fonts-wqy-zenhei)")
+    made = build_figures(
+        "overview",
+        toy_values(),
+        toy_totals(),
+        toy_backtest(),
+        tmp_path,
+        method="linear",
+        convention="share",
+        language="zh",
+    )
+    assert len(made) == 9
+    assert all((tmp_path / item.png).is_file() for item in made)
+
+
+def literals(module) -> list[object]:
+    """Every number and string of a module's code, leaving out docstrings."""
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and id(node) not in docstrings and isinstance(node.value, int | float | str)
+    ]
+
+
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+
+def names_a_year_or_province(value: object) -> bool:
+    """A year (1980-2099) or a six-digit province code, as a number or inside a string (colours aside)."""
+    if isinstance(value, str):
+        return not value.startswith("#") and bool(YEAR.search(value) or re.search(r"\d{6}", value))
+    return not isinstance(value, bool) and (1980 <= value <= 2099 or value >= 100000)
+
+
+@pytest.mark.parametrize("module", [gallery, plots], ids=["gallery", "plots"])
+def test_no_year_or_province_literals_in_the_figure_code(module) -> None:
+    # benchmark years, held-out years and provinces are data: the figures must work for any run
+    assert [v for v in literals(module) if names_a_year_or_province(v)] == []
+
+
+def test_images_load_in_headless_chromium(gallery_root: Path, tmp_path: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("Chromium is not installed (Debian package chromium); the HTML is checked by the other tests")
     # the page itself plus a script that loads every <img> source and reports how many failed
-    probe = gallery / "probe.html"
-    page = (gallery / "index.html").read_text(encoding="utf-8")
+    probe = gallery_root / "probe.html"
+    page = (gallery_root / "index.html").read_text(encoding="utf-8")
     script = """<script>
     Promise.all([...document.images].map(i => new Promise(ok => { const t = new Image();
       t.onload = () => ok(t.naturalWidth > 0); t.onerror = () => ok(false); t.src = i.src; })))
@@ -111,4 +302,4 @@ def test_images_load_in_headless_chromium(gallery: Path, tmp_path: Path) -> None
     )
     match = re.search(r"loaded (\d+) of (\d+)", result.stdout)
     assert match, result.stderr[-2000:]
-    assert match.group(1) == match.group(2) == "11"
+    assert match.group(1) == match.group(2) == "15"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from digecon.inputs.concordance import load_concordance
 from digecon.core.errors import InputError
+from digecon.inputs.concordance import load_concordance
 from digecon.inputs.iotable import read_io_table
 from tests.tables import TOTAL_VA, find, io_table_rows, write_workbook
 
@@ -136,3 +136,57 @@ def test_truncated_real_layout_file(tmp_path: Path) -> None:
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(InputError, match=r"01-北京\.xls"):
         read(path)
+
+
+def test_several_blank_components_are_all_read_as_zero(tmp_path: Path) -> None:
+    rows = io_table_rows("2017")
+    taxes, surplus, tva = find(rows, "VA002"), find(rows, "VA004"), find(rows, "TVA")
+    rows[taxes][3 + 9] = rows[surplus][3 + 9] = ""  # sector 10: net taxes (10) and surplus (30) unprinted ...
+    rows[tva][3 + 9] -= 4 * 10  # ... and TVA printed without them
+    table = read(write_workbook(rows, tmp_path / "01-北京.xls"))
+    s = table.sectors.set_index("sector_code").loc["10"]
+    assert (s["net_taxes"], s["operating_surplus"], s["value_added"]) == (0, 0, 12 * 10)
+    assert table.blank_as_zero == (
+        f"M{taxes + 1} (net_taxes of sector 10)",
+        f"M{surplus + 1} (operating_surplus of sector 10)",
+    )
+    assert table.sectors["value_added"].sum() == TOTAL_VA - 4 * 10
+
+
+def retitle(title: str):
+    """A mutation that replaces the table's title."""
+    return lambda rows: rows[0].__setitem__(0, title)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message", "where"),
+    [
+        (lambda rows: rows[7].__setitem__(3 + 4, "XX"), "sector 05 has a row but no column in the header", "row 8"),
+        # TI is row 57: header on row 8, 42 sectors, TII, VA001-VA004, TVA
+        (lambda rows: rows[find(rows, "TI")].__setitem__(3 + 2, ""), "total_input of sector 03 is blank", "cell F57"),
+        (lambda rows: rows[find(rows, "04")].__setitem__(48, ""), "total_output of sector 04 is blank", "cell AW12"),
+        (retitle("北京2012-2017年投入产出表"), "the title names several years", None),
+        (retitle("北京天津2017年投入产出表"), "the title names several provinces: 北京, 天津", None),
+    ],
+)
+def test_each_reading_step_names_its_cell(tmp_path: Path, mutate, message: str, where: str | None) -> None:
+    rows = io_table_rows("2017")
+    mutate(rows)
+    with pytest.raises(InputError, match=message) as caught:
+        read(write_workbook(rows, tmp_path / "2017年各省份投入产出表" / "01-北京.xls"))
+    if where:
+        assert where in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "message"),
+    [
+        ("北京投入产出表", "01-北京.xls", "cannot tell the table's year"),
+        ("2017年投入产出表", "01.xls", "cannot tell which province this table is for"),
+    ],
+)
+def test_province_and_year_must_be_named_somewhere(tmp_path: Path, title: str, name: str, message: str) -> None:
+    rows = io_table_rows("2017")
+    rows[0][0] = title
+    with pytest.raises(InputError, match=message):
+        read(write_workbook(rows, tmp_path / name))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from digecon.core.provinces import province_table
 from digecon.outputs import plots
 from digecon.outputs.gallery import tile_grid
-from digecon.core.provinces import province_table
 
 YEARS = np.arange(2002, 2012)
 
@@ -117,3 +118,107 @@ def test_every_overview_plot_draws(tmp_path: Path) -> None:
         assert len(axes[0, 0].patches) == 31
         plots.save_figure(fig, tmp_path / "overview", ("png",))
     assert plt.get_fignums() == []
+
+
+def test_tile_map_draws_absent_provinces_as_empty_grey_tiles() -> None:
+    names = province_table().set_index("province_code")["province_en"]
+    values = pd.Series({320000: 10.0, 540000: 30.0})  # Jiangsu and Tibet only
+    with plots.house_style():
+        fig, ax = plt.subplots()
+        plots.plot_tile_map(ax, values, tile_grid(), names, title="t", unit_label="u", fmt="{:.0f}")
+        faces = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+        texts = [t.get_text() for t in ax.texts]
+        plt.close(fig)
+    assert len(faces) == 31
+    assert faces.count(plots.MISSING_TILE) == 29
+    assert sorted(t for t in texts if t.isdigit()) == ["10", "30"]  # no 'nan' on the empty tiles
+    assert "Beijing" in texts  # absent provinces keep their names, for orientation
+
+
+def toy_errors() -> pd.DataFrame:
+    """Two designs at 5 years (one of them for a single province), one at 10, one interpolation."""
+    designs = [  # label, kind, distance, held-out year, benchmarks used, provinces
+        ("2012 from 2002", "extrapolation", 10, 2012, "2002", (1, 2)),
+        ("2012 from 2002-2007", "extrapolation", 5, 2012, "2002,2007", (1, 2)),
+        ("2012 from 2007", "extrapolation", 5, 2012, "2007", (3,)),
+        ("2007 left out (from 2002, 2012)", "interpolation", 5, 2007, "2002,2012", (1, 2, 3)),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "design_label": label,
+                "kind": kind,
+                "distance_years": distance,
+                "holdout_year": holdout,
+                "benchmarks_used": used,
+                "province_code": code,
+                "component": "total",
+                "method": "linear",
+                "ape": 0.1 * code,
+            }
+            for label, kind, distance, holdout, used, codes in designs
+            for code in codes
+        ]
+    )
+
+
+def test_backtest_panels_pool_designs_of_one_kind_and_distance() -> None:
+    panels = plots.backtest_panels(toy_errors(), plots.LABELS["en"])
+    assert [p.heading for p in panels] == [
+        "interpolation, 5 years from the nearest benchmark",
+        "extrapolation, 5 years from the nearest benchmark",
+        "extrapolation, 10 years from the nearest benchmark",
+    ]
+    assert panels[0].designs == ("2007 left out (from 2002, 2012), n = 3",)
+    assert panels[1].designs == ("2012 from 2002-2007, n = 2", "2012 from 2007, n = 1")
+    assert [len(p.rows) for p in panels] == [3, 3, 2]
+    assert panels[1].subtitle() == "2012 from 2002-2007, n = 2; 2012 from 2007, n = 1"
+
+
+def test_chinese_design_names_are_composed_from_the_years() -> None:
+    panels = plots.backtest_panels(toy_errors(), plots.LABELS["zh"])
+    assert panels[1].heading == "外推，距最近基准年5年"
+    assert panels[1].subtitle() == "2012年（由2002、2007年估计），2个省份；2012年（由2007年估计），1个省份"
+
+
+def test_subtitle_breaks_lines_by_display_width() -> None:
+    panel = plots.BacktestPanel(heading="h", designs=("aaaa", "bbbb", "cccc"), rows=pd.DataFrame())
+    assert panel.subtitle(width=10) == "aaaa; bbbb\ncccc"
+    wide = plots.BacktestPanel(heading="h", designs=("内插内插", "bbbb"), rows=pd.DataFrame(), separator="；")
+    assert wide.subtitle(width=13) == "内插内插\nbbbb"  # 8 + 2 + 4 = 14 columns: too wide for one line
+
+
+def test_labels_are_complete_in_both_languages() -> None:
+    assert set(plots.LABELS["en"]) == set(plots.LABELS["zh"])
+    fields = {"n": 3, "name": "x", "national": "x", "year": 2020, "what": "x", "growth": "x", "start": 1, "end": 2}
+    fields |= {"total": "x", "value": "x", "scale": "x", "design_label": "x", "holdout": 2012, "used": "x"}
+    for language, labels in plots.LABELS.items():
+        for key, label in labels.items():
+            assert label.format(**fields), (language, key)  # every template fills from the data's fields
+
+
+def test_small_multiples_of_a_few_provinces_keep_the_panel_size() -> None:
+    names = province_table().set_index("province_code")["province_en"]
+    totals = pd.DataFrame(
+        [
+            {
+                "province_code": c,
+                "name": names[c],
+                "year": y,
+                "value_100m_yuan": float(y - 2000),
+                "lower_100m_yuan": 0.0,
+                "upper_100m_yuan": float(y - 1990),
+                "flag": "benchmark" if y == 2007 else "interpolated",
+            }
+            for c in (320000, 540000, 650000)
+            for y in YEARS
+        ]
+    )
+    with plots.house_style() as labels:
+        fig = plots.small_multiples(totals, labels, shared_scale=True)
+        visible = [ax for ax in fig.axes if ax.get_visible()]
+        size = fig.get_size_inches()
+        plt.close(fig)
+    assert [ax.get_title(loc="left") for ax in visible] == ["Jiangsu", "Tibet", "Xinjiang"]
+    assert len(fig.axes) == 3  # one row of three, not a row of six with three hidden
+    assert size.tolist() == [6.0, 1.75]

@@ -2,20 +2,13 @@
 
 import pandas as pd
 
-from digecon.outputs.export import wide_tables, write_wide_tables
 from digecon.core.logs import logged_run
+from digecon.outputs.export import wide_note, wide_tables, write_wide_tables
 
 with logged_run(snakemake.log[0]) as log:
-    values = pd.read_csv(snakemake.input.values)
-    yearbook = pd.read_csv(snakemake.input.yearbook)
+    totals = pd.read_csv(snakemake.input.totals)
     method, convention = snakemake.params.method, snakemake.params.convention
-    tables = wide_tables(
-        values,
-        pd.read_csv(snakemake.input.totals),
-        yearbook[yearbook["indicator"] == "地区生产总值"],
-        method=method,
-        convention=convention,
-    )
-    note = f"method {method}, convention {convention}; NBS regional IO tables 2002-2017, NBS revised GDP"
+    tables = wide_tables(pd.read_csv(snakemake.input.values), totals, method=method, convention=convention)
+    note = wide_note(totals, method=method, convention=convention)
     written = write_wide_tables(tables, snakemake.params.folder, snakemake.output.workbook, note=note)
     log.info("wrote %d files", len(written))

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from digecon.outputs.gallery import build_figures
 from digecon.core.logs import logged_run
+from digecon.outputs.gallery import build_figures
 
 with logged_run(snakemake.log[0]) as log:
     items = build_figures(
@@ -11,11 +11,9 @@ with logged_run(snakemake.log[0]) as log:
         pd.read_csv(snakemake.input.values),
         pd.read_csv(snakemake.input.totals),
         pd.read_csv(snakemake.input.backtest),
-        pd.read_csv(snakemake.input.share),
         snakemake.params.root,
         method=snakemake.params.method,
         convention=snakemake.params.convention,
         language=snakemake.params.language,
-        vintage=snakemake.params.vintage,
     )
     log.info("%d %s figures", len(items), snakemake.wildcards.kind)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.inputs.concordance import DIGITAL_SECTORS, match_sectors
 from digecon.core.errors import InputError, column_letter
-from digecon.inputs.excel import Grid, iter_sheets
 from digecon.core.provinces import province_name, provinces_named_in
+from digecon.inputs.concordance import DIGITAL_SECTORS, SectorMatch, match_sectors
+from digecon.inputs.excel import Grid, iter_sheets
 
 N_SECTORS = 42
 HEADER_MARKERS = ("-", "—", "－", "–")
@@ -71,6 +71,8 @@ class IOTable:
 
 @dataclass(frozen=True)
 class _Layout:
+    """Where a sheet's markers put the table (0-based rows and columns)."""
+
     header_row: int
     code_column: int
     name_column: int
@@ -80,6 +82,7 @@ class _Layout:
 
 
 def _is_header_marker(text: str) -> bool:
+    """Whether a cell holds the dash NBS prints in the code column of the header row."""
     return text in HEADER_MARKERS
 
 
@@ -113,6 +116,7 @@ def _find_layout(grid: Grid) -> _Layout | None:
 
 
 def _locate(path: Path) -> tuple[Grid, _Layout]:
+    """Find the first sheet with an IO-table layout; return it and its layout."""
     for grid in iter_sheets(path):
         layout = _find_layout(grid)
         if layout is not None:
@@ -126,12 +130,14 @@ def _locate(path: Path) -> tuple[Grid, _Layout]:
 
 
 def _title_block(grid: Grid, layout: _Layout) -> list[tuple[int, int, str]]:
+    """(row, column, text) of every non-empty cell above the header row."""
     return [
         (r, c, grid.text(r, c)) for r in range(layout.header_row) for c in range(len(grid.rows[r])) if grid.text(r, c)
     ]
 
 
 def _read_unit(grid: Grid, layout: _Layout, allowed_units: tuple[str, ...]) -> str:
+    """Read the unit printed in the title block (单位：万元), which must be one of ``allowed_units``."""
     for row, column, text in _title_block(grid, layout):
         match = re.search(r"单\s*位\s*[:：]\s*(\S+)", text)
         if match:
@@ -158,6 +164,11 @@ def _read_unit(grid: Grid, layout: _Layout, allowed_units: tuple[str, ...]) -> s
 def _identify(grid: Grid, layout: _Layout, path: Path) -> tuple[int, int]:
     """Province code and year from the title block and from the file path; they must agree."""
     title_text = " ".join(text for _, _, text in _title_block(grid, layout))
+    return _province_of(grid, path, title_text), _year_of(grid, path, title_text)
+
+
+def _province_of(grid: Grid, path: Path, title_text: str) -> int:
+    """Find the one province named by the title and/or the file name."""
     in_title = provinces_named_in(title_text)
     in_name = provinces_named_in(path.stem)
     for where, found in (("title", in_title), ("file name", in_name)):
@@ -179,12 +190,16 @@ def _identify(grid: Grid, layout: _Layout, path: Path) -> tuple[int, int]:
             sheet=grid.sheet,
             expected="a province name (e.g. 北京) in the title or the file name",
         )
-    code = next(iter(in_title or in_name))
+    return next(iter(in_title or in_name))
 
+
+def _year_of(grid: Grid, path: Path, title_text: str) -> int:
+    """Find the one year named by the title and/or the file path (file name or its folder)."""
     title_years = {int(y) for y in YEAR.findall(title_text)}
     path_years = {int(y) for part in (path.stem, path.parent.name) for y in YEAR.findall(part)}
     if len(title_years) > 1:
         raise InputError(path, f"the title names several years: {sorted(title_years)}", sheet=grid.sheet)
+    # The file name and its folder may each name a year; the title's year must be among them.
     if title_years and path_years and not title_years <= path_years:
         raise InputError(
             path,
@@ -198,10 +213,11 @@ def _identify(grid: Grid, layout: _Layout, path: Path) -> tuple[int, int]:
         raise InputError(
             path, "cannot tell the table's year", sheet=grid.sheet, expected="a year such as '2017年' in the title"
         )
-    return code, years.pop()
+    return years.pop()
 
 
 def _require_row(grid: Grid, layout: _Layout, code: str) -> int:
+    """Return the row of a row code such as TVA; an error naming the code when it is missing."""
     if code not in layout.row_of:
         raise InputError(
             grid.file,
@@ -214,7 +230,7 @@ def _require_row(grid: Grid, layout: _Layout, code: str) -> int:
 
 
 def _number(grid: Grid, row: int, column: int, what: str) -> float:
-    """A numeric cell; NaN when blank (resolved by the caller), an error for text."""
+    """Read a numeric cell; NaN when blank (resolved by the caller), an error for text."""
     value = grid.cell(row, column)
     if isinstance(value, bool) or (not isinstance(value, (int, float)) and value != ""):
         raise InputError(
@@ -232,6 +248,7 @@ def _number(grid: Grid, row: int, column: int, what: str) -> float:
 
 
 def _sector_columns(grid: Grid, layout: _Layout, codes: list[str]) -> list[int]:
+    """Find the header column of each sector code (a sector with a row must also have a column)."""
     columns = []
     for code, row in zip(codes, layout.sector_rows, strict=True):
         column = layout.column_of.get(code)
@@ -245,6 +262,177 @@ def _sector_columns(grid: Grid, layout: _Layout, codes: list[str]) -> list[int]:
             )
         columns.append(column)
     return columns
+
+
+@dataclass(frozen=True)
+class _ValueCells:
+    """Where a table's numbers stand (0-based): each sector's column, the VA and TI rows, the GO column."""
+
+    columns: list[int]
+    va_rows: dict[str, int]  # field of VA_ROWS -> row
+    ti_row: int
+    go_column: int
+
+
+def _sector_codes(grid: Grid, layout: _Layout, path: Path) -> list[str]:
+    """Read the two-digit sector codes in table order, refusing duplicates and a count other than 42."""
+    codes = [f"{int(grid.text(r, layout.code_column)):02d}" for r in layout.sector_rows]
+    duplicated = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicated:
+        row = layout.sector_rows[codes.index(duplicated[0], codes.index(duplicated[0]) + 1)]
+        raise InputError(
+            path,
+            f"sector code {duplicated[0]} appears twice",
+            sheet=grid.sheet,
+            row=row,
+            column=layout.code_column,
+            expected="each sector code once",
+        )
+    if len(codes) != N_SECTORS:
+        raise InputError(
+            path,
+            "wrong number of sectors",
+            sheet=grid.sheet,
+            column=layout.code_column,
+            expected=f"{N_SECTORS} sector rows with codes 01..42 between header row {layout.header_row + 1} and 'TII'",
+            found=f"{len(codes)} ({', '.join(codes[:3])} ... {', '.join(codes[-2:])})" if codes else "none",
+        )
+    return codes
+
+
+def _match_names(
+    grid: Grid, layout: _Layout, path: Path, concordance: pd.DataFrame, year: int
+) -> tuple[list[str], SectorMatch]:
+    """Sector names as printed and their concordance rows (the names, not the codes, identify a sector)."""
+    names = [grid.text(r, layout.name_column) for r in layout.sector_rows]
+    match = match_sectors(
+        names,
+        concordance,
+        year=year,
+        file=str(path),
+        sheet=grid.sheet,
+        rows=layout.sector_rows,
+        column=layout.name_column,
+    )
+    return names, match
+
+
+def _value_cells(grid: Grid, layout: _Layout, path: Path, codes: list[str]) -> _ValueCells:
+    """Locate every sector's column, the GO column and the VA001..VA004, TVA and TI rows."""
+    columns = _sector_columns(grid, layout, codes)
+    if "GO" not in layout.column_of:
+        raise InputError(
+            path,
+            "column 'GO' (总产出) is missing",
+            sheet=grid.sheet,
+            row=layout.header_row,
+            expected=f"the code 'GO' in header row {layout.header_row + 1}",
+        )
+    va_rows = {field: _require_row(grid, layout, code) for code, field in VA_ROWS.items()}
+    return _ValueCells(columns, va_rows, _require_row(grid, layout, "TI"), layout.column_of["GO"])
+
+
+def _sector_values(grid: Grid, path: Path, cells: _ValueCells, sector_code: str, row: int, column: int) -> dict:
+    """One sector's VA rows, TI and GO; blank components stay NaN, a blank TVA, TI or GO is an error."""
+    record = {
+        field: _number(grid, cells.va_rows[field], column, f"{field} ({code}) of sector {sector_code}")
+        for code, field in VA_ROWS.items()
+    }
+    record["total_input"] = _number(grid, cells.ti_row, column, f"total input (TI) of sector {sector_code}")
+    record["total_output"] = _number(grid, row, cells.go_column, f"total output (GO) of sector {sector_code}")
+    for field in ("value_added", "total_input", "total_output"):
+        if math.isnan(record[field]):
+            cell_row, cell_column = (
+                (row, cells.go_column) if field == "total_output" else (cells.va_rows.get(field, cells.ti_row), column)
+            )
+            raise InputError(
+                path,
+                f"{field} of sector {sector_code} is blank",
+                sheet=grid.sheet,
+                row=cell_row,
+                column=cell_column,
+                expected="a number",
+            )
+    return record
+
+
+def _resolve_blanks(
+    grid: Grid, path: Path, cells: _ValueCells, record: dict, sector_code: str, column: int, va_tolerance: float
+) -> list[str]:
+    """Set blank VA components to 0 where the identity proves it (in ``record``); the cells so read."""
+    blanks = [f for f in VA_COMPONENTS if math.isnan(record[f])]
+    if not blanks:
+        return []
+    # A blank component is an unprinted zero only if the identity still closes without it.
+    rest = sum(record[f] for f in VA_COMPONENTS if f not in blanks)
+    if abs(rest - record["value_added"]) > va_tolerance:
+        field = blanks[0]
+        code = next(c for c, f in VA_ROWS.items() if f == field)
+        raise InputError(
+            path,
+            f"{field} ({code}) of sector {sector_code} is blank and the other components do not sum to TVA",
+            sheet=grid.sheet,
+            row=cells.va_rows[field],
+            column=column,
+            expected=f"a number (TVA - others = {record['value_added'] - rest:,.2f})",
+        )
+    for field in blanks:
+        record[field] = 0.0
+    return [f"{column_letter(column)}{cells.va_rows[f] + 1} ({f} of sector {sector_code})" for f in blanks]
+
+
+def _read_values(
+    grid: Grid,
+    path: Path,
+    layout: _Layout,
+    cells: _ValueCells,
+    codes: list[str],
+    names: list[str],
+    va_tolerance: float,
+) -> tuple[pd.DataFrame, list[str]]:
+    """One record per sector (values in the table's unit, with its cell), and the blanks read as 0."""
+    records = []
+    blank_as_zero = []
+    for sector_code, name, row, column in zip(codes, names, layout.sector_rows, cells.columns, strict=True):
+        record = _sector_values(grid, path, cells, sector_code, row, column)
+        blank_as_zero += _resolve_blanks(grid, path, cells, record, sector_code, column, va_tolerance)
+        record.update(sector_code=sector_code, sector_name=name, excel_row=row + 1, excel_column=column_letter(column))
+        records.append(record)
+    return pd.DataFrame.from_records(records), blank_as_zero
+
+
+def _assemble(
+    path: Path,
+    grid: Grid,
+    *,
+    code: int,
+    year: int,
+    unit: str,
+    match: SectorMatch,
+    values: pd.DataFrame,
+    cells: _ValueCells,
+    blank_as_zero: list[str],
+) -> IOTable:
+    """Join the values with their concordance rows and check the digital sectors are all there."""
+    sectors = pd.concat(
+        [values, match.rows.drop(columns=["vintage", "sector_code", "sector_name", "name_key"])], axis=1
+    )
+    missing = [k for k in DIGITAL_SECTORS if k not in set(sectors["sector_key"])]
+    if missing:  # cannot happen with a complete concordance match, but the estimate depends on it
+        raise InputError(path, f"digital sectors missing: {', '.join(missing)}", sheet=grid.sheet)
+    return IOTable(
+        file=str(path),
+        sheet=grid.sheet,
+        province_code=code,
+        province=province_name(code),
+        year=year,
+        vintage=match.vintage,
+        unit=unit,
+        sectors=sectors,
+        code_rows={**{c: cells.va_rows[field] + 1 for c, field in VA_ROWS.items()}, "TI": cells.ti_row + 1},
+        go_column=column_letter(cells.go_column),
+        blank_as_zero=tuple(blank_as_zero),
+    )
 
 
 def read_io_table(
@@ -271,6 +459,8 @@ def read_io_table(
     Returns
     -------
     IOTable
+        Value added by component, total input and total output of each of the 42 sectors, in
+        the table's unit (万元 unless ``allowed_units`` says otherwise), with their cells.
 
     Raises
     ------
@@ -283,111 +473,18 @@ def read_io_table(
     grid, layout = _locate(path)
     unit = _read_unit(grid, layout, allowed_units)
     code, year = _identify(grid, layout, path)
-
-    codes = [f"{int(grid.text(r, layout.code_column)):02d}" for r in layout.sector_rows]
-    duplicated = sorted({c for c in codes if codes.count(c) > 1})
-    if duplicated:
-        row = layout.sector_rows[codes.index(duplicated[0], codes.index(duplicated[0]) + 1)]
-        raise InputError(
-            path,
-            f"sector code {duplicated[0]} appears twice",
-            sheet=grid.sheet,
-            row=row,
-            column=layout.code_column,
-            expected="each sector code once",
-        )
-    if len(codes) != N_SECTORS:
-        raise InputError(
-            path,
-            "wrong number of sectors",
-            sheet=grid.sheet,
-            column=layout.code_column,
-            expected=f"{N_SECTORS} sector rows with codes 01..42 between header row {layout.header_row + 1} and 'TII'",
-            found=f"{len(codes)} ({', '.join(codes[:3])} ... {', '.join(codes[-2:])})" if codes else "none",
-        )
-    names = [grid.text(r, layout.name_column) for r in layout.sector_rows]
-    match = match_sectors(
-        names,
-        concordance,
+    codes = _sector_codes(grid, layout, path)
+    names, match = _match_names(grid, layout, path, concordance, year)
+    cells = _value_cells(grid, layout, path, codes)
+    values, blank_as_zero = _read_values(grid, path, layout, cells, codes, names, va_tolerance)
+    return _assemble(
+        path,
+        grid,
+        code=code,
         year=year,
-        file=str(path),
-        sheet=grid.sheet,
-        rows=layout.sector_rows,
-        column=layout.name_column,
-    )
-    columns = _sector_columns(grid, layout, codes)
-    if "GO" not in layout.column_of:
-        raise InputError(
-            path,
-            "column 'GO' (总产出) is missing",
-            sheet=grid.sheet,
-            row=layout.header_row,
-            expected=f"the code 'GO' in header row {layout.header_row + 1}",
-        )
-    go_column = layout.column_of["GO"]
-    va_rows = {field: _require_row(grid, layout, code) for code, field in VA_ROWS.items()}
-    ti_row = _require_row(grid, layout, "TI")
-
-    records = []
-    blank_as_zero = []
-    for sector_code, name, row, column in zip(codes, names, layout.sector_rows, columns, strict=True):
-        record = {
-            field: _number(grid, va_row, column, f"{field} ({code_}) of sector {sector_code}")
-            for (code_, field), va_row in zip(VA_ROWS.items(), va_rows.values(), strict=True)
-        }
-        record["total_input"] = _number(grid, ti_row, column, f"total input (TI) of sector {sector_code}")
-        record["total_output"] = _number(grid, row, go_column, f"total output (GO) of sector {sector_code}")
-        for field in ("value_added", "total_input", "total_output"):
-            if math.isnan(record[field]):
-                cell_row, cell_column = (
-                    (row, go_column) if field == "total_output" else (va_rows.get(field, ti_row), column)
-                )
-                raise InputError(
-                    path,
-                    f"{field} of sector {sector_code} is blank",
-                    sheet=grid.sheet,
-                    row=cell_row,
-                    column=cell_column,
-                    expected="a number",
-                )
-        blanks = [f for f in VA_COMPONENTS if math.isnan(record[f])]
-        if blanks:
-            # A blank component is an unprinted zero only if the identity still closes without it.
-            rest = sum(record[f] for f in VA_COMPONENTS if f not in blanks)
-            if abs(rest - record["value_added"]) > va_tolerance:
-                field = blanks[0]
-                code_ = next(c for c, f in VA_ROWS.items() if f == field)
-                raise InputError(
-                    path,
-                    f"{field} ({code_}) of sector {sector_code} is blank and the other components do not sum to TVA",
-                    sheet=grid.sheet,
-                    row=va_rows[field],
-                    column=column,
-                    expected=f"a number (TVA - others = {record['value_added'] - rest:,.2f})",
-                )
-            for field in blanks:
-                record[field] = 0.0
-                blank_as_zero.append(f"{column_letter(column)}{va_rows[field] + 1} ({field} of sector {sector_code})")
-        record.update(sector_code=sector_code, sector_name=name, excel_row=row + 1, excel_column=column_letter(column))
-        records.append(record)
-
-    sectors = pd.DataFrame.from_records(records)
-    sectors = pd.concat(
-        [sectors, match.rows.drop(columns=["vintage", "sector_code", "sector_name", "name_key"])], axis=1
-    )
-    missing = [k for k in DIGITAL_SECTORS if k not in set(sectors["sector_key"])]
-    if missing:  # cannot happen with a complete concordance match, but the estimate depends on it
-        raise InputError(path, f"digital sectors missing: {', '.join(missing)}", sheet=grid.sheet)
-    return IOTable(
-        file=str(path),
-        sheet=grid.sheet,
-        province_code=code,
-        province=province_name(code),
-        year=year,
-        vintage=match.vintage,
         unit=unit,
-        sectors=sectors,
-        code_rows={**{code: va_rows[field] + 1 for code, field in VA_ROWS.items()}, "TI": ti_row + 1},
-        go_column=column_letter(go_column),
-        blank_as_zero=tuple(blank_as_zero),
+        match=match,
+        values=values,
+        cells=cells,
+        blank_as_zero=blank_as_zero,
     )

@@ -8,16 +8,9 @@ import pandas as pd
 
 from digecon.core.files import atomic_path, write_csv
 from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME, province_table
+from digecon.outputs.names import WIDE_TABLES  # name -> content, also read by the Snakefile
 
-WIDE_TABLES = {
-    "total": "digital-economy value added, 亿元",
-    "production": "production part (electronics + IT services), 亿元",
-    "circulation": "circulation part (telecom + media), 亿元",
-    "share_of_gdp": "digital-economy value added as % of GDP (NBS revised GDP)",
-    "growth": "nominal growth of digital-economy value added on the previous year, %",
-    "total_lower": "lower bound of the total (backtest errors of the total; national row: sum of provinces), 亿元",
-    "total_upper": "upper bound of the total (backtest errors of the total; national row: sum of provinces), 亿元",
-}
+KEY = ["province_code", "year"]
 
 
 def _wide(long: pd.Series) -> pd.DataFrame:
@@ -31,19 +24,49 @@ def _wide(long: pd.Series) -> pd.DataFrame:
     return table
 
 
-def wide_tables(
-    values: pd.DataFrame, totals: pd.DataFrame, gdp: pd.DataFrame, *, method: str, convention: str
-) -> dict[str, pd.DataFrame]:
-    """The wide tables of ``WIDE_TABLES`` for one method and convention.
+def _with_national(series: pd.Series, national: pd.Series | None = None) -> pd.Series:
+    """Append the national rows (code 0) to a (province_code, year) series: ``national`` by year, else the sum."""
+    if national is None:
+        national = series.groupby(level="year").sum()
+    national = national.copy()
+    national.index = pd.MultiIndex.from_product([[NATIONAL_CODE], national.index], names=KEY)
+    return pd.concat([series, national])
+
+
+def national_share_of_gdp(totals: pd.DataFrame) -> pd.Series:
+    """China's digital-economy value added as % of GDP, by year: provinces' values over their GDP, both summed.
+
+    A ratio of sums, not a mean of the provinces' shares, so that large provinces weigh by their
+    size; a province-year without GDP is left out of both sums.
+
+    Parameters
+    ----------
+    totals
+        Long totals of one method and convention with ``year``, ``value_100m_yuan`` and
+        ``gdp_100m_yuan`` (亿元), one row per province x year.
+
+    Returns
+    -------
+    Series
+        Share in %, indexed by ``year``.
+    """
+    known = totals.dropna(subset=["value_100m_yuan", "gdp_100m_yuan"])
+    sums = known.groupby("year")[["value_100m_yuan", "gdp_100m_yuan"]].sum()
+    return (sums["value_100m_yuan"] / sums["gdp_100m_yuan"] * 100).rename("share_of_gdp_percent")
+
+
+def wide_tables(values: pd.DataFrame, totals: pd.DataFrame, *, method: str, convention: str) -> dict[str, pd.DataFrame]:
+    """Lay out the tables of ``WIDE_TABLES`` (province x year) for one method and convention.
 
     Parameters
     ----------
     values
-        The long estimates (``digital_economy_va.csv``).
+        The long estimates (``digital_economy_va.csv``): ``province_code``, ``year``,
+        ``category``, ``method``, ``convention``, ``value_100m_yuan`` (亿元).
     totals
-        The totals with their own bands (``digital_economy_total.csv``).
-    gdp
-        Long yearbook rows of 地区生产总值 (``province_code``, ``year``, ``value`` in 亿元).
+        The long totals (``digital_economy_total.csv``) with their bands (``lower_100m_yuan``,
+        ``upper_100m_yuan``), ``gdp_100m_yuan`` (地区生产总值, NBS revised, 亿元) and
+        ``share_of_gdp_percent``.
     method, convention
         Which estimate to lay out.
 
@@ -51,34 +74,53 @@ def wide_tables(
     -------
     dict
         Name -> DataFrame with ``province_code``, ``province``, ``province_en`` and one column per
-        year; the last row (code 0, 全国) is the sum over provinces.
+        year; the last row (code 0, 全国) is the sum over provinces, and for ``share_of_gdp`` the
+        provinces' summed value over their summed GDP (:func:`national_share_of_gdp`).
+
+    Raises
+    ------
+    ValueError
+        If there is no estimate for ``method`` and ``convention``.
     """
     chosen = values[(values["method"] == method) & (values["convention"] == convention)]
     if chosen.empty:
         raise ValueError(f"no estimates for method {method!r} and convention {convention!r}")
-    key = ["province_code", "year"]
     chosen_totals = totals[(totals["method"] == method) & (totals["convention"] == convention)]
-
-    def with_national(series: pd.Series) -> pd.Series:
-        national = series.groupby(level="year").sum()
-        national.index = pd.MultiIndex.from_product([[NATIONAL_CODE], national.index], names=key)
-        return pd.concat([series, national])
-
-    total = with_national(chosen.groupby(key)["value_100m_yuan"].sum())
-    by_category = chosen.groupby([*key, "category"])["value_100m_yuan"].sum().unstack("category")
-    gdp_series = with_national(
-        gdp.set_index(key)["value"].reindex(total.drop(NATIONAL_CODE, level="province_code").index)
-    )
+    by_province = chosen_totals.set_index(KEY)
+    total = _with_national(chosen.groupby(KEY)["value_100m_yuan"].sum())
+    by_category = chosen.groupby([*KEY, "category"])["value_100m_yuan"].sum().unstack("category")
     growth = total.groupby(level="province_code").pct_change() * 100
     return {
         "total": _wide(total),
-        "production": _wide(with_national(by_category["production"])),
-        "circulation": _wide(with_national(by_category["circulation"])),
-        "share_of_gdp": _wide(total / gdp_series * 100),
+        "production": _wide(_with_national(by_category["production"])),
+        "circulation": _wide(_with_national(by_category["circulation"])),
+        "share_of_gdp": _wide(
+            _with_national(by_province["share_of_gdp_percent"], national_share_of_gdp(chosen_totals))
+        ),
         "growth": _wide(growth.dropna()),
-        "total_lower": _wide(with_national(chosen_totals.set_index(key)["lower_100m_yuan"])),
-        "total_upper": _wide(with_national(chosen_totals.set_index(key)["upper_100m_yuan"])),
+        "total_lower": _wide(_with_national(by_province["lower_100m_yuan"])),
+        "total_upper": _wide(_with_national(by_province["upper_100m_yuan"])),
     }
+
+
+def wide_note(totals: pd.DataFrame, *, method: str, convention: str) -> str:
+    """Describe the wide tables: the estimate shown and the IO tables it rests on.
+
+    Parameters
+    ----------
+    totals
+        The long totals; the IO tables named are the years flagged ``benchmark`` for any province.
+    method, convention
+        The estimate laid out.
+
+    Returns
+    -------
+    str
+        E.g. ``method linear, convention share; NBS regional IO tables 2002, 2007; NBS revised GDP``.
+    """
+    years = sorted(int(y) for y in totals.loc[totals["flag"] == "benchmark", "year"].unique())
+    tables = ", ".join(str(y) for y in years)
+    return f"method {method}, convention {convention}; NBS regional IO tables {tables}; NBS revised GDP"
 
 
 def write_wide_tables(
@@ -86,7 +128,22 @@ def write_wide_tables(
 ) -> list[Path]:
     """Write each table as CSV and Stata .dta (years as y2002, ...), and all of them into one workbook.
 
-    ``note`` (method, convention, data vintage) goes into the Stata data label and a README sheet.
+    Parameters
+    ----------
+    tables
+        Name -> wide table, as returned by :func:`wide_tables`.
+    folder
+        Folder of the ``<name>.csv`` and ``<name>.dta`` files.
+    workbook
+        The Excel workbook: a README sheet (``note`` and what each sheet holds), then one sheet a table.
+    note
+        Method, convention and data vintage (e.g. from :func:`wide_note`); also the Stata data label
+        (cut to Stata's 80 characters).
+
+    Returns
+    -------
+    list of Path
+        Every file written, the workbook last.
     """
     folder = Path(folder)
     written = []

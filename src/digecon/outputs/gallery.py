@@ -15,19 +15,19 @@ from importlib.resources import files
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from PIL import Image
 
-from digecon.outputs import plots
 from digecon.core.files import write_csv, write_json, write_text
 from digecon.core.provinces import province_table
+from digecon.outputs import plots
+from digecon.outputs.export import national_share_of_gdp
+from digecon.outputs.names import GALLERY_KINDS
 
-KINDS = {
-    "overview": "Overview: China and all provinces",
-    "province": "Provinces: components over time",
-    "methods": "Provinces: every method compared",
-}
+KINDS = GALLERY_KINDS  # kind -> heading; kept in names.py so the Snakefile reads it without matplotlib
 THUMBNAIL_SIZE = (420, 320)
+BACKTEST_ROWS = 4  # most backtest panels drawn in one column
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,19 @@ class GalleryItem:
 
 
 def tile_grid() -> pd.DataFrame:
-    """The packaged tile-grid layout: ``province_code``, ``column``, ``row``."""
+    """Read the packaged tile-grid layout of the 31 provinces (rough geography, one square each).
+
+    Returns
+    -------
+    DataFrame
+        ``province_code``, ``column`` (0 = west), ``row`` (0 = north).
+    """
     with files("digecon.data").joinpath("tile_grid.csv").open(encoding="utf-8") as handle:
         return pd.read_csv(handle)
 
 
 def _names(language: str) -> pd.Series:
+    """Province code -> name in the figure language."""
     table = province_table().set_index("province_code")
     return table["province"] if language == "zh" else table["province_en"]
 
@@ -59,11 +66,13 @@ class _Writer:
     """Saves figures, their data and thumbnails below ``root``, collecting gallery items."""
 
     def __init__(self, root: Path, note: str) -> None:
+        """Write below ``root``; ``note`` ends every caption."""
         self.root = root
         self.note = note
         self.items: list[GalleryItem] = []
 
     def add(self, fig: plt.Figure, data: pd.DataFrame, *, id: str, kind: str, title: str, caption: str) -> None:
+        """Save ``fig`` (PNG, SVG, thumbnail) and ``data`` (CSV) as figure ``id`` and list it."""
         png, svg = plots.save_figure(fig, self.root / kind / "figures" / id)
         write_csv(data, self.root / kind / "data" / f"{id}.csv")
         thumbnail = self.root / kind / "thumbs" / f"{id}.png"
@@ -86,20 +95,26 @@ class _Writer:
         )
 
 
+TOTALS_COLUMNS = ("gdp_100m_yuan", "share_of_gdp_percent")
+BACKTEST_COLUMNS = ("design_label", "distance_years", "kind", "holdout_year", "benchmarks_used")
+
+
 def build_figures(
     kind: str,
     values: pd.DataFrame,
     totals: pd.DataFrame,
     backtest: pd.DataFrame,
-    share_of_gdp: pd.DataFrame,
     root: str | Path,
     *,
     method: str,
     convention: str,
     language: str = "en",
-    vintage: str = "",
+    vintage: str | None = None,
 ) -> list[GalleryItem]:
     """Render the gallery figures of one kind (see ``KINDS``) below ``root / kind``.
+
+    Works for any subset of provinces: national figures sum the provinces present, rankings and
+    heatmaps show them, tile maps draw the others as empty grey tiles.
 
     Parameters
     ----------
@@ -109,11 +124,11 @@ def build_figures(
     values
         The long estimates (``digital_economy_va.csv``).
     totals
-        The totals with their own bands (``digital_economy_total.csv``).
+        The long totals with their own bands (``digital_economy_total.csv``), including
+        ``gdp_100m_yuan`` and ``share_of_gdp_percent`` (used by the overview).
     backtest
-        ``results/validation/backtest.csv``.
-    share_of_gdp
-        The wide share-of-GDP table (``results/tables/wide/share_of_gdp.csv``) of the same estimate.
+        ``results/validation/backtest.csv``, including ``design_label`` and ``distance_years``
+        (used by the overview).
     root
         Gallery folder.
     method, convention
@@ -121,40 +136,70 @@ def build_figures(
     language
         ``en`` or ``zh`` labels.
     vintage
-        Data vintage, appended to every caption.
+        Data vintage, appended to every caption; by default :func:`data_vintage` of ``totals``.
+
+    Returns
+    -------
+    list of GalleryItem
+        The figures written, also listed in ``root / kind / items.json``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind`` or language, or (overview) totals or backtest without the columns above.
+    FontMissingError
+        For ``language='zh'`` without a CJK font.
     """
+    if kind not in KINDS:
+        raise ValueError(f"unknown gallery kind {kind!r}; expected one of {', '.join(KINDS)}")
     root = Path(root)
     chosen = values[(values["method"] == method) & (values["convention"] == convention)]
     chosen_totals = totals[(totals["method"] == method) & (totals["convention"] == convention)]
     names = _names(language)
+    vintage = data_vintage(chosen_totals) if vintage is None else vintage
     note = f"Method: {method}, convention: {convention}. Data: {vintage}."
     writer = _Writer(root, note)
     first, last = int(chosen["year"].min()), int(chosen["year"].max())
-    if kind not in KINDS:
-        raise ValueError(f"unknown gallery kind {kind!r}; expected one of {', '.join(KINDS)}")
     with plots.house_style(language) as labels:
         if kind == "province":
             _provinces(writer, chosen, chosen_totals, labels, names, first=first, last=last)
         elif kind == "methods":
             _methods(writer, totals[totals["convention"] == convention], labels, names, convention=convention)
         else:
-            _overview(
-                writer,
-                chosen,
-                chosen_totals,
-                backtest,
-                share_of_gdp,
-                labels,
-                names,
-                convention=convention,
-                first=first,
-                last=last,
-            )
+            view = _overview_of(chosen, chosen_totals, labels, names, first=first, last=last)
+            _overview(writer, view, backtest, convention=convention)
     write_json([asdict(i) for i in writer.items], root / kind / "items.json")
     return writer.items
 
 
+def data_vintage(totals: pd.DataFrame) -> str:
+    """Name the data a run rests on, for captions: its IO tables (benchmark years) and span of years.
+
+    Parameters
+    ----------
+    totals
+        Long totals with ``year`` and ``flag``; the IO tables named are the years flagged
+        ``benchmark`` for any province.
+
+    Returns
+    -------
+    str
+        E.g. ``NBS regional IO tables 2002, 2007; NBS provincial annual series (revised vintage), 2002-2010``.
+    """
+    tables = ", ".join(str(y) for y in _benchmark_years(totals))
+    span = f"{int(totals['year'].min())}-{int(totals['year'].max())}"
+    return f"NBS regional IO tables {tables}; NBS provincial annual series (revised vintage), {span}"
+
+
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    """Refuse a table that lacks columns the figures need, naming them."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lacks the column(s) {', '.join(missing)}")
+
+
 def _benchmark_years(totals: pd.DataFrame) -> list[int]:
+    """Years flagged ``benchmark`` for any province in ``totals``."""
     return sorted(int(y) for y in totals.loc[totals["flag"] == "benchmark", "year"].unique())
 
 
@@ -168,6 +213,7 @@ def _provinces(
     first: int,
     last: int,
 ) -> None:
+    """One figure per province: its stacked components with the band of its total."""
     for code, frame in chosen.groupby("province_code"):
         band = totals[totals["province_code"] == code]
         fig, ax = plt.subplots(figsize=(7, 4))
@@ -175,7 +221,7 @@ def _provinces(
             ax,
             frame,
             labels,
-            title=f"{names[code]}: digital-economy value added by component",
+            title=labels["province_title"].format(name=names[code]),
             band=band,
             benchmark_years=_benchmark_years(band),
         )
@@ -199,10 +245,15 @@ def _provinces(
 def _methods(
     writer: _Writer, totals: pd.DataFrame, labels: dict[str, str], names: pd.Series, *, convention: str
 ) -> None:
+    """One figure per province: its total under every method, each with its band."""
     for code, frame in totals.groupby("province_code"):
         fig, ax = plt.subplots(figsize=(7, 4))
         plots.plot_methods(
-            ax, frame, labels, title=f"{names[code]}: total under every method", benchmark_years=_benchmark_years(frame)
+            ax,
+            frame,
+            labels,
+            title=labels["methods_title"].format(name=names[code]),
+            benchmark_years=_benchmark_years(frame),
         )
         data = frame[
             [
@@ -227,32 +278,63 @@ def _methods(
         )
 
 
-def _overview(
-    writer: _Writer,
-    chosen: pd.DataFrame,
-    totals: pd.DataFrame,
-    backtest: pd.DataFrame,
-    share_of_gdp: pd.DataFrame,
-    labels: dict[str, str],
-    names: pd.Series,
-    *,
-    convention: str,
-    first: int,
-    last: int,
-) -> None:
-    benchmarks = _benchmark_years(totals[totals["province_code"] == 110000])
-    national = chosen.groupby(["year", "component", "category"])["value_100m_yuan"].sum().reset_index()
-    national_band = totals.groupby("year")[["lower_100m_yuan", "upper_100m_yuan"]].sum().reset_index()
+@dataclass(frozen=True)
+class _Overview:
+    """What the overview figures share: the chosen estimate, its totals (with ``name``), labels, span."""
+
+    chosen: pd.DataFrame
+    totals: pd.DataFrame
+    labels: dict[str, str]
+    names: pd.Series
+    first: int
+    last: int
+
+    @property
+    def n_provinces(self) -> int:
+        """How many provinces the run has."""
+        return int(self.totals["province_code"].nunique())
+
+
+def _overview_of(
+    chosen: pd.DataFrame, totals: pd.DataFrame, labels: dict[str, str], names: pd.Series, *, first: int, last: int
+) -> _Overview:
+    """Gather what the overview figures share, refusing totals without the share-of-GDP columns."""
+    _require_columns(totals, TOTALS_COLUMNS, "totals (digital_economy_total.csv)")
+    # the national label names how many provinces are summed, which depends on the run
+    labels = {**labels, "national": labels["national"].format(n=totals["province_code"].nunique())}
+    named = totals.assign(name=totals["province_code"].map(names))
+    return _Overview(chosen, named, labels, names, first=first, last=last)
+
+
+def _overview(writer: _Writer, view: _Overview, backtest: pd.DataFrame, *, convention: str) -> None:
+    """Every overview figure, in the order of the gallery page."""
+    _require_columns(backtest, BACKTEST_COLUMNS, "backtest (backtest.csv)")
+    _national(writer, view)
+    _small_multiples(writer, view)
+    _ranking(writer, view)
+    _heatmap(writer, view)
+    _tile_maps(writer, view)
+    _backtest(writer, view, backtest[backtest["convention"] == convention])
+
+
+def _national(writer: _Writer, view: _Overview) -> None:
+    """China as the sum of the provinces present: stacked components (with band) and categories."""
+    labels = view.labels
+    national = view.chosen.groupby(["year", "component", "category"])["value_100m_yuan"].sum().reset_index()
+    national_band = view.totals.groupby("year")[["lower_100m_yuan", "upper_100m_yuan"]].sum().reset_index()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     plots.plot_components(
         left,
         national,
         labels,
-        title=f"{labels['national']}: by component",
+        title=labels["national_components"].format(national=labels["national"]),
         band=national_band,
-        benchmark_years=benchmarks,
+        # every year any province has a table: the sum rests on a benchmark there
+        benchmark_years=_benchmark_years(view.totals),
     )
-    plots.plot_categories(right, national, labels, title=f"{labels['national']}: production and circulation")
+    plots.plot_categories(
+        right, national, labels, title=labels["national_categories"].format(national=labels["national"])
+    )
     fig.tight_layout()
     writer.add(
         fig,
@@ -260,17 +342,20 @@ def _overview(
         id="national",
         kind="overview",
         title="China: components and categories",
-        caption="Sum over the 31 provinces by component (left, stacked; dotted: sum of the provinces' bands, "
-        "which assumes their errors move together) and by category (right).",
+        caption=f"Sum over the {view.n_provinces} provinces by component (left, stacked; dotted: sum of the "
+        "provinces' bands, which assumes their errors move together) and by category (right).",
     )
 
-    totals = totals.assign(name=totals["province_code"].map(names))
+
+def _small_multiples(writer: _Writer, view: _Overview) -> None:
+    """Every province's total with its band, on one scale and on their own scales."""
+    columns = ["province_code", "name", "year", "value_100m_yuan", "lower_100m_yuan", "upper_100m_yuan"]
     for shared in (True, False):
-        fig = plots.small_multiples(totals, labels, shared_scale=shared)
+        fig = plots.small_multiples(view.totals, view.labels, shared_scale=shared)
         suffix = "shared" if shared else "free"
         writer.add(
             fig,
-            totals[["province_code", "name", "year", "value_100m_yuan", "lower_100m_yuan", "upper_100m_yuan"]],
+            view.totals[columns],
             id=f"small_multiples_{suffix}",
             kind="overview",
             title=f"All provinces ({'same scale' if shared else 'own scales'})",
@@ -278,27 +363,35 @@ def _overview(
             + ("one scale for all, to compare sizes." if shared else "each on its own scale, to compare paths."),
         )
 
-    latest = totals[totals["year"] == last].set_index("province_code")
-    share = share_of_gdp.set_index("province_code")
-    share_latest = share[str(last)]
+
+def _latest(view: _Overview) -> pd.DataFrame:
+    """Return the totals of the last year, indexed by province code."""
+    return view.totals[view.totals["year"] == view.last].set_index("province_code")
+
+
+def _ranking(writer: _Writer, view: _Overview) -> None:
+    """Provinces ranked by level and by share of GDP in the last year, China's share marked."""
+    labels, last = view.labels, view.last
+    latest = _latest(view)
     ranking = pd.DataFrame(
         {
-            "name": latest.index.map(names),
+            "name": latest.index.map(view.names),
             "value_100m_yuan": latest["value_100m_yuan"],
-            "share_of_gdp_percent": share_latest.reindex(latest.index),
+            "share_of_gdp_percent": latest["share_of_gdp_percent"],
         }
     )
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 6.5))
-    plots.plot_ranking(
-        left, ranking.set_index("name")["value_100m_yuan"], labels, title=f"Level, {last}", xlabel=labels["value"]
-    )
+    # 31 provinces fill 6.5 inches; a small run keeps its bars as thick
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, max(2.5, 0.2 * view.n_provinces + 0.3)))
+    by_name = ranking.set_index("name")
+    level_title = labels["level_title"].format(year=last)
+    plots.plot_ranking(left, by_name["value_100m_yuan"], labels, title=level_title, xlabel=labels["value"])
     plots.plot_ranking(
         right,
-        ranking.set_index("name")["share_of_gdp_percent"],
+        by_name["share_of_gdp_percent"],
         labels,
-        title=f"Share of GDP, {last}",
+        title=labels["share_title"].format(year=last),
         xlabel=labels["share"],
-        highlight=float(share.loc[0, str(last)]),
+        highlight=float(national_share_of_gdp(view.totals)[last]),
     )
     left.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     fig.tight_layout()
@@ -312,50 +405,91 @@ def _overview(
         "dashed line: China (sum of provinces).",
     )
 
-    heat = share.drop(index=0)
-    years = [c for c in heat.columns if c.isdigit()]
-    heat_wide = heat[years].set_axis(heat.index.map(names), axis=0)
-    fig, ax = plt.subplots(figsize=(9, 7))
-    plots.plot_heatmap(ax, heat_wide, labels, title="Share of GDP by province and year")
+
+def _heatmap(writer: _Writer, view: _Overview) -> None:
+    """Share of GDP, provinces present x years."""
+    share = view.totals.pivot_table(index="province_code", columns="year", values="share_of_gdp_percent")
+    fig, ax = plt.subplots(figsize=(9, max(3.0, 0.2 * view.n_provinces + 0.8)))  # 31 provinces: 7 inches
+    plots.plot_heatmap(
+        ax, share.set_axis(share.index.map(view.names), axis=0), view.labels, title=view.labels["heatmap_title"]
+    )
     fig.tight_layout()
+    data = share.set_axis([str(c) for c in share.columns], axis=1)
     writer.add(
         fig,
-        heat.reset_index(),
+        data.assign(name=data.index.map(view.names))[["name", *data.columns]].reset_index(),
         id="heatmap_share",
         kind="overview",
         title="Share of GDP, heatmap",
-        caption=f"Digital-economy value added as % of GDP (NBS revised GDP), provinces x {first}-{last}.",
+        caption=f"Digital-economy value added as % of GDP (NBS revised GDP), provinces x {view.first}-{view.last}.",
     )
 
-    tiles = tile_grid()
-    growth = totals.pivot_table(index="province_code", columns="year", values="value_100m_yuan")
+
+def _tile_maps(writer: _Writer, view: _Overview) -> None:
+    """Level, share of GDP and recent growth on the tile grid; provinces outside the run stay grey."""
+    first, last = view.first, view.last
+    latest = _latest(view)
+    maps = [
+        ("level", latest["value_100m_yuan"], "{:,.0f}"),
+        ("share", latest["share_of_gdp_percent"], "{:.1f}"),
+    ]
     span = min(5, last - first)
-    cagr = ((growth[last] / growth[last - span]) ** (1 / span) - 1) * 100
-    maps = (
-        ("level", latest["value_100m_yuan"], labels["value"], "{:,.0f}"),
-        ("share", share_latest.drop(index=0), labels["share"], "{:.1f}"),
-        ("growth", cagr, f"{labels['growth']} ({last - span}-{last}, per year)", "{:.1f}"),
-    )
-    for key, series, unit, fmt in maps:
-        fig, ax = plt.subplots(figsize=(8, 7))
-        plots.plot_tile_map(
-            ax, series, tiles, names, title=f"{unit}, {last}" if key != "growth" else unit, unit_label=unit, fmt=fmt
+    if span > 0:  # a run of a single year has no growth
+        level = view.totals.pivot_table(index="province_code", columns="year", values="value_100m_yuan")
+        maps.append(("growth", ((level[last] / level[last - span]) ** (1 / span) - 1) * 100, "{:.1f}"))
+    tiles = tile_grid()
+    for key, series, fmt in maps:
+        # the figure speaks the figure language, the caption English like the rest of the page
+        unit, english = (
+            _tile_unit(key, labels, start=last - span, end=last) for labels in (view.labels, plots.LABELS["en"])
         )
+        title = unit if key == "growth" else view.labels["in_year"].format(what=unit, year=last)
+        fig, ax = plt.subplots(figsize=(8, 7))
+        plots.plot_tile_map(ax, series, tiles, view.names, title=title, unit_label=unit, fmt=fmt)
         writer.add(
             fig,
-            tiles.assign(value=tiles["province_code"].map(series), name=tiles["province_code"].map(names)),
+            tiles.assign(value=tiles["province_code"].map(series), name=tiles["province_code"].map(view.names)),
             id=f"tilemap_{key}",
             kind="overview",
             title=f"Tile map: {key}",
-            caption=f"Each province a tile in its rough place: {unit}"
-            + (f" in {last}." if key != "growth" else " (compound annual nominal growth)."),
+            caption=f"Each province a tile in its rough place: {english}"
+            + (f" in {last}." if key != "growth" else " (compound annual nominal growth).")
+            + (" Grey tiles: no value (not in this run)." if _has_missing(series, tiles) else ""),
         )
 
-    errors = backtest[backtest["convention"] == convention]
-    fig, axes = plt.subplots(2, 1, figsize=(9, 7.5), sharey=False)
-    for ax, kind in zip(axes, ("interpolation", "extrapolation"), strict=True):
-        plots.plot_backtest(ax, errors[errors["kind"] == kind], labels, title=labels[kind])
+
+def _tile_unit(key: str, labels: dict[str, str], *, start: int, end: int) -> str:
+    """Say what a tile map shows, with its unit (growth: over which years)."""
+    if key == "growth":
+        return labels["growth_span"].format(growth=labels["growth"], start=start, end=end)
+    return labels["value" if key == "level" else "share"]
+
+
+def _has_missing(series: pd.Series, tiles: pd.DataFrame) -> bool:
+    """Whether some tile has no finite value (so the caption must explain the grey tiles)."""
+    mapped = tiles["province_code"].map(series).astype(float)
+    return bool((~np.isfinite(mapped)).any())
+
+
+def _backtest(writer: _Writer, view: _Overview, errors: pd.DataFrame) -> None:
+    """Held-out errors by method and component, one panel per kind and distance of the designs present."""
+    if errors.empty:  # fewer than two benchmark years: nothing could be held out
+        return
+    panels = plots.backtest_panels(errors, view.labels)
+    # many benchmark years give many distances: past a few panels, two columns keep the page readable
+    columns = 1 if len(panels) <= BACKTEST_ROWS else 2
+    rows = -(-len(panels) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(9 * columns, 3.75 * rows), squeeze=False)
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        plots.plot_backtest(ax, panel.rows, view.labels, title=panel.heading, subtitle=panel.subtitle())
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
     fig.tight_layout()
+    # captions are English whatever the figure language, as on the rest of the page
+    described = " ".join(
+        f"{panel.heading[:1].upper()}{panel.heading[1:]}: {'; '.join(panel.designs)}."
+        for panel in plots.backtest_panels(errors, plots.LABELS["en"])
+    )
     writer.add(
         fig,
         errors,
@@ -363,12 +497,23 @@ def _overview(
         kind="overview",
         title="Backtest errors by method and component",
         caption="Absolute % error of each held-out benchmark over provinces (boxes: quartiles, whiskers: "
-        "1.5 IQR, outliers not drawn): leave-one-out for 2007 and 2012, extrapolation of 2017 from 2002-2012.",
+        f"1.5 IQR, outliers not drawn), one panel per kind and distance to the nearest benchmark used. {described}",
     )
 
 
 def write_gallery_html(items: list[GalleryItem], path: str | Path, *, title: str, run_date: str, note: str) -> None:
-    """A static page: thumbnails grouped by kind, each linking to the full figure, its SVG and data CSV."""
+    """Write a static page: thumbnails grouped by kind, each linking to the full figure, its SVG and data CSV.
+
+    Parameters
+    ----------
+    items
+        The figures, from :func:`build_figures` or :func:`read_items`; their paths are relative to
+        the folder of ``path``, so the page works when opened straight from disk.
+    path
+        The HTML file (``index.html`` of the gallery folder).
+    title, run_date, note
+        Page heading, date of the run and a note on method and data sources.
+    """
     sections = []
     for kind, heading in KINDS.items():
         cards = [
@@ -409,4 +554,15 @@ CSV of the numbers it shows.</p>
 
 
 def read_items(path: str | Path) -> list[GalleryItem]:
+    """Read the gallery items a ``build_figures`` job listed in its ``items.json``.
+
+    Parameters
+    ----------
+    path
+        An ``items.json`` written by :func:`build_figures`.
+
+    Returns
+    -------
+    list of GalleryItem
+    """
     return [GalleryItem(**item) for item in json.loads(Path(path).read_text(encoding="utf-8"))]

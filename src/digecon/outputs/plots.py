@@ -1,5 +1,7 @@
-"""Figures of the estimates. Every function takes data and an Axes (or returns a Figure); none
-saves or shows. :func:`save_figure` writes byte-stable PNG/SVG files and closes the figure.
+"""Figures of the estimates.
+
+Every function takes data and an Axes (or returns a Figure); none saves or shows.
+:func:`save_figure` writes byte-stable PNG/SVG files and closes the figure.
 
 Colours follow the Okabe-Ito palette; the two circulation components are also hatched so the
 stacked areas stay distinct in greyscale. Labels are English by default, Chinese on request.
@@ -7,8 +9,10 @@ stacked areas stay distinct in greyscale. Labels are English by default, Chinese
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -36,6 +40,12 @@ METHOD_STYLE = {  # colour, line style
     "spline": ("#009E73", "--"),
     "chow_lin": ("#D55E00", "-."),
 }
+MISSING_TILE = "#eeeeee"  # a province outside the run (or without a value)
+MISSING_TEXT = "#9a9a9a"
+BACKTEST_KINDS = ("interpolation", "extrapolation")
+SUBTITLE_SIZE = 8  # points
+SUBTITLE_GAP = 4  # points between the axes and a subtitle
+SUBTITLE_WIDTH = 130  # columns of 8-point text that fit a 9-inch-wide panel
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -65,13 +75,34 @@ LABELS = {
         "benchmark": "IO benchmark year",
         "band": "Uncertainty band (backtest)",
         "ape": "Absolute % error of held-out benchmark",
-        "national": "China, sum of 31 provinces",
+        "national": "China, sum of {n} provinces",
         "hold": "hold",
         "linear": "linear",
         "spline": "spline",
         "chow_lin": "Chow-Lin",
-        "interpolation": "interpolation (2007, 2012 held out)",
-        "extrapolation": "extrapolation (2017 from 2002-2012)",
+        "interpolation": "interpolation",
+        "extrapolation": "extrapolation",
+        "distance": "{n} years from the nearest benchmark",
+        # the backtest table's own label of a design (English); Chinese is composed from its years
+        "design": "{design_label}",
+        "year_separator": ", ",
+        "clause_separator": ", ",
+        "item_separator": "; ",
+        "n_provinces": "n = {n}",
+        # figure titles: fixed text around the parts that come from the data
+        "province_title": "{name}: digital-economy value added by component",
+        "methods_title": "{name}: total under every method",
+        "national_components": "{national}: by component",
+        "national_categories": "{national}: production and circulation",
+        "level_title": "Level, {year}",
+        "share_title": "Share of GDP, {year}",
+        "heatmap_title": "Share of GDP by province and year",
+        "in_year": "{what}, {year}",
+        "growth_span": "{growth} ({start}-{end}, per year)",
+        "multiples_title": "{total}: {value} ({scale})",
+        "shared_scale": "same scale for all provinces",
+        "own_scale": "each province on its own scale",
+        "ape_axis": "Absolute % error of held-out benchmark, %",
         "short_electronics": "Electronics",
         "short_it_services": "IT services",
         "short_telecom": "Telecom",
@@ -93,13 +124,32 @@ LABELS = {
         "benchmark": "投入产出表年份",
         "band": "不确定区间（回测）",
         "ape": "留出基准年的绝对百分比误差",
-        "national": "全国（31省合计）",
+        "national": "全国（{n}省合计）",
         "hold": "保持",
         "linear": "线性",
         "spline": "样条",
         "chow_lin": "Chow-Lin",
-        "interpolation": "内插（留出2007、2012）",
-        "extrapolation": "外推（由2002-2012推2017）",
+        "interpolation": "内插",
+        "extrapolation": "外推",
+        "distance": "距最近基准年{n}年",
+        "design": "{holdout}年（由{used}年估计）",
+        "year_separator": "、",
+        "clause_separator": "，",
+        "item_separator": "；",
+        "n_provinces": "{n}个省份",
+        "province_title": "{name}：数字经济增加值（按构成）",
+        "methods_title": "{name}：各方法下的合计",
+        "national_components": "{national}：按构成",
+        "national_categories": "{national}：数字产品制造与数字流通",
+        "level_title": "{year}年增加值",
+        "share_title": "{year}年占GDP比重",
+        "heatmap_title": "各省历年占GDP比重",
+        "in_year": "{what}，{year}年",
+        "growth_span": "{growth}（{start}-{end}年，年均）",
+        "multiples_title": "{total}：{value}（{scale}）",
+        "shared_scale": "各省同一刻度",
+        "own_scale": "各省各自刻度",
+        "ape_axis": "留出基准年的绝对百分比误差（%）",
         "short_electronics": "电子设备",
         "short_it_services": "信息技术服务",
         "short_telecom": "电信",
@@ -114,7 +164,13 @@ class FontMissingError(RuntimeError):
 
 
 def cjk_font() -> str | None:
-    """Name of an installed font family that can draw Chinese, or None."""
+    """Name of an installed font family that can draw Chinese, or None.
+
+    Returns
+    -------
+    str or None
+        The first of ``CJK_FAMILIES`` that matplotlib knows.
+    """
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
@@ -123,8 +179,20 @@ def cjk_font() -> str | None:
 def house_style(language: str = "en") -> Iterator[dict[str, str]]:
     """Apply the package style (and a CJK font for Chinese); yield the label dictionary.
 
+    Parameters
+    ----------
+    language
+        ``en`` or ``zh``: which of ``LABELS`` to yield.
+
+    Yields
+    ------
+    dict
+        Label key -> text (or template, filled by the caller from the data).
+
     Raises
     ------
+    ValueError
+        For a language other than ``en`` and ``zh``.
     FontMissingError
         For ``language='zh'`` without a CJK font, saying how to install one instead of
         drawing empty boxes.
@@ -151,7 +219,22 @@ def house_style(language: str = "en") -> Iterator[dict[str, str]]:
 
 
 def save_figure(fig: Figure, base: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write ``base.<format>`` without volatile metadata (byte-identical re-runs) and close ``fig``."""
+    """Write ``base.<format>`` without volatile metadata (byte-identical re-runs) and close ``fig``.
+
+    Parameters
+    ----------
+    fig
+        The figure; closed even if writing fails.
+    base
+        Path without suffix; missing folders are made.
+    formats
+        File formats, each written as ``base.<format>``.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``formats``.
+    """
     metadata = {
         "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
@@ -171,6 +254,7 @@ def save_figure(fig: Figure, base: str | Path, formats: tuple[str, ...] = ("png"
 
 
 def _thousands(ax: Axes) -> None:
+    """Y tick labels with thousands separators (20,000)."""
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
@@ -192,8 +276,22 @@ def plot_components(
 ) -> None:
     """Stacked components over time, with the band of the total and benchmark years marked.
 
-    ``data``: one row per year x component with ``year``, ``component``, ``value_100m_yuan``;
-    ``band``: ``year``, ``lower_100m_yuan``, ``upper_100m_yuan`` of the total (optional).
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    data
+        One row per year x component: ``year``, ``component``, ``value_100m_yuan`` (亿元).
+    labels
+        A label dictionary of ``LABELS``.
+    title
+        Axes title.
+    band
+        ``year``, ``lower_100m_yuan``, ``upper_100m_yuan`` of the total, drawn dotted (optional).
+    benchmark_years
+        Years with an IO table, drawn as dashed vertical lines.
+    legend
+        Whether to draw the legend.
     """
     wide = data.pivot_table(index="year", columns="component", values="value_100m_yuan", aggfunc="sum")
     wide = wide.reindex(columns=[c for c in COMPONENT_ORDER if c in wide.columns])
@@ -230,14 +328,32 @@ def plot_components(
 
 
 def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scale: bool) -> Figure:
-    """All 31 provinces' totals (with bands) on one page, in NBS order.
+    """Every province's total (with its band) on one page, up to six panels a row, in NBS order.
 
-    ``totals``: ``province_code``, ``name``, ``year``, ``value_100m_yuan``, ``lower_100m_yuan``,
-    ``upper_100m_yuan``, ``flag`` (benchmark years are marked per province: Tibet has only 2012, 2017).
+    Parameters
+    ----------
+    totals
+        ``province_code``, ``name``, ``year``, ``value_100m_yuan``, ``lower_100m_yuan``,
+        ``upper_100m_yuan``, ``flag``. Benchmark years are marked per province, since a province
+        may lack some of the tables (Tibet has no early ones).
+    labels
+        A label dictionary of ``LABELS``.
+    shared_scale
+        One y scale for all panels (to compare sizes) or each its own (to compare paths).
+
+    Returns
+    -------
+    Figure
+        Fewer than six provinces make one row of panels of the usual size.
     """
     names = totals.drop_duplicates("province_code").sort_values("province_code")
-    rows = max(1, -(-len(names) // 6))
-    fig, axes = plt.subplots(rows, 6, figsize=(10, 1.75 * rows), sharex=True, sharey=shared_scale, squeeze=False)
+    columns = max(1, min(6, len(names)))
+    rows = max(1, -(-len(names) // columns))
+    # six panels fill 10 inches; fewer provinces keep the panels' size (the title needs 6 inches)
+    width = max(6.0, 10 * columns / 6)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(width, 1.75 * rows), sharex=True, sharey=shared_scale, squeeze=False
+    )
     for ax, (code, name) in zip(axes.flat, zip(names["province_code"], names["name"], strict=True), strict=False):
         series = totals[totals["province_code"] == code].sort_values("year")
         ax.fill_between(
@@ -265,15 +381,28 @@ def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scal
         drawn = [ax for ax in axes[:, column] if ax.get_visible()]
         if drawn:
             drawn[-1].xaxis.set_tick_params(labelbottom=True)
-    scale = "same scale for all provinces" if shared_scale else "each province on its own scale"
-    fig.suptitle(f"{labels['total']}: {labels['value']} ({scale})", x=0.01, ha="left", fontsize=10, weight="bold")
+    scale = labels["shared_scale"] if shared_scale else labels["own_scale"]
+    title = labels["multiples_title"].format(total=labels["total"], value=labels["value"], scale=scale)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10, weight="bold")
     fig.supxlabel(labels["year"], fontsize=8)
     fig.tight_layout()
     return fig
 
 
 def plot_categories(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, title: str) -> None:
-    """Production and circulation over time (lines), ``data`` with ``year``, ``category``, ``value_100m_yuan``."""
+    """Production and circulation over time (lines).
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    data
+        ``year``, ``category`` (``production`` / ``circulation``), ``value_100m_yuan`` (summed by category).
+    labels
+        A label dictionary of ``LABELS``.
+    title
+        Axes title.
+    """
     wide = data.pivot_table(index="year", columns="category", values="value_100m_yuan", aggfunc="sum")
     for category, (colour, style) in (("production", ("#0072B2", "-")), ("circulation", ("#D55E00", "--"))):
         ax.plot(wide.index, wide[category], color=colour, linestyle=style, label=labels[category])
@@ -289,7 +418,21 @@ def plot_categories(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, tit
 def plot_ranking(
     ax: Axes, values: pd.Series, labels: dict[str, str], *, title: str, xlabel: str, highlight: float | None = None
 ) -> None:
-    """Horizontal bars of ``values`` (index = province names), largest on top."""
+    """Horizontal bars of ``values``, largest on top.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    values
+        Values indexed by province name.
+    labels
+        A label dictionary of ``LABELS``; ``national``, its count filled in, names the highlight line.
+    title, xlabel
+        Axes title and x label.
+    highlight
+        A value to mark with a dashed line (China's), if any.
+    """
     ordered = values.sort_values()
     ax.barh(ordered.index, ordered.to_numpy(), color="#0072B2", height=0.7)
     if highlight is not None:
@@ -304,7 +447,19 @@ def plot_ranking(
 
 
 def plot_heatmap(ax: Axes, wide: pd.DataFrame, labels: dict[str, str], *, title: str) -> None:
-    """Province x year heatmap (``wide``: index province names, columns years) with a colour bar."""
+    """Province x year heatmap with a colour bar (labelled as a share of GDP).
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    wide
+        Index province names, columns years, cells the share of GDP in %.
+    labels
+        A label dictionary of ``LABELS``.
+    title
+        Axes title.
+    """
     image = ax.imshow(wide.to_numpy(), aspect="auto", cmap="cividis", interpolation="nearest")
     ax.set_yticks(range(len(wide.index)), wide.index, fontsize=7)
     ax.set_xticks(range(0, len(wide.columns), 2), [str(c) for c in wide.columns[::2]], fontsize=7, rotation=45)
@@ -325,40 +480,31 @@ def plot_tile_map(
     fmt: str = "{:,.0f}",
     cmap: str = "cividis",
 ) -> None:
-    """Tile-grid map: each province a square in its rough place, coloured by ``values`` (index codes).
+    """Tile-grid map: each province a square in its rough place, coloured by ``values``.
 
-    ``tiles``: ``province_code``, ``column``, ``row``; ``names``: province code -> label.
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    values
+        Values by province code; a province without a (finite) value is an empty grey tile, so a
+        run on a few provinces still shows the whole country.
+    tiles
+        ``province_code``, ``column``, ``row`` of every tile.
+    names
+        Province code -> label.
+    title, unit_label
+        Axes title and colour-bar label.
+    fmt
+        Format of the value printed on each tile.
+    cmap
+        Matplotlib colour map.
     """
     norm = matplotlib.colors.Normalize(vmin=float(values.min()), vmax=float(values.max()))
     colours = matplotlib.colormaps[cmap]
     for tile in tiles.itertuples(index=False):
         value = values.get(tile.province_code, np.nan)
-        face = colours(norm(value)) if np.isfinite(value) else "#eeeeee"
-        ax.add_patch(
-            matplotlib.patches.Rectangle((tile.column, -tile.row), 0.94, 0.94, facecolor=face, edgecolor="white")
-        )
-        luminance = np.dot(matplotlib.colors.to_rgb(face), [0.299, 0.587, 0.114])
-        text_colour = "black" if luminance > 0.5 else "white"
-        name = names[tile.province_code]
-        ax.text(
-            tile.column + 0.47,
-            -tile.row + 0.62,
-            name,
-            ha="center",
-            va="center",
-            fontsize=6.5 if len(name) <= 12 else 5.2,  # Inner Mongolia must fit its tile
-            color=text_colour,
-        )
-        ax.text(
-            tile.column + 0.47,
-            -tile.row + 0.3,
-            fmt.format(value),
-            ha="center",
-            va="center",
-            fontsize=6.5,
-            color=text_colour,
-            weight="bold",
-        )
+        _draw_tile(ax, tile.column, tile.row, names[tile.province_code], value, colours, norm, fmt)
     ax.set_xlim(-0.1, tiles["column"].max() + 1)
     ax.set_ylim(-tiles["row"].max() - 0.1, 1)
     ax.set_aspect("equal")
@@ -368,10 +514,62 @@ def plot_tile_map(
     bar.set_label(unit_label)
 
 
+def _draw_tile(
+    ax: Axes,
+    column: int,
+    row: int,
+    name: str,
+    value: float,
+    colours: matplotlib.colors.Colormap,
+    norm: matplotlib.colors.Normalize,
+    fmt: str,
+) -> None:
+    """One tile: its colour, the province name and the value (name only, greyed, when there is none)."""
+    present = bool(np.isfinite(value))
+    face = colours(norm(value)) if present else MISSING_TILE
+    ax.add_patch(matplotlib.patches.Rectangle((column, -row), 0.94, 0.94, facecolor=face, edgecolor="white"))
+    luminance = np.dot(matplotlib.colors.to_rgb(face), [0.299, 0.587, 0.114])
+    text_colour = ("black" if luminance > 0.5 else "white") if present else MISSING_TEXT
+    ax.text(
+        column + 0.47,
+        -row + 0.62,
+        name,
+        ha="center",
+        va="center",
+        fontsize=6.5 if len(name) <= 12 else 5.2,  # Inner Mongolia must fit its tile
+        color=text_colour,
+    )
+    if present:
+        ax.text(
+            column + 0.47,
+            -row + 0.3,
+            fmt.format(value),
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color=text_colour,
+            weight="bold",
+        )
+
+
 def plot_methods(
     ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, title: str, benchmark_years: list[int]
 ) -> None:
-    """Every method's path of the total, with its band (``data``: ``method``, ``year``, value, bounds)."""
+    """Every method's path of the total, with its band; ``hold`` is drawn as steps.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    data
+        ``method``, ``year``, ``value_100m_yuan``, ``lower_100m_yuan``, ``upper_100m_yuan`` of one province.
+    labels
+        A label dictionary of ``LABELS``.
+    title
+        Axes title.
+    benchmark_years
+        Years with an IO table, drawn as dashed vertical lines.
+    """
     for method, (colour, style) in METHOD_STYLE.items():
         series = data[data["method"] == method].sort_values("year")
         if series.empty:
@@ -398,10 +596,21 @@ def plot_methods(
     ax.legend(loc="upper left", title=None)
 
 
-def plot_backtest(ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, title: str) -> None:
+def plot_backtest(ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, title: str, subtitle: str = "") -> None:
     """Distribution of held-out errors by component and method (box plots, APE in %).
 
-    ``errors``: ``component`` (including ``total``), ``method``, ``ape``.
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    errors
+        ``component`` (including ``total``), ``method``, ``ape`` (a fraction).
+    labels
+        A label dictionary of ``LABELS``.
+    title
+        Axes title (bold), e.g. :attr:`BacktestPanel.heading`.
+    subtitle
+        Lines under the title, e.g. :meth:`BacktestPanel.subtitle`: which designs are pooled.
     """
     components = [c for c in (*COMPONENT_ORDER, "total") if c in set(errors["component"])]
     methods = [m for m in METHOD_STYLE if m in set(errors["method"])]
@@ -424,7 +633,135 @@ def plot_backtest(ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, tit
             box.set(facecolor=colour, alpha=0.75, hatch=["", "//", "..", "xx"][j % 4], edgecolor="black", linewidth=0.6)
         ax.plot([], [], color=colour, linewidth=6, alpha=0.75, label=labels[method])
     ax.set_xticks(range(len(components)), [labels[f"short_{c}"] for c in components])
-    ax.set_ylabel(labels["ape"] + ", %")
+    ax.set_ylabel(labels["ape_axis"])
     ax.set_ylim(0, None)
-    ax.set_title(title, loc="left")
+    if subtitle:
+        lines = subtitle.count("\n") + 1
+        ax.annotate(
+            subtitle,
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, SUBTITLE_GAP),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=SUBTITLE_SIZE,
+        )
+        # lift the title above the subtitle: line height ~1.2 x font size, in points
+        ax.set_title(title, loc="left", pad=SUBTITLE_GAP + lines * SUBTITLE_SIZE * 1.25 + 3)
+    else:
+        ax.set_title(title, loc="left")
     ax.legend(loc="upper right", ncols=len(methods))
+
+
+def design_names(errors: pd.DataFrame, labels: dict[str, str]) -> dict[str, str]:
+    """Display name of each backtest design, keyed by its ``design_label``.
+
+    Parameters
+    ----------
+    errors
+        Backtest rows with ``design_label``, ``holdout_year`` and ``benchmarks_used``
+        (comma-separated years).
+    labels
+        A label dictionary of ``LABELS``: its ``design`` template receives ``design_label``,
+        ``holdout`` and ``used`` (the benchmarks most of the design's provinces were estimated
+        from: a province with fewer tables, such as Tibet, uses fewer).
+
+    Returns
+    -------
+    dict
+        ``design_label`` -> name in the language of ``labels``.
+    """
+    names = {}
+    for design, rows in errors.groupby("design_label", sort=False):
+        used = rows["benchmarks_used"].dropna().astype(str)
+        years = used.mode().iloc[0].split(",") if not used.empty else []
+        names[str(design)] = labels["design"].format(
+            design_label=design,
+            holdout=int(rows["holdout_year"].iloc[0]),
+            used=labels["year_separator"].join(y.strip() for y in years),
+        )
+    return names
+
+
+@dataclass(frozen=True)
+class BacktestPanel:
+    """One panel of the backtest figure: what it pools (kind, distance, designs) and its rows."""
+
+    heading: str  # kind and distance to the nearest benchmark
+    designs: tuple[str, ...]  # each design pooled, with its number of provinces
+    rows: pd.DataFrame
+    separator: str = "; "  # between designs, in the language of the labels
+
+    def subtitle(self, width: int = SUBTITLE_WIDTH) -> str:
+        """Break the designs into lines that fit a panel.
+
+        Parameters
+        ----------
+        width
+            Most columns a line may take (CJK characters count two).
+
+        Returns
+        -------
+        str
+            The designs joined by ``separator``, lines joined by newlines.
+        """
+        lines: list[str] = []
+        for design in self.designs:
+            joined = f"{lines[-1]}{self.separator}{design}" if lines else design
+            if lines and _columns(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(design)
+        return "\n".join(lines)
+
+
+def _columns(text: str) -> int:
+    """Display width of ``text``: wide (CJK) characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def backtest_panels(errors: pd.DataFrame, labels: dict[str, str]) -> list[BacktestPanel]:
+    """Split backtest rows into panels, one per kind and distance to the nearest benchmark.
+
+    Errors grow with the distance to the nearest benchmark, so designs are pooled only at the
+    same kind and distance; every heading and design name comes from the data, never from literals.
+
+    Parameters
+    ----------
+    errors
+        Backtest rows with ``kind``, ``distance_years``, ``design_label``, ``holdout_year``,
+        ``benchmarks_used`` and ``province_code``.
+    labels
+        A label dictionary of ``LABELS``.
+
+    Returns
+    -------
+    list of BacktestPanel
+        In the order interpolation, extrapolation (then any other kind), each by distance; the
+        designs of a panel by held-out year, each with its number of provinces.
+    """
+    names = design_names(errors, labels)
+    rank = {kind: i for i, kind in enumerate(BACKTEST_KINDS)}
+    groups = sorted(
+        errors.groupby(["kind", "distance_years"]), key=lambda g: (rank.get(g[0][0], len(rank)), g[0][0], g[0][1])
+    )
+    panels = []
+    for (kind, distance), rows in groups:
+        designs = (
+            rows.groupby("design_label")
+            .agg(holdout=("holdout_year", "min"), n=("province_code", "nunique"))
+            .sort_values(["holdout", "n"], ascending=[True, False], kind="stable")
+        )
+        comma = labels["clause_separator"]
+        panels.append(
+            BacktestPanel(
+                heading=f"{labels.get(kind, kind)}{comma}{labels['distance'].format(n=int(distance))}",
+                designs=tuple(
+                    f"{names[str(d)]}{comma}{labels['n_provinces'].format(n=int(r.n))}" for d, r in designs.iterrows()
+                ),
+                rows=rows,
+                separator=labels["item_separator"],
+            )
+        )
+    return panels
