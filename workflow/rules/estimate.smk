@@ -40,7 +40,9 @@ rule export_wide_tables:
         code=package_code("outputs"),
     output:
         tables=expand(
-            "results/tables/wide/{name}.{ext}", name=list(WIDE_TABLES), ext=["csv", "dta"]
+            "results/tables/wide/{name}.{ext}",
+            name=list(WIDE_TABLES),
+            ext=["csv", "dta"],
         ),
         workbook="results/tables/digital_economy_wide.xlsx",
     log:

@@ -15,8 +15,11 @@ if TO_RETRIEVE:
             "../envs/digecon.yaml"
         params:
             mirror=SETTINGS.mirror(),
-            dest=str(RAW_ROOT),
+            # the root below which every manifest path is placed (outputs are RAW_ROOT/<mirror_path>)
+            dest=lambda wildcards: str(RAW_ROOT),
         message:
-            "Retrieving {} raw input files (verified by sha256)".format(len(TO_RETRIEVE))
+            "Retrieving {} raw input files (verified by sha256)".format(
+                len(TO_RETRIEVE)
+            )
         script:
             "../scripts/retrieve_raw_data.py"
