@@ -27,5 +27,5 @@ rule all:
         rules.ingest_io_tables.output,
         rules.estimate_digital_economy.output,
         rules.export_wide_tables.output.workbook,
-        rules.build_gallery.output.page,
+        rules.build_gallery.output.published,
         rules.write_metadata.output,

@@ -303,3 +303,36 @@ def test_images_load_in_headless_chromium(gallery_root: Path, tmp_path: Path) ->
     match = re.search(r"loaded (\d+) of (\d+)", result.stdout)
     assert match, result.stderr[-2000:]
     assert match.group(1) == match.group(2) == "15"
+
+
+def test_publish_swaps_the_gallery_in_whole_and_a_failure_keeps_the_old_one(tmp_path: Path) -> None:
+    def part(name: str, figure: str) -> Path:
+        folder = tmp_path / f"parts_{figure}" / name
+        (folder / "thumbs").mkdir(parents=True, exist_ok=True)
+        (folder / "thumbs" / f"{figure}.png").write_bytes(b"\x89PNG")
+        item = {
+            "id": figure,
+            "kind": name,
+            "title": figure,
+            "caption": "c",
+            "png": f"{name}/thumbs/{figure}.png",
+            "svg": f"{name}/thumbs/{figure}.png",
+            "data": f"{name}/thumbs/{figure}.png",
+            "thumbnail": f"{name}/thumbs/{figure}.png",
+        }
+        (folder / "items.json").write_text(json.dumps([item]), encoding="utf-8")
+        return folder
+
+    dest = tmp_path / "gallery"
+    first = gallery.publish_gallery([part("overview", "a")], dest, title="t", run_date="d", note="n")
+    assert [i.id for i in first] == ["a"] and (dest / "overview/thumbs/a.png").is_file()
+    before = (dest / "index.html").read_text(encoding="utf-8")
+    broken = tmp_path / "parts_b" / "province"
+    broken.mkdir(parents=True)  # a figure job that died before writing its items.json
+    with pytest.raises(FileNotFoundError):
+        gallery.publish_gallery([part("overview", "b"), broken], dest, title="t", run_date="d", note="n")
+    assert (dest / "index.html").read_text(encoding="utf-8") == before  # the old gallery, intact
+    assert (dest / "overview/thumbs/a.png").is_file() and not (dest / "overview/thumbs/b.png").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".gallery")] == []  # nothing left over
+    second = gallery.publish_gallery([part("overview", "c")], dest, title="t", run_date="d", note="n")
+    assert [i.id for i in second] == ["c"] and not (dest / "overview/thumbs/a.png").exists()

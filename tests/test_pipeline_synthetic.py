@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,24 @@ def test_a_finished_run_has_nothing_to_do(project: Path) -> None:
     result = snakemake(project, "-n")
     assert result.returncode == 0
     assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def gallery_links(folder: Path) -> list[str]:
+    page = (folder / "results/gallery/index.html").read_text(encoding="utf-8")
+    return re.findall(r'(?:src|href)="([^"#][^"]*)"', page)
+
+
+def test_a_failed_figure_job_leaves_the_previous_gallery_whole(project: Path, tmp_path: Path) -> None:
+    """Break the totals the figures read: the figure jobs fail, the published gallery stays as it was."""
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, symlinks=True)
+    before = (copy / "results/gallery/index.html").read_bytes()
+    totals = copy / "results/tables/digital_economy_total.csv"
+    frame = pd.read_csv(totals).drop(columns=["share_of_gdp_percent"])
+    totals.chmod(0o644)
+    frame.to_csv(totals, index=False)
+    failed = snakemake(copy, "--cores", "2", "--keep-going")
+    assert failed.returncode != 0 and "share_of_gdp_percent" in failed.stderr + failed.stdout
+    assert (copy / "results/gallery/index.html").read_bytes() == before
+    for reference in gallery_links(copy):
+        assert (copy / "results/gallery" / reference).is_file(), reference

@@ -7,7 +7,7 @@ rule write_metadata:
             *rules.prepare_yearbook.output,
             *rules.estimate_digital_economy.output,
             rules.export_wide_tables.output.workbook,
-            rules.build_gallery.output.page,
+            rules.build_gallery.output.published,
         ],
         code=package_code("outputs"),
     output:

@@ -7,15 +7,15 @@ rule plot_gallery:
         style=str(PACKAGE / "data" / "digecon.mplstyle"),
     output:
         figures=report(
-            directory("results/gallery/{kind}/figures"),
+            directory("results/gallery_parts/{kind}/figures"),
             patterns=["{name}.png"],
             caption="../report/gallery.rst",
             category="Gallery",
             subcategory="{kind}",
         ),
-        data=directory("results/gallery/{kind}/data"),
-        thumbs=directory("results/gallery/{kind}/thumbs"),
-        figure_list="results/gallery/{kind}/items.json",
+        data=directory("results/gallery_parts/{kind}/data"),
+        thumbs=directory("results/gallery_parts/{kind}/thumbs"),
+        figure_list="results/gallery_parts/{kind}/items.json",
     log:
         "logs/plot_gallery_{kind}.log",
     benchmark:
@@ -42,7 +42,9 @@ rule build_gallery:
         ),
         code=package_code("outputs"),
     output:
-        page="results/gallery/index.html",
+        # The gallery folder itself is not a job output (Snakemake would delete it before the job):
+        # the job builds it anew beside the old one and swaps it in whole; this list records it.
+        published="results/gallery.json",
     log:
         "logs/build_gallery.log",
     conda:
@@ -51,6 +53,7 @@ rule build_gallery:
         method=SETTINGS.estimate.recommended_method,
         convention=SETTINGS.estimate.recommended_convention,
         sources=data_sources(),
+        gallery=lambda wildcards, output: Path(output.published).with_suffix(""),
     message:
         "Writing the offline gallery page"
     script:

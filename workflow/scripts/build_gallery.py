@@ -1,21 +1,25 @@
-"""The static gallery page linking every figure, its SVG and its data."""
+"""Assemble the gallery (every kind's figures and the page) in a new folder and swap it in whole."""
 
+from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 
+from digecon.core.files import write_json
 from digecon.core.logs import logged_run
-from digecon.outputs.gallery import read_items, write_gallery_html
+from digecon.outputs.gallery import publish_gallery
 
 with logged_run(snakemake.log[0]) as log:
-    items = [item for path in snakemake.input.figure_lists for item in read_items(path)]
     note = (
         f"Digital-economy value added of China's provinces; method {snakemake.params.method}, convention "
         f"{snakemake.params.convention}. Inputs (repository@commit): {snakemake.params.sources}."
     )
-    write_gallery_html(
-        items,
-        snakemake.output.page,
+    items = publish_gallery(
+        [Path(p).parent for p in snakemake.input.figure_lists],
+        snakemake.params.gallery,
         title="digecon: digital economy of China's provinces",
         run_date=date.today().isoformat(),
         note=note,
     )
-    log.info("gallery page with %d figures", len(items))
+    page = Path(snakemake.params.gallery) / "index.html"
+    write_json({"page": page.as_posix(), "figures": [asdict(i) for i in items]}, snakemake.output.published)
+    log.info("gallery %s with %d figures", page, len(items))

@@ -1,15 +1,19 @@
 """The plot gallery: build every figure with its data CSV and thumbnail, and an offline HTML page.
 
-Layout below the gallery folder, one folder per kind (built by separate jobs, in parallel):
-``<kind>/figures/<id>.png|svg``, ``<kind>/data/<id>.csv``, ``<kind>/thumbs/<id>.png`` and
-``<kind>/items.json`` (what each figure shows); then ``index.html``, which uses relative links
-only, so it works when opened straight from disk.
+Layout below the gallery folder, one folder per kind (built by separate jobs, in parallel, in
+staging folders): ``<kind>/figures/<id>.png|svg``, ``<kind>/data/<id>.csv``, ``<kind>/thumbs/<id>.png``
+and ``<kind>/items.json`` (what each figure shows); then ``index.html``, which uses relative links
+only, so it works when opened straight from disk. :func:`publish_gallery` assembles the kinds and
+the page in a new folder and swaps it in whole, so a failed run never leaves a half-built gallery.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import asdict, dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -147,8 +151,6 @@ def build_figures(
     ------
     ValueError
         For an unknown ``kind`` or language, or (overview) totals or backtest without the columns above.
-    FontMissingError
-        For ``language='zh'`` without a CJK font.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown gallery kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -566,3 +568,51 @@ def read_items(path: str | Path) -> list[GalleryItem]:
     list of GalleryItem
     """
     return [GalleryItem(**item) for item in json.loads(Path(path).read_text(encoding="utf-8"))]
+
+
+def publish_gallery(
+    parts: list[Path], dest: str | Path, *, title: str, run_date: str, note: str
+) -> list[GalleryItem]:
+    """Assemble the gallery from the figure jobs' folders in a new folder and swap it in for ``dest`` whole.
+
+    The page is written only once every figure job has finished, and into the new folder: a job
+    that fails leaves the previous gallery as it was, with no page pointing at missing images.
+
+    Parameters
+    ----------
+    parts
+        One folder per kind, as :func:`build_figures` fills them (``<kind>/items.json``,
+        ``figures/``, ``data/``, ``thumbs/``).
+    dest
+        The gallery folder (``results/gallery``), replaced as a whole.
+    title, run_date, note
+        See :func:`write_gallery_html`.
+
+    Returns
+    -------
+    list of GalleryItem
+        The figures of the published gallery.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}-new-"))
+    try:
+        items = []
+        for part in parts:
+            shutil.copytree(part, new / part.name)
+            items += read_items(new / part.name / "items.json")
+        write_gallery_html(items, new / "index.html", title=title, run_date=run_date, note=note)
+        new.chmod(0o755)  # mkdtemp makes it private; a gallery is meant to be shared
+        _swap_in(new, dest)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)  # only left if something failed before the swap
+    return items
+
+
+def _swap_in(new: Path, dest: Path) -> None:
+    """Replace the folder ``dest`` by ``new``: two renames on one file system, the old one removed after."""
+    old = dest.parent / f".{dest.name}-old-{os.getpid()}"
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(new, dest)
+    shutil.rmtree(old, ignore_errors=True)

@@ -9,6 +9,7 @@ stacked areas stay distinct in greyscale. Labels are English by default, Chinese
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+log = logging.getLogger(__name__)
 
 COMPONENT_ORDER = ("electronics", "it_services", "telecom", "media")
 COMPONENT_STYLE = {  # colour, hatch
@@ -159,20 +162,41 @@ LABELS = {
 }
 
 
-class FontMissingError(RuntimeError):
-    """Chinese labels were asked for but no CJK font is installed."""
+CJK_FILE_HINTS = ("cjk", "wqy", "sourcehan", "simhei", "msyh", "pingfang", "uming", "ukai")  # font file names
+INSTALL_CJK = (
+    "`sudo apt-get install fonts-noto-cjk` (Debian/Ubuntu), `sudo dnf install google-noto-sans-cjk-fonts` "
+    "(Fedora) or `brew install --cask font-noto-sans-cjk-sc` (macOS)"
+)
+
+
+def _known_cjk_family() -> str | None:
+    """The first of ``CJK_FAMILIES`` in matplotlib's font list."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FAMILIES if name in installed), None)
 
 
 def cjk_font() -> str | None:
     """Name of an installed font family that can draw Chinese, or None.
 
+    matplotlib keeps its font list in a cache made when it first ran; a font installed later is
+    not in it. So when the cached list has no CJK family, the system's font files are scanned and
+    any CJK one found is added (no cache to delete by hand).
+
     Returns
     -------
     str or None
-        The first of ``CJK_FAMILIES`` that matplotlib knows.
+        The first of ``CJK_FAMILIES`` that matplotlib knows (after the scan).
     """
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FAMILIES if name in installed), None)
+    family = _known_cjk_family()
+    if family is None:
+        for path in font_manager.findSystemFonts():
+            if any(hint in Path(path).name.lower() for hint in CJK_FILE_HINTS):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # a font file matplotlib cannot parse
+                    continue
+        family = _known_cjk_family()
+    return family
 
 
 @contextmanager
@@ -187,15 +211,14 @@ def house_style(language: str = "en") -> Iterator[dict[str, str]]:
     Yields
     ------
     dict
-        Label key -> text (or template, filled by the caller from the data).
+        Label key -> text (or template, filled by the caller from the data). For ``zh`` without a
+        CJK font, the English labels, with a warning that says what to install (Chinese text
+        would otherwise be drawn as empty boxes).
 
     Raises
     ------
     ValueError
         For a language other than ``en`` and ``zh``.
-    FontMissingError
-        For ``language='zh'`` without a CJK font, saying how to install one instead of
-        drawing empty boxes.
     """
     if language not in LABELS:
         raise ValueError(f"unknown language {language!r}; expected 'en' or 'zh'")
@@ -203,13 +226,14 @@ def house_style(language: str = "en") -> Iterator[dict[str, str]]:
     if language == "zh":
         font = cjk_font()
         if font is None:
-            raise FontMissingError(
-                "Chinese labels need a CJK font and none is installed. Install one, e.g. "
-                "`sudo apt-get install fonts-noto-cjk` (Debian/Ubuntu) or `brew install --cask font-noto-sans-cjk-sc` "
-                "(macOS), then delete matplotlib's font cache (`rm -rf ~/.cache/matplotlib`) and run again; "
-                "or set plots.language: en."
+            log.warning(
+                "Chinese labels need a CJK font and none is installed: install one, e.g. %s, and run again. "
+                "Drawing the figures with English labels meanwhile.",
+                INSTALL_CJK,
             )
-        extra = {"font.sans-serif": [font, "DejaVu Sans"], "axes.unicode_minus": False}
+            language = "en"
+        else:
+            extra = {"font.sans-serif": [font, "DejaVu Sans"], "axes.unicode_minus": False}
     with (
         as_file(files("digecon.data").joinpath("digecon.mplstyle")) as style,
         plt.style.context(style),
