@@ -218,6 +218,7 @@ def _provinces(
     """One figure per province: its stacked components with the band of its total."""
     for code, frame in chosen.groupby("province_code"):
         band = totals[totals["province_code"] == code]
+        breaks = _break_years(frame)
         fig, ax = plt.subplots(figsize=(7, 4))
         plots.plot_components(
             ax,
@@ -226,11 +227,19 @@ def _provinces(
             title=labels["province_title"].format(name=names[code]),
             band=band,
             benchmark_years=_benchmark_years(band),
+            breaks=breaks,
         )
         data = frame.pivot_table(index="year", columns="component", values="value_100m_yuan").join(
             band.set_index("year")[["value_100m_yuan", "lower_100m_yuan", "upper_100m_yuan", "flag"]].add_prefix(
                 "total_"
             )
+        )
+        data = data.assign(indicator_break=data.index.isin(breaks))
+        marks = (
+            f" Triangles: years whose indicator jumped beyond the break threshold ({', '.join(map(str, breaks))}); "
+            "see results/validation/indicator_breaks.csv."
+            if breaks
+            else ""
         )
         writer.add(
             fig,
@@ -240,8 +249,15 @@ def _provinces(
             title=f"{names[code]} ({code})",
             caption=f"Stacked components of {names[code]}'s digital-economy value added, {first}-{last}, "
             "100 million yuan; dotted lines: band of the total from its backtest errors; dashed: IO "
-            "benchmark years.",
+            "benchmark years." + marks,
         )
+
+
+def _break_years(frame: pd.DataFrame) -> list[int]:
+    """Years in which an indicator of the province jumped beyond the break threshold (``indicator_break``)."""
+    if "indicator_break" not in frame:
+        return []
+    return sorted(int(y) for y in frame.loc[frame["indicator_break"].astype(bool), "year"].unique())
 
 
 def _methods(
@@ -570,9 +586,7 @@ def read_items(path: str | Path) -> list[GalleryItem]:
     return [GalleryItem(**item) for item in json.loads(Path(path).read_text(encoding="utf-8"))]
 
 
-def publish_gallery(
-    parts: list[Path], dest: str | Path, *, title: str, run_date: str, note: str
-) -> list[GalleryItem]:
+def publish_gallery(parts: list[Path], dest: str | Path, *, title: str, run_date: str, note: str) -> list[GalleryItem]:
     """Assemble the gallery from the figure jobs' folders in a new folder and swap it in for ``dest`` whole.
 
     The page is written only once every figure job has finished, and into the new folder: a job

@@ -76,6 +76,7 @@ LABELS = {
         "growth": "Growth, %",
         "year": "Year",
         "benchmark": "IO benchmark year",
+        "indicator_break": "Indicator break (jump beyond the threshold)",
         "band": "Uncertainty band (backtest)",
         "ape": "Absolute % error of held-out benchmark",
         "national": "China, sum of {n} provinces",
@@ -125,6 +126,7 @@ LABELS = {
         "growth": "增长率（%）",
         "year": "年份",
         "benchmark": "投入产出表年份",
+        "indicator_break": "指标异常跳变",
         "band": "不确定区间（回测）",
         "ape": "留出基准年的绝对百分比误差",
         "national": "全国（{n}省合计）",
@@ -170,7 +172,7 @@ INSTALL_CJK = (
 
 
 def _known_cjk_family() -> str | None:
-    """The first of ``CJK_FAMILIES`` in matplotlib's font list."""
+    """Return the first of ``CJK_FAMILIES`` in matplotlib's font list."""
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
@@ -296,9 +298,10 @@ def plot_components(
     title: str,
     band: pd.DataFrame | None = None,
     benchmark_years: list[int] | None = None,
+    breaks: list[int] | None = None,
     legend: bool = True,
 ) -> None:
-    """Stacked components over time, with the band of the total and benchmark years marked.
+    """Stacked components over time, with the band of the total, benchmark years and indicator breaks marked.
 
     Parameters
     ----------
@@ -314,6 +317,8 @@ def plot_components(
         ``year``, ``lower_100m_yuan``, ``upper_100m_yuan`` of the total, drawn dotted (optional).
     benchmark_years
         Years with an IO table, drawn as dashed vertical lines.
+    breaks
+        Years whose indicator jumped beyond the break threshold, marked by a triangle on the total.
     legend
         Whether to draw the legend.
     """
@@ -340,6 +345,20 @@ def plot_components(
             linestyle="--",
             zorder=0,
             label=labels["benchmark"] if i == 0 else None,
+        )
+    marked = [y for y in breaks or [] if y in set(years)]
+    if marked:
+        total = wide.sum(axis=1)
+        ax.plot(
+            marked,
+            total.loc[marked],
+            linestyle="none",
+            marker="v",
+            markersize=7,
+            color="black",
+            markeredgecolor="white",
+            zorder=5,
+            label=labels["indicator_break"],
         )
     ax.set_xlim(years.min(), years.max())
     ax.set_ylim(0, None)

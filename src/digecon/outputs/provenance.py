@@ -29,6 +29,7 @@ LIBRARIES = (
 
 
 def _version(package: str) -> str | None:
+    """Give the installed version of a distribution, or None when it is not installed."""
     try:
         return version(package)
     except PackageNotFoundError:
@@ -36,9 +37,22 @@ def _version(package: str) -> str | None:
 
 
 def git_state(folder: str | Path) -> dict[str, Any]:
-    """Commit of the project checkout and whether it had uncommitted changes (None outside git)."""
+    """Record the commit of the project checkout and whether it had uncommitted changes.
+
+    Parameters
+    ----------
+    folder
+        The project folder.
+
+    Returns
+    -------
+    dict
+        ``commit`` (40 hex digits) and ``uncommitted_changes`` (changes to tracked files; untracked
+        files do not count); both None outside a git checkout or without git.
+    """
 
     def git(*args: str) -> str | None:
+        """Run one git command in ``folder``: its output, or None when it fails."""
         try:
             done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=True)
         except (OSError, subprocess.SubprocessError):
@@ -76,7 +90,7 @@ def build_metadata(
     outputs: list[Path],
     project: Path,
 ) -> dict[str, Any]:
-    """The record written to ``results/metadata.json``.
+    """Build the record written to ``results/metadata.json``.
 
     Parameters
     ----------
