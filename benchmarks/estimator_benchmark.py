@@ -31,7 +31,20 @@ BLOCK = 5
 
 
 def timed(work, repeats: int = 5):
-    """Result and best-of-``repeats`` wall time (short runs are noisy on a shared machine)."""
+    """Run ``work`` ``repeats`` times; its result and the best wall time (short runs are noisy on a shared machine).
+
+    Parameters
+    ----------
+    work
+        A function without arguments.
+    repeats
+        How many times to run it.
+
+    Returns
+    -------
+    (result, seconds)
+        The last run's result and the shortest run's wall time, s.
+    """
     best = np.inf
     for _ in range(repeats):
         start = time.perf_counter()
@@ -41,6 +54,7 @@ def timed(work, repeats: int = 5):
 
 
 def main() -> None:
+    """Print the timings and the comparison with tempdisagg (mirror: argv, $DIGECON_MIRROR or ../shared/data)."""
     default = os.environ.get("DIGECON_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "data"
     inputs = digecon.load_inputs(Path(sys.argv[1] if len(sys.argv) > 1 else default))
     indicators = indicator_series(inputs.yearbook, YEARS)

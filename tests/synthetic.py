@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO / "tools" / "make_synthetic_inputs.py"
 
 
-def generator():  # noqa: ANN201 - a module
+def generator():
     """The generator module (tools/ is not a package)."""
     spec = importlib.util.spec_from_file_location("make_synthetic_inputs", GENERATOR)
     module = importlib.util.module_from_spec(spec)

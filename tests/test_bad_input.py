@@ -1,6 +1,8 @@
-"""A corpus of broken IO tables, generated here from small fixtures: `digecon check` names the file and
-the place and what was expected, exits 1 without a traceback, and the pipeline's reader stops with the
-very same message."""
+"""A corpus of broken IO tables, generated here from small fixtures.
+
+`digecon check` names the file and the place and what was expected, exits 1 without a traceback, and
+the pipeline's reader stops with the very same message.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ import pandas as pd
 import pytest
 
 from digecon.cli import main
-from digecon.inputs.concordance import load_concordance
 from digecon.core.errors import InputError
+from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
 from tests.tables import find, io_table_rows, write_workbook
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digecon.inputs.concordance import load_concordance
 from digecon.core.errors import TableCheckError
+from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
 from tests.tables import TOTAL_VA, find, io_table_rows, write_workbook
 

@@ -1,5 +1,8 @@
-"""Chow-Lin: the maths (:mod:`digecon.estimation.chowlin`) and the registered method
-(:mod:`digecon.estimation.methods.chow_lin`), on series whose answers are known by hand."""
+"""Chow-Lin on series whose answers are known by hand.
+
+The maths (:mod:`digecon.estimation.chowlin`) and the registered method
+(:mod:`digecon.estimation.methods.chow_lin`).
+"""
 
 from __future__ import annotations
 

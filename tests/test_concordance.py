@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digecon.inputs.concordance import DIGITAL_SECTORS, load_concordance
 from digecon.core.errors import InputError
+from digecon.inputs.concordance import DIGITAL_SECTORS, load_concordance
 
 TABLE = load_concordance()
 

@@ -31,8 +31,11 @@ SECTORS = {
 
 
 def toy_io(scale: float = 1.0) -> pd.DataFrame:
-    """Province 110000: electronics 100 / 200 / 300 亿元 of industry 1000 / 1600 / 2000, information
-    50 / 80 / 120 and culture 20 / 30 / 40 of other services 500 / 800 / 1000."""
+    """Build the IO tables of province 110000 in 2002, 2007 and 2012, times ``scale``.
+
+    Electronics 100 / 200 / 300 亿元 of industry 1000 / 1600 / 2000, information 50 / 80 / 120 and
+    culture 20 / 30 / 40 of other services 500 / 800 / 1000.
+    """
     va = {
         2002: {"electronics": 100, "machinery": 900, "information": 50, "culture": 20, "finance": 70},
         2007: {"electronics": 200, "machinery": 1400, "information": 80, "culture": 30, "finance": 90},

@@ -1,5 +1,8 @@
-"""Property-based fuzzing of the IO-table reader: a corrupted table either parses cleanly or fails
-with an InputError (file, place, what was expected) -- never any other exception."""
+"""Property-based fuzzing of the IO-table reader.
+
+A corrupted table either parses cleanly or fails with an InputError (file, place, what was
+expected) -- never any other exception.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digecon.inputs.concordance import load_concordance
 from digecon.core.errors import InputError
+from digecon.inputs.concordance import load_concordance
 from digecon.inputs.iotable import IOTable, read_io_table
 from tests.tables import io_table_rows, write_workbook
 

@@ -1,4 +1,9 @@
-"""The estimator on the real data: benchmark years equal the tables, ratios equal the national tables."""
+"""The estimator on the real data: benchmark years equal the tables, ratios equal the national tables.
+
+The backtest figures are those of the README. The backtest now has more designs than the three the
+first README table was computed on (2007 left out, 2012 left out, 2017 from 2002-2012); the
+figures of those designs are checked on those designs alone.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,29 @@ import pandas as pd
 import pytest
 
 import digecon
+from digecon.api import estimate_tables
+from digecon.core.settings import Settings
 
 YEARS = range(2002, 2024)
+LEAVE_ONE_OUT = ["2007 left out (from 2002, 2012)", "2012 left out (from 2007, 2017)"]
+LAST_ROUND = "2017 from 2002-2012"
 
 
 @pytest.fixture(scope="module")
-def inputs(mirror: Path) -> digecon.Inputs:
-    return digecon.load_inputs(mirror)
+def settings() -> Settings:
+    settings = Settings()  # the defaults: 2002-2023, four methods, two conventions
+    assert settings.years == YEARS
+    return settings
 
 
 @pytest.fixture(scope="module")
-def result(inputs: digecon.Inputs) -> digecon.Result:
-    return digecon.estimate(inputs.io_tables, inputs.yearbook, inputs.ratios, years=YEARS)
+def inputs(mirror: Path, settings: Settings) -> digecon.Inputs:
+    return digecon.load_inputs(mirror, settings)
+
+
+@pytest.fixture(scope="module")
+def result(inputs: digecon.Inputs, settings: Settings) -> digecon.Result:
+    return digecon.estimate(inputs, settings)
 
 
 def at(result: digecon.Result, province: str, year: int, component: str, method: str, convention: str) -> pd.Series:
@@ -60,6 +76,23 @@ def test_benchmark_convention_reproduces_the_tables(result, method, province, ye
     assert row["flag"] == "benchmark"
 
 
+def test_estimate_tables_on_the_tables_gives_the_same_rows(inputs: digecon.Inputs, result: digecon.Result) -> None:
+    """One method, one convention and three output years: the same numbers as the full run."""
+    few = estimate_tables(
+        inputs.io_tables,
+        inputs.yearbook,
+        inputs.ratios,
+        years=range(2015, 2018),
+        methods=["linear"],
+        conventions=["benchmark"],
+        break_threshold=0.5,
+    )
+    beijing = few.values.query("province == '北京' and year == 2017 and component == 'electronics'")
+    assert beijing["value_100m_yuan"].item() == pytest.approx(319.5, abs=0.05)
+    full = result.values.query("method == 'linear' and convention == 'benchmark' and 2015 <= year <= 2017")
+    pd.testing.assert_frame_equal(few.values.reset_index(drop=True), full.reset_index(drop=True))
+
+
 def test_information_and_culture_split_by_the_national_ratios(result: digecon.Result) -> None:
     it, telecom = (
         at(result, "北京", 2017, c, "linear", "benchmark")["value_100m_yuan"] for c in ("it_services", "telecom")
@@ -97,11 +130,75 @@ def test_indicator_from_the_yearbook(result: digecon.Result) -> None:
     assert later["indicator_spliced"] and "spliced: 第三产业增加值" in later["indicator"]
 
 
-def test_backtest_covers_every_method_and_holdout(result: digecon.Result) -> None:
+def test_backtest_covers_every_method_and_design(result: digecon.Result) -> None:
     bt = result.backtest
     assert set(bt["holdout_year"]) == {2007, 2012, 2017}
     assert set(bt["method"]) == {"hold", "linear", "spline", "chow_lin"}
-    # hold, linear and spline all keep the 2012 coefficient when extrapolating to 2017
-    ex = bt[(bt["holdout_year"] == 2017) & (bt["component"] == "electronics") & (bt["convention"] == "share")]
-    by_method = ex.pivot_table(index="province_code", columns="method", values="estimate")
+    assert set(bt["design_label"]) == {
+        *LEAVE_ONE_OUT,
+        "2007 from 2002",
+        "2012 from 2002",
+        "2012 from 2002-2007",
+        "2017 from 2002",
+        "2017 from 2002-2007",
+        LAST_ROUND,
+        "2017 from 2012",  # Tibet: tables of 2012 and 2017 only
+    }
+    # hold, linear and spline all keep the last coefficient used when extrapolating
+    ex = bt[(bt["kind"] == "extrapolation") & (bt["component"] == "electronics") & (bt["convention"] == "share")]
+    by_method = ex.pivot_table(index=["design_label", "province_code"], columns="method", values="estimate")
     assert (by_method["hold"] - by_method["linear"]).abs().max() < 1e-9
+    assert (by_method["spline"] - by_method["linear"]).abs().max() < 1e-9
+
+
+def errors_of(result: digecon.Result, designs: list[str]) -> pd.DataFrame:
+    """Median and 80th-percentile APE of the share convention over the given designs, by component and method."""
+    bt = result.backtest
+    chosen = bt[bt["design_label"].isin(designs) & (bt["convention"] == "share")].dropna(subset=["ape"])
+    grouped = chosen.groupby(["component", "method"])["ape"]
+    return pd.DataFrame({"median": grouped.median(), "q80": grouped.quantile(0.8)})
+
+
+# The README's interpolation errors (median, 80th percentile): the leave-one-out designs of 2007 and 2012.
+INTERPOLATION = {
+    "total": {"hold": (17.5, 28), "linear": (9.7, 22), "spline": (13.1, 19), "chow_lin": (13.5, 23)},
+    "electronics": {"hold": (31.5, 81), "linear": (39.1, 76), "spline": (22.8, 72), "chow_lin": (43.5, 99)},
+    "it_services": {"hold": (38.8, 50), "linear": (42.6, 63), "spline": (19.0, 32), "chow_lin": (57.1, 100)},
+    "telecom": {"hold": (24.4, 45), "linear": (12.9, 26), "spline": (13.6, 23), "chow_lin": (18.0, 33)},
+    "media": {"hold": (29.7, 57), "linear": (16.5, 37), "spline": (20.9, 45), "chow_lin": (17.0, 30)},
+}
+
+
+@pytest.mark.parametrize("component", INTERPOLATION)
+def test_interpolation_errors_of_the_readme(result: digecon.Result, component: str) -> None:
+    errors = errors_of(result, LEAVE_ONE_OUT)
+    for method, (median, q80) in INTERPOLATION[component].items():
+        assert errors.loc[(component, method), "median"] * 100 == pytest.approx(median, abs=0.051), method
+        assert errors.loc[(component, method), "q80"] * 100 == pytest.approx(q80, abs=0.51), method
+    summary = result.backtest_summary.query("convention == 'share' and kind == 'interpolation'")
+    # the interpolation kind is exactly these two designs (Tibet has no interior benchmark)
+    assert summary.set_index(["component", "method"])["median_ape"].loc[component].to_dict() == pytest.approx(
+        errors.loc[component, "median"].to_dict()
+    )
+
+
+def test_last_round_extrapolation_errors_of_the_readme(result: digecon.Result) -> None:
+    """2017 from 2002-2012, the 30 provinces with tables of 2002, 2007 and 2012."""
+    errors = errors_of(result, [LAST_ROUND])
+    for method in ("hold", "linear", "spline"):
+        assert errors.loc[("total", method), "median"] * 100 == pytest.approx(12.3, abs=0.051)
+        assert errors.loc[("total", method), "q80"] * 100 == pytest.approx(20, abs=0.51)
+        assert errors.loc[("electronics", method), "median"] * 100 == pytest.approx(34.1, abs=0.051)
+        assert errors.loc[("electronics", method), "q80"] * 100 == pytest.approx(64, abs=0.51)
+        assert errors.loc[("it_services", method), "median"] * 100 == pytest.approx(56.3, abs=0.051)
+        assert errors.loc[("it_services", method), "q80"] * 100 == pytest.approx(60, abs=0.51)
+        assert errors.loc[("telecom", method), "median"] * 100 == pytest.approx(104.4, abs=0.051)
+    assert errors.loc[("total", "chow_lin"), "median"] * 100 == pytest.approx(14.0, abs=0.051)
+    assert errors.loc[("total", "chow_lin"), "q80"] * 100 == pytest.approx(21, abs=0.51)
+    assert errors.loc[("electronics", "chow_lin"), "median"] * 100 == pytest.approx(33.3, abs=0.051)
+    assert errors.loc[("telecom", "chow_lin"), "median"] * 100 == pytest.approx(92.2, abs=0.051)
+    by_design = result.backtest_by_design.query(
+        "convention == 'share' and component == 'total' and design_label == @LAST_ROUND"
+    ).set_index("method")
+    assert by_design["median_ape"].to_dict() == pytest.approx(errors.loc["total", "median"].to_dict())
+    assert set(by_design["n"]) == {30}

@@ -13,7 +13,11 @@ from digecon.inputs.ratios import read_census_ratios
 from digecon.inputs.usercsv import Column, read_user_csv
 from digecon.inputs.yearbook import read_user_indicators
 
-GOOD_INDICATORS = "province,year,indicator,value,unit,source\n北京,2020,C39营业收入,1234.5,亿元,工业年鉴\n110000,2021,C39营业收入,12345000,万元,\n"
+GOOD_INDICATORS = (
+    "province,year,indicator,value,unit,source\n"
+    "北京,2020,C39营业收入,1234.5,亿元,工业年鉴\n"
+    "110000,2021,C39营业收入,12345000,万元,\n"
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "user.csv", encoding: str = "utf-8") -> Path:
@@ -84,7 +88,7 @@ def test_duplicate_and_missing_column_and_ragged_row(tmp_path: Path) -> None:
 def test_whole_file_faults(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="the file is empty"):
         read_user_indicators(write(tmp_path, "", "empty.csv"))
-    with pytest.raises(InputError, match="not UTF-8 text .* 'CSV UTF-8'"):
+    with pytest.raises(InputError, match=r"not UTF-8 text .* 'CSV UTF-8'"):
         read_user_indicators(write(tmp_path, GOOD_INDICATORS, "gbk.csv", encoding="gbk"))
     truncated = GOOD_INDICATORS.encode("utf-8")[:-7]  # cut inside a multi-byte character
     (tmp_path / "cut.csv").write_bytes(truncated)

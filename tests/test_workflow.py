@@ -163,8 +163,10 @@ def test_invalid_config_is_refused_one_line_per_key(tmp_path: Path) -> None:
 
 
 def test_broken_table_stops_the_pipeline_with_the_check_message(tmp_path: Path) -> None:
-    """A scratch mirror whose 2017 Beijing table has text in a value cell: the run stops with the message
-    `digecon check` gives, and no result file is left behind."""
+    """Run on a scratch mirror whose 2017 Beijing table has text in a value cell.
+
+    The run stops with the message `digecon check` gives, and no result file is left behind.
+    """
     project = scratch_project(tmp_path / "project")
     mirror = tmp_path / "mirror"
     rows = io_table_rows("2017")

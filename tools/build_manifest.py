@@ -79,6 +79,18 @@ SOURCES = [
 
 
 def main(mirror: Path) -> None:
+    """Write the manifest of every file of ``SOURCES`` found in ``mirror`` to stdout.
+
+    Parameters
+    ----------
+    mirror
+        A local copy laid out like shared/data.
+
+    Raises
+    ------
+    SystemExit
+        If a pattern of ``SOURCES`` matches no file.
+    """
     writer = csv.DictWriter(sys.stdout, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
     writer.writeheader()
     for dataset, prefix, repository, commit, licence, publisher, patterns in SOURCES:

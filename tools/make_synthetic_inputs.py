@@ -48,13 +48,41 @@ CENSUS = {2004: (0.80, 0.50), 2008: (0.75, 0.48), 2013: (0.60, 0.44), 2018: (0.3
 
 
 def sector_va(size: float, year: int, sector: int, key: str) -> float:
-    """Value added of one sector, 万元: 13,000 x sector number x size, growing 8 % a year (digital sectors faster)."""
+    """Give the value added of one sector, 万元: 13,000 x sector number x size, growing 8 % a year from 2002.
+
+    Parameters
+    ----------
+    size
+        The province's size (``PROVINCES``).
+    year
+        The table's year.
+    sector
+        Sector number, 1-42.
+    key
+        Its canonical key; the digital sectors grow faster (``DIGITAL_GROWTH``).
+
+    Returns
+    -------
+    float
+        Rounded to whole 万元.
+    """
     growth = 1.08 + DIGITAL_GROWTH.get(key, 0.0)
     return round(13000.0 * sector * size * growth ** (year - 2002), 0)
 
 
 def sectors(year: int) -> list[tuple[str, str]]:
-    """(name, sector_key) of the 42 sectors of the concordance vintage of ``year`` (the latest not after it)."""
+    """List (name, sector_key) of the 42 sectors of the concordance vintage of ``year`` (the latest not after it).
+
+    Parameters
+    ----------
+    year
+        The table's year.
+
+    Returns
+    -------
+    list of (str, str)
+        In sector-code order.
+    """
     table = load_concordance()
     vintage = max(v for v in table["vintage"].unique() if int(v) <= year)
     rows = table[table["vintage"] == vintage].drop_duplicates("sector_code")
@@ -62,7 +90,23 @@ def sectors(year: int) -> list[tuple[str, str]]:
 
 
 def table_rows(name: str, year: int, va: list[float]) -> list[list[object]]:
-    """Rows of a consistent 42-sector table as NBS prints it (title, unit, header, sectors, VA rows)."""
+    """Lay out a consistent 42-sector table as NBS prints it (title, unit, header, sectors, VA rows).
+
+    Parameters
+    ----------
+    name
+        Province (or 全国), written into the title.
+    year
+        The table's year (title, and the concordance vintage of the sector names).
+    va
+        Value added of the 42 sectors, 万元; total output is 2.5 x VA, the rest intermediate input
+        from the sector itself, so TI = GO and VA001-VA004 sum to TVA exactly.
+
+    Returns
+    -------
+    list of list
+        The rows, '' for empty cells.
+    """
     n_columns = 3 + 42 + len(FINAL_USE)
     rows: list[list[object]] = [[""] * n_columns for _ in range(7)]
     rows[0][0] = f"{name}{year}年投入产出表"
@@ -84,7 +128,15 @@ def table_rows(name: str, year: int, va: list[float]) -> list[list[object]]:
 
 
 def write_table(rows: list[list[object]], path: Path) -> None:
-    """One sheet of an .xlsx workbook."""
+    """Write rows as the one sheet of an .xlsx workbook ('' cells left empty).
+
+    Parameters
+    ----------
+    rows
+        From :func:`table_rows`.
+    path
+        The .xlsx file.
+    """
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
@@ -93,7 +145,15 @@ def write_table(rows: list[list[object]], path: Path) -> None:
 
 
 def write_tables(dest: Path, years: list[int]) -> None:
-    """The provinces' tables and the national one for every year."""
+    """Write the provinces' tables and the national one for every year to ``dest/io_tables``.
+
+    Parameters
+    ----------
+    dest
+        The output folder.
+    years
+        The table years, ascending; provinces of ``SHORT_HISTORY`` get only the last two.
+    """
     folder = dest / "io_tables"
     folder.mkdir(parents=True, exist_ok=True)
     for year in years:
@@ -109,7 +169,7 @@ def write_tables(dest: Path, years: list[int]) -> None:
 
 
 def indicator_rows() -> list[list[object]]:
-    """Long rows: province, year, indicator, value (亿元), unit, source."""
+    """List the indicator rows: province, year, indicator, value (亿元), unit, source."""
     rows = []
     for name, size in PROVINCES.items():
         for year in INDICATOR_YEARS:
@@ -126,7 +186,7 @@ def indicator_rows() -> list[list[object]]:
 
 
 def census_rows() -> list[list[object]]:
-    """census_year, province, ratio, value, source: national ratios and Beijing's own in 2018."""
+    """List the census rows (census_year, province, ratio, value, source): national ratios and Beijing's own in 2018."""
     rows: list[list[object]] = []
     for year, (s_i63, r_media) in CENSUS.items():
         rows += [[year, NATIONAL, "s_I63", s_i63, "synthetic"], [year, NATIONAL, "r_media", r_media, "synthetic"]]
@@ -135,7 +195,17 @@ def census_rows() -> list[list[object]]:
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    """UTF-8 CSV."""
+    """Write a UTF-8 CSV.
+
+    Parameters
+    ----------
+    path
+        The file.
+    header
+        Column names.
+    rows
+        Data rows.
+    """
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -143,7 +213,15 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 
 def main(dest: Path, years: list[int]) -> None:
-    """Write every synthetic input below ``dest``."""
+    """Write every synthetic input below ``dest``.
+
+    Parameters
+    ----------
+    dest
+        The output folder (created if needed).
+    years
+        IO-table years, in any order.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     write_tables(dest, sorted(years))
     write_csv(dest / "indicators.csv", ["province", "year", "indicator", "value", "unit", "source"], indicator_rows())

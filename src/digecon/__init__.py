@@ -20,7 +20,7 @@ __all__ = ["Inputs", "Result", "Settings", "__version__", "estimate", "load_inpu
 
 
 def __getattr__(name: str) -> Any:
-    """The API's names, imported on first use (PEP 562)."""
+    """Import the API's names on first use (PEP 562)."""
     if name in {"Inputs", "Result", "estimate", "load_inputs"}:
         from digecon import api
 

@@ -93,8 +93,23 @@ class Result:
 
 
 def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
-    """The years computed: the output years and every benchmark year, so that neither the
-    backtest nor any coefficient depends on which years are written out."""
+    """Give the years computed: every year from the first to the last of the output and benchmark years.
+
+    Computing over every benchmark year means that neither the backtest nor any coefficient
+    depends on which years are written out.
+
+    Parameters
+    ----------
+    benchmarks
+        At least ``year`` of the benchmark tables (:func:`digecon.estimation.estimate.benchmark_components`).
+    years
+        The output years (at least one).
+
+    Returns
+    -------
+    list of int
+        Contiguous years.
+    """
     years = [int(y) for y in years]
     low = min(min(years), int(benchmarks["year"].min()))
     high = max(max(years), int(benchmarks["year"].max()))
@@ -102,7 +117,22 @@ def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
 
 
 def with_share_of_gdp(totals: pd.DataFrame, yearbook: pd.DataFrame) -> pd.DataFrame:
-    """Add the province's GDP (地区生产总值, the yearbook's vintage) and the total's share of it, %."""
+    """Add the province's GDP (地区生产总值, the yearbook's vintage) and the total's share of it, %.
+
+    Parameters
+    ----------
+    totals
+        ``province_code``, ``year``, ``value_100m_yuan`` (亿元) per row
+        (:func:`digecon.estimation.bands.totals_with_bounds`).
+    yearbook
+        Long annual series (亿元), one 地区生产总值 value per province and year.
+
+    Returns
+    -------
+    DataFrame
+        ``totals`` with ``gdp_100m_yuan`` (亿元; empty where the yearbook has none) and
+        ``share_of_gdp_percent``.
+    """
     gdp = yearbook.loc[yearbook["indicator"] == GDP, ["province_code", "year", "value"]]
     merged = totals.merge(
         gdp.rename(columns={"value": "gdp_100m_yuan"}), on=["province_code", "year"], how="left", validate="many_to_one"
@@ -120,7 +150,7 @@ def estimate_tables(
     conventions: Iterable[str],
     break_threshold: float,
 ) -> Result:
-    """Annual digital-economy value added of every province by component, method and convention.
+    """Estimate the annual digital-economy value added of every province by component, method and convention.
 
     Parameters
     ----------
@@ -141,6 +171,15 @@ def estimate_tables(
     Returns
     -------
     Result
+        The values (亿元) with their bands, the totals with their share of GDP, the backtest and
+        its summaries, the national consistency check and the indicator breaks.
+
+    Raises
+    ------
+    InputError
+        If the indicators do not cover every year computed, or an indicator is not positive.
+    ValueError
+        For an unknown method or convention.
     """
     years = sorted(int(y) for y in years)
     methods, conventions = list(methods), list(conventions)
@@ -172,14 +211,20 @@ def estimate_tables(
 
 
 def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
-    """The estimate of :func:`estimate_tables` for the inputs and settings of a run.
+    """Run :func:`estimate_tables` on the inputs and with the settings of a run.
 
     Parameters
     ----------
     inputs
         From :func:`load_inputs`.
     settings
-        Years, methods and conventions (default: :class:`~digecon.core.settings.Settings` defaults).
+        Years, methods, conventions and the indicator-break threshold (default:
+        :class:`~digecon.core.settings.Settings` defaults).
+
+    Returns
+    -------
+    Result
+        See :func:`estimate_tables`.
     """
     settings = settings or Settings()
     return estimate_tables(

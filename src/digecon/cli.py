@@ -24,6 +24,7 @@ DEFAULTS = IOTableSettings()
 
 
 def _fetch(args: argparse.Namespace) -> int:
+    """Run ``digecon fetch``: obtain and verify the manifest's files (bad input exits cleanly)."""
     with logged_run():
         entries = read_manifest(args.manifest)
         if args.dataset:
@@ -40,6 +41,21 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def check_file(path: Path, *, allowed_units: tuple[str, ...], va_tolerance: float, ti_go_rel_tolerance: float) -> str:
     """Read and check one IO-table file exactly as the pipeline does; the one-line summary.
+
+    No GDP is given, so the GDP-gap checks report ``not_checked``.
+
+    Parameters
+    ----------
+    path
+        The .xls/.xlsx file.
+    allowed_units, va_tolerance, ti_go_rel_tolerance
+        As ``io_tables.allowed_units``, ``va_identity_tolerance`` (万元) and ``ti_go_rel_tolerance``.
+
+    Returns
+    -------
+    str
+        ``<path>: <province> (<code>) <year>, vintage <v>, 42 sectors, total VA <x> 亿元, identity
+        checks passed``, followed by the per-cell warnings, if any.
 
     Raises
     ------
@@ -67,7 +83,7 @@ def check_file(path: Path, *, allowed_units: tuple[str, ...], va_tolerance: floa
 
 
 def _table_files(paths: Sequence[str]) -> list[Path]:
-    """The files to check: each file given, and every .xls/.xlsx in each folder given."""
+    """List the files to check: each file given, and every .xls/.xlsx in each folder given (sorted)."""
     files = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -78,6 +94,7 @@ def _table_files(paths: Sequence[str]) -> list[Path]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """Run ``digecon check``: a line per good file (stdout), a message per bad one (stderr); 1 if any is bad."""
     status = 0
     files = _table_files(args.paths)
     if not files:
@@ -103,6 +120,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> int:
+    """Run ``digecon config``: the effective settings with their origins, or the schema; 1 for a bad configuration."""
     if args.schema:
         print(schema_yaml(), end="")
         return 0
@@ -117,6 +135,7 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _preflight(args: argparse.Namespace) -> int:
+    """Run ``digecon preflight``: 1, with what to do, if a Snakemake lock is in the way."""
     problem = lock_problem(args.folder, snakemake_processes(args.folder))
     if problem:
         print(f"digecon: {problem}", file=sys.stderr)
@@ -125,6 +144,13 @@ def _preflight(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of ``digecon`` and its subcommands fetch, check, config and preflight.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Each subcommand sets ``run``, the function that carries it out.
+    """
     parser = argparse.ArgumentParser(prog="digecon", description=__doc__)
     parser.add_argument("--version", action="version", version=f"digecon {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +204,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``digecon`` command line.
+
+    Parameters
+    ----------
+    argv
+        The arguments after the program name (None: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 1 for a refused file, configuration or lock.
+
+    Raises
+    ------
+    SystemExit
+        From argparse for bad arguments, ``--help`` and ``--version``, and from ``digecon fetch``
+        for a file that cannot be obtained (with its message).
+    """
     args = build_parser().parse_args(argv)
     return int(args.run(args))  # bad input exits cleanly inside logged_run / _check
 

@@ -8,7 +8,9 @@ from digecon.core.settings import IOTableSettings
 from digecon.inputs.sources import gdp_series_for_checks, read_io_tables
 
 with logged_run(snakemake.log[0]) as log:
-    settings = IOTableSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in snakemake.params.settings.items()})
+    settings = IOTableSettings(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in snakemake.params.settings.items()}
+    )
     io_tables, checks = read_io_tables(
         snakemake.input.tables,
         gdp_series_for_checks(pd.read_csv(snakemake.input.yearbook), snakemake.input.first_published),

@@ -5,7 +5,9 @@ from digecon.core.logs import logged_run
 from digecon.inputs.sources import read_yearbook
 
 with logged_run(snakemake.log[0]) as log:
-    yearbook = read_yearbook(list(zip(snakemake.input.series, snakemake.params.readers, strict=True)), snakemake.input.user)
+    yearbook = read_yearbook(
+        list(zip(snakemake.input.series, snakemake.params.readers, strict=True)), snakemake.input.user
+    )
     write_csv(yearbook, snakemake.output.yearbook)
     log.info(
         "%d values, %d indicators, years %d-%d",

@@ -13,7 +13,11 @@ with logged_run(snakemake.log[0]) as log:
     metadata = build_metadata(
         config=dict(snakemake.params.config),
         inputs=[
-            (Path(p), kind, entries.get(Path(p).relative_to("data/raw").as_posix()) if p.startswith("data/raw/") else None)
+            (
+                Path(p),
+                kind,
+                entries.get(Path(p).relative_to("data/raw").as_posix()) if p.startswith("data/raw/") else None,
+            )
             for p, kind in zip(snakemake.input.inputs, snakemake.params.kinds, strict=True)
         ],
         outputs=[Path(p) for p in snakemake.input.results],

@@ -15,7 +15,22 @@ import pandas as pd
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path``, on error it is removed."""
+    """Yield a temporary path beside ``path``; on success it replaces ``path``, on error it is removed.
+
+    The temporary file is created in the same folder (so the final rename is atomic) and, before
+    the rename, given the usual permissions of a new file (0666 less the umask) instead of
+    ``mkstemp``'s 0600.
+
+    Parameters
+    ----------
+    path
+        The file to write; missing parent folders are created.
+
+    Yields
+    ------
+    Path
+        The temporary file to write to.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
@@ -32,18 +47,45 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 
 def _write(path: str | Path, writer: Callable[[Path], Any]) -> None:
+    """Run ``writer`` on a temporary file that replaces ``path`` only if it succeeds."""
     with atomic_path(path) as temporary:
         writer(temporary)
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """UTF-8 CSV without index (R, Stata and pandas read it as is; Excel users get the .xlsx)."""
+    """Write a UTF-8 CSV without index (R, Stata and pandas read it as is; Excel users get the .xlsx).
+
+    Parameters
+    ----------
+    frame
+        The table to write; Unix line ends, no byte-order mark.
+    path
+        Destination; replaced only once the whole file is written (:func:`atomic_path`).
+    """
     _write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"))
 
 
 def write_text(text: str, path: str | Path) -> None:
+    """Write ``text`` as UTF-8 to ``path``, replacing it only once the whole file is written.
+
+    Parameters
+    ----------
+    text
+        The content.
+    path
+        Destination (:func:`atomic_path`).
+    """
     _write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def write_json(data: Any, path: str | Path) -> None:
+    """Write ``data`` as indented UTF-8 JSON (non-ASCII characters kept as they are) with a final newline.
+
+    Parameters
+    ----------
+    data
+        Anything :func:`json.dumps` accepts.
+    path
+        Destination, replaced only once the whole file is written (:func:`atomic_path`).
+    """
     _write(path, lambda p: p.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))

@@ -16,7 +16,23 @@ UNLOCK_COMMAND = "make unlock"
 
 
 def snakemake_processes(folder: str | Path, proc: str | Path = "/proc") -> list[int]:
-    """Process ids of the Snakemake runs whose working directory is ``folder`` (Linux ``/proc``)."""
+    """Find the Snakemake runs whose working directory is ``folder`` (Linux ``/proc``).
+
+    A process counts when its command line contains ``snakemake`` but not ``--unlock``; this
+    process itself and processes that cannot be inspected are skipped.
+
+    Parameters
+    ----------
+    folder
+        The project folder.
+    proc
+        The process file system to read (a fake one in tests).
+
+    Returns
+    -------
+    list of int
+        Their process ids, ascending.
+    """
     folder = Path(folder).resolve()
     found = []
     for entry in Path(proc).iterdir():
@@ -33,7 +49,7 @@ def snakemake_processes(folder: str | Path, proc: str | Path = "/proc") -> list[
 
 
 def lock_problem(folder: str | Path, running: list[int]) -> str | None:
-    """What to tell the user about the folder's Snakemake lock, or None when there is none.
+    """Say what to tell the user about the folder's Snakemake lock.
 
     Parameters
     ----------
@@ -41,6 +57,12 @@ def lock_problem(folder: str | Path, running: list[int]) -> str | None:
         The project folder.
     running
         Process ids of live Snakemake runs in it (:func:`snakemake_processes`).
+
+    Returns
+    -------
+    str or None
+        None when ``.snakemake/locks`` holds no lock file; with a live run, to wait for it; with
+        none, that the lock is stale and the command that clears it (``make unlock``).
     """
     locks = sorted((Path(folder) / LOCKS).glob("*.lock"))
     if not locks:

@@ -19,6 +19,23 @@ def logged_run(log_file: str | Path | None = None) -> Iterator[logging.Logger]:
 
     A user who feeds a bad table sees ``digecon: <file>, sheet ..., cell ...: <problem>``,
     not a Python traceback; programming errors still raise with their traceback.
+
+    Parameters
+    ----------
+    log_file
+        File the log is written to (overwritten; its folder is created), or None for stderr only.
+
+    Yields
+    ------
+    logging.Logger
+        The ``digecon`` logger (the root logger is set to level INFO).
+
+    Raises
+    ------
+    SystemExit
+        For an :class:`~digecon.core.errors.InputError` or
+        :class:`~digecon.core.errors.RetrievalError` raised inside the block: the message is logged
+        (to stderr and the log file) and the exit message is ``digecon: <message>``.
     """
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file is not None:

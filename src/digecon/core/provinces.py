@@ -16,7 +16,7 @@ NATIONAL_ALIASES = ("全国", "中国", "China", "National")
 
 @cache
 def province_table() -> pd.DataFrame:
-    """Reference table of the 31 provinces.
+    """Read the reference table of the 31 provinces (packaged ``provinces.csv``, read once).
 
     Returns
     -------
@@ -29,12 +29,24 @@ def province_table() -> pd.DataFrame:
 
 
 def normalise_name(text: str) -> str:
-    """Fold full-width characters and drop all whitespace (names are printed with padding)."""
+    """Fold full-width characters and drop all whitespace (names are printed with padding).
+
+    Parameters
+    ----------
+    text
+        A name as printed (converted with ``str`` first).
+
+    Returns
+    -------
+    str
+        The NFKC-normalised text without whitespace, e.g. ``"北 京"`` -> ``"北京"``.
+    """
     return "".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
 @cache
 def _aliases() -> dict[str, int]:
+    """Map every known spelling (normalised, lower case) to its province code, 0 for the nation."""
     aliases = {normalise_name(name).lower(): NATIONAL_CODE for name in NATIONAL_ALIASES}
     for row in province_table().itertuples(index=False):
         for name in (row.province, row.province_full, row.province_en, str(row.province_code)):
@@ -43,16 +55,36 @@ def _aliases() -> dict[str, int]:
 
 
 def province_code(name: str | int) -> int | None:
-    """GB/T 2260 code for a province name in any common spelling; 0 for the whole country.
+    """Look up the GB/T 2260 code of a province name in any common spelling; 0 for the whole country.
 
-    Accepts Chinese short (北京) or full (北京市) names, English names (Inner Mongolia) and codes.
-    Returns ``None`` for anything else.
+    Parameters
+    ----------
+    name
+        Chinese short (北京) or full (北京市) name, English name (Inner Mongolia, case ignored),
+        a code (110000 or "110000"), or 全国 / 中国 / China / National for the nation; whitespace
+        and full-width characters are folded first.
+
+    Returns
+    -------
+    int or None
+        The code (e.g. 110000), 0 for the nation, None for anything else.
     """
     return _aliases().get(normalise_name(str(name)).lower())
 
 
 def provinces_named_in(text: str) -> set[int]:
-    """Codes of every province (or the nation, 0) whose Chinese short name occurs in ``text``."""
+    """Find every province (or the nation, 0) whose Chinese short name occurs in ``text``.
+
+    Parameters
+    ----------
+    text
+        A title or file name, e.g. ``"北京2017年投入产出表"``.
+
+    Returns
+    -------
+    set of int
+        Province codes, with 0 when 全国 or 中国 occurs; empty when none is named.
+    """
     text = normalise_name(text)
     found = {int(r.province_code) for r in province_table().itertuples(index=False) if r.province in text}
     if any(alias in text for alias in ("全国", "中国")):
@@ -61,7 +93,23 @@ def provinces_named_in(text: str) -> set[int]:
 
 
 def province_name(code: int) -> str:
-    """Chinese short name of a province code (全国 for 0)."""
+    """Give the Chinese short name of a province code.
+
+    Parameters
+    ----------
+    code
+        GB/T 2260 code, or 0 for the nation.
+
+    Returns
+    -------
+    str
+        E.g. 北京 for 110000, 全国 for 0.
+
+    Raises
+    ------
+    KeyError
+        For a code that is not one of the 31 provinces.
+    """
     if code == NATIONAL_CODE:
         return NATIONAL_NAME
     table = province_table()

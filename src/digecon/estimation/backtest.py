@@ -129,7 +129,7 @@ def backtest_years(benchmarks: pd.DataFrame) -> list[int]:
 
 
 def _grid(benchmarks: pd.DataFrame, indicators: pd.DataFrame) -> list[int]:
-    """The benchmark span, checked to be covered by the indicator frame."""
+    """Give the benchmark span's years, checked to be covered by the indicator frame."""
     years = backtest_years(benchmarks)
     missing = sorted(set(years) - set(indicators["year"].astype(int)))
     if missing:
@@ -232,7 +232,7 @@ def backtest(
 
 
 def _totals(results: pd.DataFrame) -> pd.DataFrame:
-    """The digital-economy total (sum of the four components) as one more backtest 'component'."""
+    """Add up the digital-economy total (sum of the four components) as one more backtest 'component'."""
     keys = ["design_label", "holdout_year", "design", "kind", "distance_years", "province_code", "method", "convention"]
     grouped = results.groupby(keys, sort=False)
     total = grouped.agg(

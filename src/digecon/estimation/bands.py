@@ -24,7 +24,7 @@ SUMMARY_KEYS = ["convention", "method", "component", "kind"]
 
 
 def _q80(values: pd.Series) -> float:
-    """The band quantile of a group."""
+    """Take the band quantile (``BAND_QUANTILE``) of a group."""
     return float(values.quantile(BAND_QUANTILE))
 
 
@@ -125,7 +125,7 @@ def apply_bounds(estimates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame
 
 
 def _total_flag(flag: pd.Series) -> str:
-    """A total is a benchmark only if every component is, extrapolated if any component is."""
+    """Flag a total: a benchmark only if every component is, extrapolated if any component is."""
     if (flag == "benchmark").all():
         return "benchmark"
     return "extrapolated" if (flag == "extrapolated").any() else "interpolated"

@@ -209,7 +209,7 @@ PATH_COLUMNS = [
 
 
 def _pooled(spec: Method, inputs: list[tuple[_Benchmarks, SeriesInput]]) -> dict[str, dict[str, float]]:
-    """The method's pooled parameters per component (empty where it pools nothing)."""
+    """Fit the method's pooled parameters per component (empty where it pools nothing)."""
     components = sorted({s.component for s, _ in inputs})
     if spec.pool is None:
         return {c: {} for c in components}
@@ -217,7 +217,7 @@ def _pooled(spec: Method, inputs: list[tuple[_Benchmarks, SeriesInput]]) -> dict
 
 
 def _path_columns(s: _Benchmarks, given: SeriesInput, result: MethodPath) -> dict[str, np.ndarray]:
-    """The output columns of one series under one method."""
+    """Lay out the output columns of one series under one method."""
     n = len(given.years)
     flag, distance, nearest = flags(s.years, given.years)
     return {

@@ -32,6 +32,7 @@ REPORT_COLUMNS = [
 
 
 def _row(table: IOTable, check: str, **fields: object) -> dict[str, object]:
+    """Build one report row: the table's file, province and year, the check's name and ``fields``."""
     return {
         "file": table.file,
         "province_code": table.province_code,
@@ -55,7 +56,7 @@ def _identity_rows(
     tolerance: float,
     summary: str,
 ) -> list[dict[str, object]]:
-    """A row per sector whose status is not ``ok``, then a summary row with the largest difference."""
+    """Report one identity: a row per sector that is not ``ok``, then a summary row with the largest difference."""
     s = table.sectors
     rows = [
         _row(
@@ -90,35 +91,26 @@ def _identity_rows(
     return rows
 
 
-def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: float) -> list[dict[str, object]]:
-    """Check one table's identities; one summary row per check plus a row per offending sector.
+def _sector_count_row(table: IOTable) -> dict[str, object]:
+    """Record the sector count (the reader has already refused any table without 42 mapped sectors)."""
+    return _row(
+        table,
+        "sector_count",
+        expected=42,
+        found=len(table.sectors),
+        difference=0,
+        tolerance=0,
+        status="ok",
+        message="42 sectors, each mapped once by the concordance",
+    )
 
-    Parameters
-    ----------
-    table
-        A table from :func:`digecon.inputs.iotable.read_io_table`.
-    va_tolerance
-        Largest accepted |VA001+VA002+VA003+VA004 - TVA| per sector, 万元.
-    ti_go_rel_tolerance
-        Largest accepted |TI - GO| / GO per sector; any difference above rounding is reported.
-    """
+
+def _va_identity_rows(table: IOTable, va_tolerance: float) -> list[dict[str, object]]:
+    """Check VA001+VA002+VA003+VA004 = TVA per sector: ``fail`` beyond ``va_tolerance`` 万元."""
     s = table.sectors
-    rows = [
-        _row(
-            table,
-            "sector_count",
-            expected=42,
-            found=len(s),
-            difference=0,
-            tolerance=0,
-            status="ok",
-            message="42 sectors, each mapped once by the concordance",
-        )
-    ]
-
     va_sum = s[list(VA_COMPONENTS)].sum(axis=1)
     va_diff = va_sum - s["value_added"]
-    rows += _identity_rows(
+    return _identity_rows(
         table,
         "va_identity",
         difference=va_diff,
@@ -131,13 +123,17 @@ def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: flo
         summary="largest |VA001+..+VA004 - TVA| over the 42 sectors, 万元",
     )
 
+
+def _ti_go_rows(table: IOTable, ti_go_rel_tolerance: float) -> list[dict[str, object]]:
+    """Check TI = GO per sector: ``warn`` above rounding (1 万元), ``fail`` beyond the relative tolerance."""
+    s = table.sectors
     ti_diff = s["total_input"] - s["total_output"]
     above_rounding = ti_diff.abs() > ROUNDING_10K_YUAN
     # Relative size only matters above rounding: tiny sectors (GO of a few 万元) would otherwise fail.
     relative = (ti_diff.abs() / s["total_output"].abs().where(s["total_output"] != 0)).fillna(0.0)
     relative = relative.where(above_rounding, 0.0)
     status = pd.Series("ok", s.index).where(~above_rounding, "warn").where(relative <= ti_go_rel_tolerance, "fail")
-    rows += _identity_rows(
+    return _identity_rows(
         table,
         "ti_equals_go",
         difference=ti_diff,
@@ -150,7 +146,10 @@ def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: flo
         summary="largest |TI - GO| over the 42 sectors, 万元",
     )
 
-    rows += [
+
+def _blank_rows(table: IOTable) -> list[dict[str, object]]:
+    """Warn about each blank VA001-VA004 cell the reader took as 0 (the VA identity holds with it)."""
+    return [
         _row(
             table,
             "blank_read_as_zero",
@@ -162,7 +161,35 @@ def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: flo
         )
         for cell in table.blank_as_zero
     ]
-    return rows
+
+
+def check_table(table: IOTable, *, va_tolerance: float, ti_go_rel_tolerance: float) -> list[dict[str, object]]:
+    """Check one table's identities; one summary row per check plus a row per offending sector.
+
+    Parameters
+    ----------
+    table
+        A table from :func:`digecon.inputs.iotable.read_io_table`.
+    va_tolerance
+        Largest accepted |VA001+VA002+VA003+VA004 - TVA| per sector, 万元.
+    ti_go_rel_tolerance
+        Largest accepted |TI - GO| / GO per sector; any difference above rounding (1 万元) is
+        reported as a warning.
+
+    Returns
+    -------
+    list of dict
+        Report rows (``REPORT_COLUMNS``): the sector count; per identity (``va_identity``,
+        ``ti_equals_go``) a row per sector that is not ``ok`` and a summary row with the largest
+        difference; a ``blank_read_as_zero`` warning per blank cell read as 0. Failures are
+        reported here, not raised (see :func:`failures`).
+    """
+    return [
+        _sector_count_row(table),
+        *_va_identity_rows(table, va_tolerance),
+        *_ti_go_rows(table, ti_go_rel_tolerance),
+        *_blank_rows(table),
+    ]
 
 
 def gdp_gap_rows(tables: list[IOTable], gdp: pd.DataFrame, *, warn_above: float) -> list[dict[str, object]]:
@@ -177,6 +204,13 @@ def gdp_gap_rows(tables: list[IOTable], gdp: pd.DataFrame, *, warn_above: float)
         ``revised``), ``value_100m_yuan`` and ``source``.
     warn_above
         Relative gap above which the row's status is ``warn`` instead of ``ok``.
+
+    Returns
+    -------
+    list of dict
+        One ``gdp_gap_<series>`` row per table and GDP series: ``expected`` the published GDP and
+        ``found`` the table's total VA (both 亿元), ``difference`` the relative gap; ``not_checked``
+        where the series has no value for that province and year.
     """
     lookup = gdp.set_index(["province_code", "year", "series"])
     rows = []
@@ -214,7 +248,19 @@ def gdp_gap_rows(tables: list[IOTable], gdp: pd.DataFrame, *, warn_above: float)
 
 
 def failures(report: pd.DataFrame) -> list[str]:
-    """Messages for the failed rows of a checks report: file, cell, expected and found."""
+    """List the messages of the failed per-sector rows of a checks report.
+
+    Parameters
+    ----------
+    report
+        The checks report (``REPORT_COLUMNS``).
+
+    Returns
+    -------
+    list of str
+        One message per failed row with a cell: file, check, sector, cell, expected and found
+        (万元) and the tolerance; summary rows are left out.
+    """
     failed = report[(report["status"] == "fail") & report["cell"].notna()]  # per-sector rows, not summaries
     return [
         f"{r.file}: {r.check} failed for sector {r.sector_code} {r.sector_name} at cell {r.cell}: "

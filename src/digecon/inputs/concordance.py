@@ -26,6 +26,17 @@ REQUIRED_COLUMNS = ("vintage", "sector_code", "sector_name", "sector_key", *AGGR
 def load_concordance(path: str | Path | None = None) -> pd.DataFrame:
     """Read and validate the concordance (the packaged one when ``path`` is None).
 
+    Parameters
+    ----------
+    path
+        A concordance CSV with ``REQUIRED_COLUMNS``, or None for ``digecon/data/sector_concordance.csv``.
+
+    Returns
+    -------
+    DataFrame
+        The concordance (``vintage`` and ``sector_code`` as text) plus ``name_key``, the
+        normalised sector name (:func:`digecon.core.provinces.normalise_name`).
+
     Raises
     ------
     InputError
@@ -53,7 +64,7 @@ def load_concordance(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def _name_index(concordance: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """vintage -> normalised name -> concordance row label (a plain dict: ~170 rows, cheap to build)."""
+    """Index the concordance: vintage -> normalised name -> row label (a plain dict: ~170 rows, cheap to build)."""
     index: dict[str, dict[str, int]] = {}
     for label, vintage, name_key in zip(
         concordance.index, concordance["vintage"], concordance["name_key"], strict=True
@@ -92,6 +103,12 @@ def match_sectors(
         The table's year; breaks ties between vintages that share all names.
     file, sheet, rows, column
         Where the names stand, for error messages (0-based rows and column).
+
+    Returns
+    -------
+    SectorMatch
+        The vintage that knows every name (when several do: the one equal to ``year``, else the
+        latest) and its concordance row for each name, in table order.
 
     Raises
     ------

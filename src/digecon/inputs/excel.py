@@ -30,14 +30,38 @@ class Grid:
 
     @property
     def n_rows(self) -> int:
+        """Number of rows of the sheet."""
         return len(self.rows)
 
     def cell(self, row: int, column: int) -> Any:
+        """Get the value of a cell as read ('' beyond the end of a short row).
+
+        Parameters
+        ----------
+        row, column
+            0-based indices; ``row`` must be below :attr:`n_rows`.
+
+        Returns
+        -------
+        object
+            The value calamine gives (float, int, str, bool, date, ...), '' for an empty cell.
+        """
         cells = self.rows[row]
         return cells[column] if column < len(cells) else ""
 
     def text(self, row: int, column: int) -> str:
-        """Cell as stripped text; integral floats print without '.0' (xls stores codes as 40.0)."""
+        """Get a cell as stripped text; integral floats print without '.0' (xls stores codes as 40.0).
+
+        Parameters
+        ----------
+        row, column
+            0-based indices, as for :meth:`cell`.
+
+        Returns
+        -------
+        str
+            The text, '' for an empty cell.
+        """
         value = self.cell(row, column)
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -47,8 +71,19 @@ class Grid:
 def iter_sheets(path: str | Path) -> Iterator[Grid]:
     """Yield the sheets of an Excel workbook in order, loading one at a time.
 
-    The format is decided by the file's first bytes, not its extension, so a renamed file
-    is still read and a non-Excel file gets a clear error.
+    The file's first bytes are checked first, so a file that is no workbook at all (empty, a
+    CSV, an HTML page) gets a clear error rather than a parser's. The parser then goes by the
+    extension: an .xlsx file renamed to .xls (or the reverse) is refused as damaged.
+
+    Parameters
+    ----------
+    path
+        An .xls (OLE2) or .xlsx (zip) workbook.
+
+    Yields
+    ------
+    Grid
+        One sheet at a time, in workbook order.
 
     Raises
     ------

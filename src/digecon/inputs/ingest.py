@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.inputs.checks import REPORT_COLUMNS, check_table, failures, gdp_gap_rows
 from digecon.core.errors import InputError, TableCheckError
+from digecon.inputs.checks import REPORT_COLUMNS, check_table, failures, gdp_gap_rows
 from digecon.inputs.iotable import IOTable, read_io_table
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,18 @@ IO_TABLE_COLUMNS = [
 
 
 def io_tables_frame(tables: Iterable[IOTable]) -> pd.DataFrame:
-    """One row per table x sector, values in the table's unit (万元), with source cells.
+    """Stack tables into one tidy frame: one row per table x sector, with the source cells.
 
-    Columns: see ``IO_TABLE_COLUMNS``; ``province_code`` is 0 for national tables.
+    Parameters
+    ----------
+    tables
+        Tables read by :func:`digecon.inputs.iotable.read_io_table`.
+
+    Returns
+    -------
+    DataFrame
+        ``IO_TABLE_COLUMNS``, values in the table's unit (万元); ``province_code`` is 0 for
+        national tables. Sorted by year, province code and sector code.
     """
     frames = [
         t.sectors.assign(

@@ -1,10 +1,11 @@
-"""Split ratios: ``s_I63`` (telecom share of the information sector) and ``r_media`` (media share
-of culture, sports and entertainment), per IO benchmark year.
+"""Split ratios per IO benchmark year: ``s_I63`` (telecom in information) and ``r_media`` (media in culture).
 
-Preferred source: an economic-census CSV supplied by the user (income ratios, national or by
-province; IO year -> census year in config). Otherwise the national detailed IO tables, whose
-sectors split information into telecom / internet / software and culture into 新闻和出版,
-广播电视电影, 文化艺术, 体育, 娱乐 (``data/detailed_sectors.csv``). Every ratio carries its source.
+``s_I63`` is the telecom share of the information sector, ``r_media`` the media share of
+culture, sports and entertainment. Preferred source: an economic-census CSV supplied by the
+user (income ratios, national or by province; each IO year uses the nearest census year that
+has the ratio). Otherwise the national detailed IO table nearest to the IO year, whose sectors
+split information into telecom / internet / software and culture into 新闻和出版, 广播电视电影,
+文化艺术, 体育, 娱乐 (``data/detailed_sectors.csv``). Every ratio carries its source.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ RATIO_COLUMNS = ["io_year", "province_code", "ratio", "value", "ratio_source"]
 
 
 def detailed_sector_parts() -> pd.DataFrame:
-    """The packaged mapping of detailed national IO sectors to the parts the ratios need."""
+    """Read the packaged mapping of detailed national IO sectors to the parts the ratios need.
+
+    Returns
+    -------
+    DataFrame
+        ``data/detailed_sectors.csv``: ``table_year``, ``sector_name`` (as the detailed table
+        prints it) and ``part``.
+    """
     with files("digecon.data").joinpath("detailed_sectors.csv").open(encoding="utf-8") as handle:
         return pd.read_csv(handle)
 
@@ -33,7 +41,16 @@ def read_detailed_io_va(path: str | Path, table_year: int, parts: pd.DataFrame) 
     """Value added of the detailed national sectors listed in ``parts`` for ``table_year`` (万元).
 
     Reads an ``ionet`` .rda table (columns ``Code``, ``DescriptionInChinese``, sector codes;
-    row ``TVA``). Sectors are found by name.
+    row ``TVA``). Sectors are found by normalised name.
+
+    Parameters
+    ----------
+    path
+        The .rda file; its first object is the table.
+    table_year
+        The table's year, selecting the rows of ``parts``.
+    parts
+        From :func:`detailed_sector_parts`.
 
     Returns
     -------
@@ -43,7 +60,8 @@ def read_detailed_io_va(path: str | Path, table_year: int, parts: pd.DataFrame) 
     Raises
     ------
     InputError
-        If the TVA row or a listed sector is missing.
+        If the TVA row is missing, ``parts`` has no rows for ``table_year``, or a listed sector is
+        not found exactly once.
     """
     import rdata  # only needed when the ratios come from the detailed tables
 
@@ -72,9 +90,23 @@ def read_detailed_io_va(path: str | Path, table_year: int, parts: pd.DataFrame) 
 
 
 def ratios_from_detailed_io(va: pd.DataFrame, *, news_publishing_share: float) -> dict[str, float]:
-    """``s_I63`` and ``r_media`` from one detailed table's sector VA (:func:`read_detailed_io_va`).
+    """Compute ``s_I63`` and ``r_media`` from one detailed table's sector VA (:func:`read_detailed_io_va`).
 
-    ``r_media`` = (广播电视电影 + news_publishing_share x 新闻和出版) / culture sector total.
+    ``s_I63`` = telecom / (telecom + the rest of information); ``r_media`` = (广播电视电影 +
+    news_publishing_share x 新闻和出版) / culture sector total (新闻和出版 + 广播电视电影 + the rest).
+
+    Parameters
+    ----------
+    va
+        ``part``, ``value_added``; parts ``telecom``, ``information_other``, ``news_publishing``,
+        ``broadcasting_film`` and ``culture_other`` (summed within each part).
+    news_publishing_share
+        Part of 新闻和出版 counted as media, in [0, 1].
+
+    Returns
+    -------
+    dict
+        ``{"s_I63": ..., "r_media": ...}``.
     """
     by_part = va.groupby("part")["value_added"].sum()
     information = by_part["telecom"] + by_part["information_other"]
@@ -98,6 +130,11 @@ def read_census_ratios(path: str | Path) -> pd.DataFrame:
     ``province`` is a province name or code, or 全国/0 for national; ``ratio`` is ``s_I63`` or
     ``r_media``; ``value`` is the ratio of main business income (主营业务收入 / 营业收入) in [0, 1].
     Validated by :func:`digecon.inputs.usercsv.read_user_csv`.
+
+    Parameters
+    ----------
+    path
+        The CSV file (UTF-8, with or without BOM).
 
     Returns
     -------
@@ -124,12 +161,25 @@ def read_census_ratios(path: str | Path) -> pd.DataFrame:
 
 
 def nearest_year(year: int, available: Iterable[int]) -> int:
-    """The available year nearest to ``year``; on a tie the later one (a census follows its table)."""
+    """Pick the available year nearest to ``year``; on a tie the later one (a census follows its table).
+
+    Parameters
+    ----------
+    year
+        The year wanted.
+    available
+        Candidate years (at least one; a dict gives its keys).
+
+    Returns
+    -------
+    int
+        E.g. 2004 for 2002 among (2004, 2008), and 2008 for 2006 (as near as 2004).
+    """
     return min(available, key=lambda y: (abs(y - year), -y))
 
 
 def _census_choice(census: pd.DataFrame | None, io_year: int, ratio: str) -> tuple[int | None, pd.DataFrame]:
-    """The census year an IO year uses for one ratio (the nearest that has it) and its rows."""
+    """Choose the census year an IO year uses for one ratio (the nearest that has it) and its rows."""
     if census is None:
         return None, pd.DataFrame()
     rows = census[census["ratio"] == ratio]
@@ -146,7 +196,7 @@ def benchmark_ratios(
     detailed: dict[int, tuple[dict[str, float], str]],
     census: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The ratio each province uses in each IO year, with its source.
+    """Choose the ratio each province uses in each IO year, with its source.
 
     Order of preference: the province's own census ratio; the national census ratio (each from
     the census year nearest to the IO year); the national detailed IO table nearest to the IO
@@ -178,7 +228,8 @@ def benchmark_ratios(
         table_year = nearest_year(io_year, detailed) if detailed else None
         for ratio in RATIO_NAMES:
             census_year, hit = _census_choice(census, io_year, ratio)
-            own = {int(c): (float(v), str(s)) for c, v, s in zip(hit.get("province_code", []), hit.get("value", []), hit.get("source", []), strict=True)}
+            columns = (hit.get("province_code", []), hit.get("value", []), hit.get("source", []))
+            own = {int(c): (float(v), str(s)) for c, v, s in zip(*columns, strict=True)}
             national = own.get(NATIONAL_CODE)
             for code in provinces:
                 if code in own:

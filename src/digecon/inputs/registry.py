@@ -67,29 +67,56 @@ class Registry:
     inputs: tuple[Input, ...]
 
     def of(self, kind: str) -> tuple[Input, ...]:
-        """The inputs of one kind (see ``KINDS``)."""
+        """Select the inputs of one kind.
+
+        Parameters
+        ----------
+        kind
+            A key of ``KINDS``.
+
+        Returns
+        -------
+        tuple of Input
+            In registry order (within a kind, precedence order).
+
+        Raises
+        ------
+        ValueError
+            For a kind that is not in ``KINDS``.
+        """
         if kind not in KINDS:
             raise ValueError(f"unknown input kind {kind!r}; expected one of {', '.join(KINDS)}")
         return tuple(i for i in self.inputs if i.kind == kind)
 
     def paths(self, kind: str) -> list[str]:
-        """Paths of the inputs of one kind."""
+        """List the paths of the inputs of one kind (see :meth:`of`)."""
         return [i.path for i in self.of(kind)]
 
     def sources(self, kind: str) -> list[tuple[str, str]]:
-        """(path, reader) of the inputs of one kind, as the readers of :mod:`digecon.inputs.sources` take them."""
+        """List (path, reader) of the inputs of one kind, as :mod:`digecon.inputs.sources` takes them."""
         return [(i.path, i.reader) for i in self.of(kind)]
 
     def retrieved(self) -> list[ManifestEntry]:
-        """Manifest entries of the files the retrieve step obtains."""
+        """List the manifest entries of the files the retrieve step obtains."""
         return [i.entry for i in self.inputs if i.entry is not None]
 
     def user_paths(self) -> set[str]:
-        """Paths of the user's own files (a user IO table replaces a built-in one)."""
+        """Collect the paths of the user's own files (a user IO table replaces a built-in one)."""
         return {i.path for i in self.inputs if i.dataset == USER}
 
     def rooted(self, root: str | Path) -> Registry:
-        """The same registry with retrieved files read below ``root`` (e.g. a mirror) instead of data/raw."""
+        """Point the retrieved files to another root, e.g. a mirror, instead of data/raw.
+
+        Parameters
+        ----------
+        root
+            Folder laid out like ``data/raw`` (each file at ``root / mirror_path``).
+
+        Returns
+        -------
+        Registry
+            The same inputs; the user's files keep their paths.
+        """
         return Registry(
             tuple(
                 Input(i.kind, i.reader, str(Path(root) / i.entry.mirror_path), i.dataset, i.year, i.entry)
@@ -138,7 +165,7 @@ def _user_tables(folders: Iterable[str]) -> list[Input]:
 
 
 def build_registry(settings: Settings, *, raw_root: str | Path = RAW_ROOT) -> Registry:
-    """The registry of a run, from the manifest and the settings.
+    """Build the registry of a run from the manifest and the settings.
 
     Parameters
     ----------
@@ -150,11 +177,17 @@ def build_registry(settings: Settings, *, raw_root: str | Path = RAW_ROOT) -> Re
     Returns
     -------
     Registry
+        The manifest's files (yearbook series in ``DATASETS`` order), then the user's IO tables,
+        indicator files and census ratios.
 
     Raises
     ------
     InputError
-        For a manifest dataset the registry does not know, a missing user folder or file.
+        For a manifest dataset the registry does not know, a detailed table whose year cannot be
+        told from its name, a missing user folder, a user folder without .xls/.xlsx files, or a
+        missing user file.
+    RetrievalError
+        For a manifest with missing columns or a path listed twice.
     """
     raw_root = Path(raw_root)
     manifest = settings.retrieve.manifest

@@ -57,7 +57,23 @@ class ManifestEntry:
 
 
 def read_manifest(path: str | Path) -> list[ManifestEntry]:
-    """Read the manifest CSV; refuses missing columns and duplicated paths."""
+    """Read the manifest CSV; refuses missing columns and duplicated paths.
+
+    Parameters
+    ----------
+    path
+        The manifest (``MANIFEST_FIELDS`` columns, UTF-8).
+
+    Returns
+    -------
+    list of ManifestEntry
+        In file order.
+
+    Raises
+    ------
+    RetrievalError
+        If a column of ``MANIFEST_FIELDS`` is missing or a ``mirror_path`` is listed twice.
+    """
     with Path(path).open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [f for f in MANIFEST_FIELDS if f not in (reader.fieldnames or [])]
@@ -75,6 +91,18 @@ def read_manifest(path: str | Path) -> list[ManifestEntry]:
 
 
 def sha256_of(path: str | Path) -> str:
+    """Compute the sha256 of a file, reading it in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        The digest as 64 lower-case hex digits.
+    """
     digest = hashlib.sha256()
     with Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -83,12 +111,24 @@ def sha256_of(path: str | Path) -> str:
 
 
 def resolve_mirror(configured: str | None) -> Path | None:
-    """The mirror folder: the config value if set, else ``$DIGECON_MIRROR``, else None (download)."""
+    """Find the mirror folder: the config value if set, else ``$DIGECON_MIRROR``, else None (download).
+
+    Parameters
+    ----------
+    configured
+        ``retrieve.mirror`` (or ``digecon fetch --mirror``); None or '' when not set.
+
+    Returns
+    -------
+    Path or None
+        The folder (``~`` expanded), or None to download.
+    """
     value = configured or os.environ.get(MIRROR_ENV) or None
     return Path(value).expanduser() if value else None
 
 
 def _offline_help(entry: ManifestEntry, reason: object) -> str:
+    """Explain a failed download and the two ways to work offline (a mirror, or copying the files by hand)."""
     return (
         f"cannot download {entry.mirror_path} from {entry.url} ({reason}).\n"
         "You seem to be offline. Either\n"
@@ -179,10 +219,22 @@ def retrieve(
 
 
 def missing_or_damaged(entries: Iterable[ManifestEntry], dest: str | Path) -> list[ManifestEntry]:
-    """The entries whose file under ``dest`` is absent or fails its sha256: all that retrieval must fetch.
+    """Select the entries whose file under ``dest`` is absent or fails its sha256: all that retrieval must fetch.
 
     The workflow makes only these the outputs of its retrieve job, so that Snakemake never deletes
     (as outputs of a job to rerun) files that are present and verified, whatever setting changed.
+
+    Parameters
+    ----------
+    entries
+        Manifest entries.
+    dest
+        Root folder (``data/raw``).
+
+    Returns
+    -------
+    list of ManifestEntry
+        In the given order.
     """
     dest = Path(dest)
     return [

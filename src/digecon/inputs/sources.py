@@ -29,9 +29,9 @@ from digecon.inputs.yearbook import (
     combine_sources,
     gdp_for_checks,
     read_first_published_gdp,
+    read_nbs_annual_csv,
     read_nbs_api_json,
     read_nbs_database_xls,
-    read_nbs_annual_csv,
     read_user_indicators,
     with_user_indicators,
 )
@@ -47,7 +47,7 @@ GDP = "地区生产总值"
 
 
 def read_yearbook(series: Sequence[tuple[str, str]], user_csv: Sequence[str | Path] = ()) -> pd.DataFrame:
-    """The long yearbook table: built-in series (earlier wins on overlaps), then the user's indicators.
+    """Read the long yearbook table: built-in series (earlier wins on overlaps), then the user's indicators.
 
     Parameters
     ----------
@@ -62,6 +62,13 @@ def read_yearbook(series: Sequence[tuple[str, str]], user_csv: Sequence[str | Pa
     -------
     DataFrame
         ``province_code``, ``year``, ``indicator``, ``unit``, ``value`` (亿元), ``source``.
+
+    Raises
+    ------
+    InputError
+        From the readers of :mod:`digecon.inputs.yearbook`, for a file that cannot be used.
+    KeyError
+        For a reader name that is not in ``YEARBOOK_READERS``.
     """
     built_in = [YEARBOOK_READERS[reader](path) for path, reader in series]
     columns = ["province_code", "year", "indicator", "unit", "value", "source"]
@@ -70,7 +77,22 @@ def read_yearbook(series: Sequence[tuple[str, str]], user_csv: Sequence[str | Pa
 
 
 def gdp_series_for_checks(yearbook: pd.DataFrame, first_published: Sequence[str | Path]) -> pd.DataFrame:
-    """Revised GDP from the yearbook and first-published GDP (when there is a file) for the gap checks."""
+    """Put together the two GDP series of the gap checks: revised (the yearbook) and first-published.
+
+    Parameters
+    ----------
+    yearbook
+        From :func:`read_yearbook`; its 地区生产总值 rows are the revised series.
+    first_published
+        First-published GDP files (:func:`digecon.inputs.yearbook.read_first_published_gdp`); may
+        be empty, and then only the revised series is compared.
+
+    Returns
+    -------
+    DataFrame
+        :func:`digecon.inputs.yearbook.gdp_for_checks`: ``province_code``, ``year``, ``series``,
+        ``value_100m_yuan``, ``source``.
+    """
     first = [read_first_published_gdp(p) for p in first_published]
     empty = pd.DataFrame(columns=["province_code", "year", "indicator", "unit", "value", "source"])
     return gdp_for_checks(yearbook, pd.concat(first, ignore_index=True) if first else empty)
@@ -86,11 +108,33 @@ def read_io_tables(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read and check every IO table (:func:`digecon.inputs.ingest.ingest_io_tables`).
 
-    National tables (province code 0) are dropped unless ``settings.include_national``.
+    National tables (province code 0) are read and checked, then dropped, with their report rows,
+    unless ``settings.include_national``.
+
+    Parameters
+    ----------
+    paths
+        IO-table files (.xls/.xlsx), built-in and the user's.
+    gdp
+        From :func:`gdp_series_for_checks`.
+    settings
+        Units, tolerances and ``include_national``.
+    user_files
+        The user's tables among ``paths`` (each replaces a built-in table of its province-year).
+    concordance
+        A sector concordance CSV, or None for the packaged one.
 
     Returns
     -------
     (io_tables, checks)
+        The tidy table (万元, :data:`digecon.inputs.ingest.IO_TABLE_COLUMNS`) and the checks report.
+
+    Raises
+    ------
+    InputError
+        For a structurally bad file, or two tables of one province-year of the same origin.
+    TableCheckError
+        If an identity check fails.
     """
     io_tables, checks = ingest_io_tables(
         paths,
@@ -129,6 +173,17 @@ def read_ratios(
         The user's census ratios, or None.
     news_publishing_share
         Part of 新闻和出版 counted as media.
+
+    Returns
+    -------
+    DataFrame
+        :data:`digecon.inputs.ratios.RATIO_COLUMNS`, one row per IO year x province x ratio.
+
+    Raises
+    ------
+    InputError
+        For a detailed table without its TVA row or a listed sector, a bad census file, or a ratio
+        with no source.
     """
     io_years = sorted(int(y) for y in io_tables["year"].unique())
     provinces = sorted(int(c) for c in io_tables["province_code"].unique())

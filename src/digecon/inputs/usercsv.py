@@ -42,9 +42,10 @@ class Column:
 
 
 def _expected(column: Column) -> str:
-    """What a cell of ``column`` must hold, in words."""
+    """Say in words what a cell of ``column`` must hold."""
+    national = ", or 全国" if column.national else ""
     return {
-        "province": "a province name (北京, 北京市 or Beijing) or GB/T 2260 code" + (", or 全国" if column.national else ""),
+        "province": "a province name (北京, 北京市 or Beijing) or GB/T 2260 code" + national,
         "year": f"a year ({YEARS[0]}-{YEARS[1]})",
         "number": "a number (digits and a decimal point, no thousands separator or unit)",
         "share": "a share in [0, 1] written as a number (e.g. 0.4)",
@@ -55,7 +56,7 @@ def _expected(column: Column) -> str:
 
 
 def _parse_cell(text: str, column: Column) -> object:
-    """The cell's value, or None when it is not what the column needs."""
+    """Parse a cell: its value, or None when it is not what the column needs."""
     if column.kind == "text":
         return text
     if column.kind == "choice":
@@ -74,7 +75,7 @@ def _parse_cell(text: str, column: Column) -> object:
 
 
 def _read_text(path: Path) -> str:
-    """The file's text (UTF-8, BOM allowed), or an error saying how to save it."""
+    """Read the file's text (UTF-8, BOM allowed), or raise an error saying how to save it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:

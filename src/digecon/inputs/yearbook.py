@@ -17,7 +17,7 @@ import pandas as pd
 
 from digecon.core.errors import InputError
 from digecon.core.provinces import province_code
-from digecon.inputs.excel import iter_sheets
+from digecon.inputs.excel import Grid, iter_sheets
 from digecon.inputs.usercsv import Column, read_user_csv
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ NBS_HEADER = re.compile(r"^(?P<name>[^()（）]+)[(（](?P<unit>[^()（）]+)[)�
 
 
 def _codes_for(names: pd.Series, file: str | Path, first_data_row: int) -> pd.Series:
+    """Map province names to codes; the first unknown name is an error naming its row."""
     codes = names.map(province_code)
     unknown = codes.isna()
     if unknown.any():
@@ -42,6 +43,7 @@ def _codes_for(names: pd.Series, file: str | Path, first_data_row: int) -> pd.Se
 
 
 def _refuse_duplicates(frame: pd.DataFrame, file: str | Path, first_data_row: int) -> None:
+    """Refuse a province-year that occurs twice, naming the row of its second occurrence."""
     duplicated = frame.duplicated(["province_code", "year"], keep="first")
     if duplicated.any():
         i = int(duplicated.to_numpy().nonzero()[0][0])
@@ -58,6 +60,17 @@ def read_nbs_annual_csv(path: str | Path) -> pd.DataFrame:
     """Read a 分省年度数据 CSV (``省份编码,省份,年份,<indicator>(<unit>),...``).
 
     Empty cells are 'not available' in the NBS database and are dropped.
+
+    Parameters
+    ----------
+    path
+        The CSV file (UTF-8, with or without BOM); every ``<indicator>(<unit>)`` column is read.
+
+    Returns
+    -------
+    DataFrame
+        ``LONG_COLUMNS``: the indicator name and unit split from the header (e.g. 工业增加值, 亿元),
+        sorted by indicator, province code and year.
 
     Raises
     ------
@@ -103,6 +116,22 @@ def read_first_published_gdp(path: str | Path) -> pd.DataFrame:
 
     Reads the column ``GDP_当年价_亿元`` of a ``地区,年份,...`` panel (UTF-8 with BOM).
     These are the values the 2012 and 2017 regional IO tables were balanced to.
+
+    Parameters
+    ----------
+    path
+        The panel CSV.
+
+    Returns
+    -------
+    DataFrame
+        ``LONG_COLUMNS``, indicator 地区生产总值 in 亿元, empty values dropped, sorted by province
+        code and year.
+
+    Raises
+    ------
+    InputError
+        For missing columns, an unknown province name or a duplicated province-year.
     """
     path = Path(path)
     table = pd.read_csv(path, encoding="utf-8-sig")
@@ -118,7 +147,14 @@ def read_first_published_gdp(path: str | Path) -> pd.DataFrame:
 
 
 def gdp_for_checks(revised: pd.DataFrame, first_published: pd.DataFrame) -> pd.DataFrame:
-    """Two GDP series for comparing with IO-table totals: ``first_published`` and ``revised``.
+    """Put two GDP series side by side for comparing with IO-table totals: ``first_published`` and ``revised``.
+
+    Parameters
+    ----------
+    revised
+        Long yearbook frame; its 地区生产总值 rows are the revised series.
+    first_published
+        From :func:`read_first_published_gdp`.
 
     Returns
     -------
@@ -137,6 +173,23 @@ def read_nbs_api_json(path: str | Path) -> pd.DataFrame:
     """Read one raw NBS database API answer (``easyquery.htm?m=QueryData&dbcode=fsnd``).
 
     Nodes with ``hasdata: false`` (e.g. the not yet published latest year) are dropped.
+
+    Parameters
+    ----------
+    path
+        The JSON answer (UTF-8).
+
+    Returns
+    -------
+    DataFrame
+        ``LONG_COLUMNS``: indicator names and units as the answer's ``wdnodes`` give them,
+        sorted by province code and year.
+
+    Raises
+    ------
+    InputError
+        For a file that is not such an answer, an unknown region code, or a duplicated
+        province-year-indicator.
     """
     path = Path(path)
     try:
@@ -171,14 +224,8 @@ def read_nbs_api_json(path: str | Path) -> pd.DataFrame:
 DATABASE_INDICATORS = {"Gross Regional Product": "地区生产总值"}
 
 
-def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
-    """Read an NBS database export (Annual by Province): provinces in rows, years in columns.
-
-    The header row is found by its ``Region`` cell; the indicator and unit are read from the
-    ``Indicators：…(100 million yuan)`` line above it.
-    """
-    path = Path(path)
-    grid = next(iter_sheets(path))
+def _database_header(grid: Grid, path: Path) -> int:
+    """Find the header row of an NBS database export: ``Region`` (or 地区) in column A, within 20 rows."""
     header = next((r for r in range(min(20, grid.n_rows)) if grid.text(r, 0) in ("Region", "地区")), None)
     if header is None:
         raise InputError(
@@ -188,6 +235,11 @@ def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
             column=0,
             expected="a cell 'Region' (or '地区') above the province rows",
         )
+    return header
+
+
+def _database_indicator(grid: Grid, path: Path, header: int) -> str:
+    """Read the indicator from the title lines above the header; refuse unknown ones and other units than 亿元."""
     title = " ".join(grid.text(r, 0) for r in range(header))
     match = re.search(r"Indicators\s*[:：]\s*([^(]+)\(([^)]+)\)", title)
     if match is None or match.group(1).strip() not in DATABASE_INDICATORS:
@@ -200,6 +252,33 @@ def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
         )
     if match.group(2).strip() != "100 million yuan":
         raise InputError(path, "unexpected unit", sheet=grid.sheet, expected="100 million yuan", found=match.group(2))
+    return DATABASE_INDICATORS[match.group(1).strip()]
+
+
+def _database_number(grid: Grid, path: Path, row: int, column: int) -> float | None:
+    """Read one value of the export (stored as text): None for an empty cell, an error for a non-number."""
+    value = grid.cell(row, column)
+    if value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(
+            path,
+            "value is not a number",
+            sheet=grid.sheet,
+            row=row,
+            column=column,
+            expected="a number",
+            found=f"'{value}'",
+        ) from None
+
+
+def _database_records(grid: Grid, path: Path, header: int, indicator: str) -> list[tuple[int, int, str, str, float]]:
+    """Read (province code, year, indicator, unit, value) from the province rows below the header.
+
+    The rows end at the first empty name or the ``Data Sources`` (数据来源) note.
+    """
     years = {c: int(float(grid.text(header, c))) for c in range(1, len(grid.rows[header])) if grid.text(header, c)}
     records = []
     for row in range(header + 1, grid.n_rows):
@@ -218,22 +297,40 @@ def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
                 found=f"'{name}'",
             )
         for column, year in years.items():
-            value = grid.cell(row, column)
-            if value == "":
-                continue
-            try:  # the NBS export stores its numbers as text
-                number = float(value)
-            except ValueError:
-                raise InputError(
-                    path,
-                    "value is not a number",
-                    sheet=grid.sheet,
-                    row=row,
-                    column=column,
-                    expected="a number",
-                    found=f"'{value}'",
-                ) from None
-            records.append((code, year, DATABASE_INDICATORS[match.group(1).strip()], "亿元", number))
+            number = _database_number(grid, path, row, column)
+            if number is not None:
+                records.append((code, year, indicator, "亿元", number))
+    return records
+
+
+def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
+    """Read an NBS database export (Annual by Province): provinces in rows, years in columns.
+
+    The header row is found by its ``Region`` cell; the indicator and unit are read from the
+    ``Indicators：…(100 million yuan)`` line above it. The export stores its numbers as text;
+    empty cells are dropped.
+
+    Parameters
+    ----------
+    path
+        The export (.xls or .xlsx); its first sheet is read.
+
+    Returns
+    -------
+    DataFrame
+        ``LONG_COLUMNS``, values in 亿元, sorted by province code and year.
+
+    Raises
+    ------
+    InputError
+        For a missing header row, an indicator other than those of ``DATABASE_INDICATORS``, a
+        unit other than 100 million yuan, an unknown province, a value that is not a number, or a
+        province listed twice.
+    """
+    path = Path(path)
+    grid = next(iter_sheets(path))
+    header = _database_header(grid, path)
+    records = _database_records(grid, path, header, _database_indicator(grid, path, header))
     frame = pd.DataFrame.from_records(records, columns=["province_code", "year", "indicator", "unit", "value"])
     if frame.duplicated(["province_code", "year"]).any():
         raise InputError(path, "a province appears twice", sheet=grid.sheet, expected="one row per province")
@@ -241,9 +338,23 @@ def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
 
 
 def combine_sources(frames: list[pd.DataFrame], *, tolerance: float = 0.15) -> pd.DataFrame:
-    """Stack series from several sources; where two give the same province-year-indicator,
-    the earlier frame wins. Overlaps that differ by more than ``tolerance`` (亿元, display
-    rounding) are logged, since they would mean two vintages are being mixed.
+    """Stack series from several sources; the earlier frame wins on overlaps.
+
+    Where two frames give the same province-year-indicator, the earlier one is kept. Overlaps that
+    differ by more than ``tolerance`` are logged as a warning, since they would mean two vintages
+    are being mixed.
+
+    Parameters
+    ----------
+    frames
+        Long frames (``LONG_COLUMNS``) in precedence order; at least one.
+    tolerance
+        Largest difference between sources taken as display rounding, 亿元.
+
+    Returns
+    -------
+    DataFrame
+        One row per province-year-indicator, sorted by province code, year and indicator.
     """
     stacked = pd.concat(frames, ignore_index=True)
     key = ["province_code", "year", "indicator"]
@@ -271,10 +382,15 @@ USER_INDICATOR_COLUMNS = (
 
 
 def read_user_indicators(path: str | Path) -> pd.DataFrame:
-    """The user's own annual indicators: long CSV ``province,year,indicator,value,unit[,source]``.
+    """Read the user's own annual indicators: long CSV ``province,year,indicator,value,unit[,source]``.
 
     ``province`` is 北京 / 北京市 / Beijing or a GB/T 2260 code; ``unit`` 亿元, 万元 or 元 (converted
     to 亿元); ``source`` defaults to the file name. Validated by :func:`digecon.inputs.usercsv.read_user_csv`.
+
+    Parameters
+    ----------
+    path
+        The CSV file (UTF-8, with or without BOM).
 
     Returns
     -------
@@ -302,7 +418,24 @@ def read_user_indicators(path: str | Path) -> pd.DataFrame:
 
 
 def with_user_indicators(yearbook: pd.DataFrame, user: list[pd.DataFrame]) -> pd.DataFrame:
-    """The yearbook with the user's values replacing built-in ones of the same province, year and indicator."""
+    """Replace built-in yearbook values by the user's of the same province, year and indicator.
+
+    The number of values replaced is logged as a warning; the user's other values are added.
+
+    Parameters
+    ----------
+    yearbook
+        The built-in long yearbook (``LONG_COLUMNS``).
+    user
+        From :func:`read_user_indicators`, one frame per file; where files repeat a
+        province-year-indicator, the last file wins.
+
+    Returns
+    -------
+    DataFrame
+        ``LONG_COLUMNS``, sorted by province code, year and indicator (``yearbook`` itself when
+        ``user`` is empty).
+    """
     if not user:
         return yearbook
     key = ["province_code", "year", "indicator"]

@@ -80,8 +80,22 @@ class Method:
 
 
 def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-    """Flag (benchmark / interpolated / extrapolated), distance in years to the nearest benchmark,
-    and that nearest benchmark year."""
+    """Flag each year and give its distance to the nearest benchmark and that benchmark's year.
+
+    Parameters
+    ----------
+    benchmark_years
+        The benchmark years, ascending.
+    years
+        The years to flag.
+
+    Returns
+    -------
+    (flag, distance, nearest)
+        Per year: ``benchmark``, ``interpolated`` (strictly between the first and the last
+        benchmark) or ``extrapolated``; the distance in years to the nearest benchmark; and that
+        benchmark's year (the earlier one when two are equally near).
+    """
     benchmark_years = np.asarray(benchmark_years)
     years = np.asarray(years)
     gaps = np.abs(years[:, None] - benchmark_years[None, :])
@@ -133,7 +147,7 @@ METHODS: dict[str, Method] = {
 
 
 def method(name: str) -> Method:
-    """The registered method called ``name``.
+    """Look up the registered method called ``name``.
 
     Parameters
     ----------

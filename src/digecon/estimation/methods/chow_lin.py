@@ -20,7 +20,7 @@ from digecon.estimation.methods import MethodPath, SeriesInput, hold, pin_benchm
 
 
 def _series(benchmark_years: NDArray, coefficients: NDArray, indicator: NDArray, years: NDArray) -> chowlin.Series:
-    """The series in :mod:`~digecon.estimation.chowlin` form: benchmark positions and values V_b = c_b X_b."""
+    """Convert to :mod:`~digecon.estimation.chowlin` form: benchmark positions and values V_b = c_b X_b."""
     if not np.isin(benchmark_years, years).all():
         asked = np.asarray(benchmark_years).tolist()
         raise ValueError(f"Chow-Lin needs every benchmark year {asked} among the years estimated")
