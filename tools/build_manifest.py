@@ -46,7 +46,29 @@ SOURCES = [
         NBS + " 分省年度数据",
         [
             "源数据/国家统计局分省年度数据/国民经济核算/地区生产总值.csv",
+            # candidate indicators of the service components (wage bills of I and R, software, telecom)
+            "源数据/国家统计局分省年度数据/就业人员和工资/按行业分城镇单位就业人员工资总额.csv",
+            "源数据/国家统计局分省年度数据/运输和邮电/软件和信息技术服务业主要经济指标.csv",
+            "源数据/国家统计局分省年度数据/运输和邮电/邮电业务量.csv",
         ],
+    ),
+    (
+        "national_io_42",
+        "ionet_national_io/",
+        "Carol-seven/ionet",
+        "51145dcab476e75783af41a688488db1a4abeb56",
+        "GPL-3.0-or-later (repository); figures: official statistics",
+        NBS + " national 42-sector IO tables",
+        [f"data/china_{year}_42.rda" for year in (2005, 2015, 2018, 2020)],
+    ),
+    (
+        "wind_industry_revenue",
+        "wind_provincial_industry_revenue/",
+        "common2016/FactorandIndustry",
+        "a4f7d8aba33ac54bdc34741b62c16a3008e74662",
+        "none stated; Wind export of NBS industrial statistics (use for research and validation)",
+        "Wind (NBS 工业统计): above-scale industrial 主营业务收入 by industry",
+        ["data-raw/主营业务收入/*.xls", "data-raw/主营业务收入/*.xlsx"],
     ),
     (
         "nbs_province_api",

@@ -24,6 +24,7 @@ RAW_ROOT = Path("data/raw")
 KINDS = {
     "io_table": "a 42-sector regional or national IO table (.xls/.xlsx), built-in or the user's",
     "detailed_national_table": "a national detailed IO table (ionet .rda), for the split ratios",
+    "national_io_table": "a national 42-sector IO table of a year without regional tables (ionet .rda), for control",
     "yearbook_series": "NBS provincial annual series (亿元), the indicators",
     "first_published_gdp": "first-published provincial GDP, for the checks of the tables' totals",
     "census_ratios": "the user's economic-census income ratios (CSV)",
@@ -33,9 +34,11 @@ KINDS = {
 DATASETS = {
     "io_regional": ("io_table", "nbs_io_table"),
     "national_detailed_io": ("detailed_national_table", "ionet_rda"),
+    "national_io_42": ("national_io_table", "ionet_rda_42"),
     "nbs_province_annual": ("yearbook_series", "nbs_annual_csv"),
     "nbs_province_api": ("yearbook_series", "nbs_api_json"),
     "nbs_gdp_export": ("yearbook_series", "nbs_database_xls"),
+    "wind_industry_revenue": ("yearbook_series", "wind_revenue_xls"),
     "gdp_first_published": ("first_published_gdp", "first_published_csv"),
 }
 DETAILED_TABLE_YEAR = re.compile(r"china_(\d{4})_\d+")  # ionet file names: china_<year>_<sectors>.rda
@@ -139,7 +142,7 @@ def _from_manifest(entries: Iterable[ManifestEntry], raw_root: Path) -> list[Inp
             )
         kind, reader = DATASETS[entry.dataset]
         year = None
-        if kind == "detailed_national_table":
+        if kind in ("detailed_national_table", "national_io_table"):
             match = DETAILED_TABLE_YEAR.search(Path(entry.mirror_path).stem)
             if match is None:
                 raise InputError(entry.mirror_path, "cannot tell the detailed table's year", expected="china_<year>_…")

@@ -33,6 +33,7 @@ from digecon.inputs.yearbook import (
     read_nbs_api_json,
     read_nbs_database_xls,
     read_user_indicators,
+    read_wind_industry_revenue,
     with_user_indicators,
 )
 
@@ -42,6 +43,7 @@ YEARBOOK_READERS: dict[str, Callable[[str | Path], pd.DataFrame]] = {
     "nbs_annual_csv": read_nbs_annual_csv,
     "nbs_api_json": read_nbs_api_json,
     "nbs_database_xls": read_nbs_database_xls,
+    "wind_revenue_xls": read_wind_industry_revenue,
 }
 GDP = "地区生产总值"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.core.errors import InputError
-from digecon.core.provinces import province_code
+from digecon.core.provinces import normalise_name, province_code
 from digecon.inputs.excel import Grid, iter_sheets
 from digecon.inputs.usercsv import Column, read_user_csv
 
@@ -335,6 +335,74 @@ def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
     if frame.duplicated(["province_code", "year"]).any():
         raise InputError(path, "a province appears twice", sheet=grid.sheet, expected="one row per province")
     return frame.assign(source=path.name)[LONG_COLUMNS].sort_values(["province_code", "year"], ignore_index=True)
+
+
+C39_REVENUE = "C39主营业务收入"  # the indicator name of the Wind export's C39 series in the yearbook table
+WIND_C39_NAMES = ("通信设备、计算机及其他电子设备制造业", "计算机、通信和其他电子设备制造业")  # 2002 and 2011 GB/T 4754
+WIND_NOT_AVAILABLE = ("", "***")  # how the Wind export leaves a value out
+
+
+def _wind_c39_column(grid: Grid, path: Path) -> int | None:
+    """Find the column of C39 revenue (the header's last ``:`` part names the industry), or None if absent."""
+    if grid.n_rows == 0 or grid.text(0, 0) != "指标名称":
+        raise InputError(path, "not a Wind export", sheet=grid.sheet, row=0, column=0, expected="'指标名称' in A1")
+    for column in range(1, len(grid.rows[0])):
+        if normalise_name(grid.text(0, column).split(":")[-1]) in WIND_C39_NAMES:
+            return column
+    return None
+
+
+def _wind_year(grid: Grid, path: Path, row: int) -> int:
+    """Read the year of a data row: ``2005-12-31`` (a year-end date) or ``2016``."""
+    match = re.match(r"^(\d{4})(-12-31)?$", grid.text(row, 0).split(" ")[0])
+    if match is None:
+        raise InputError(
+            path,
+            "not a year",
+            sheet=grid.sheet,
+            row=row,
+            column=0,
+            expected="a year-end date such as 2005-12-31",
+            found=f"'{grid.text(row, 0)}'",
+        )
+    return int(match.group(1))
+
+
+def read_wind_industry_revenue(path: str | Path) -> pd.DataFrame:
+    """C39 main business income (主营业务收入) of above-scale industry from one province's Wind export.
+
+    The province is the file name (``广东.xls``); row 1 names the series (``广东:主营业务收入:<industry>``,
+    or just the industry), column A the year-end date. Values are 万元 and returned in 亿元; ``***`` and
+    blank cells are not available. Some provinces (宁夏, 西藏) have no C39 series: no rows.
+
+    Returns
+    -------
+    DataFrame
+        ``LONG_COLUMNS`` with ``indicator`` = ``C39_REVENUE``.
+
+    Raises
+    ------
+    InputError
+        For an unknown province in the file name, a layout that is not a Wind export, a year or a
+        value that cannot be read, naming the cell.
+    """
+    path = Path(path)
+    code = province_code(path.stem)
+    if code is None or code == 0:
+        raise InputError(path, "the file name is not a province", expected="e.g. 广东.xls", found=f"'{path.stem}'")
+    grid = next(iter_sheets(path))
+    column = _wind_c39_column(grid, path)
+    records = []
+    for row in range(1, grid.n_rows if column is not None else 1):
+        value = grid.cell(row, column)
+        if isinstance(value, str) and value.strip() in WIND_NOT_AVAILABLE:
+            continue
+        number = _database_number(grid, path, row, column)
+        if number is not None:
+            records.append((code, _wind_year(grid, path, row), C39_REVENUE, "亿元", number / 1e4))
+    frame = pd.DataFrame.from_records(records, columns=LONG_COLUMNS[:5]).assign(source=path.name)
+    _refuse_duplicates(frame, path, first_data_row=1)
+    return frame[LONG_COLUMNS].sort_values("year", ignore_index=True)
 
 
 def combine_sources(frames: list[pd.DataFrame], *, tolerance: float = 0.15) -> pd.DataFrame:
