@@ -21,11 +21,27 @@ import pandas as pd
 
 from digecon.core.settings import Settings
 from digecon.estimation.backtest import backtest, national_consistency
-from digecon.estimation.bands import apply_bounds, by_design, by_distance, error_summary, totals_with_bounds
+from digecon.estimation.bands import (
+    apply_bounds,
+    band_coverage,
+    band_rule,
+    by_design,
+    by_distance,
+    error_summary,
+    totals_with_bounds,
+)
 from digecon.estimation.estimate import benchmark_components, describe, estimate_all
 from digecon.estimation.indicators import indicator_breaks, indicator_series
+from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
 from digecon.inputs.registry import Registry, build_registry
-from digecon.inputs.sources import GDP, gdp_series_for_checks, read_io_tables, read_ratios, read_yearbook
+from digecon.inputs.sources import (
+    GDP,
+    gdp_series_for_checks,
+    read_io_tables,
+    read_ratios,
+    read_table_ratios,
+    read_yearbook,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,7 @@ class Inputs:
     yearbook: pd.DataFrame  # long annual series, 亿元 (data/processed/yearbook.csv)
     ratios: pd.DataFrame  # s_I63 and r_media per IO year and province (data/processed/ratios.csv)
     registry: Registry  # the files they came from
+    table_ratios: pd.DataFrame | None = None  # s_I63, r_media of every detailed table (data/processed/table_ratios.csv)
 
 
 def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None) -> Inputs:
@@ -73,7 +90,9 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
         next(iter(registry.paths("census_ratios")), None),
         news_publishing_share=settings.ratios.news_publishing_share,
     )
-    return Inputs(io_tables, checks, yearbook, ratios, registry)
+    detailed = {i.year: i.path for i in registry.of("detailed_national_table")}
+    table_ratios = read_table_ratios(detailed, news_publishing_share=settings.ratios.news_publishing_share)
+    return Inputs(io_tables, checks, yearbook, ratios, registry, table_ratios)
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,7 @@ class Result:
     indicator_breaks: pd.DataFrame  # year-on-year indicator changes beyond the threshold
     backtest_by_design: pd.DataFrame  # errors per backtest design (e.g. "2017 from 2002-2012")
     backtest_by_distance: pd.DataFrame  # errors by distance to the nearest benchmark used
+    band_coverage: pd.DataFrame  # nested and in-sample coverage of the bands, by design (bands.band_coverage)
 
 
 def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
@@ -149,6 +169,7 @@ def estimate_tables(
     methods: Iterable[str],
     conventions: Iterable[str],
     break_threshold: float,
+    table_ratios: pd.DataFrame | None = None,
 ) -> Result:
     """Estimate the annual digital-economy value added of every province by component, method and convention.
 
@@ -167,6 +188,10 @@ def estimate_tables(
         Names of the method registry (:mod:`digecon.estimation.methods`) and ``share`` / ``benchmark``.
     break_threshold
         Year-on-year indicator change flagged as a possible break (:func:`indicator_breaks`).
+    table_ratios
+        ``s_I63`` / ``r_media`` of the national detailed tables
+        (:func:`digecon.inputs.sources.read_table_ratios`): after a province's last benchmark the
+        split follows them (:mod:`digecon.estimation.ratio_paths`); None keeps the last split.
 
     Returns
     -------
@@ -188,13 +213,16 @@ def estimate_tables(
     indicators = indicator_series(yearbook, grid)
     results = backtest(benchmarks, indicators, methods, conventions)
     summary = error_summary(results)
+    rule = band_rule(results)
     values = estimate_all(benchmarks, indicators, grid, methods, conventions)
-    values = describe(apply_bounds(values[values["year"].isin(years)], summary), benchmarks, indicators)
+    values = describe(apply_bounds(values[values["year"].isin(years)], rule), benchmarks, indicators)
+    if table_ratios is not None and not table_ratios.empty:
+        values = follow_national_split(values, ratio_by_year(table_ratios, grid))
     breaks = indicator_breaks(indicators, break_threshold)
     flagged = breaks[["aggregate", "province_code", "year"]].assign(indicator_break=True)
     values = values.merge(flagged, on=["aggregate", "province_code", "year"], how="left")
     values = values.assign(indicator_break=values["indicator_break"].fillna(False).astype(bool))
-    totals = with_share_of_gdp(totals_with_bounds(values, summary), yearbook)
+    totals = with_share_of_gdp(totals_with_bounds(values, rule), yearbook)
     national = national_consistency(benchmarks)
     return Result(
         values,
@@ -207,6 +235,7 @@ def estimate_tables(
         breaks,
         by_design(results),
         by_distance(results),
+        band_coverage(results),
     )
 
 
@@ -235,4 +264,5 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         methods=settings.estimate.methods,
         conventions=settings.estimate.conventions,
         break_threshold=settings.indicators.break_threshold,
+        table_ratios=inputs.table_ratios,
     )

@@ -3,6 +3,7 @@ rule estimate_digital_economy:
         io_tables=rules.ingest_io_tables.output.io_tables,
         yearbook=rules.prepare_yearbook.output.yearbook,
         ratios=rules.compute_ratios.output.ratios,
+        table_ratios=rules.compute_ratios.output.table_ratios,
         code=package_code("estimation"),
     output:
         values="results/tables/digital_economy_va.csv",

@@ -50,6 +50,7 @@ rule compute_ratios:
         code=package_code("inputs"),
     output:
         ratios="data/processed/ratios.csv",
+        table_ratios="data/processed/table_ratios.csv",
     log:
         "logs/compute_ratios.log",
     conda:

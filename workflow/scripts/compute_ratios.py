@@ -4,14 +4,17 @@ import pandas as pd
 
 from digecon.core.files import write_csv
 from digecon.core.logs import logged_run
-from digecon.inputs.sources import read_ratios
+from digecon.inputs.sources import read_ratios, read_table_ratios
 
 with logged_run(snakemake.log[0]) as log:
+    detailed = dict(zip(snakemake.params.detailed_years, snakemake.input.detailed, strict=True))
+    share = snakemake.params.news_publishing_share
     ratios = read_ratios(
         pd.read_csv(snakemake.input.io_tables, usecols=["province_code", "year"]),
-        dict(zip(snakemake.params.detailed_years, snakemake.input.detailed, strict=True)),
+        detailed,
         snakemake.input.census[0] if snakemake.input.census else None,
-        news_publishing_share=snakemake.params.news_publishing_share,
+        news_publishing_share=share,
     )
     write_csv(ratios, snakemake.output.ratios)
+    write_csv(read_table_ratios(detailed, news_publishing_share=share), snakemake.output.table_ratios)
     log.info("ratios:\n%s", ratios.drop_duplicates(["io_year", "ratio", "value"]).to_string(index=False))

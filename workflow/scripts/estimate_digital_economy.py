@@ -16,6 +16,7 @@ with logged_run(snakemake.log[0]) as log:
         methods=snakemake.params.methods,
         conventions=snakemake.params.conventions,
         break_threshold=snakemake.params.break_threshold,
+        table_ratios=pd.read_csv(snakemake.input.table_ratios),
     )
     # output name -> Result attribute
     tables = {

@@ -8,7 +8,7 @@ same way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,9 @@ from digecon.core.provinces import NATIONAL_CODE
 from digecon.core.settings import IOTableSettings
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
+from digecon.inputs.national_tables import NATIONAL_TABLE_COLUMNS, read_national_io_va
 from digecon.inputs.ratios import (
+    RATIO_COLUMNS,
     benchmark_ratios,
     detailed_sector_parts,
     nearest_year,
@@ -202,3 +204,94 @@ def read_ratios(
     }
     census = read_census_ratios(census_csv) if census_csv else None
     return benchmark_ratios(io_years, provinces, detailed=detailed, census=census)
+
+
+def read_table_ratios(detailed_tables: dict[int, str | Path], *, news_publishing_share: float) -> pd.DataFrame:
+    """Read ``s_I63`` and ``r_media`` of every national detailed table.
+
+    These are the series the split follows after a province's last benchmark
+    (:mod:`digecon.estimation.ratio_paths`).
+
+    Parameters
+    ----------
+    detailed_tables
+        Detailed-table year -> file.
+    news_publishing_share
+        Part of 新闻和出版 counted as media.
+
+    Returns
+    -------
+    DataFrame
+        ``table_year``, ``ratio``, ``value``, ``source`` (file name); empty without detailed tables.
+
+    Raises
+    ------
+    InputError
+        For a detailed table without its TVA row or a listed sector.
+    """
+    parts = detailed_sector_parts()
+    rows = [
+        {"table_year": year, "ratio": ratio, "value": float(value), "source": Path(path).name}
+        for year, path in sorted(detailed_tables.items())
+        for ratio, value in ratios_from_detailed_io(
+            read_detailed_io_va(path, year, parts), news_publishing_share=news_publishing_share
+        ).items()
+    ]
+    return pd.DataFrame.from_records(rows, columns=["table_year", "ratio", "value", "source"])
+
+
+def read_national_tables(
+    tables: Mapping[int, str | Path],
+    detailed_tables: dict[int, str | Path],
+    census_csv: str | Path | None,
+    *,
+    news_publishing_share: float,
+    va_tolerance: float = 5.0,
+    concordance: str | Path | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the national 42-sector tables of the control years and the split ratios of each year.
+
+    The ratios are chosen exactly as for the provinces' benchmarks (:func:`read_ratios` with the
+    national code 0): the census ratio nearest to the table's year if the user gives one, else
+    the national detailed IO table nearest to it (2005 uses 2007's, 2015 uses 2017's).
+
+    Parameters
+    ----------
+    tables
+        Table year -> ionet 42-sector .rda file (the registry's ``national_io_table`` inputs).
+    detailed_tables
+        Detailed-table year -> file (all available ones).
+    census_csv
+        The user's census ratios, or None.
+    news_publishing_share
+        Part of 新闻和出版 counted as media.
+    va_tolerance
+        Largest accepted |VA001+VA002+VA003+VA004 - TVA| per sector, 万元.
+    concordance
+        A sector concordance CSV, or None for the packaged one.
+
+    Returns
+    -------
+    (national_tables, national_ratios)
+        :data:`digecon.inputs.national_tables.NATIONAL_TABLE_COLUMNS` (万元, one row per table x
+        digital sector plus the table's total VA) and :data:`digecon.inputs.ratios.RATIO_COLUMNS`
+        (province code 0, one row per table year x ratio); both empty without tables.
+
+    Raises
+    ------
+    InputError
+        For a table that cannot be used (:func:`digecon.inputs.national_tables.read_national_io_va`)
+        or a ratio with no source.
+    """
+    if not tables:
+        return pd.DataFrame(columns=NATIONAL_TABLE_COLUMNS), pd.DataFrame(columns=RATIO_COLUMNS)
+    table = load_concordance(concordance)
+    frames = [
+        read_national_io_va(path, year, concordance=table, va_tolerance=va_tolerance)
+        for year, path in sorted(tables.items())
+    ]
+    national = pd.concat(frames, ignore_index=True)
+    years = pd.DataFrame({"province_code": NATIONAL_CODE, "year": sorted(int(y) for y in tables)})
+    ratios = read_ratios(years, detailed_tables, census_csv, news_publishing_share=news_publishing_share)
+    log.info("national 42-sector tables of %s", ", ".join(map(str, sorted(tables))))
+    return national, ratios

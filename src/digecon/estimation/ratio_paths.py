@@ -1,0 +1,141 @@
+"""Split ratios after a province's last benchmark: follow the national detailed tables.
+
+In benchmark years the telecom / IT-services split of the information sector (``s_I63``) and the
+media share of culture (``r_media``) are those of the benchmark's ratio source; between benchmarks
+each component's coefficient path carries the split along. Beyond the last benchmark a path holds
+(or extends) the last table's split, although the national detailed IO tables published since
+(2018, 2020) show it moving: ``s_I63`` 0.327 (2017), 0.313 (2018), 0.262 (2020). So after the last
+benchmark the split follows the national tables' ratio:
+
+    s(t) = s_b x S(t) / S(b),   r(t) = r_b x R(t) / R(b),
+
+with s_b, r_b the province's ratio at its last benchmark b and S, R the national detailed-table
+ratios, interpolated linearly between table years and held beyond the last one (so a year after
+the last table, or a benchmark after it, keeps the split). The information sector (telecom + IT
+services) is unchanged; telecom = information x s(t), IT services = the rest; media is scaled by
+r(t) / r_b. Values, coefficients, standard errors and bounds of a component scale together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+SPLIT_COMPONENTS = ("telecom", "it_services", "media")
+KEY = ["province_code", "year", "method", "convention"]
+SCALED = ["value_100m_yuan", "coefficient", "se_100m_yuan", "lower_100m_yuan", "upper_100m_yuan"]
+
+
+def ratio_by_year(table_ratios: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """National ratio of every year from the detailed tables' ratios.
+
+    Parameters
+    ----------
+    table_ratios
+        ``table_year``, ``ratio`` (``s_I63``, ``r_media``), ``value``, ``source`` (file), one row per
+        detailed table and ratio.
+    years
+        The years wanted.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``ratio``, ``value`` (at a table year its value, between two table years linearly
+        interpolated, beyond the first and last held), ``note`` (which tables it comes from).
+    """
+    years = np.asarray(sorted(int(y) for y in years))
+    frames = []
+    for ratio, rows in table_ratios.sort_values("table_year").groupby("ratio"):
+        known = rows["table_year"].to_numpy()
+        values = np.interp(years, known, rows["value"].to_numpy())
+        notes = [_note(int(y), known, rows["source"].tolist()) for y in years]
+        frames.append(pd.DataFrame({"year": years, "ratio": ratio, "value": values, "note": notes}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _note(year: int, known: np.ndarray, sources: list[str]) -> str:
+    """Which detailed table(s) a year's national ratio comes from."""
+    if year in known:
+        return f"national detailed IO table {year} ({sources[list(known).index(year)]})"
+    before, after = known[known < year], known[known > year]
+    if len(before) and len(after):
+        return f"interpolated between the national detailed IO tables {before[-1]} and {after[0]}"
+    nearest = before[-1] if len(before) else after[0]
+    return f"national detailed IO table {nearest}, held"
+
+
+def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
+    """Re-split the service components after each province's last benchmark (rule in the module doc).
+
+    Parameters
+    ----------
+    values
+        The described estimates (:func:`digecon.estimation.estimate.describe`, with bounds):
+        ``province_code``, ``year``, ``component``, ``method``, ``convention``, ``flag``,
+        ``benchmark_years``, ``value_100m_yuan``, ``ratio_value`` (the benchmark's ratio, ``1 - s``
+        for IT services), ``ratio_source`` and the columns of ``SCALED``.
+    national
+        From :func:`ratio_by_year`, covering every year of ``values``.
+
+    Returns
+    -------
+    DataFrame
+        ``values`` with telecom, IT services and media rescaled after the last benchmark, and
+        ``ratio_value`` / ``ratio_source`` giving the year's ratio and where it comes from.
+    """
+    last = values["benchmark_years"].astype(str).str.split(",").map(lambda ys: max(int(y) for y in ys))
+    after = (values["year"] > last) & values["component"].isin(SPLIT_COMPONENTS)
+    if not after.any():
+        return values
+    rows = values[after].assign(last_benchmark=last[after])
+    factor, ratio, note = _factors(rows, national.set_index(["ratio", "year"]))
+    out = values.copy()
+    for column in SCALED:
+        out[column] = out[column].astype(float)
+        out.loc[after, column] = rows[column].to_numpy() * factor
+    out.loc[after, "ratio_value"] = ratio
+    out.loc[after, "ratio_source"] = [
+        f"{s}; from {b + 1}: x {n}" for s, b, n in zip(rows["ratio_source"], rows["last_benchmark"], note, strict=True)
+    ]
+    return out
+
+
+def _factors(rows: pd.DataFrame, national: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Scale factor of each row's value, its new ratio and the note on the national ratio used."""
+    key = rows.set_index(KEY)
+    wide = rows.pivot_table(index=KEY, columns="component", values="value_100m_yuan")
+    s_b = rows[rows["component"] == "telecom"].set_index(KEY)["ratio_value"]
+    r_b = rows[rows["component"] == "media"].set_index(KEY)["ratio_value"]
+    index = key.index
+    years, benchmarks = rows["year"].to_numpy(), rows["last_benchmark"].to_numpy()
+    s_change = _national(national, "s_I63", years) / _national(national, "s_I63", benchmarks)
+    r_change = _national(national, "r_media", years) / _national(national, "r_media", benchmarks)
+    telecom_share = np.clip(s_b.reindex(index).to_numpy() * s_change, 0.0, 1.0)
+    information = (wide["telecom"] + wide["it_services"]).reindex(index).to_numpy()
+    component = rows["component"].to_numpy()
+    old = rows["value_100m_yuan"].to_numpy()
+    new = np.where(
+        component == "telecom",
+        information * telecom_share,
+        np.where(component == "it_services", information * (1 - telecom_share), old * r_change),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(old > 0, new / old, 1.0)
+    ratio = np.where(
+        component == "telecom",
+        telecom_share,
+        np.where(component == "it_services", 1 - telecom_share, r_b.reindex(index).to_numpy() * r_change),
+    )
+    names = np.where(component == "media", "r_media", "s_I63")
+    notes = [
+        f"national {name} change since {b} ({national.at[(name, y), 'note']})"
+        for name, b, y in zip(names, benchmarks, years, strict=True)
+    ]
+    return factor, ratio, notes
+
+
+def _national(national: pd.DataFrame, ratio: str, years: np.ndarray) -> np.ndarray:
+    """Look up the national ratio in each of ``years``."""
+    return national.loc[ratio]["value"].reindex(years).to_numpy()
