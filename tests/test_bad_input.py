@@ -36,8 +36,9 @@ def add_sector(rows: Rows) -> None:
 
 
 CASES = {  # name: (mutation of a good 2017 Beijing table, expected message, expected location)
-    "missing header marker": (
-        lambda rows: rows[7].__setitem__(2, "代码"),
+    # The '-' marker is no longer needed (2023 tables lack it); the column codes 01..42 are.
+    "no column codes in the header": (
+        lambda rows: rows[7].__setitem__(slice(3, 45), [""] * 42),
         "no IO-table header found in any sheet",
         None,
     ),
@@ -61,6 +62,13 @@ CASES = {  # name: (mutation of a good 2017 Beijing table, expected message, exp
         "sector name not in the concordance; closest known names: 通信设备、计算机和其他电子设备",
         "cell B28",
     ),
+    "several unknown names": (
+        lambda rows: [rows[find(rows, code)].__setitem__(1, "X" + rows[find(rows, code)][1]) for code in ("20", "41")],
+        "2 sector names not in the concordance: B28 'X通信设备、计算机和其他电子设备' "
+        "(closest known names: 通信设备、计算机和其他电子设备); "
+        "B49 'X文化、体育和娱乐' (closest known names: 文化、体育和娱乐)",
+        "column B",
+    ),
     "text in a value": (set_cell("TVA", 10, "缺"), "value_added (TVA) of sector 08 is not a number", "cell K56"),
     "number stored as text": (
         set_cell("VA001", 10, "123.4"),
@@ -76,6 +84,11 @@ CASES = {  # name: (mutation of a good 2017 Beijing table, expected message, exp
     ),
     "unit 亿元": (lambda rows: rows[2].__setitem__(0, "单位：亿元"), "unexpected unit in the title block", "cell A3"),
     "no unit": (lambda rows: rows[2].__setitem__(0, ""), "no unit found in the title block", None),
+    "region code disagrees": (
+        lambda rows: rows[0].__setitem__(0, "50地区投入产出表(2017）"),
+        "province in the title and in the file name disagree; expected '北京' (from the file name), found '重庆'",
+        None,
+    ),
     "province disagrees": (
         lambda rows: rows[0].__setitem__(0, "上海2017年投入产出表"),
         "province in the title and in the file name disagree; expected '北京'",

@@ -67,3 +67,22 @@ def test_files_that_are_not_workbooks(tmp_path: Path, content: bytes, message: s
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"cannot open the file \(No such file or directory\)"):
         next(iter_sheets(tmp_path / "absent.xlsx"))
+
+
+@pytest.mark.parametrize(("written", "renamed"), [(".xlsx", ".xls"), (".xls", ".xlsx"), (".xlsx", ".dat")])
+def test_renamed_workbook_read_by_its_content(tmp_path: Path, written: str, renamed: str) -> None:
+    rows = [["代码", "01", 12.0], ["TVA", "", 16.0]]
+    original = write_workbook(rows, tmp_path / f"book{written}")
+    path = tmp_path / f"renamed{renamed}"
+    path.write_bytes(original.read_bytes())  # an .xlsx saved under an .xls name, or the reverse
+    [grid] = iter_sheets(path)
+    assert grid.file == str(path)
+    assert [grid.text(r, c) for r in range(2) for c in range(3)] == ["代码", "01", "12", "TVA", "", "16"]
+
+
+def test_renamed_and_damaged_workbook_is_still_refused(tmp_path: Path) -> None:
+    whole = write_workbook([["代码", "01"]], tmp_path / "book.xlsx").read_bytes()
+    path = tmp_path / "t.xls"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InputError, match=r"t\.xls: cannot read the workbook \(damaged or truncated file"):
+        next(iter_sheets(path))

@@ -16,11 +16,16 @@ from hypothesis import strategies as st
 from digecon.core.errors import InputError
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.iotable import IOTable, read_io_table
-from tests.tables import io_table_rows, write_workbook
+from tests.tables import NET_OUTFLOW, io_table_rows, write_workbook
 
 CONCORDANCE = load_concordance()
 BASE = io_table_rows("2017")
-N_ROWS, N_COLUMNS = len(BASE), len(BASE[0])
+# A 2023 layout: region code in the title, one flat heading row, no marker, 净流出, GO only headed 总产出.
+BASE_2023 = io_table_rows(
+    "2017", year=2017, title="11市投入产出表（2017）", headings="flat", final_use=NET_OUTFLOW, marker="", go_code=""
+)
+N_ROWS, N_COLUMNS = len(BASE), min(len(BASE[0]), len(BASE_2023[0]))
+assert len(BASE_2023) == N_ROWS
 
 cells = st.tuples(st.integers(0, N_ROWS - 1), st.integers(0, N_COLUMNS - 1))
 printable = st.characters(blacklist_categories=("Cc", "Cs"))  # what a spreadsheet cell can hold
@@ -30,6 +35,7 @@ junk = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(-(10**9), 10**9),
     st.sampled_from(["-", "—", "TVA", "TI", "VA001", "01", "42", "GO", "单位：亿元", "天津", "文化、体育和娱乐"]),
+    st.sampled_from(["代码", "总产出", "总产品", "NOF", "50地区", "500000", 5.0, 42.0]),
 )
 edits = st.lists(
     st.one_of(
@@ -43,8 +49,8 @@ edits = st.lists(
 )
 
 
-def apply(edits_: list) -> list[list]:
-    rows = [list(r) for r in BASE]
+def apply(edits_: list, base: list[list] = BASE) -> list[list]:
+    rows = [list(r) for r in base]
     for kind, a, b in edits_:
         if kind == "set":
             r, c = a
@@ -67,9 +73,9 @@ def read_or_clean_error(path: Path) -> None:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(edits_=edits, suffix=st.sampled_from([".xls", ".xlsx"]))
-def test_corrupted_cells_and_rows(edits_: list, suffix: str) -> None:
-    rows = apply(edits_)
+@given(edits_=edits, suffix=st.sampled_from([".xls", ".xlsx"]), base=st.sampled_from([BASE, BASE_2023]))
+def test_corrupted_cells_and_rows(edits_: list, suffix: str, base: list[list]) -> None:
+    rows = apply(edits_, base)
     with tempfile.TemporaryDirectory() as folder:
         rows = [[v if not (isinstance(v, float) and v != v) else "" for v in row] for row in rows]  # xlwt: no NaN
         path = write_workbook(rows, Path(folder) / "2017年各省份投入产出表" / f"01-北京{suffix}")

@@ -64,11 +64,21 @@ def test_names_of_codes() -> None:
     ("text", "codes"),
     [
         ("北京2017年投入产出表", {110000}),
-        ("01-北京", {110000}),
+        ("01-北京", {110000}),  # a file-order number, not a code
         ("0中国", {0}),
         ("全国2012年42部门投入产出表", {0}),
         ("北京 和 上海", {110000, 310000}),
         ("2017年投入产出表", set()),
+        # 2023 titles may carry the GB/T 2260 code: a leading two-digit prefix before 地区/省/市, or six digits
+        ("50地区投入产出表(2023）", {500000}),
+        ("50 地区投入产出表（2023）", {500000}),
+        ("11市投入产出表2023", {110000}),
+        ("65省2023年投入产出表", {650000}),
+        ("500000地区投入产出表2023", {500000}),
+        ("520000_2023", {520000}),
+        ("66地区投入产出表2023", set()),  # no province has the prefix 66
+        ("31省区市42部门投入产出表", set()),  # a count of provinces, not 上海
+        ("重庆50地区", {500000}),
     ],
 )
 def test_provinces_named_in_titles_and_file_names(text: str, codes: set[int]) -> None:

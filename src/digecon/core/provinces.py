@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from importlib.resources import files
@@ -12,6 +13,11 @@ NATIONAL_CODE = 0
 NATIONAL_NAME = "全国"
 # Spellings of the whole country seen in titles and file names (e.g. '0中国.xls').
 NATIONAL_ALIASES = ("全国", "中国", "China", "National")
+# Titles may name the region by its GB/T 2260 code instead of its name, as some 2023 tables do
+# ('50地区投入产出表(2023）' is 重庆). Only at the start of a text: the two-digit prefix followed by
+# 地区 / 省 / 市 (but not '31省区市', a count of provinces), or the full six-digit code.
+CODE_PREFIX = re.compile(r"^(\d{2})(?:地区|省|市)(?!区市)")
+FULL_CODE = re.compile(r"^(\d{6})(?!\d)")
 
 
 @cache
@@ -72,24 +78,41 @@ def province_code(name: str | int) -> int | None:
     return _aliases().get(normalise_name(str(name)).lower())
 
 
+@cache
+def _short_names() -> tuple[tuple[str, int], ...]:
+    """List (Chinese short name, code) of the 31 provinces (titles are scanned cell by cell: keep it cheap)."""
+    return tuple((str(r.province), int(r.province_code)) for r in province_table().itertuples(index=False))
+
+
 def provinces_named_in(text: str) -> set[int]:
-    """Find every province (or the nation, 0) whose Chinese short name occurs in ``text``.
+    """Find every province (or the nation, 0) that ``text`` names by its Chinese short name or its code.
 
     Parameters
     ----------
     text
-        A title or file name, e.g. ``"北京2017年投入产出表"``.
+        A title or file name, e.g. ``"北京2017年投入产出表"`` or ``"50地区投入产出表(2023）"``.
 
     Returns
     -------
     set of int
-        Province codes, with 0 when 全国 or 中国 occurs; empty when none is named.
+        Province codes, with 0 when 全国 or 中国 occurs; empty when none is named. A text that
+        starts with a province's two-digit GB/T 2260 prefix followed by 地区, 省 or 市 (``50地区``)
+        or with its six-digit code (``500000``) names that province (500000 重庆).
     """
     text = normalise_name(text)
-    found = {int(r.province_code) for r in province_table().itertuples(index=False) if r.province in text}
+    found = {code for name, code in _short_names() if name in text}
     if any(alias in text for alias in ("全国", "中国")):
         found.add(NATIONAL_CODE)
-    return found
+    return found | _provinces_coded_in(text)
+
+
+def _provinces_coded_in(text: str) -> set[int]:
+    """Find the province whose GB/T 2260 code (two-digit prefix or six digits) starts a normalised text."""
+    codes = {code for _, code in _short_names()}
+    prefix, full = CODE_PREFIX.match(text), FULL_CODE.match(text)
+    candidates = [int(prefix.group(1)) * 10000] if prefix else []
+    candidates += [int(full.group(1))] if full else []
+    return {int(c) for c in candidates if c in codes}
 
 
 def province_name(code: int) -> str:

@@ -7,6 +7,8 @@ offsets.
 
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,10 @@ from digecon.core.errors import InputError
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound document (BIFF .xls)
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
+# Extensions calamine reads as each format; any other name is read by content.
+SUFFIXES = {XLS_MAGIC: (".xls",), ZIP_MAGIC: (".xlsx", ".xlsm")}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,12 +74,22 @@ class Grid:
         return str(value).strip()
 
 
+def _open_workbook(path: Path, head: bytes) -> CalamineWorkbook:
+    """Open a workbook with the parser its magic bytes call for, whatever its extension says."""
+    magic = XLS_MAGIC if head.startswith(XLS_MAGIC) else ZIP_MAGIC
+    if path.suffix.lower() in SUFFIXES[magic]:
+        return CalamineWorkbook.from_path(str(path))
+    # calamine picks the parser by extension; from a buffer it detects the format from the content.
+    logger.info("%s: read as %s, as its content says", path, "xls" if magic == XLS_MAGIC else "xlsx")
+    return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+
+
 def iter_sheets(path: str | Path) -> Iterator[Grid]:
     """Yield the sheets of an Excel workbook in order, loading one at a time.
 
     The file's first bytes are checked first, so a file that is no workbook at all (empty, a
-    CSV, an HTML page) gets a clear error rather than a parser's. The parser then goes by the
-    extension: an .xlsx file renamed to .xls (or the reverse) is refused as damaged.
+    CSV, an HTML page) gets a clear error rather than a parser's. They also pick the parser:
+    an .xlsx file renamed to .xls (or the reverse) is read as what it is.
 
     Parameters
     ----------
@@ -103,7 +119,7 @@ def iter_sheets(path: str | Path) -> Iterator[Grid]:
             path, "not an Excel file", expected="an .xls or .xlsx workbook", found=f"content starting {head!r}"
         )
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = _open_workbook(path, head)
     except (CalamineError, ValueError, OSError) as exc:
         raise InputError(path, f"cannot read the workbook (damaged or truncated file: {exc})") from exc
     for index, name in enumerate(book.sheet_names):

@@ -1,14 +1,18 @@
-"""Reader for the NBS regional 42-sector input-output tables (all vintages, .xls and .xlsx).
+"""Reader for the NBS regional 42-sector input-output tables (any year, .xls and .xlsx).
 
-The layout is found from markers in the sheet, not from offsets:
+The table is found by what every 42-sector table has, not by offsets or printed markers:
 
-* the header row is the row whose code column holds ``-`` (``—`` in the 2002 national file);
-  it carries the column codes ``01``..``42`` and ``GO``;
-* the code column is the one that holds ``-`` in the header row and ``TVA`` further down;
-  sector names stand in the column just left of it;
+* the code column is the one (of columns B to H) that holds the most sector codes ``01``..``42``
+  and row codes ``VA001``..``VA004``, ``TVA`` and ``TI``; sector names stand just left of it;
+* the header row is the row above the sector rows that holds the column codes ``01``..``42``
+  (whatever its code-column cell says: ``-``, ``—``, ``代码`` or nothing), and the ``GO``
+  column is the one coded ``GO`` there -- or, where the header row has no ``GO``, the column
+  headed 总产出 / 总产品 in the header block. Final-use columns are not read, so their headings
+  (three levels or one flat row) and codes (EX/IM/OF/IF or one 净流出 column, with or without
+  ERR) do not matter;
 * the value-added rows are found by their codes ``VA001``..``VA004``, ``TVA`` and ``TI``;
-* the unit is read from the title block (``单位：万元``), the province and year from the title
-  and from the file path, which must agree.
+* the unit is read from the title block (``单位：万元``), the province (by name or GB/T 2260
+  code) and year from the title and from the file path, which must agree.
 """
 
 from __future__ import annotations
@@ -21,14 +25,17 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.core.errors import InputError, column_letter
-from digecon.core.provinces import province_name, provinces_named_in
+from digecon.core.provinces import normalise_name, province_name, provinces_named_in
 from digecon.inputs.concordance import DIGITAL_SECTORS, SectorMatch, match_sectors
 from digecon.inputs.excel import Grid, iter_sheets
 
 N_SECTORS = 42
-HEADER_MARKERS = ("-", "—", "－", "–")
-HEADER_SEARCH_ROWS = 30
 CODE_SEARCH_COLUMNS = 8
+# Distinct codes 01..42 that identify the code column or the header row: far more than a column
+# or row of values shows by chance, far fewer than 42 so a table short of sectors or of column
+# codes is still found (and reported for what it lacks).
+MIN_CODES = 10
+GO_HEADINGS = ("总产出", "总产品")  # the GO column's heading, for header rows without the code
 VA_ROWS = {
     "VA001": "compensation",
     "VA002": "net_taxes",
@@ -38,10 +45,12 @@ VA_ROWS = {
 }
 VA_COMPONENTS = ("compensation", "net_taxes", "depreciation", "operating_surplus")
 ROW_CODES = {"TII", *VA_ROWS, "TI"}
+TABLE_ROW_CODES = {*VA_ROWS, "TI"}  # every table has these; a sheet with all of them is preferred
 DEFAULT_UNITS = ("万元",)
 DEFAULT_VA_TOLERANCE = 5.0  # 万元: published cells are rounded
 SECTOR_CODE = re.compile(r"^\d{1,2}$")
-YEAR = re.compile(r"(19[89]\d|20\d\d)")
+# A year stands alone: not the '2000' inside the region code 520000.
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class IOTable:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Where a sheet's markers put the table (0-based rows and columns)."""
+    """Where a sheet's codes put the table (0-based rows and columns)."""
 
     header_row: int
     code_column: int
@@ -79,53 +88,102 @@ class _Layout:
     row_of: dict[str, int]
     column_of: dict[str, int]
     sector_rows: list[int]
+    go_column: int | None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the code column holds every row code a table has (VA001..VA004, TVA, TI)."""
+        return self.row_of.keys() >= TABLE_ROW_CODES
 
 
-def _is_header_marker(text: str) -> bool:
-    """Whether a cell holds the dash NBS prints in the code column of the header row."""
-    return text in HEADER_MARKERS
+def _column_code(text: str) -> str | None:
+    """Give a sector code 01..42 as two digits ('5' and '05' alike), None for anything else."""
+    return f"{int(text):02d}" if SECTOR_CODE.match(text) and 1 <= int(text) <= N_SECTORS else None
 
 
-def _find_layout(grid: Grid) -> _Layout | None:
-    """Locate header row and code column by their markers; None if this sheet has none."""
-    for header_row in range(min(HEADER_SEARCH_ROWS, grid.n_rows)):
-        for code_column in range(CODE_SEARCH_COLUMNS):
-            if not _is_header_marker(grid.text(header_row, code_column)):
-                continue
-            codes = [grid.text(r, code_column) for r in range(header_row + 1, grid.n_rows)]
-            # The code column holds sector codes and row codes; any of them identifies it, so that
-            # a table missing one row (say TVA) is reported as such rather than as unreadable.
-            if not (set(codes) & ROW_CODES or sum(bool(SECTOR_CODE.match(c)) for c in codes) >= 10):
-                continue
-            row_of: dict[str, int] = {}
-            sector_rows = []
-            for offset, code in enumerate(codes):
-                row = header_row + 1 + offset
-                if SECTOR_CODE.match(code):
-                    sector_rows.append(row)
-                elif code and code not in row_of:
-                    row_of[code] = row
-            header = grid.rows[header_row]
-            column_of = {}
-            for column in range(len(header)):
-                text = grid.text(header_row, column)
-                if text and column != code_column and text not in column_of:
-                    column_of[text] = column
-            return _Layout(header_row, code_column, code_column - 1, row_of, column_of, sector_rows)
+def _code_column(grid: Grid) -> int | None:
+    """Find the column holding the most sector and row codes (leftmost on ties); None if none holds enough."""
+    best: tuple[int, int] | None = None
+    for column in range(1, CODE_SEARCH_COLUMNS):  # from B: the sector names stand left of the codes
+        texts = {grid.text(r, column) for r in range(grid.n_rows)}
+        row_codes = len(texts & ROW_CODES)
+        sector_codes = len({_column_code(t) for t in texts} - {None})
+        # Any row code identifies the column, so that a table missing one row (say TVA) or short of
+        # sectors is reported as such rather than as unreadable.
+        if (row_codes or sector_codes >= MIN_CODES) and (best is None or row_codes + sector_codes > best[0]):
+            best = (row_codes + sector_codes, column)
+    return None if best is None else best[1]
+
+
+def _header_row(grid: Grid, code_column: int) -> int | None:
+    """Find the row above sector rows holding the most column codes 01..42 (nearest on ties), if enough."""
+    codes = [grid.text(r, code_column) for r in range(grid.n_rows)]
+    sector_rows = [r for r, code in enumerate(codes) if SECTOR_CODE.match(code)]
+    best: tuple[int, int] | None = None
+    for row in range(grid.n_rows):
+        # A body row (its code cell holds a code: the VA002 row may print 1..42) is never the header,
+        # and the header has the sector rows below it.
+        if SECTOR_CODE.match(codes[row]) or codes[row] in ROW_CODES:
+            continue
+        if not sector_rows or sector_rows[-1] <= row:
+            break
+        found = {_column_code(grid.text(row, c)) for c in range(len(grid.rows[row])) if c != code_column}
+        n_codes = len(found - {None})
+        if n_codes >= MIN_CODES and (best is None or n_codes >= best[0]):
+            best = (n_codes, row)
+    return None if best is None else best[1]
+
+
+def _go_heading(grid: Grid, header_row: int, column_of: dict[str, int]) -> int | None:
+    """Find the column headed 总产出 / 总产品 in the header block (on or above the header row), if any."""
+    sector_columns = {column_of[f"{i:02d}"] for i in range(1, N_SECTORS + 1) if f"{i:02d}" in column_of}
+    for row in range(header_row, -1, -1):
+        for column in range(len(grid.rows[row])):
+            if column not in sector_columns and normalise_name(grid.text(row, column)) in GO_HEADINGS:
+                return column
     return None
 
 
+def _find_layout(grid: Grid) -> _Layout | None:
+    """Locate code column and header row by the codes they hold; None if this sheet has no table."""
+    code_column = _code_column(grid)
+    header_row = None if code_column is None else _header_row(grid, code_column)
+    if code_column is None or header_row is None:
+        return None
+    row_of: dict[str, int] = {}
+    sector_rows = []
+    for row in range(header_row + 1, grid.n_rows):
+        code = grid.text(row, code_column)
+        if SECTOR_CODE.match(code):
+            sector_rows.append(row)
+        elif code and code not in row_of:
+            row_of[code] = row
+    column_of: dict[str, int] = {}
+    for column in range(len(grid.rows[header_row])):
+        text = grid.text(header_row, column)
+        key = _column_code(text) or text  # column codes printed as numbers (5) or text ('05') alike
+        if text and column != code_column and key not in column_of:
+            column_of[key] = column
+    go_column = column_of.get("GO", _go_heading(grid, header_row, column_of))
+    return _Layout(header_row, code_column, code_column - 1, row_of, column_of, sector_rows, go_column)
+
+
 def _locate(path: Path) -> tuple[Grid, _Layout]:
-    """Find the first sheet with an IO-table layout; return it and its layout."""
+    """Find the sheet holding the table (the first complete one, else the first with codes) and its layout."""
+    partial: tuple[Grid, _Layout] | None = None
     for grid in iter_sheets(path):
         layout = _find_layout(grid)
-        if layout is not None:
+        if layout is not None and layout.complete:
             return grid, layout
+        if layout is not None and partial is None:
+            partial = grid, layout
+    if partial is not None:
+        return partial
     raise InputError(
         path,
         "no IO-table header found in any sheet",
-        expected=f"a header row with '-' in the code column (within the first {HEADER_SEARCH_ROWS} rows) "
-        "and sector codes 01..42 and row codes (VA001..VA004, TVA, TI) below it in the same column",
+        expected=f"a column (B to {column_letter(CODE_SEARCH_COLUMNS - 1)}) holding the sector codes 01..42 and the "
+        "row codes VA001..VA004, TVA, TI, and above its sector rows a header row holding the column codes 01..42",
     )
 
 
@@ -163,13 +221,16 @@ def _read_unit(grid: Grid, layout: _Layout, allowed_units: tuple[str, ...]) -> s
 
 def _identify(grid: Grid, layout: _Layout, path: Path) -> tuple[int, int]:
     """Province code and year from the title block and from the file path; they must agree."""
-    title_text = " ".join(text for _, _, text in _title_block(grid, layout))
-    return _province_of(grid, path, title_text), _year_of(grid, path, title_text)
+    cells = [text for _, _, text in _title_block(grid, layout)]
+    title_text = " ".join(cells)
+    return _province_of(grid, path, cells), _year_of(grid, path, title_text)
 
 
-def _province_of(grid: Grid, path: Path, title_text: str) -> int:
+def _province_of(grid: Grid, path: Path, title_cells: list[str]) -> int:
     """Find the one province named by the title and/or the file name."""
-    in_title = provinces_named_in(title_text)
+    # Cell by cell: a region code names a province only at the start of a text ('50地区投入产出表').
+    in_title = set().union(*(provinces_named_in(text) for text in title_cells))
+    title_text = " ".join(title_cells)
     in_name = provinces_named_in(path.stem)
     for where, found in (("title", in_title), ("file name", in_name)):
         if len(found) > 1:
@@ -320,16 +381,16 @@ def _match_names(
 def _value_cells(grid: Grid, layout: _Layout, path: Path, codes: list[str]) -> _ValueCells:
     """Locate every sector's column, the GO column and the VA001..VA004, TVA and TI rows."""
     columns = _sector_columns(grid, layout, codes)
-    if "GO" not in layout.column_of:
+    if layout.go_column is None:
         raise InputError(
             path,
             "column 'GO' (总产出) is missing",
             sheet=grid.sheet,
             row=layout.header_row,
-            expected=f"the code 'GO' in header row {layout.header_row + 1}",
+            expected=f"the code 'GO' in header row {layout.header_row + 1} (or a column headed 总产出 above it)",
         )
     va_rows = {field: _require_row(grid, layout, code) for code, field in VA_ROWS.items()}
-    return _ValueCells(columns, va_rows, _require_row(grid, layout, "TI"), layout.column_of["GO"])
+    return _ValueCells(columns, va_rows, _require_row(grid, layout, "TI"), layout.go_column)
 
 
 def _sector_values(grid: Grid, path: Path, cells: _ValueCells, sector_code: str, row: int, column: int) -> dict:
