@@ -66,7 +66,9 @@ def test_no_built_in_series_only_the_users(tmp_path: Path) -> None:
 def detailed_table(path: Path, sectors: dict[str, float]) -> Path:
     """An ionet-style .rda table: one row per sector plus TVA, a column per sector code."""
     codes = [f"S{i:03d}" for i in range(len(sectors))]
-    table = pd.DataFrame({"Code": [*codes, "TVA"], "DescriptionInChinese": [*sectors, "增加值合计"]})
+    # object columns: rdata cannot write the Arrow-backed strings pandas infers when pyarrow is installed
+    labels = {"Code": [*codes, "TVA"], "DescriptionInChinese": [*sectors, "增加值合计"]}
+    table = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in labels.items()})
     for code, va in zip(codes, sectors.values(), strict=True):
         table[code] = [0.0] * len(codes) + [va]
     rdata.write_rda(str(path), {path.stem: table})
