@@ -25,16 +25,16 @@ def test_manifest_inputs_by_kind() -> None:
     kinds = ("io_table", "detailed_national_table", "national_io_table", "yearbook_series")
     counts = {kind: len(registry.of(kind)) for kind in kinds}
     # 125 regional and national 42-sector tables (30 + 30 + 31 + 31 provinces, 3 national), the five ionet
-    # detailed tables and four 42-sector national tables, and as yearbook series four 分省年度数据 files,
+    # detailed tables and five 42-sector national tables, and as yearbook series five 分省年度数据 files,
     # eleven API files, the database export and 31 Wind exports
-    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 4, "yearbook_series": 47}
+    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 5, "yearbook_series": 48}
     assert [i.year for i in registry.of("detailed_national_table")] == [2007, 2012, 2017, 2018, 2020]
-    assert [i.year for i in registry.of("national_io_table")] == [2005, 2015, 2018, 2020]
+    assert [i.year for i in registry.of("national_io_table")] == [2005, 2015, 2017, 2018, 2020]
     assert len(registry.of("first_published_gdp")) == 1
-    assert len(registry.retrieved()) == 182
+    assert len(registry.retrieved()) == 184
     readers = [reader for _, reader in registry.sources("yearbook_series")]
     # precedence: the 分省年度数据 scrape first, then the API files, then the database export (Wind: other series)
-    assert readers == ["nbs_annual_csv"] * 4 + ["nbs_api_json"] * 11 + ["nbs_database_xls"] + ["wind_revenue_xls"] * 31
+    assert readers == ["nbs_annual_csv"] * 5 + ["nbs_api_json"] * 11 + ["nbs_database_xls"] + ["wind_revenue_xls"] * 31
     assert all(path.startswith("data/raw/") for path in registry.paths("io_table"))
 
 

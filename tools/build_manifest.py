@@ -46,6 +46,8 @@ SOURCES = [
         NBS + " 分省年度数据",
         [
             "源数据/国家统计局分省年度数据/国民经济核算/地区生产总值.csv",
+            # volume indices (上年=100) of GDP and the three sectors, for the constant-price values
+            "源数据/国家统计局分省年度数据/国民经济核算/地区生产总值指数.csv",
             # candidate indicators of the service components (wage bills of I and R, software, telecom)
             "源数据/国家统计局分省年度数据/就业人员和工资/按行业分城镇单位就业人员工资总额.csv",
             "源数据/国家统计局分省年度数据/运输和邮电/软件和信息技术服务业主要经济指标.csv",
@@ -59,7 +61,7 @@ SOURCES = [
         "51145dcab476e75783af41a688488db1a4abeb56",
         "GPL-3.0-or-later (repository); figures: official statistics",
         NBS + " national 42-sector IO tables",
-        [f"data/china_{year}_42.rda" for year in (2005, 2015, 2018, 2020)],
+        [f"data/china_{year}_42.rda" for year in (2005, 2015, 2017, 2018, 2020)],
     ),
     (
         "wind_industry_revenue",
