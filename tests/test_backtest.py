@@ -17,6 +17,7 @@ from digecon.estimation.backtest import (
     national_consistency,
     summary_markdown,
 )
+from digecon.estimation.bands import band_coverage
 from digecon.estimation.estimate import benchmark_components
 from digecon.estimation.indicators import indicator_series
 from tests.test_estimate import YEARS, toy_io, toy_ratios, toy_yearbook
@@ -188,3 +189,25 @@ def test_real_designs(real_benchmark_years: dict[int, list[int]]) -> None:
     per_province = plan[plan["province_code"] != 540000].groupby("province_code").size()
     assert len(per_province) == 30 and (per_province == 8).all()
     assert plan["design_label"].nunique() == 9
+
+
+def test_nested_band_coverage_of_the_toy_economy_by_hand() -> None:
+    benchmarks, indicators = toy_inputs()
+    result = backtest(benchmarks, indicators, ["hold"], ["share"])
+    coverage = band_coverage(result).query("component == 'electronics'").set_index("design_label")
+    # band errors |estimate - actual| / estimate of electronics' share (0.1, 0.125, 0.15 of industry):
+    # 2007 from 2002: 0.025 / 0.1 = 0.25; 2012 from 2002-2007: 0.025 / 0.125 = 0.2; 2012 from 2002: 0.5
+    nested = coverage["half_width_nested"]
+    assert nested["2007 from 2002"] == pytest.approx(0.2)  # the other design at 5 years
+    assert nested["2012 from 2002-2007"] == pytest.approx(0.25)
+    # without the only design at 10 years: q80 of 0.25 and 0.2 = 0.24 at 5, grown linearly to 10
+    assert nested["2012 from 2002"] == pytest.approx(0.48)
+    assert coverage.loc["2012 from 2002", "band_from"] == "fitted beyond measured"
+    assert coverage["coverage_nested"].drop("2007 left out (from 2002, 2012)").to_dict() == {
+        "2007 from 2002": 0.0,
+        "2012 from 2002-2007": 1.0,
+        "2012 from 2002": 0.0,
+    }
+    # the only interpolation design: no other design to build its band from
+    assert coverage.loc["2007 left out (from 2002, 2012)", "band_from"] == "no band"
+    assert set(coverage["n"]) == {1}

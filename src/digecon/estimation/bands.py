@@ -1,17 +1,36 @@
 """Uncertainty bands from the estimator's own backtest errors (METHOD.md section 4).
 
-Rule: for each convention, method, component and kind (interpolation / extrapolation), the
-half-width per year of distance is the 80th percentile, over every backtest row of that group,
-of APE / distance_years (distance from the held-out benchmark to the nearest benchmark used).
-A year's relative half-width is that figure times its own distance to the nearest benchmark:
-benchmark years get no band, years beyond the last (or before the first) benchmark use the
-extrapolation errors, the others the interpolation errors.
+The band of an estimate e is [max(e (1 - h), 0), e (1 + h)], h its relative half-width. It is
+meant to hold the actual value 80 % of the time (``BAND_QUANTILE``), so h is measured in the
+band's own terms: the *band error* of a backtest row is |estimate - actual| / estimate, the
+error relative to the estimate (the actual lies inside the band exactly when its band error is
+at most h). The APE of the backtest tables divides by the actual instead; a band of
+e (1 +- q80 APE) does not cover 80 %: where the estimate is too low (IT services carried
+forward) it covers far less, where it is too high (telecom) far more.
 
-With four benchmarks five years apart every leave-one-out design is at distance 5, so the
-interpolation bands are exactly the former rule q80(APE at distance 5) x distance / 5. The
-extrapolation bands differ from that former rule: they now pool every extrapolation design
-(each later benchmark from every run of earlier ones, at distances 5 to 15 years), not only
-the last benchmark from all the earlier ones.
+Rule (:func:`band_rule`), for each convention, method, component and kind (interpolation /
+extrapolation), at distance d (years to the nearest benchmark used):
+
+* at a measured distance (one with backtest rows of the group), h(d) = q80 of the band errors
+  measured at d, pooled over the designs and provinces at d;
+* between two measured distances, h is linear in d between their q80s;
+* below the smallest measured distance d_min, h(d) = q80(d_min) x d / d_min: benchmark years
+  (d = 0) have no band;
+* beyond the largest measured distance d_max, h(d) = q80(d_max) x (d / d_max)^b, the power law
+  q80(d) = a d^b fitted by least squares on logs over the measured distances (with q80 > 0),
+  continued from the largest measured point. Where the group has fewer than two such distances,
+  or the fit does not grow with distance (b <= 0), there is no fitted growth to use and the band
+  grows linearly instead (b = 1, a = q80(d_max) / d_max); the rule says so. The band is never
+  held flat beyond the measured distances.
+
+Years beyond the last (or before the first) benchmark use the extrapolation rule, the others the
+interpolation rule. The rule of each group, with its measured distances, q80s, a and b, is
+stated in the ``band_rule`` column of :func:`error_summary`.
+
+Nested coverage (:func:`band_coverage`): each backtest design is held out in turn, the rule is
+rebuilt from the rows of every other design, and the share of the held-out actuals inside the
+rebuilt band is compared with the nominal level, next to the in-sample coverage (rule built on
+every design).
 """
 
 from __future__ import annotations
@@ -21,6 +40,27 @@ import pandas as pd
 
 BAND_QUANTILE = 0.8
 SUMMARY_KEYS = ["convention", "method", "component", "kind"]
+RULE_COLUMNS = [*SUMMARY_KEYS, "distance_years", "n", "q80_band_error", "band_a", "band_b", "band_rule"]
+COVERAGE_KEYS = [*SUMMARY_KEYS, "design_label", "holdout_year", "distance_years"]
+COVERAGE_COLUMNS = [
+    *COVERAGE_KEYS,
+    "n",
+    "nominal",
+    "n_inside_nested",
+    "coverage_nested",
+    "half_width_nested",
+    "band_from",
+    "n_inside_in_sample",
+    "coverage_in_sample",
+    "half_width_in_sample",
+]
+MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
+    "measured",
+    "interpolated",
+    "scaled below smallest measured",
+    "fitted beyond measured",
+    "no band",
+)
 
 
 def _q80(values: pd.Series) -> float:
@@ -29,31 +69,34 @@ def _q80(values: pd.Series) -> float:
 
 
 def error_summary(results: pd.DataFrame) -> pd.DataFrame:
-    """APE statistics by convention, method, component and kind, and the band's rate per year.
+    """APE statistics by convention, method, component and kind, and the band rule of each group.
 
     Parameters
     ----------
     results
         From :func:`digecon.estimation.backtest.backtest`: ``ape`` (empty for actuals below
-        1 亿元, which are left out) and ``distance_years`` per row.
+        1 亿元, which are left out), ``estimate``, ``actual`` and ``distance_years`` per row.
 
     Returns
     -------
     DataFrame
         ``convention``, ``method``, ``component``, ``kind``, ``n``, ``median_ape``, ``mean_ape``,
-        ``q80_ape`` and ``q80_ape_per_year`` (the 80th percentile of APE / distance_years,
-        the band's half-width per year of distance).
+        ``q80_ape``, ``q80_ape_per_year`` (80th percentile of APE / distance_years, the rate of the
+        former linear band rule, kept for comparison; the bands no longer use it) and the band
+        rule of the group (:func:`describe_rule`): ``band_distances``, ``band_q80``, ``band_a``,
+        ``band_b``, ``band_rule``.
     """
     measured = results.dropna(subset=["ape"])
     measured = measured.assign(ape_per_year=measured["ape"] / measured["distance_years"])
     grouped = measured.groupby(SUMMARY_KEYS)
-    return grouped.agg(
+    summary = grouped.agg(
         n=("ape", "count"),
         median_ape=("ape", "median"),
         mean_ape=("ape", "mean"),
         q80_ape=("ape", _q80),
         q80_ape_per_year=("ape_per_year", _q80),
     ).reset_index()
+    return summary.merge(describe_rule(band_rule(results)), on=SUMMARY_KEYS, how="left")
 
 
 def by_distance(results: pd.DataFrame) -> pd.DataFrame:
@@ -95,7 +138,185 @@ def by_design(results: pd.DataFrame) -> pd.DataFrame:
     return summary.sort_values([*SUMMARY_KEYS[:3], "holdout_year", "distance_years"], ignore_index=True)
 
 
-def apply_bounds(estimates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+def band_errors(results: pd.DataFrame) -> pd.DataFrame:
+    """Keep the backtest rows a band can be measured on and add their band error.
+
+    Parameters
+    ----------
+    results
+        Backtest rows with ``estimate``, ``actual`` (亿元), ``ape`` and ``distance_years``.
+
+    Returns
+    -------
+    DataFrame
+        The rows with an APE (actual of at least 1 亿元) and a positive distance, plus
+        ``band_error`` = |estimate - actual| / estimate (infinite where the estimate is not
+        positive: no relative band can hold the actual then).
+    """
+    rows = results.dropna(subset=["ape"])
+    rows = rows[rows["distance_years"] > 0]
+    estimate, actual = rows["estimate"].astype(float), rows["actual"].astype(float)
+    error = ((estimate - actual).abs() / estimate).where(estimate > 0, np.inf)
+    return rows.assign(band_error=error)
+
+
+def fit_power_law(distances: np.ndarray, q80: np.ndarray) -> tuple[float, float, str]:
+    """Fit q80(d) = a d^b by least squares on logs, or fall back to linear growth (b = 1).
+
+    Parameters
+    ----------
+    distances
+        Measured distances, years, ascending and positive.
+    q80
+        The band quantile of the band errors at each distance.
+
+    Returns
+    -------
+    tuple
+        ``a``, ``b`` and a note on how they were found: fitted over the distances with a positive
+        q80 when there are at least two and the fitted b is positive; otherwise b = 1 and
+        a = q80(d_max) / d_max, with the reason.
+    """
+    positive = q80 > 0
+    if positive.sum() >= 2:
+        b, log_a = np.polyfit(np.log(distances[positive]), np.log(q80[positive]), 1)
+        if b > 0:
+            return float(np.exp(log_a)), float(b), "power law fitted on logs"
+        reason = "fitted b <= 0 (errors did not grow with distance)"
+    else:
+        reason = "fewer than two measured distances with errors, no fit"
+    return float(q80[-1] / distances[-1]), 1.0, f"{reason}: linear growth (b = 1)"
+
+
+def _group_rule(rows: pd.DataFrame) -> pd.DataFrame:
+    """Measure one group's rule: its measured distances with n and q80, and a, b and the note."""
+    measured = rows.groupby("distance_years")["band_error"].agg(n="count", q80_band_error=_q80).reset_index()
+    a, b, note = fit_power_law(measured["distance_years"].to_numpy(float), measured["q80_band_error"].to_numpy())
+    return measured.assign(band_a=a, band_b=b, band_rule=note)
+
+
+def band_rule(results: pd.DataFrame) -> pd.DataFrame:
+    """Build the band rule of every convention, method, component and kind (module docstring).
+
+    Parameters
+    ----------
+    results
+        From :func:`digecon.estimation.backtest.backtest` (or any subset of its rows).
+
+    Returns
+    -------
+    DataFrame
+        ``RULE_COLUMNS``, one row per group and measured distance: ``n`` band errors measured there,
+        their ``q80_band_error``; and per group ``band_a``, ``band_b`` (the growth beyond the
+        largest measured distance) and ``band_rule``, how a and b were found.
+    """
+    errors = band_errors(results)
+    if errors.empty:
+        return pd.DataFrame(columns=RULE_COLUMNS)
+    frames = [
+        _group_rule(rows).assign(**dict(zip(SUMMARY_KEYS, key, strict=True)))
+        for key, rows in errors.groupby(SUMMARY_KEYS)
+    ]
+    return pd.concat(frames, ignore_index=True).reindex(columns=RULE_COLUMNS)
+
+
+def describe_rule(rule: pd.DataFrame) -> pd.DataFrame:
+    """State each group's band rule in words, one row per group.
+
+    Parameters
+    ----------
+    rule
+        From :func:`band_rule`.
+
+    Returns
+    -------
+    DataFrame
+        ``SUMMARY_KEYS``, ``band_distances`` (the measured distances, years, comma-separated),
+        ``band_q80`` (the q80 of the band errors there), ``band_a``, ``band_b`` and ``band_rule``
+        (the whole rule as a sentence).
+    """
+    rows = []
+    for key, group in rule.groupby(SUMMARY_KEYS, sort=False):
+        d, q = group["distance_years"].to_numpy(), group["q80_band_error"].to_numpy()
+        a, b, note = group["band_a"].iloc[0], group["band_b"].iloc[0], group["band_rule"].iloc[0]
+        distances = ", ".join(f"{v:g}" for v in d)
+        quantiles = ", ".join(f"{v:.3g}" for v in q)
+        sentence = (
+            f"h = q80 of |estimate - actual| / estimate at the measured distances {distances} years "
+            f"({quantiles}); linear in between; below {d[0]:g} years {q[0]:.3g} x d / {d[0]:g}; "
+            f"beyond {d[-1]:g} years {q[-1]:.3g} x (d / {d[-1]:g})^{b:.3g}: {note} (a = {a:.3g}, b = {b:.3g})"
+        )
+        rows.append({**dict(zip(SUMMARY_KEYS, key, strict=True)), "band_distances": distances, "band_q80": quantiles})
+        rows[-1] |= {"band_a": a, "band_b": b, "band_rule": sentence}
+    return pd.DataFrame(rows, columns=[*SUMMARY_KEYS, "band_distances", "band_q80", "band_a", "band_b", "band_rule"])
+
+
+def half_width(distance: np.ndarray, measured: np.ndarray, q80: np.ndarray, b: float) -> np.ndarray:
+    """Evaluate one group's rule: the relative half-width at each distance.
+
+    Parameters
+    ----------
+    distance
+        Distances to the nearest benchmark, years (0 for a benchmark year).
+    measured, q80
+        The group's measured distances (ascending) and the q80 of its band errors there.
+    b
+        Exponent of the growth beyond the largest measured distance.
+
+    Returns
+    -------
+    ndarray
+        h(d) by the rule of the module docstring.
+    """
+    d = np.asarray(distance, dtype=float)
+    h = np.interp(d, measured, q80)
+    below, beyond = d < measured[0], d > measured[-1]
+    h[below] = q80[0] * d[below] / measured[0]
+    h[beyond] = q80[-1] * (d[beyond] / measured[-1]) ** b
+    return h
+
+
+def band_source(distance: np.ndarray, measured: np.ndarray) -> np.ndarray:
+    """Say where the rule's half-width at each distance comes from.
+
+    Parameters
+    ----------
+    distance
+        Distances, years.
+    measured
+        The group's measured distances, ascending.
+
+    Returns
+    -------
+    ndarray of str
+        ``measured``, ``interpolated`` (between two measured distances), ``scaled below smallest
+        measured`` or ``fitted beyond measured``.
+    """
+    d = np.asarray(distance, dtype=float)
+    conditions = [np.isin(d, measured), d < measured[0], d > measured[-1]]
+    return np.select(conditions, [MEASURED, BELOW, BEYOND], default=INTERPOLATED)
+
+
+def _half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Half-width and its source for rows with ``SUMMARY_KEYS`` and ``distance_years``; NaN without a rule.
+
+    A benchmark year (distance 0) gets 0 even without a rule: the IO table itself is the value.
+    """
+    distance = keys["distance_years"].to_numpy(float)
+    h = np.where(distance == 0, 0.0, np.nan)
+    source = np.full(len(keys), NO_BAND, dtype=object)
+    groups = {key: group for key, group in rule.groupby(SUMMARY_KEYS)}
+    for key, index in keys.groupby(SUMMARY_KEYS).indices.items():
+        group = groups.get(key)
+        if group is None:
+            continue
+        measured, q80 = group["distance_years"].to_numpy(float), group["q80_band_error"].to_numpy(float)
+        h[index] = half_width(distance[index], measured, q80, float(group["band_b"].iloc[0]))
+        source[index] = band_source(distance[index], measured)
+    return h, source
+
+
+def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     """Add ``lower_100m_yuan`` / ``upper_100m_yuan`` and ``band_relative`` by the rule in the module doc.
 
     Parameters
@@ -103,24 +324,24 @@ def apply_bounds(estimates: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame
     estimates
         ``convention``, ``method``, ``component``, ``flag``, ``distance_years`` and
         ``value_100m_yuan`` (亿元) per row.
-    summary
-        From :func:`error_summary`.
+    rule
+        From :func:`band_rule`.
 
     Returns
     -------
     DataFrame
-        ``estimates`` with ``band_relative`` (relative half-width), ``lower_100m_yuan`` (not below
-        zero) and ``upper_100m_yuan``; empty where the backtest measured no error for the group.
+        ``estimates`` with ``band_relative`` (relative half-width h), ``lower_100m_yuan``
+        (value x (1 - h), not below zero) and ``upper_100m_yuan`` (value x (1 + h)); empty where
+        the backtest measured no error for the group (zero in benchmark years, distance 0).
     """
     kind = np.where(estimates["flag"] == "extrapolated", "extrapolation", "interpolation")
-    per_year = summary.set_index(SUMMARY_KEYS)["q80_ape_per_year"]
-    keys = pd.MultiIndex.from_arrays([estimates["convention"], estimates["method"], estimates["component"], kind])
-    half_width = per_year.reindex(keys).to_numpy() * estimates["distance_years"].to_numpy()
+    keys = estimates[["convention", "method", "component", "distance_years"]].assign(kind=kind).reset_index(drop=True)
+    h, _ = _half_widths(keys, rule)
     value = estimates["value_100m_yuan"].to_numpy()
     return estimates.assign(
-        band_relative=half_width,
-        lower_100m_yuan=np.maximum(value * (1 - half_width), 0.0),
-        upper_100m_yuan=value * (1 + half_width),
+        band_relative=h,
+        lower_100m_yuan=np.maximum(value * (1 - h), 0.0),
+        upper_100m_yuan=value * (1 + h),
     )
 
 
@@ -131,7 +352,7 @@ def _total_flag(flag: pd.Series) -> str:
     return "extrapolated" if (flag == "extrapolated").any() else "interpolated"
 
 
-def totals_with_bounds(values: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     """Digital-economy total per province, year, method and convention, with its own band.
 
     The band comes from the backtest errors of the total itself (same rule as the components),
@@ -141,8 +362,8 @@ def totals_with_bounds(values: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFr
     ----------
     values
         The component estimates (:func:`digecon.estimation.estimate.describe` layout).
-    summary
-        From :func:`error_summary`, with ``component == "total"`` rows.
+    rule
+        From :func:`band_rule`, with ``component == "total"`` rows.
 
     Returns
     -------
@@ -163,4 +384,112 @@ def totals_with_bounds(values: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFr
             "flag": grouped["flag"].agg(_total_flag),
         }
     ).reset_index()
-    return apply_bounds(totals.assign(component="total"), summary).drop(columns="component")
+    return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
+
+
+def _inside(rows: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether each backtest row's actual lies in the band the rule gives its estimate; h and its source."""
+    h, source = _half_widths(rows.reset_index(drop=True), rule)
+    estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
+    lower, upper = np.maximum(estimate * (1 - h), 0.0), estimate * (1 + h)
+    return (actual >= lower) & (actual <= upper), h, source
+
+
+def _scored(rows: pd.DataFrame, nested: pd.DataFrame, in_sample: pd.DataFrame) -> pd.DataFrame:
+    """Each held-out row inside or outside its nested and its in-sample band."""
+    inside_nested, h_nested, source = _inside(rows, nested)
+    inside_in_sample, h_in_sample, _ = _inside(rows, in_sample)
+    return rows[COVERAGE_KEYS].assign(
+        inside_nested=np.where(np.isnan(h_nested), np.nan, inside_nested),
+        half_width_nested=h_nested,
+        band_from=source,
+        inside_in_sample=inside_in_sample,
+        half_width_in_sample=h_in_sample,
+    )
+
+
+def band_coverage(
+    results: pd.DataFrame, *, nominal: float = BAND_QUANTILE, leave_out: str = "design_label"
+) -> pd.DataFrame:
+    """Nested (leave-one-design-out) and in-sample coverage of the bands, by design.
+
+    Parameters
+    ----------
+    results
+        From :func:`digecon.estimation.backtest.backtest` (or a subset of its rows).
+    nominal
+        The level the bands are built for (``BAND_QUANTILE``).
+    leave_out
+        The column whose value is held out as a whole: ``design_label`` (each design in turn) or,
+        stricter, ``holdout_year`` (every design scored on the same benchmark table).
+
+    Returns
+    -------
+    DataFrame
+        ``COVERAGE_COLUMNS``, one row per convention, method, component, kind and design:
+        ``n`` held-out actuals (of at least 1 亿元), ``nominal``, ``n_inside_nested`` and
+        ``coverage_nested`` (share inside the band rebuilt from every other design; empty where the
+        other designs give the group no band), ``half_width_nested`` and ``band_from`` (where
+        the rebuilt rule's half-width at this distance comes from: ``measured``, ``interpolated``,
+        ``scaled below smallest measured``, ``fitted beyond measured`` or ``no band``), and
+        ``n_inside_in_sample``, ``coverage_in_sample``, ``half_width_in_sample`` (band from every
+        design).
+    """
+    errors = band_errors(results)
+    if errors.empty:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    in_sample = band_rule(errors)
+    scored = [
+        _scored(rows, band_rule(errors[errors[leave_out] != held]), in_sample)
+        for held, rows in errors.groupby(leave_out, sort=False)
+    ]
+    grouped = pd.concat(scored, ignore_index=True).groupby(COVERAGE_KEYS, sort=False)
+    table = grouped.agg(
+        n=("inside_in_sample", "size"),
+        n_inside_nested=("inside_nested", "sum"),
+        n_nested=("inside_nested", "count"),
+        half_width_nested=("half_width_nested", "first"),
+        band_from=("band_from", "first"),
+        n_inside_in_sample=("inside_in_sample", "sum"),
+        half_width_in_sample=("half_width_in_sample", "first"),
+    ).reset_index()
+    table = table.assign(
+        nominal=nominal,
+        coverage_nested=(table["n_inside_nested"] / table["n_nested"]).where(table["n_nested"] > 0),
+        coverage_in_sample=table["n_inside_in_sample"] / table["n"],
+    )
+    table = table.sort_values([*SUMMARY_KEYS, "distance_years", "holdout_year", "design_label"], ignore_index=True)
+    return table.astype({"n_inside_nested": int, "n_inside_in_sample": int}).reindex(columns=COVERAGE_COLUMNS)
+
+
+def coverage_by_distance(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Pool the designs of :func:`band_coverage` by distance: the share inside over every held-out actual.
+
+    Parameters
+    ----------
+    coverage
+        From :func:`band_coverage`.
+
+    Returns
+    -------
+    DataFrame
+        ``SUMMARY_KEYS``, ``distance_years``, ``n_designs``, ``n``, ``nominal``, ``coverage_nested``,
+        ``coverage_in_sample`` and ``band_from`` (the sources of the designs' nested bands,
+        comma-joined when they differ).
+    """
+    keys = [*SUMMARY_KEYS, "distance_years"]
+    with_band = coverage.assign(n_nested=coverage["n"].where(coverage["coverage_nested"].notna(), 0))
+    grouped = with_band.groupby(keys)
+    pooled = grouped.agg(
+        n_designs=("design_label", "nunique"),
+        n=("n", "sum"),
+        nominal=("nominal", "first"),
+        n_inside_nested=("n_inside_nested", "sum"),
+        n_nested=("n_nested", "sum"),
+        n_inside_in_sample=("n_inside_in_sample", "sum"),
+        band_from=("band_from", lambda s: ", ".join(sorted(set(s)))),
+    ).reset_index()
+    return pooled.assign(
+        coverage_nested=(pooled["n_inside_nested"] / pooled["n_nested"]).where(pooled["n_nested"] > 0),
+        coverage_in_sample=pooled["n_inside_in_sample"] / pooled["n"],
+    )[[*keys, "n_designs", "n", "nominal", "coverage_nested", "coverage_in_sample", "band_from"]]
