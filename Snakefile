@@ -17,6 +17,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/estimate.smk"
+include: "workflow/rules/export.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/metadata.smk"
 
@@ -27,5 +28,6 @@ rule all:
         rules.ingest_io_tables.output,
         rules.estimate_digital_economy.output,
         rules.export_wide_tables.output.workbook,
+        rules.export_panel.output,
         rules.build_gallery.output.published,
         rules.write_metadata.output,

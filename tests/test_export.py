@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digecon.outputs.export import WIDE_TABLES, national_share_of_gdp, wide_note, wide_tables, write_wide_tables
+from digecon.outputs.export import (
+    WIDE_TABLES,
+    national_share_of_gdp,
+    round_published,
+    wide_note,
+    wide_tables,
+    write_wide_tables,
+)
 
 COMPONENTS = {  # component: category
     "electronics": "production",
@@ -101,14 +108,14 @@ def test_share_of_gdp_nation_is_a_ratio_of_sums(tables: dict[str, pd.DataFrame])
     share = tables["share_of_gdp"]
     assert share.loc[110000, ["2020", "2021"]].tolist() == pytest.approx([10.0, 10.0])  # 40 / 400, 50 / 500
     assert share.loc[120000, ["2020", "2021"]].tolist() == pytest.approx([20.0, 15.0])  # 20 / 100, 30 / 200
-    # 60 / 500 and 80 / 700, not the mean of the provinces' shares (15 and 12.5)
-    assert share.loc[0, ["2020", "2021"]].tolist() == pytest.approx([12.0, 80 / 7])
+    # 60 / 500 and 80 / 700, not the mean of the provinces' shares (15 and 12.5); published to 4 decimals
+    assert share.loc[0, ["2020", "2021"]].tolist() == [12.0, 11.4286]
 
 
 def test_growth_on_the_previous_year(tables: dict[str, pd.DataFrame]) -> None:
     growth = tables["growth"]
     assert "2020" not in growth.columns  # no previous year to grow from
-    assert growth["2021"].tolist() == pytest.approx([25.0, 50.0, 100 / 3])  # 40 -> 50, 20 -> 30, 60 -> 80
+    assert growth["2021"].tolist() == [25.0, 50.0, 33.3333]  # 40 -> 50, 20 -> 30, 60 -> 80 (4 decimals)
 
 
 def test_national_share_leaves_out_provinces_without_gdp() -> None:
@@ -142,3 +149,50 @@ def test_written_files_round_trip(tmp_path: Path) -> None:
     assert list(sheets) == ["README", *WIDE_TABLES]
     assert sheets["README"].iloc[0].tolist() == ["(all)", "method linear"]
     assert sheets["growth"].set_index("province_code").loc[110000, "2021"] == pytest.approx(25.0)
+
+
+def test_rounding_is_to_4_decimals_without_float_noise() -> None:
+    frame = pd.DataFrame({"code": [1, 2, 3], "value": [0.1 + 0.2, 32.239999999999995, -0.00001], "name": list("abc")})
+    rounded = round_published(frame)
+    assert rounded["value"].tolist() == [0.3, 32.24, 0.0]
+    assert rounded["code"].tolist() == [1, 2, 3] and rounded["name"].tolist() == list("abc")
+    assert "-0.0" not in rounded.to_csv(index=False)  # negative zero is made positive
+    assert frame["value"].iloc[0] == 0.1 + 0.2  # the input is left as it was
+
+
+def test_rounding_keeps_the_bounds_around_the_value() -> None:
+    # a lower bound a hair above its value (float noise of a zero-width band) is moved out to it
+    frame = pd.DataFrame(
+        {"lower": [1.00005, 2.0, np.nan], "value": [1.00004999, 2.00004, 3.0], "upper": [1.1, 2.00004, 3.1]}
+    )
+    rounded = round_published(frame, bounds=[("lower", "value", "upper")])
+    assert (rounded["lower"].fillna(-np.inf) <= rounded["value"]).all() and (rounded["value"] <= rounded["upper"]).all()
+    assert rounded["lower"].iloc[0] == rounded["value"].iloc[0] == 1.0
+
+
+def test_wide_tables_are_rounded_and_keep_lower_total_upper() -> None:
+    noisy = totals().assign(
+        value_100m_yuan=lambda t: t["value_100m_yuan"] + 1e-9,
+        lower_100m_yuan=lambda t: t["value_100m_yuan"] / 3,
+        upper_100m_yuan=lambda t: t["value_100m_yuan"] * 2 / 3 + t["value_100m_yuan"],
+    )
+    tables = wide_tables(
+        values().assign(value_100m_yuan=lambda v: v["value_100m_yuan"] / 3), noisy, method="linear", convention="share"
+    )
+    years = ["2020", "2021"]
+    for name, table in tables.items():
+        cells = table[[c for c in years if c in table]].to_numpy().ravel()
+        assert (cells == np.round(cells, 4)).all(), name
+    lower, total, upper = (tables[n][years].to_numpy() for n in ("total_lower", "total", "total_upper"))
+    assert (lower <= total).all() and (total <= upper).all()
+    assert tables["total"].set_index("province_code").loc[110000, "2020"] == 13.3333  # 40 / 3
+
+
+def test_csv_encoding_is_a_choice(tmp_path: Path) -> None:
+    tables = wide_tables(values(), totals(), method="linear", convention="share")
+    write_wide_tables(tables, tmp_path / "wide", tmp_path / "wide.xlsx", note="n", encoding="utf-8-sig")
+    assert (tmp_path / "wide" / "total.csv").read_bytes().startswith(b"\xef\xbb\xbfprovince_code,")
+    write_wide_tables(tables, tmp_path / "plain", tmp_path / "plain.xlsx", note="n")
+    assert (tmp_path / "plain" / "total.csv").read_bytes().startswith(b"province_code,")
+    with pytest.raises(ValueError, match="CSV encoding 'gbk'"):
+        write_wide_tables(tables, tmp_path / "gbk", tmp_path / "gbk.xlsx", note="n", encoding="gbk")

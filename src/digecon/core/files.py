@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from digecon.core.settings import CSV_ENCODINGS  # the values of the setting export.csv_encoding
+
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
@@ -52,17 +54,27 @@ def _write(path: str | Path, writer: Callable[[Path], Any]) -> None:
         writer(temporary)
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+def write_csv(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8") -> None:
     """Write a UTF-8 CSV without index (R, Stata and pandas read it as is; Excel users get the .xlsx).
 
     Parameters
     ----------
     frame
-        The table to write; Unix line ends, no byte-order mark.
+        The table to write; Unix line ends.
     path
         Destination; replaced only once the whole file is written (:func:`atomic_path`).
+    encoding
+        ``utf-8`` (no byte-order mark) or ``utf-8-sig`` (with the BOM that makes Excel read a
+        double-clicked CSV as UTF-8); the setting ``export.csv_encoding``.
+
+    Raises
+    ------
+    ValueError
+        For another encoding.
     """
-    _write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"))
+    if encoding not in CSV_ENCODINGS:
+        raise ValueError(f"CSV encoding {encoding!r}: expected one of {', '.join(CSV_ENCODINGS)}")
+    _write(path, lambda p: frame.to_csv(p, index=False, encoding=encoding, lineterminator="\n"))
 
 
 def write_text(text: str, path: str | Path) -> None:

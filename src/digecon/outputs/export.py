@@ -1,7 +1,12 @@
-"""Wide tables (province x year) for one method and convention, as CSV, Excel and Stata files."""
+"""Wide tables (province x year) for one method and convention, as CSV, Excel and Stata files.
+
+Also the one rounding of published values (:func:`round_published`), which the wide tables and the
+panel (:mod:`digecon.outputs.panel`) both go through.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +16,39 @@ from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME, province_table
 from digecon.outputs.names import WIDE_TABLES  # name -> content, also read by the Snakefile
 
 KEY = ["province_code", "year"]
+# Published values are rounded once, here: 亿元 to 4 decimals (0.0001 亿元 = 1 万元, the unit of the IO
+# tables), percentages, shares and price indices to 4 decimals too.
+PUBLISHED_DECIMALS = 4
+
+
+def round_published(frame: pd.DataFrame, *, bounds: Sequence[tuple[str, str, str]] = ()) -> pd.DataFrame:
+    """Round every float column of a table for publication, once, keeping each band around its value.
+
+    Rounding to nearest is monotone, so ``lower <= value <= upper`` survives it; for bounds that came
+    in already a hair inside their value (float noise) each bound is moved out to its rounded value.
+    ``-0.0`` becomes ``0.0``. Rounded values print without float noise (``0.3``, not
+    ``0.30000000000000004``): each is the double nearest to a decimal of at most 4 places.
+
+    Parameters
+    ----------
+    frame
+        The table to publish; integer, boolean and text columns are left as they are.
+    bounds
+        ``(lower, value, upper)`` column names whose order must hold after rounding.
+
+    Returns
+    -------
+    DataFrame
+        A rounded copy (``PUBLISHED_DECIMALS`` places); sums of rounded values may differ from the
+        rounded sum in the last place.
+    """
+    out = frame.copy()
+    floats = out.select_dtypes("float").columns
+    out[floats] = out[floats].round(PUBLISHED_DECIMALS) + 0.0
+    for lower, value, upper in bounds:
+        out[lower] = out[lower].where(~(out[lower] > out[value]), out[value])
+        out[upper] = out[upper].where(~(out[upper] < out[value]), out[value])
+    return out
 
 
 def _wide(long: pd.Series) -> pd.DataFrame:
@@ -75,7 +113,8 @@ def wide_tables(values: pd.DataFrame, totals: pd.DataFrame, *, method: str, conv
     dict
         Name -> DataFrame with ``province_code``, ``province``, ``province_en`` and one column per
         year; the last row (code 0, 全国) is the sum over provinces, and for ``share_of_gdp`` the
-        provinces' summed value over their summed GDP (:func:`national_share_of_gdp`).
+        provinces' summed value over their summed GDP (:func:`national_share_of_gdp`). Values are
+        computed unrounded, then rounded once (:func:`round_published`), the bounds around the total.
 
     Raises
     ------
@@ -90,17 +129,19 @@ def wide_tables(values: pd.DataFrame, totals: pd.DataFrame, *, method: str, conv
     total = _with_national(chosen.groupby(KEY)["value_100m_yuan"].sum())
     by_category = chosen.groupby([*KEY, "category"])["value_100m_yuan"].sum().unstack("category")
     growth = total.groupby(level="province_code").pct_change() * 100
-    return {
-        "total": _wide(total),
-        "production": _wide(_with_national(by_category["production"])),
-        "circulation": _wide(_with_national(by_category["circulation"])),
-        "share_of_gdp": _wide(
-            _with_national(by_province["share_of_gdp_percent"], national_share_of_gdp(chosen_totals))
-        ),
-        "growth": _wide(growth.dropna()),
-        "total_lower": _wide(_with_national(by_province["lower_100m_yuan"])),
-        "total_upper": _wide(_with_national(by_province["upper_100m_yuan"])),
-    }
+    series = pd.DataFrame(
+        {
+            "total": total,
+            "production": _with_national(by_category["production"]),
+            "circulation": _with_national(by_category["circulation"]),
+            "share_of_gdp": _with_national(by_province["share_of_gdp_percent"], national_share_of_gdp(chosen_totals)),
+            "growth": growth,
+            "total_lower": _with_national(by_province["lower_100m_yuan"]),
+            "total_upper": _with_national(by_province["upper_100m_yuan"]),
+        }
+    )
+    series = round_published(series, bounds=[("total_lower", "total", "total_upper")])
+    return {name: _wide(series[name].dropna() if name == "growth" else series[name]) for name in WIDE_TABLES}
 
 
 def wide_note(totals: pd.DataFrame, *, method: str, convention: str) -> str:
@@ -124,7 +165,7 @@ def wide_note(totals: pd.DataFrame, *, method: str, convention: str) -> str:
 
 
 def write_wide_tables(
-    tables: dict[str, pd.DataFrame], folder: str | Path, workbook: str | Path, *, note: str
+    tables: dict[str, pd.DataFrame], folder: str | Path, workbook: str | Path, *, note: str, encoding: str = "utf-8"
 ) -> list[Path]:
     """Write each table as CSV and Stata .dta (years as y2002, ...), and all of them into one workbook.
 
@@ -139,6 +180,8 @@ def write_wide_tables(
     note
         Method, convention and data vintage (e.g. from :func:`wide_note`); also the Stata data label
         (cut to Stata's 80 characters).
+    encoding
+        Of the CSV files: ``utf-8`` or ``utf-8-sig`` (the setting ``export.csv_encoding``).
 
     Returns
     -------
@@ -148,7 +191,7 @@ def write_wide_tables(
     folder = Path(folder)
     written = []
     for name, table in tables.items():
-        write_csv(table, folder / f"{name}.csv")
+        write_csv(table, folder / f"{name}.csv", encoding=encoding)
         stata = table.rename(columns={c: f"y{c}" for c in table.columns if c.isdigit()})
         with atomic_path(folder / f"{name}.dta") as temporary:
             stata.to_stata(

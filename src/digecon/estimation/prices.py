@@ -1,0 +1,357 @@
+"""Constant prices: real digital-economy value added by single deflation.
+
+Each component's nominal value added is divided by the implicit deflator of the sector it belongs
+to: electronics (C39, manufacturing) by the province's industry deflator where the user gives
+industry indices (the NBS series in the data have none), else by its 第二产业 deflator; the three
+service components (I63, I64-I65, R86-R87) by its 第三产业 deflator. The implicit deflator is
+chained from the NBS volume indices (上年=100) and the nominal series of the same sector::
+
+    real_base = nominal_base,   real_t = real_{t-1} x index_t / 100,   deflator_t = nominal_t / real_t
+
+(and backwards before the base year: real_{t-1} = real_t / (index_t / 100)), so that real values
+are in prices of the base year and add up across provinces and components. A year the chain does
+not reach (an index missing on the way from the base year) has no real value: it is left empty and
+flagged ``no price index``, never filled in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from digecon.core.errors import InputError
+from digecon.inputs.usercsv import Column, read_user_csv
+
+log = logging.getLogger(__name__)
+
+INDEX_UNIT = "上年=100"  # the unit of the NBS volume indices in the yearbook table
+# series -> (nominal indicator in 亿元, volume-index indicator in 上年=100) of the yearbook table
+SERIES = {
+    "industry": ("工业增加值", "工业增加值指数"),
+    "secondary": ("第二产业增加值", "第二产业增加值指数"),
+    "tertiary": ("第三产业增加值", "第三产业增加值指数"),
+    "gdp": ("地区生产总值", "地区生产总值指数"),
+}
+# component -> deflator series, preferred first: a province uses the first series it has any index of
+COMPONENT_DEFLATORS = {
+    "electronics": ("industry", "secondary"),
+    "it_services": ("tertiary",),
+    "telecom": ("tertiary",),
+    "media": ("tertiary",),
+}
+DEFLATED, NO_INDEX, NO_NOMINAL = "deflated", "no price index", "no nominal series"
+REAL_FLAGS = (NO_INDEX, NO_NOMINAL, DEFLATED)  # worst first: an aggregate takes its worst part's flag
+INDEX_COLUMNS = ["province_code", "year", "series", "index_previous_year_100", "source"]
+DEFLATOR_COLUMNS = [
+    "province_code",
+    "year",
+    "series",
+    "nominal_100m_yuan",
+    "index_previous_year_100",
+    "real_100m_yuan",
+    "deflator_base_100",
+    "real_flag",
+]
+# A volume index 上年=100 of a province's sector lies far inside this range; a value outside it is
+# a growth rate (6.1), a fixed-base index or a level given by mistake.
+PLAUSIBLE_INDEX = (50.0, 200.0)
+USER_INDEX_COLUMNS = (
+    Column("province", "province"),
+    Column("year", "year"),
+    Column("index", "positive"),
+    Column("series", "choice", choices=tuple(SERIES)),
+    Column("source", "text", required=False),
+)
+
+
+def read_price_indices(path: str | Path) -> pd.DataFrame:
+    """Read the user's volume indices: long CSV ``province,year,index,series[,source]``.
+
+    ``index`` is a volume index on the previous year (上年=100, e.g. 106.1 for 6.1 % real growth);
+    ``series`` is ``industry``, ``secondary``, ``tertiary`` or ``gdp``; ``source`` defaults to the
+    file name. Validated by :func:`digecon.inputs.usercsv.read_user_csv`.
+
+    Parameters
+    ----------
+    path
+        The CSV file (UTF-8, with or without BOM).
+
+    Returns
+    -------
+    DataFrame
+        ``INDEX_COLUMNS``.
+
+    Raises
+    ------
+    InputError
+        For a bad cell, a repeated province-year-series, or an index outside ``PLAUSIBLE_INDEX``
+        (a growth rate or a fixed-base index given instead of 上年=100).
+    """
+    path = Path(path)
+    table = read_user_csv(path, USER_INDEX_COLUMNS, unique=("province", "year", "series"))
+    odd = table[(table["index"] < PLAUSIBLE_INDEX[0]) | (table["index"] > PLAUSIBLE_INDEX[1])]
+    if not odd.empty:
+        first = odd.iloc[0]
+        raise InputError(
+            path,
+            "column 'index': not a volume index on the previous year",
+            row=int(first["csv_row"]),
+            expected=f"上年=100, between {PLAUSIBLE_INDEX[0]:g} and {PLAUSIBLE_INDEX[1]:g} (e.g. 106.1, not 6.1)",
+            found=f"'{first['index']:g}'",
+        )
+    source = table["source"].replace("", None) if "source" in table else pd.Series(index=table.index, dtype=object)
+    return pd.DataFrame(
+        {
+            "province_code": table["province"].astype(int),
+            "year": table["year"].astype(int),
+            "series": table["series"],
+            "index_previous_year_100": table["index"].astype(float),
+            "source": source.fillna(path.name),
+        }
+    )[INDEX_COLUMNS]
+
+
+def price_indices(yearbook: pd.DataFrame, user: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
+    """Collect the volume indices: the yearbook's (unit 上年=100), then the user's, which replace them.
+
+    Parameters
+    ----------
+    yearbook
+        Long yearbook table (``province_code``, ``year``, ``indicator``, ``unit``, ``value``,
+        ``source``); its rows named by the index indicators of ``SERIES`` with unit 上年=100 are read.
+    user
+        From :func:`read_price_indices`, one frame per file; where files repeat a
+        province-year-series, the last one wins.
+
+    Returns
+    -------
+    DataFrame
+        ``INDEX_COLUMNS``, one row per province, year and series, sorted.
+    """
+    by_index = {index: series for series, (_, index) in SERIES.items()}
+    rows = yearbook[yearbook["indicator"].isin(list(by_index))]
+    other_unit = rows["unit"] != INDEX_UNIT
+    if other_unit.any():
+        log.warning("%d index values with a unit other than %s left out", int(other_unit.sum()), INDEX_UNIT)
+    rows = rows[~other_unit]
+    built_in = pd.DataFrame(
+        {
+            "province_code": rows["province_code"].astype(int),
+            "year": rows["year"].astype(int),
+            "series": rows["indicator"].map(by_index),
+            "index_previous_year_100": rows["value"].astype(float),
+            "source": rows["source"],
+        }
+    )
+    key = ["province_code", "year", "series"]
+    theirs = pd.concat(list(user), ignore_index=True).drop_duplicates(key, keep="last") if user else None
+    if theirs is not None:
+        replaced = built_in.merge(theirs[key], on=key).shape[0]
+        if replaced:
+            log.warning("%d built-in volume indices replaced by the user's", replaced)
+        built_in = pd.concat([built_in, theirs], ignore_index=True).drop_duplicates(key, keep="last")
+    return built_in[INDEX_COLUMNS].sort_values(key, ignore_index=True)
+
+
+def chain_volumes(index: pd.Series, base_year: int) -> pd.Series:
+    """Chain volume indices (上年=100) into volumes relative to the base year (1 in the base year).
+
+    Parameters
+    ----------
+    index
+        Volume index on the previous year, indexed by year; missing years break the chain.
+    base_year
+        The year whose volume is 1.
+
+    Returns
+    -------
+    Series
+        Indexed by every year from the earliest of ``index`` and ``base_year`` to the latest:
+        ``prod(index_s / 100)`` over base < s <= t after the base year, ``1 / prod(index_s / 100)``
+        over t < s <= base before it; NaN beyond a missing link.
+    """
+    years = [int(y) for y in index.index]
+    first, last = min([*years, base_year]), max([*years, base_year])
+    links = index.reindex(range(first, last + 1)).astype(float) / 100
+    volume = {base_year: 1.0}
+    for year in range(base_year + 1, last + 1):
+        volume[year] = volume[year - 1] * links[year]  # NaN once a link is missing, and after
+    for year in range(base_year - 1, first - 1, -1):
+        volume[year] = volume[year + 1] / links[year + 1]
+    return pd.Series(volume, dtype=float).sort_index().rename_axis("year")
+
+
+def _nominal(yearbook: pd.DataFrame) -> pd.DataFrame:
+    """Nominal value added of each series (亿元): ``province_code``, ``year``, ``series``, ``nominal_100m_yuan``."""
+    by_nominal = {nominal: series for series, (nominal, _) in SERIES.items()}
+    rows = yearbook[yearbook["indicator"].isin(list(by_nominal)) & (yearbook["unit"] == "亿元")]
+    return pd.DataFrame(
+        {
+            "province_code": rows["province_code"].astype(int),
+            "year": rows["year"].astype(int),
+            "series": rows["indicator"].map(by_nominal),
+            "nominal_100m_yuan": rows["value"].astype(float),
+        }
+    )
+
+
+def implicit_deflators(yearbook: pd.DataFrame, indices: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
+    """Implicit deflators of every province and series that has volume indices.
+
+    Parameters
+    ----------
+    yearbook
+        Long yearbook table with the nominal series of ``SERIES`` (亿元).
+    indices
+        From :func:`price_indices`.
+    base_year
+        Year of the prices: real = nominal and deflator = 100 in it.
+
+    Returns
+    -------
+    DataFrame
+        ``DEFLATOR_COLUMNS``: ``real_100m_yuan`` at base-year prices (亿元), ``deflator_base_100``
+        (nominal / real x 100) and ``real_flag`` (``deflated``; ``no price index`` where the chain
+        does not reach the year; ``no nominal series`` where the nominal value is missing in that
+        year or the base year), one row per province, series and year of the index or nominal series.
+    """
+    nominal = {
+        key: rows.set_index("year")["nominal_100m_yuan"]
+        for key, rows in _nominal(yearbook).groupby(["province_code", "series"])
+    }
+    frames = []
+    for (code, series), rows in indices.groupby(["province_code", "series"]):
+        volume = chain_volumes(rows.set_index("year")["index_previous_year_100"], base_year)
+        own = nominal.get((code, series), pd.Series(dtype=float))
+        years = sorted(set(volume.index) | set(own.index))
+        frame = pd.DataFrame({"year": years}).assign(province_code=code, series=series)
+        frame["nominal_100m_yuan"] = own.reindex(years).to_numpy()
+        frame["index_previous_year_100"] = rows.set_index("year")["index_previous_year_100"].reindex(years).to_numpy()
+        volume = volume.reindex(years).to_numpy()
+        frame["real_100m_yuan"] = own.get(base_year, np.nan) * volume
+        frame["deflator_base_100"] = frame["nominal_100m_yuan"] / frame["real_100m_yuan"] * 100
+        frame["real_flag"] = np.where(
+            frame["deflator_base_100"].notna(), DEFLATED, np.where(np.isnan(volume), NO_INDEX, NO_NOMINAL)
+        )
+        frames.append(frame)
+    if not frames:
+        return _empty(DEFLATOR_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[DEFLATOR_COLUMNS].sort_values(
+        ["province_code", "series", "year"], ignore_index=True
+    )
+
+
+def no_deflators() -> pd.DataFrame:
+    """Make the deflator table of a run without any volume index: empty, with the columns and types.
+
+    Returns
+    -------
+    DataFrame
+        ``DEFLATOR_COLUMNS``, no rows (every real value is then empty and flagged ``no price index``).
+    """
+    return _empty(DEFLATOR_COLUMNS)
+
+
+TYPES = {"province_code": "int64", "year": "int64"}  # other columns of an empty table: float, or text
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    """Make an empty table with typed columns, so that merges on its keys work."""
+    text = {"series", "component", "deflator_series", "real_flag", "source"}
+    return pd.DataFrame({c: pd.Series(dtype=TYPES.get(c, "object" if c in text else "float64")) for c in columns})
+
+
+def deflator_choice(deflators: pd.DataFrame, components: Sequence[str] = tuple(COMPONENT_DEFLATORS)) -> pd.DataFrame:
+    """Choose the deflator series of each province and component.
+
+    A province uses, for all years, the first series of ``COMPONENT_DEFLATORS`` it has any volume
+    index of (electronics: industry only where the user gives industry indices, else secondary),
+    so that one component's real series never switches deflator from one year to the next.
+
+    Parameters
+    ----------
+    deflators
+        From :func:`implicit_deflators`.
+    components
+        The components to choose for.
+
+    Returns
+    -------
+    DataFrame
+        ``province_code``, ``component``, ``deflator_series`` (empty where the province has no index
+        of any series the component may use).
+    """
+    has_index = deflators.dropna(subset=["index_previous_year_100"]).groupby("province_code")["series"].agg(set)
+    rows = [
+        {
+            "province_code": int(code),
+            "component": component,
+            "deflator_series": next((s for s in COMPONENT_DEFLATORS[component] if s in available), ""),
+        }
+        for code, available in has_index.items()
+        for component in components
+    ]
+    return (
+        pd.DataFrame(rows, columns=["province_code", "component", "deflator_series"])
+        if rows
+        else _empty(["province_code", "component", "deflator_series"])
+    )
+
+
+def deflate_components(values: pd.DataFrame, deflators: pd.DataFrame) -> pd.DataFrame:
+    """Real value added of each component at base-year prices (single deflation).
+
+    Parameters
+    ----------
+    values
+        Long component estimates with at least ``province_code``, ``year``, ``component`` and
+        ``value_100m_yuan`` (亿元, current prices).
+    deflators
+        From :func:`implicit_deflators`.
+
+    Returns
+    -------
+    DataFrame
+        ``values`` with ``deflator_series`` (:func:`deflator_choice`; empty without any index),
+        ``deflator_base_100``, ``real_value_100m_yuan`` (亿元 at base-year prices; empty where the
+        deflator is) and ``real_flag`` (``deflated``, ``no price index`` or ``no nominal series``).
+
+    Raises
+    ------
+    ValueError
+        For a component that is not in ``COMPONENT_DEFLATORS``.
+    """
+    unknown = sorted(set(values["component"]) - set(COMPONENT_DEFLATORS))
+    if unknown:
+        raise ValueError(f"no deflator rule for components {unknown}; expected {list(COMPONENT_DEFLATORS)}")
+    choice = deflator_choice(deflators, sorted(set(values["component"])))
+    out = values.merge(choice, on=["province_code", "component"], how="left", validate="many_to_one")
+    out["deflator_series"] = out["deflator_series"].fillna("")
+    table = deflators[["province_code", "year", "series", "deflator_base_100", "real_flag"]].rename(
+        columns={"series": "deflator_series"}
+    )
+    out = out.merge(table, on=["province_code", "year", "deflator_series"], how="left", validate="many_to_one")
+    out["real_flag"] = out["real_flag"].fillna(NO_INDEX)
+    out["real_value_100m_yuan"] = out["value_100m_yuan"] / out["deflator_base_100"] * 100
+    return out
+
+
+def worst_flag(flags: pd.Series) -> str:
+    """Flag an aggregate by its worst part (``REAL_FLAGS`` order): deflated only if every part is.
+
+    Parameters
+    ----------
+    flags
+        The parts' ``real_flag`` values.
+
+    Returns
+    -------
+    str
+        ``no price index`` if any part has it, else ``no nominal series`` if any, else ``deflated``.
+    """
+    present = set(flags)
+    return next((flag for flag in REAL_FLAGS if flag in present), NO_INDEX)
