@@ -13,8 +13,14 @@ from digecon.core.errors import InputError
 from digecon.core.settings import Settings
 from digecon.estimation import methods
 from digecon.estimation.backtest import summary_markdown
-from digecon.estimation.estimate import PATH_COLUMNS, annual_paths, benchmark_coefficients, benchmark_components
-from digecon.estimation.indicators import indicator_series
+from digecon.estimation.estimate import (
+    COMPONENTS,
+    PATH_COLUMNS,
+    annual_paths,
+    benchmark_coefficients,
+    benchmark_components,
+)
+from digecon.estimation.indicators import CHAINS, indicator_series
 from digecon.estimation.methods import Method, MethodPath
 from digecon.outputs.export import wide_tables
 
@@ -195,7 +201,8 @@ def test_components_sum_to_the_wide_total_and_bounds_contain_values() -> None:
     production, circulation = (tables[n].set_index("province_code").loc[110000] for n in ("production", "circulation"))
     assert all(production[str(y)] + circulation[str(y)] == pytest.approx(total[str(y)]) for y in YEARS)
     share = tables["share_of_gdp"].set_index("province_code").loc[110000]
-    assert share["2007"] == pytest.approx(total["2007"] / (4 * 1100 * 1.1**5) * 100)
+    # published tables are rounded once, to 4 decimals (digecon.outputs.export.round_published)
+    assert share["2007"] == pytest.approx(total["2007"] / (4 * 1100 * 1.1**5) * 100, abs=5e-5)
     v = result.values
     assert ((v["lower_100m_yuan"] <= v["value_100m_yuan"]) & (v["value_100m_yuan"] <= v["upper_100m_yuan"])).all()
 
@@ -263,3 +270,58 @@ def test_the_output_years_do_not_change_the_backtest() -> None:
     assert set(late.values["year"]) == set(range(2009, 2013))
     pd.testing.assert_frame_equal(full.backtest, late.backtest)
     pd.testing.assert_frame_equal(full.backtest_summary, late.backtest_summary)
+
+
+def ratio_coefficients(basis: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Media carried by a wage bill smaller than its VA: c = V / X = 2, 4, 3 in 2002, 2007, 2012 (X = 10)."""
+    coefficients = pd.DataFrame(
+        {
+            "province_code": 110000,
+            "component": "media",
+            "year": list(BENCHMARKS),
+            "coefficient": [2.0, 4.0, 3.0],
+            "coefficient_basis": basis,
+        }
+    )
+    indicators = pd.DataFrame(
+        {"component": "media", "province_code": 110000, "year": YEARS, "indicator_100m_yuan": 10.0}
+    )
+    return coefficients, indicators
+
+
+def test_a_ratio_to_a_component_indicator_is_not_clipped_to_a_share() -> None:
+    from scipy.interpolate import CubicSpline
+
+    coefficients, indicators = ratio_coefficients("indicator")
+    spline = annual_paths(coefficients, indicators, YEARS, "spline").set_index("year")
+    expected = CubicSpline(list(BENCHMARKS), [2.0, 4.0, 3.0], bc_type="natural")(YEARS)  # below 2 x 4 throughout
+    assert spline["coefficient"].to_numpy() == pytest.approx(expected)
+    assert spline.loc[2007, "coefficient"] == 4.0 and spline.loc[2009, "value_100m_yuan"] == pytest.approx(
+        10 * expected[7]
+    )
+    assert annual_paths(coefficients, indicators, YEARS, "hold").set_index("year").loc[2009, "coefficient"] == 4.0
+    chow_lin = annual_paths(coefficients, indicators, YEARS, "chow_lin").set_index("year")
+    assert chow_lin.loc[list(BENCHMARKS), "coefficient"].tolist() == [2.0, 4.0, 3.0]
+    assert (chow_lin["coefficient"] > 1).all()
+    # the same numbers as shares are clipped to 1 between the benchmarks
+    as_shares = annual_paths(*ratio_coefficients("share"), YEARS, "spline").set_index("year")
+    assert as_shares.loc[2004, "coefficient"] == 1.0 and as_shares.loc[2007, "coefficient"] == 4.0
+
+
+def test_indicators_keyed_by_component_give_the_paths_of_those_keyed_by_aggregate() -> None:
+    """Today's chains as one series per component give the numbers of one series per aggregate."""
+    from digecon.estimation.chains import Candidate, chain_benchmarks, chain_series
+    from digecon.estimation.estimate import io_aggregates
+
+    benchmarks = benchmark_components(toy_io(), toy_ratios())
+    per_component = pd.concat(
+        [chain_series(toy_yearbook(), Candidate(c.key, "today", CHAINS[c.aggregate]), YEARS) for c in COMPONENTS],
+        ignore_index=True,
+    )
+    aligned = chain_benchmarks(benchmarks, io_aggregates(toy_io()), per_component)
+    pd.testing.assert_frame_equal(aligned[benchmarks.columns], benchmarks)
+    for convention in ("share", "benchmark"):
+        new = annual_paths(benchmark_coefficients(aligned, per_component, convention), per_component, YEARS, "spline")
+        old_coefficients, old_indicators = toy_coefficients(convention)
+        old = annual_paths(old_coefficients, old_indicators, YEARS, "spline")
+        pd.testing.assert_frame_equal(new, old)

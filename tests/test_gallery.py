@@ -146,7 +146,9 @@ def items(root: Path) -> dict[str, dict]:
 def test_every_referenced_file_exists(gallery_root: Path) -> None:
     parser = Links()
     parser.feed((gallery_root / "index.html").read_text(encoding="utf-8"))
-    assert len(parser.images) == 3 + 3 + 9  # three province figures, three methods figures, nine overview figures
+    # three province figures, three methods figures, ten overview figures (band coverage included; the national
+    # ratio figure needs the national consistency table, which this fixture does not pass)
+    assert len(parser.images) == 3 + 3 + 10
     for reference in parser.images + parser.links:
         assert not reference.startswith(("/", "http")), reference  # relative: works from disk
         assert (gallery_root / reference).is_file(), reference
@@ -157,7 +159,7 @@ def test_every_referenced_file_exists(gallery_root: Path) -> None:
 def test_captions_name_method_and_the_data_vintage(gallery_root: Path) -> None:
     page = (gallery_root / "index.html").read_text(encoding="utf-8")
     # the vintage is read from the data: benchmark years of any province, span of the estimate
-    assert page.count(f"Method: linear, convention: share. Data: {VINTAGE}.") == 15
+    assert page.count(f"Method: linear, convention: share. Data: {VINTAGE}.") == 16
     assert "Run of 2026-01-01" in page
 
 
@@ -227,7 +229,7 @@ def test_chinese_overview_draws(tmp_path: Path) -> None:
         convention="share",
         language="zh",
     )
-    assert len(made) == 9
+    assert len(made) == 10
     assert all((tmp_path / item.png).is_file() for item in made)
 
 
@@ -336,3 +338,70 @@ def test_publish_swaps_the_gallery_in_whole_and_a_failure_keeps_the_old_one(tmp_
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".gallery")] == []  # nothing left over
     second = gallery.publish_gallery([part("overview", "c")], dest, title="t", run_date="d", note="n")
     assert [i.id for i in second] == ["c"] and not (dest / "overview/thumbs/a.png").exists()
+
+
+def test_coverage_figure_shows_the_method_by_distance_and_names_where_the_rule_stood_in(gallery_root: Path) -> None:
+    item = items(gallery_root)["band_coverage"]
+    data = pd.read_csv(gallery_root / item["data"])
+    assert set(data["method"]) == {"linear"} and set(data["convention"]) == {"share"}
+    assert sorted(set(data["component"])) == sorted([*COMPONENTS, "total"])
+    by_kind = data.drop_duplicates(["kind", "distance_years"]).set_index(["kind", "distance_years"])
+    assert sorted(by_kind.index) == [("extrapolation", 5), ("extrapolation", 10), ("interpolation", 5)]
+    # one interpolation design: no other design to build its band from; one design at 10 years: the fitted rule
+    assert by_kind.loc[("interpolation", 5), "band_from"] == "no band"
+    assert by_kind.loc[("extrapolation", 10), "band_from"] == "fitted beyond measured"
+    assert by_kind.loc[("extrapolation", 5), "n_designs"] == 2
+    caption = item["caption"]
+    assert "interpolation 5 years no nested band (no other design)" in caption
+    assert "extrapolation, 10 years: fitted beyond measured" in caption
+    assert "against the nominal 80%" in caption
+
+
+def toy_national() -> pd.DataFrame:
+    """A national consistency report: benchmark years of the toy gallery and one control year, 2005."""
+    years = {2002: "benchmark", 2005: "control", 2007: "benchmark", 2012: "benchmark"}
+    rows = []
+    for method in METHODS:
+        for k, component in enumerate([*COMPONENTS, "total"]):
+            for year, kind in years.items():
+                reference = max((y for y, c in years.items() if c == "benchmark" and y < year), default=None)
+                ratio = 1.0 + k / 10 + (year - 2002) / 100
+                before = None if reference is None else 1.0 + k / 10 + (reference - 2002) / 100
+                rows.append(
+                    {
+                        "year": year,
+                        "year_kind": kind,
+                        "component": component,
+                        "method": method,
+                        "convention": "share",
+                        "ratio": ratio,
+                        "reference_year": reference,
+                        "drift": None if before is None else ratio / before - 1,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_national_ratio_figure_marks_control_years_and_says_nothing_is_rescaled(tmp_path: Path) -> None:
+    made = build_figures(
+        "overview",
+        toy_values(),
+        toy_totals(),
+        toy_backtest(),
+        tmp_path,
+        method="linear",
+        convention="share",
+        national=toy_national(),
+    )
+    item = {i.id: i for i in made}["national_ratio"]
+    assert (tmp_path / item.png).is_file() and (tmp_path / item.thumbnail).is_file()
+    data = pd.read_csv(tmp_path / item.data)
+    assert set(data["method"]) == {"linear"} and len(data) == 4 * 5  # years x (components + total)
+    assert "regional benchmark years (2002, 2007, 2012;" in item.caption
+    assert "control years with a national table only (2005;" in item.caption
+    assert "2005 1.430 (+2.1% since 2002)" in item.caption  # total: 1.4 + 0.03 over 1.4
+    assert "not rescaled" in item.caption and "14 % -> 24 %" in item.caption
+    without = build_figures(
+        "overview", toy_values(), toy_totals(), toy_backtest(), tmp_path / "b", method="linear", convention="share"
+    )
+    assert "national_ratio" not in {i.id for i in without}

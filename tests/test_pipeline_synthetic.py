@@ -112,3 +112,72 @@ def test_a_failed_figure_job_leaves_the_previous_gallery_whole(project: Path, tm
     assert (copy / "results/gallery/index.html").read_bytes() == before
     for reference in gallery_links(copy):
         assert (copy / "results/gallery" / reference).is_file(), reference
+
+
+def test_panel_reads_back_in_every_format(project: Path) -> None:
+    from tests.test_panel import check_workbook_and_parquet, read_back
+
+    folder = project / "results/tables"
+    frames = read_back(folder)
+    check_workbook_and_parquet(folder)
+    panel = frames["csv"]
+    assert set(panel["province"]) == {"北京", "上海", "广东", "西藏", "全国"}
+    # the synthetic inputs have no volume index: no real value, each flagged, none invented
+    assert set(panel["real_flag"]) == {"no price index"} and panel["real_total_100m_yuan"].isna().all()
+    totals = pd.read_csv(folder / "digital_economy_total.csv")
+    key = ["province_code", "year", "method", "convention"]
+    both = panel.merge(totals, on=key, validate="one_to_one")
+    assert len(both) == len(totals)  # every province-year of every estimate, plus the national rows
+    assert (both["total_100m_yuan"] - both["value_100m_yuan"]).abs().max() <= 5e-5  # rounded once, to 1 万元
+
+
+def test_user_price_indices_give_real_values(project: Path, tmp_path: Path) -> None:
+    """A user index file (the registry's price_indices) reruns only the exports, and deflates by hand."""
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, symlinks=True)
+    rows = [
+        f"{province},{year},{index},{series}"
+        for province in ("北京", "上海", "广东", "西藏")
+        for year in range(2001, 2024)
+        for series, index in (("industry", 105), ("tertiary", 108), ("gdp", 107))
+    ]
+    (copy / "data/synthetic/price_indices.csv").write_text("province,year,index,series\n" + "\n".join(rows) + "\n")
+    (copy / "config/prices.yaml").write_text("prices:\n  user_csv: [data/synthetic/price_indices.csv]\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--configfile",
+            "config/test/config.yaml",
+            "config/prices.yaml",
+        ],
+        cwd=copy,
+        env={**os.environ, "DIGECON_MIRROR": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "rule estimate_digital_economy" not in result.stdout + result.stderr
+    panel = pd.read_parquet(copy / "results/tables/panel.parquet")
+    assert set(panel["real_flag"]) == {"deflated"}
+    beijing = panel[(panel["province_code"] == 110000) & panel["recommended"]].set_index("year")
+    assert set(beijing["electronics_deflator"]) == {"industry"}
+    # by hand: deflator_t = N_t / (N_2017 x index^(t - 2017)), N the synthetic 工业 / 第三产业 value added
+    indicators = pd.read_csv(copy / "data/synthetic/indicators.csv").query("province == '北京'")
+    nominal = indicators.set_index(["indicator", "year"])["value"]
+    values = pd.read_csv(copy / "results/tables/digital_economy_va.csv")
+    parts = values.query("province_code == 110000 and method == 'linear' and convention == 'share'")
+    real = {}
+    for year in (2020, 2021):
+        by = parts[parts["year"] == year].set_index("component")["value_100m_yuan"]
+        industry = nominal["工业增加值", year] / (nominal["工业增加值", 2017] * 1.05 ** (year - 2017))
+        tertiary = nominal["第三产业增加值", year] / (nominal["第三产业增加值", 2017] * 1.08 ** (year - 2017))
+        real[year] = by["electronics"] / industry + by[["it_services", "telecom", "media"]].sum() / tertiary
+    assert beijing.loc[2021, "real_total_100m_yuan"] == pytest.approx(real[2021], abs=1e-4)
+    assert beijing.loc[2021, "real_growth_percent"] == pytest.approx((real[2021] / real[2020] - 1) * 100, abs=1e-4)
+    assert beijing.loc[2017, "real_total_100m_yuan"] == beijing.loc[2017, "total_100m_yuan"]
+    assert beijing.loc[2021, "gdp_real_growth_percent"] == pytest.approx(7.0)

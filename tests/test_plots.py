@@ -238,3 +238,53 @@ def test_small_multiples_of_a_few_provinces_keep_the_panel_size() -> None:
     assert [ax.get_title(loc="left") for ax in visible] == ["Jiangsu", "Tibet", "Xinjiang"]
     assert len(fig.axes) == 3  # one row of three, not a row of six with three hidden
     assert size.tolist() == [6.0, 1.75]
+
+
+def test_coverage_plot_draws_nested_in_sample_and_opens_the_points_the_rule_stood_in_for() -> None:
+    coverage = pd.DataFrame(
+        {
+            "kind": ["interpolation", "extrapolation", "extrapolation", "extrapolation"],
+            "distance_years": [5, 5, 10, 15],
+            "nominal": 0.8,
+            "coverage_nested": [0.75, 0.8, 0.7, 0.9],
+            "coverage_in_sample": [0.8, 0.8, 0.8, 0.8],
+            "band_from": ["measured", "measured", "measured", "fitted beyond measured"],
+        }
+    )
+    with plots.house_style() as labels:
+        fig, ax = plt.subplots()
+        plots.plot_coverage(ax, coverage, labels, title="Total")
+        lines = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
+        opened = [c.get_offsets().tolist() for c in ax.collections if len(c.get_offsets())]
+        legend = ax.get_legend_handles_labels()[1]
+        plt.close(fig)
+    assert lines["extrapolation, nested (band without the held-out design)"] == pytest.approx([80, 70, 90])
+    assert lines["interpolation, in-sample (band from every design)"] == pytest.approx([80])
+    assert lines["nominal level, ± 10 points"] == [80, 80]
+    assert opened == [[[15.3, 90.0]]]  # only the distance no other design measured, drawn a little right
+    assert legend[-1] == labels["coverage_open"]
+
+
+def test_national_ratio_marks_benchmark_years_filled_and_control_years_open() -> None:
+    data = pd.DataFrame(
+        {
+            "year": [2002, 2005, 2007, 2010],
+            "year_kind": ["benchmark", "control", "benchmark", "control"],
+            "ratio": [1.0, 1.1, 1.2, np.nan],  # a control year beyond the estimates: not drawn
+        }
+    )
+    with plots.house_style() as labels:
+        fig, ax = plt.subplots()
+        plots.plot_national_ratio(ax, data, labels, component="telecom", title="Telecom")
+        points = {c.get_label(): c for c in ax.collections}
+        texts = [t.get_text() for t in ax.texts]
+        parity = [line.get_label() for line in ax.get_lines()]
+        plt.close(fig)
+    benchmark, control = points[labels["national_ratio_benchmark"]], points[labels["national_ratio_control"]]
+    assert benchmark.get_offsets().tolist() == [[2002, 1.0], [2007, 1.2]]
+    assert control.get_offsets().tolist() == [[2005, 1.1]]
+    telecom = matplotlib.colors.to_rgba(plots.COMPONENT_STYLE["telecom"][0])
+    assert tuple(benchmark.get_facecolor()[0]) == pytest.approx(telecom)  # filled
+    assert tuple(control.get_facecolor()[0]) == pytest.approx((1, 1, 1, 1))  # open
+    assert texts == ["1.00", "1.10", "1.20"]
+    assert labels["national_ratio_parity"] in parity

@@ -58,6 +58,17 @@ def test_user_files_join_the_registry(tmp_path: Path) -> None:
     assert registry.user_paths() == {str(tmp_path / "tables" / n) for n in user_tables} | {str(indicators)}
 
 
+def test_user_price_indices_join_the_registry(tmp_path: Path) -> None:
+    indices = tmp_path / "indices.csv"
+    indices.write_text("province,year,index,series\n", encoding="utf-8")
+    registry = registry_of(prices={"user_csv": [str(indices)]})
+    assert registry.sources("price_indices") == [(str(indices), "price_index_csv")]
+    assert str(indices) in registry.user_paths()
+    assert registry_of().paths("price_indices") == []
+    with pytest.raises(InputError, match="a file named in the configuration does not exist"):
+        registry_of(prices={"user_csv": [str(tmp_path / "missing.csv")]})
+
+
 def test_missing_user_folder_or_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="user_folders names a folder that does not exist"):
         registry_of(io_tables={"user_folders": [str(tmp_path / "nowhere")]})

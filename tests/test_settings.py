@@ -152,3 +152,37 @@ def test_any_configuration_gives_settings_or_a_config_error(config: dict) -> Non
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
     else:
         assert isinstance(result, Settings)
+
+
+def test_an_unknown_candidate_is_one_line_naming_the_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_from_config({"indicators": {"chains": {"electronics": {"use": "c39"}}}})
+    assert caught.value.problems == [
+        "indicators.chains.electronics.use = 'c39': unknown candidate (allowed: auto, industry, c39_revenue)"
+    ]
+    with pytest.raises(ConfigError, match=r"indicators\.chains\.robots: unknown key; allowed here: electronics"):
+        settings_from_config({"indicators": {"chains": {"robots": {"use": "auto"}}}})
+    with pytest.raises(ConfigError, match=r"indicators\.chains\.media\.candidates\.auto: the name auto is reserved"):
+        settings_from_config({"indicators": {"chains": {"media": {"candidates": {"auto": ["其他行业增加值"]}}}}})
+    with pytest.raises(ConfigError, match=r"indicators\.chains\.media\.candidates\.mine = \[\]"):
+        settings_from_config({"indicators": {"chains": {"media": {"candidates": {"mine": []}}}}})
+
+
+def test_a_file_adds_a_candidate_and_keeps_the_built_in_ones(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "indicators:\n  chains:\n    electronics:\n      use: mine\n      candidates:\n        mine: [C39营业收入]\n",
+        encoding="utf-8",
+    )
+    settings, origins = load_settings([REPO / "config/config.yaml", extra])
+    electronics = settings.indicators.chains.electronics
+    assert electronics.use == "mine" and list(electronics.candidates) == ["industry", "c39_revenue", "mine"]
+    assert electronics.candidates["mine"] == ("C39营业收入",)
+    assert origins["indicators.chains.electronics.candidates.mine"] == str(extra)
+    assert origins["indicators.chains.electronics.candidates.industry"] == str(REPO / "config/config.yaml")
+    lines = describe_settings(settings, origins)
+    assert any(line.startswith('indicators.chains.electronics.use = "mine"') for line in lines)
+    assert parse_override("indicators.chains.media.use=wage_bill") == {
+        "indicators": {"chains": {"media": {"use": "wage_bill"}}}
+    }
+    assert hash(settings) == hash(load_settings([REPO / "config/config.yaml", extra])[0])  # frozen all the way down

@@ -13,14 +13,14 @@ and take their files from the same registry, so both give identical numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from digecon.core.settings import Settings
-from digecon.estimation.backtest import backtest, national_consistency
+from digecon.core.settings import ComponentChains, EstimateSettings, IndicatorSettings, Settings
+from digecon.estimation.backtest import backtest
 from digecon.estimation.bands import (
     apply_bounds,
     band_coverage,
@@ -30,14 +30,24 @@ from digecon.estimation.bands import (
     error_summary,
     totals_with_bounds,
 )
-from digecon.estimation.estimate import benchmark_components, describe, estimate_all
-from digecon.estimation.indicators import indicator_breaks, indicator_series
+from digecon.estimation.chains import (
+    ChainSelection,
+    Choice,
+    candidates_of,
+    component_indicator_checks,
+    component_indicators,
+    select_chains,
+)
+from digecon.estimation.estimate import benchmark_components, describe, estimate_all, io_aggregates
+from digecon.estimation.indicators import indicator_breaks
+from digecon.estimation.national import national_consistency
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
 from digecon.inputs.registry import Registry, build_registry
 from digecon.inputs.sources import (
     GDP,
     gdp_series_for_checks,
     read_io_tables,
+    read_national_tables,
     read_ratios,
     read_table_ratios,
     read_yearbook,
@@ -54,6 +64,8 @@ class Inputs:
     ratios: pd.DataFrame  # s_I63 and r_media per IO year and province (data/processed/ratios.csv)
     registry: Registry  # the files they came from
     table_ratios: pd.DataFrame | None = None  # s_I63, r_media of every detailed table (data/processed/table_ratios.csv)
+    national_tables: pd.DataFrame | None = None  # national 42-sector tables, 万元 (data/processed/national_tables.csv)
+    national_ratios: pd.DataFrame | None = None  # their s_I63 and r_media (data/processed/national_ratios.csv)
 
 
 def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None) -> Inputs:
@@ -92,7 +104,14 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
     )
     detailed = {i.year: i.path for i in registry.of("detailed_national_table")}
     table_ratios = read_table_ratios(detailed, news_publishing_share=settings.ratios.news_publishing_share)
-    return Inputs(io_tables, checks, yearbook, ratios, registry, table_ratios)
+    national_tables, national_ratios = read_national_tables(
+        {i.year: i.path for i in registry.of("national_io_table")},
+        detailed,
+        next(iter(registry.paths("census_ratios")), None),
+        news_publishing_share=settings.ratios.news_publishing_share,
+        va_tolerance=settings.io_tables.va_identity_tolerance,
+    )
+    return Inputs(io_tables, checks, yearbook, ratios, registry, table_ratios, national_tables, national_ratios)
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,9 @@ class Result:
     backtest_by_design: pd.DataFrame  # errors per backtest design (e.g. "2017 from 2002-2012")
     backtest_by_distance: pd.DataFrame  # errors by distance to the nearest benchmark used
     band_coverage: pd.DataFrame  # nested and in-sample coverage of the bands, by design (bands.band_coverage)
+    chain_comparison: pd.DataFrame  # every candidate indicator chain's backtest errors, the chosen ones flagged
+    chain_choices: dict[str, Choice]  # component -> the chain used and its margin over the runner-up
+    component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
 
 
 def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
@@ -160,6 +182,41 @@ def with_share_of_gdp(totals: pd.DataFrame, yearbook: pd.DataFrame) -> pd.DataFr
     return merged.assign(share_of_gdp_percent=merged["value_100m_yuan"] / merged["gdp_100m_yuan"] * 100)
 
 
+def _chains_of(
+    io_tables: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    yearbook: pd.DataFrame,
+    grid: list[int],
+    methods: list[str],
+    conventions: list[str],
+    chains: ComponentChains,
+    price_base_changes: Mapping[str, Sequence[int]] | None,
+    recommended: tuple[str, str],
+) -> ChainSelection:
+    """Score the candidate chains and choose one per component (:func:`~digecon.estimation.chains.select_chains`)."""
+    return select_chains(
+        benchmarks,
+        io_aggregates(io_tables),
+        yearbook,
+        grid,
+        chains=chains,
+        methods=methods,
+        conventions=conventions,
+        method=recommended[0],
+        convention=recommended[1],
+        price_bases=IndicatorSettings().price_base_changes if price_base_changes is None else price_base_changes,
+    )
+
+
+def _checks(
+    values: pd.DataFrame, yearbook: pd.DataFrame, chains: ComponentChains, factor: float | None
+) -> pd.DataFrame:
+    """Check the values of one method and convention against every component-level indicator (default factor)."""
+    pairs = component_indicators(candidates_of(chains), yearbook["indicator"].unique())
+    factor = IndicatorSettings().component_check_factor if factor is None else factor
+    return component_indicator_checks(values, yearbook, pairs, factor)
+
+
 def estimate_tables(
     io_tables: pd.DataFrame,
     yearbook: pd.DataFrame,
@@ -170,6 +227,13 @@ def estimate_tables(
     conventions: Iterable[str],
     break_threshold: float,
     table_ratios: pd.DataFrame | None = None,
+    national_tables: pd.DataFrame | None = None,
+    national_ratios: pd.DataFrame | None = None,
+    chains: ComponentChains | None = None,
+    price_base_changes: Mapping[str, Sequence[int]] | None = None,
+    component_check_factor: float | None = None,
+    recommended_method: str | None = None,
+    recommended_convention: str | None = None,
 ) -> Result:
     """Estimate the annual digital-economy value added of every province by component, method and convention.
 
@@ -192,17 +256,39 @@ def estimate_tables(
         ``s_I63`` / ``r_media`` of the national detailed tables
         (:func:`digecon.inputs.sources.read_table_ratios`): after a province's last benchmark the
         split follows them (:mod:`digecon.estimation.ratio_paths`); None keeps the last split.
+    national_tables, national_ratios
+        The national 42-sector tables of years without regional tables and their split ratios
+        (:func:`digecon.inputs.sources.read_national_tables`), compared with the provinces' sum of
+        the estimates (:func:`digecon.estimation.national.national_consistency`); None: only the
+        national tables among ``io_tables`` are compared.
+    chains
+        The candidate indicator chains of each component and which to use
+        (:class:`~digecon.core.settings.ComponentChains`; None: the defaults, every ``use: auto``).
+        Every candidate is scored by the backtest; the values, bands and every table downstream
+        use the chosen one (:mod:`digecon.estimation.chains`).
+    price_base_changes
+        Indicator -> years its constant-price base changes (besides those found in the data);
+        None: the default of ``indicators.price_base_changes``.
+    component_check_factor
+        Factor of the check against component-level indicators
+        (:func:`~digecon.estimation.chains.component_indicator_checks`); None: the default.
+    recommended_method, recommended_convention
+        Whose median extrapolation APE ``auto`` compares, and whose values are checked (None: the
+        defaults of ``estimate.recommended_method`` / ``recommended_convention``); they are scored
+        even if not among ``methods`` / ``conventions``.
 
     Returns
     -------
     Result
         The values (亿元) with their bands, the totals with their share of GDP, the backtest and
-        its summaries, the national consistency check and the indicator breaks.
+        its summaries, the national consistency check, the indicator breaks, the comparison of
+        the candidate chains and the checks against component-level indicators.
 
     Raises
     ------
     InputError
-        If the indicators do not cover every year computed, or an indicator is not positive.
+        If the indicators do not cover every year computed, an indicator is not positive, or a
+        candidate chain names an unknown indicator (listing those available).
     ValueError
         For an unknown method or convention.
     """
@@ -210,7 +296,13 @@ def estimate_tables(
     methods, conventions = list(methods), list(conventions)
     benchmarks = benchmark_components(io_tables, ratios)
     grid = working_years(benchmarks, years)
-    indicators = indicator_series(yearbook, grid)
+    chains = chains or IndicatorSettings().chains
+    method = recommended_method or EstimateSettings().recommended_method
+    convention = recommended_convention or EstimateSettings().recommended_convention
+    selection = _chains_of(
+        io_tables, benchmarks, yearbook, grid, methods, conventions, chains, price_base_changes, (method, convention)
+    )
+    benchmarks, indicators = selection.benchmarks, selection.indicators
     results = backtest(benchmarks, indicators, methods, conventions)
     summary = error_summary(results)
     rule = band_rule(results)
@@ -219,11 +311,16 @@ def estimate_tables(
     if table_ratios is not None and not table_ratios.empty:
         values = follow_national_split(values, ratio_by_year(table_ratios, grid))
     breaks = indicator_breaks(indicators, break_threshold)
-    flagged = breaks[["aggregate", "province_code", "year"]].assign(indicator_break=True)
-    values = values.merge(flagged, on=["aggregate", "province_code", "year"], how="left")
-    values = values.assign(indicator_break=values["indicator_break"].fillna(False).astype(bool))
+    flagged = breaks[["component", "province_code", "year"]].assign(indicator_break=True)
+    values = values.merge(flagged, on=["component", "province_code", "year"], how="left")
+    values = values.assign(
+        indicator_break=values["indicator_break"].fillna(False).astype(bool),
+        chain_margin_points=values["component"].map({k: c.margin_points for k, c in selection.choices.items()}),
+    )
+    chosen = values[(values["method"] == method) & (values["convention"] == convention)]
+    checks = _checks(chosen, yearbook, chains, component_check_factor)
     totals = with_share_of_gdp(totals_with_bounds(values, rule), yearbook)
-    national = national_consistency(benchmarks)
+    national = national_consistency(benchmarks, values, national_tables, national_ratios)
     return Result(
         values,
         totals,
@@ -236,6 +333,9 @@ def estimate_tables(
         by_design(results),
         by_distance(results),
         band_coverage(results),
+        chain_comparison=selection.comparison,
+        chain_choices=selection.choices,
+        component_checks=checks,
     )
 
 
@@ -247,7 +347,8 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     inputs
         From :func:`load_inputs`.
     settings
-        Years, methods, conventions and the indicator-break threshold (default:
+        Years, methods, conventions, the recommended method and convention, and the indicator
+        settings: break threshold, candidate chains, price-base changes, check factor (default:
         :class:`~digecon.core.settings.Settings` defaults).
 
     Returns
@@ -265,4 +366,11 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         conventions=settings.estimate.conventions,
         break_threshold=settings.indicators.break_threshold,
         table_ratios=inputs.table_ratios,
+        national_tables=inputs.national_tables,
+        national_ratios=inputs.national_ratios,
+        chains=settings.indicators.chains,
+        price_base_changes=settings.indicators.price_base_changes,
+        component_check_factor=settings.indicators.component_check_factor,
+        recommended_method=settings.estimate.recommended_method,
+        recommended_convention=settings.estimate.recommended_convention,
     )

@@ -4,6 +4,8 @@ rule estimate_digital_economy:
         yearbook=rules.prepare_yearbook.output.yearbook,
         ratios=rules.compute_ratios.output.ratios,
         table_ratios=rules.compute_ratios.output.table_ratios,
+        national_tables=rules.read_national_tables.output.national_tables,
+        national_ratios=rules.read_national_tables.output.national_ratios,
         code=package_code("estimation"),
     output:
         values="results/tables/digital_economy_va.csv",
@@ -14,9 +16,12 @@ rule estimate_digital_economy:
         summary="results/validation/backtest_summary.csv",
         by_design="results/validation/backtest_by_design.csv",
         by_distance="results/validation/backtest_by_distance.csv",
+        band_coverage="results/validation/band_coverage.csv",
         summary_md="results/validation/backtest_summary.md",
         national="results/validation/national_consistency.csv",
         breaks="results/validation/indicator_breaks.csv",
+        chain_comparison="results/validation/chain_comparison.csv",
+        component_checks="results/validation/component_indicator_checks.csv",
     log:
         "logs/estimate_digital_economy.log",
     benchmark:
@@ -28,8 +33,14 @@ rule estimate_digital_economy:
         methods=list(SETTINGS.estimate.methods),
         conventions=list(SETTINGS.estimate.conventions),
         break_threshold=SETTINGS.indicators.break_threshold,
+        # plain mappings, so that a change of a candidate chain triggers a rerun
+        chains=SETTINGS.as_dict()["indicators"]["chains"],
+        price_base_changes=SETTINGS.as_dict()["indicators"]["price_base_changes"],
+        component_check_factor=SETTINGS.indicators.component_check_factor,
+        recommended_method=SETTINGS.estimate.recommended_method,
+        recommended_convention=SETTINGS.estimate.recommended_convention,
     message:
-        "Estimating annual digital-economy value added and backtesting every method"
+        "Estimating annual digital-economy value added and backtesting every method and indicator chain"
     script:
         "../scripts/estimate_digital_economy.py"
 

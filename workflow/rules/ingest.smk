@@ -62,3 +62,30 @@ rule compute_ratios:
         "Computing s_I63 and r_media for each IO year"
     script:
         "../scripts/compute_ratios.py"
+
+
+rule read_national_tables:
+    input:
+        tables=REGISTRY.paths("national_io_table"),
+        detailed=REGISTRY.paths("detailed_national_table"),
+        census=REGISTRY.paths("census_ratios"),
+        concordance=str(PACKAGE / "data" / "sector_concordance.csv"),
+        code=package_code("inputs"),
+    output:
+        national_tables="data/processed/national_tables.csv",
+        national_ratios="data/processed/national_ratios.csv",
+    log:
+        "logs/read_national_tables.log",
+    conda:
+        "../envs/digecon.yaml"
+    params:
+        years=[i.year for i in REGISTRY.of("national_io_table")],
+        detailed_years=[i.year for i in REGISTRY.of("detailed_national_table")],
+        news_publishing_share=SETTINGS.ratios.news_publishing_share,
+        va_tolerance=SETTINGS.io_tables.va_identity_tolerance,
+    message:
+        "Reading {} national 42-sector tables of control years".format(
+            len(REGISTRY.paths("national_io_table"))
+        )
+    script:
+        "../scripts/read_national_tables.py"

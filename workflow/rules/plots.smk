@@ -3,6 +3,7 @@ rule plot_gallery:
         values=rules.estimate_digital_economy.output.values,
         totals=rules.estimate_digital_economy.output.totals,
         backtest=rules.estimate_digital_economy.output.backtest,
+        national=rules.estimate_digital_economy.output.national,
         code=package_code("outputs"),
         style=str(PACKAGE / "data" / "digecon.mplstyle"),
     output:

@@ -5,9 +5,12 @@ import pandas as pd
 from digecon.api import estimate_tables
 from digecon.core.files import write_csv, write_text
 from digecon.core.logs import logged_run
+from digecon.core.settings import settings_from_config
 from digecon.estimation.backtest import summary_markdown
+from digecon.estimation.chains import check_summary, comparison_markdown
 
 with logged_run(snakemake.log[0]) as log:
+    chains = settings_from_config({"indicators": {"chains": snakemake.params.chains}}).indicators.chains
     result = estimate_tables(
         pd.read_csv(snakemake.input.io_tables, dtype={"sector_code": str}),
         pd.read_csv(snakemake.input.yearbook),
@@ -17,6 +20,13 @@ with logged_run(snakemake.log[0]) as log:
         conventions=snakemake.params.conventions,
         break_threshold=snakemake.params.break_threshold,
         table_ratios=pd.read_csv(snakemake.input.table_ratios),
+        national_tables=pd.read_csv(snakemake.input.national_tables, dtype={"sector_code": str}),
+        national_ratios=pd.read_csv(snakemake.input.national_ratios),
+        chains=chains,
+        price_base_changes=snakemake.params.price_base_changes,
+        component_check_factor=snakemake.params.component_check_factor,
+        recommended_method=snakemake.params.recommended_method,
+        recommended_convention=snakemake.params.recommended_convention,
     )
     # output name -> Result attribute
     tables = {
@@ -28,8 +38,11 @@ with logged_run(snakemake.log[0]) as log:
         "summary": "backtest_summary",
         "by_design": "backtest_by_design",
         "by_distance": "backtest_by_distance",
+        "band_coverage": "band_coverage",
         "national": "national_consistency",
         "breaks": "indicator_breaks",
+        "chain_comparison": "chain_comparison",
+        "component_checks": "component_checks",
     }
     for name, attribute in tables.items():
         write_csv(getattr(result, attribute), snakemake.output[name])
@@ -48,9 +61,18 @@ with logged_run(snakemake.log[0]) as log:
             + summary_markdown(frame, convention=c, rows=rows)
             for c in snakemake.params.conventions
             for title, frame, rows in sections
+        )
+        + "".join(
+            f"\n## convention: {c}, the candidate indicator chains (rows: component, candidate, kind)\n\n"
+            "median APE (80th percentile) over provinces and designs; bold: the chain used "
+            "(results/validation/chain_comparison.csv)\n\n"
+            + comparison_markdown(result.chain_comparison, result.chain_choices, convention=c)
+            for c in snakemake.params.conventions
         ),
         snakemake.output.summary_md,
     )
+    for line in check_summary(result.component_checks):
+        log.warning("estimate against a component-level indicator: %s", line)
     for message in result.indicator_breaks["message"]:
         log.warning("possible break in an indicator: %s", message)
     log.info(

@@ -15,5 +15,6 @@ with logged_run(snakemake.log[0]) as log:
         method=snakemake.params.method,
         convention=snakemake.params.convention,
         language=snakemake.params.language,
+        national=pd.read_csv(snakemake.input.national),
     )
     log.info("%d %s figures", len(items), snakemake.wildcards.kind)

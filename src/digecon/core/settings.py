@@ -10,6 +10,12 @@ then each ``--configfile``, then ``--config KEY=VALUE``; ``retrieve.mirror`` lef
 back to the environment variable ``DIGECON_MIRROR``. :func:`load_settings` records, for every
 key, the layer its value came from (shown by ``digecon config``).
 
+Sections may nest settings classes (``indicators.chains.<component>``) and mappings whose keys
+the user names (a component's candidate chains, ``indicators.price_base_changes``): nested keys
+are merged and shown with dotted paths (``indicators.chains.electronics.use``), a mapping keeps
+its default entries that a layer does not give, and mappings are :class:`FrozenMap`, so the
+settings stay immutable and hashable.
+
 This module imports nothing heavy (no pandas): the Snakefile builds the settings at parse time.
 """
 
@@ -33,6 +39,7 @@ from digecon.core.errors import ConfigError
 MIRROR_ENV = "DIGECON_MIRROR"
 CONVENTIONS = ("share", "benchmark")
 LANGUAGES = ("en", "zh")
+CSV_ENCODINGS = ("utf-8", "utf-8-sig")
 
 
 def _setting(default: Any, description: str, **constraints: Any) -> Any:
@@ -44,7 +51,62 @@ def _setting(default: Any, description: str, **constraints: Any) -> Any:
     """
     if isinstance(default, list | tuple):
         return field(default_factory=lambda: tuple(default), metadata={"description": description, **constraints})
+    if isinstance(default, Mapping):
+        return field(default_factory=lambda: _frozen(default), metadata={"description": description, **constraints})
     return field(default=default, metadata={"description": description, **constraints})
+
+
+class FrozenMap(Mapping[str, Any]):
+    """An immutable, hashable mapping, for settings whose keys the user names (e.g. candidate chains).
+
+    Parameters
+    ----------
+    items
+        The entries, in order (the order is kept: it breaks ties between candidate chains).
+    """
+
+    def __init__(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]] = ()) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> Any:
+        """Look up one entry."""
+        return self._items[key]
+
+    def __iter__(self) -> typing.Iterator[str]:
+        """Iterate over the keys in order."""
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        """Count the entries."""
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        """Hash the entries (values are tuples, numbers or strings)."""
+        return hash(tuple(self._items.items()))
+
+    def __repr__(self) -> str:
+        """Show the entries like a dict."""
+        return f"FrozenMap({self._items!r})"
+
+
+def _frozen(value: Any) -> Any:
+    """Turn lists into tuples and mappings into :class:`FrozenMap`, recursively (settings are immutable)."""
+    if isinstance(value, Mapping):
+        return FrozenMap({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Turn settings into plain data as in config.yaml: dataclasses and mappings into dicts, tuples into lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -94,6 +156,85 @@ class IOTableSettings:
     )
 
 
+def _candidates(**candidates: tuple[str, ...]) -> typing.Callable[[], ChainSettings]:
+    """Make the default factory of one component's chains: ``use: auto`` and its built-in candidates, in order."""
+    return lambda: ChainSettings(candidates=FrozenMap(candidates))
+
+
+OTHER_SERVICES_CHAIN = ("其他行业增加值", "第三产业增加值", "地区生产总值")
+I_WAGE_BILL = "信息传输、计算机服务和软件业城镇单位就业人员工资总额"
+
+
+@dataclass(frozen=True)
+class ChainSettings:
+    """The candidate indicator chains of one component and the one used."""
+
+    use: str = _setting(
+        "auto",
+        "The candidate used: its name, or auto: the candidate with the lowest median extrapolation APE of the "
+        "backtest (estimate.recommended_method and recommended_convention; a tie goes to the earlier candidate).",
+    )
+    candidates: Mapping[str, tuple[str, ...]] = _setting(
+        {},
+        "Named candidate chains: indicator names (built-in or of indicators.user_csv), preferred first; the "
+        "next indicator fills the years the ones before lack, by its ratio in the nearest overlapping year. "
+        "A chain led by 工业增加值, 第二产业增加值, 第三产业增加值, 其他行业增加值 or 地区生产总值 keeps c = V / A "
+        "under the share convention; one led by an indicator of the component itself has c = V / X under both.",
+        minProperties=1,
+        additionalProperties_items={"type": "string"},
+        additionalProperties_minItems=1,
+        additionalProperties_uniqueItems=True,
+    )
+
+
+@dataclass(frozen=True)
+class ComponentChains:
+    """Candidate indicator chains of the four components."""
+
+    electronics: ChainSettings = field(
+        default_factory=_candidates(
+            industry=("工业增加值", "第二产业增加值", "地区生产总值"),
+            c39_revenue=("C39主营业务收入", "工业增加值", "第二产业增加值", "地区生产总值"),
+        ),
+        metadata={
+            "description": "C39 electronics: today's industry chain, or above-scale C39 revenue (Wind, 1999 and "
+            "2005-2016; not 宁夏, 西藏) spliced on it."
+        },
+    )
+    it_services: ChainSettings = field(
+        default_factory=_candidates(
+            other_services=OTHER_SERVICES_CHAIN,
+            software_revenue=("软件业务收入", *OTHER_SERVICES_CHAIN),
+            wage_bill=(I_WAGE_BILL, *OTHER_SERVICES_CHAIN),
+        ),
+        metadata={
+            "description": "I64-I65 internet, software and IT services: today's other-services chain, software "
+            "revenue (2012-2019) or the urban-unit wage bill of section I (2006-2019), each spliced on it."
+        },
+    )
+    telecom: ChainSettings = field(
+        default_factory=_candidates(
+            other_services=OTHER_SERVICES_CHAIN,
+            telecom_volume=("电信业务总量", *OTHER_SERVICES_CHAIN),
+            wage_bill=(I_WAGE_BILL, *OTHER_SERVICES_CHAIN),
+        ),
+        metadata={
+            "description": "I63 telecom and transmission: today's other-services chain, 电信业务总量 (growth within "
+            "one price base, see price_base_changes) or the wage bill of section I, each spliced on it."
+        },
+    )
+    media: ChainSettings = field(
+        default_factory=_candidates(
+            other_services=OTHER_SERVICES_CHAIN,
+            wage_bill=("文化、体育和娱乐业城镇单位就业人员工资总额", *OTHER_SERVICES_CHAIN),
+        ),
+        metadata={
+            "description": "R86-R87 media: today's other-services chain, or the urban-unit wage bill of section R "
+            "(2006-2019) spliced on it."
+        },
+    )
+
+
 @dataclass(frozen=True)
 class IndicatorSettings:
     """Annual indicator series beyond the built-in NBS provincial series."""
@@ -110,6 +251,28 @@ class IndicatorSettings:
         "Year-on-year change of an indicator (relative, e.g. 0.5 = ±50 %) beyond which it is flagged as a "
         "possible break: in results/validation/indicator_breaks.csv, the indicator_break column and the gallery.",
         exclusiveMinimum=0,
+    )
+    chains: ComponentChains = field(
+        default_factory=lambda: ComponentChains(),
+        metadata={
+            "description": "Candidate indicator chains of each component and which one is used (METHOD.md "
+            "section 3): every candidate is scored by the backtest (results/validation/chain_comparison.csv)."
+        },
+    )
+    price_base_changes: Mapping[str, tuple[int, ...]] = _setting(
+        {"电信业务总量": (2019,)},
+        "Indicators at constant prices of a base year that changes (indicator -> years of a change known from "
+        "the publisher): only growth within one base is used, each change being bridged by the growth of the "
+        "next indicator of the chain. Changes are also found in the data: a year in which the indicator falls "
+        "in at least 90 % of provinces (电信业务总量: 2011, 2016).",
+        additionalProperties_items={"type": "integer", "minimum": 1990},
+    )
+    component_check_factor: float = _setting(
+        2.5,
+        "Check of the estimate against each component-level indicator (e.g. C39 revenue): a province-year "
+        "whose ratio estimate / indicator lies beyond this factor of the national ratio (either way) is "
+        "listed in results/validation/component_indicator_checks.csv and the log.",
+        exclusiveMinimum=1,
     )
 
 
@@ -170,6 +333,37 @@ class PlotSettings:
 
 
 @dataclass(frozen=True)
+class PriceSettings:
+    """Constant prices: the base year and the user's volume indices (digecon.estimation.prices)."""
+
+    base_year: int = _setting(
+        2017,
+        "Year whose prices the real values are expressed in (real = nominal in that year); each component is "
+        "deflated by its sector's implicit deflator chained from the NBS volume indices (上年=100).",
+        minimum=1990,
+    )
+    user_csv: tuple[str, ...] = _setting(
+        (),
+        "The user's own volume indices: long CSV files with columns province, year, index (上年=100, e.g. 106.1), "
+        "series (industry, secondary, tertiary or gdp) and optionally source; a user index replaces a built-in "
+        "one of the same province, year and series. Without an index the real values are left empty and flagged.",
+        uniqueItems=True,
+    )
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """The published files (digecon.outputs.export, digecon.outputs.panel)."""
+
+    csv_encoding: str = _setting(
+        "utf-8",
+        "Encoding of every result CSV: utf-8 (no BOM; R, Stata and pandas) or utf-8-sig (with the BOM that makes "
+        "Excel show Chinese text when the CSV is double-clicked).",
+        enum=list(CSV_ENCODINGS),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of a run; build it with :func:`settings_from_config` or :func:`load_settings`."""
 
@@ -179,6 +373,8 @@ class Settings:
     ratios: RatioSettings = field(default_factory=RatioSettings)
     estimate: EstimateSettings = field(default_factory=EstimateSettings)
     plots: PlotSettings = field(default_factory=PlotSettings)
+    prices: PriceSettings = field(default_factory=PriceSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
 
     @property
     def years(self) -> range:
@@ -203,11 +399,7 @@ class Settings:
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         """Give the settings as a plain configuration mapping (lists for tuples), as in config.yaml."""
-        return {
-            section.name: {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(value).items()}
-            for section in dataclasses.fields(self)
-            for value in [getattr(self, section.name)]
-        }
+        return _plain(self)
 
 
 def _sections() -> dict[str, type]:
@@ -217,17 +409,48 @@ def _sections() -> dict[str, type]:
 
 
 def _type_schema(hint: Any) -> dict[str, Any]:
-    """JSON-schema type of a field's annotation."""
+    """JSON-schema type of a field's annotation (a settings class is a nested object)."""
     simple = {str: "string", int: "integer", float: "number", bool: "boolean"}
     if hint in simple:
         return {"type": simple[hint]}
+    if dataclasses.is_dataclass(hint):
+        return _object_schema(hint)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is tuple:
         return {"type": "array", "items": _type_schema(args[0])}
+    if origin is Mapping:
+        return {"type": "object", "additionalProperties": _type_schema(args[1])}
     if origin in (typing.Union, types.UnionType) and type(None) in args:
         (inner,) = [a for a in args if a is not type(None)]
         return {"type": [_type_schema(inner)["type"], "null"]}
     raise TypeError(f"no JSON-schema type for {hint!r}")
+
+
+def _field_schema(f: dataclasses.Field, hint: Any) -> dict[str, Any]:
+    """Give the schema of one field: description, type, constraints (``items_enum``, ``additionalProperties_*``)."""
+    typed = _type_schema(hint)  # a nested class brings its docstring: the field's own description wins
+    spec = {"description": f.metadata["description"], **{k: v for k, v in typed.items() if k != "description"}}
+    for key, value in f.metadata.items():
+        if key == "items_enum":
+            spec["items"] = {**spec["items"], "enum": value}
+        elif key.startswith("additionalProperties_"):
+            inner = key.removeprefix("additionalProperties_")
+            values = spec["additionalProperties"]
+            spec["additionalProperties"] = {**values, inner: {**values[inner], **value} if inner == "items" else value}
+        elif key != "description":
+            spec[key] = value
+    return spec
+
+
+def _object_schema(cls: type) -> dict[str, Any]:
+    """Give the schema of a settings class: an object of its fields, ``additionalProperties: false``."""
+    hints = typing.get_type_hints(cls)
+    return {
+        "description": (cls.__doc__ or "").strip(),
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {f.name: _field_schema(f, hints[f.name]) for f in dataclasses.fields(cls)},
+    }
 
 
 def json_schema() -> dict[str, Any]:
@@ -236,27 +459,10 @@ def json_schema() -> dict[str, Any]:
     Returns
     -------
     dict
-        A draft 2020-12 schema: one object per section, ``additionalProperties: false``, every key
-        with its type, description and constraints.
+        A draft 2020-12 schema: one object per section (and per nested settings class),
+        ``additionalProperties: false``, every key with its type, description and constraints.
     """
-    properties = {}
-    for name, cls in _sections().items():
-        hints = typing.get_type_hints(cls)
-        keys = {}
-        for f in dataclasses.fields(cls):
-            spec = {"description": f.metadata["description"], **_type_schema(hints[f.name])}
-            for key, value in f.metadata.items():
-                if key == "items_enum":
-                    spec["items"] = {**spec["items"], "enum": value}
-                elif key != "description":
-                    spec[key] = value
-            keys[f.name] = spec
-        properties[name] = {
-            "description": (cls.__doc__ or "").strip(),
-            "type": "object",
-            "additionalProperties": False,
-            "properties": keys,
-        }
+    properties = {name: _object_schema(cls) for name, cls in _sections().items()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "description": "digecon configuration (generated from digecon.core.settings; do not edit by hand)",
@@ -315,6 +521,19 @@ def _consistency_problems(settings: Settings) -> list[str]:
             f"estimate.recommended_convention = {estimate.recommended_convention!r}: not in estimate.conventions "
             f"{list(estimate.conventions)}"
         )
+    return problems + _chain_problems(settings.indicators.chains)
+
+
+def _chain_problems(chains: ComponentChains) -> list[str]:
+    """Check that each chain's ``use`` names one of its candidates (or auto), and no candidate is called auto."""
+    problems = []
+    for f in dataclasses.fields(chains):
+        chain, key = getattr(chains, f.name), f"indicators.chains.{f.name}"
+        if "auto" in chain.candidates:
+            problems.append(f"{key}.candidates.auto: the name auto is reserved for {key}.use; rename the candidate")
+        if chain.use != "auto" and chain.use not in chain.candidates:
+            allowed = ", ".join(["auto", *chain.candidates])
+            problems.append(f"{key}.use = {chain.use!r}: unknown candidate (allowed: {allowed})")
     return problems
 
 
@@ -342,11 +561,7 @@ def settings_from_config(config: Mapping[str, Any], *, known_methods: Iterable[s
     problems = _schema_problems(config)
     if problems:
         raise ConfigError(problems)
-    sections = {}
-    for name, cls in _sections().items():
-        given = dict(config.get(name) or {})
-        sections[name] = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in given.items()})
-    settings = Settings(**sections)
+    settings = Settings(**{name: _build(cls(), config.get(name) or {}) for name, cls in _sections().items()})
     problems = _consistency_problems(settings)
     if known_methods is not None:
         known = list(known_methods)
@@ -360,16 +575,52 @@ def settings_from_config(config: Mapping[str, Any], *, known_methods: Iterable[s
     return settings
 
 
-def _merge(base: dict[str, Any], layer: Mapping[str, Any], origin: str, origins: dict[str, str]) -> None:
-    """Merge one configuration layer into ``base`` (two levels), recording each key's origin."""
-    for section, values in layer.items():
-        if not isinstance(values, Mapping):
-            base[section] = values  # left for the schema to refuse
-            origins[section] = origin
+def _build(default: Any, given: Mapping[str, Any]) -> Any:
+    """Build a settings object from ``default`` and the keys given (validated by the schema).
+
+    Nested settings classes are built the same way; a mapping of named entries (e.g. candidate chains)
+    keeps the default entries not given, so a configuration file may add one candidate.
+    """
+    values = {}
+    for f in dataclasses.fields(default):
+        if f.name not in given:
             continue
-        for key, value in values.items():
-            base.setdefault(section, {})[key] = value
-            origins[f"{section}.{key}"] = origin
+        current, value = getattr(default, f.name), given[f.name]
+        if dataclasses.is_dataclass(current):
+            values[f.name] = _build(current, value or {})
+        elif isinstance(current, Mapping):
+            values[f.name] = _frozen({**current, **(value or {})})
+        else:
+            values[f.name] = _frozen(value)
+    return dataclasses.replace(default, **values)
+
+
+def _merge(
+    base: dict[str, Any], layer: Mapping[str, Any], origin: str, origins: dict[str, str], prefix: str = ""
+) -> None:
+    """Merge one configuration layer into ``base``, mappings recursively as Snakemake merges config files.
+
+    Records the origin of every key set, by its dotted path (``indicators.chains.electronics.use``).
+    A value that is not a mapping replaces what was there (left for the schema to refuse if wrong).
+    """
+    for key, value in layer.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and isinstance(base.get(key, {}), dict):
+            _merge(base.setdefault(key, {}), value, origin, origins, f"{path}.")
+        else:
+            base[key] = value
+            origins[path] = origin
+
+
+def _leaves(values: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Dotted path and value of every leaf of a nested mapping (an empty mapping is a leaf)."""
+    leaves = []
+    for key, value in values.items():
+        if isinstance(value, Mapping) and value:
+            leaves += _leaves(value, f"{prefix}{key}.")
+        else:
+            leaves.append((f"{prefix}{key}", value))
+    return leaves
 
 
 def _read_yaml(path: Path) -> Mapping[str, Any]:
@@ -383,18 +634,19 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     return data
 
 
-def parse_override(text: str) -> dict[str, dict[str, Any]]:
+def parse_override(text: str) -> dict[str, Any]:
     """Parse ``section.key=value`` (value in YAML) into a one-key configuration layer.
 
     Parameters
     ----------
     text
-        E.g. ``estimate.first_year=2008``.
+        E.g. ``estimate.first_year=2008``, or a nested key such as
+        ``indicators.chains.electronics.use=c39_revenue``.
 
     Returns
     -------
     dict
-        ``{section: {key: value}}``, e.g. ``{"estimate": {"first_year": 2008}}``.
+        ``{section: {key: value}}``, e.g. ``{"estimate": {"first_year": 2008}}``; one level per dot.
 
     Raises
     ------
@@ -405,7 +657,10 @@ def parse_override(text: str) -> dict[str, dict[str, Any]]:
     section, dot, name = key.strip().partition(".")
     if not sep or not dot:
         raise ConfigError([f"{text!r}: expected section.key=value, e.g. estimate.first_year=2008"])
-    return {section: {name: yaml.safe_load(value)}}
+    layer: Any = yaml.safe_load(value)
+    for part in reversed([section, *name.split(".")]):
+        layer = {part: layer}
+    return layer
 
 
 def load_settings(
@@ -440,9 +695,7 @@ def load_settings(
         :func:`settings_from_config` refuses.
     """
     merged: dict[str, Any] = {}
-    origins = {
-        f"{section}.{f.name}": "default" for section, cls in _sections().items() for f in dataclasses.fields(cls)
-    }
+    origins = {path: "default" for path, _ in _leaves(Settings().as_dict())}
     for path in config_files:
         _merge(merged, _read_yaml(Path(path)), str(path), origins)
     for text in overrides:
@@ -454,7 +707,7 @@ def load_settings(
 
 
 def describe_settings(settings: Settings, origins: Mapping[str, str]) -> list[str]:
-    """Describe the settings, one line per key: ``section.key = value    (origin)``.
+    """Describe the settings, one line per key (nested keys dotted): ``section.key = value    (origin)``.
 
     Like ``git config --show-origin``.
 
@@ -471,9 +724,8 @@ def describe_settings(settings: Settings, origins: Mapping[str, str]) -> list[st
         Values as JSON, origins aligned in one column.
     """
     rows = [
-        (f"{section}.{key}", json.dumps(value, ensure_ascii=False), origins.get(f"{section}.{key}", ""))
-        for section, values in settings.as_dict().items()
-        for key, value in values.items()
+        (path, json.dumps(value, ensure_ascii=False), origins.get(path, ""))
+        for path, value in _leaves(settings.as_dict())
     ]
     width = max(len(k) + len(v) for k, v, _ in rows) + 4
     return [f"{k} = {v}".ljust(width) + f"({o})" for k, v, o in rows]

@@ -7,6 +7,13 @@ Benchmark coefficients follow one of two conventions:
   levels then follow the yearbook's (revised) vintage.
 * ``benchmark``: c = V / X in the benchmark year; reproduces the IO values exactly.
 
+Which aggregate A is "the same" depends on the indicator chain's leading indicator
+(:data:`IO_AGGREGATES` in :mod:`digecon.estimation.chains`): 工业增加值 <-> industry, 其他行业增加值 <->
+other services, and so on. An indicator of the component itself (C39 revenue, software revenue, a
+wage bill) has no such aggregate in the table, so its coefficient is c = V / X under both
+conventions; the column ``coefficient_basis`` says which (``share`` or ``indicator``). Such a
+ratio is not a share: the methods' bound of [0, 1] becomes [0, max(1, 2 max c_b)].
+
 The path of c between and beyond benchmarks comes from a registered method
 (:mod:`digecon.estimation.methods`); this module never names one.
 """
@@ -21,9 +28,18 @@ import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.estimation import methods as registry
-from digecon.estimation.methods import Method, MethodPath, SeriesInput, flags
+from digecon.estimation.indicators import series_key
+from digecon.estimation.methods import Method, MethodPath, SeriesInput, flags, pin_benchmarks
 
 CONVENTIONS = ("share", "benchmark")
+# IO aggregate -> the concordance flags whose sectors it sums (None: every sector, the table's GDP)
+IO_AGGREGATE_FLAGS: dict[str, tuple[str, ...] | None] = {
+    "industry": ("industry",),
+    "secondary": ("industry", "construction"),
+    "tertiary": ("tertiary",),
+    "other_services": ("other_services",),
+    "all": None,
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,35 @@ BENCHMARK_COLUMNS = [
 ]
 
 
+def _aggregate_va(io_tables: pd.DataFrame, name: str) -> pd.Series:
+    """VA of one IO aggregate (``IO_AGGREGATE_FLAGS``) per province and year, 亿元."""
+    flags_of = IO_AGGREGATE_FLAGS[name]
+    inside = io_tables if flags_of is None else io_tables[(io_tables[list(flags_of)] == 1).any(axis=1)]
+    return inside.groupby(["province_code", "year"])["value_added"].sum() / 1e4
+
+
+def io_aggregates(io_tables: pd.DataFrame) -> pd.DataFrame:
+    """VA of every IO aggregate of ``IO_AGGREGATE_FLAGS`` per province and year (the A of c = V / A).
+
+    Parameters
+    ----------
+    io_tables
+        The tidy IO tables, 万元, with the concordance's aggregate flags.
+
+    Returns
+    -------
+    DataFrame
+        ``province_code``, ``year``, ``io_aggregate``, ``aggregate_va_100m_yuan`` (亿元); aggregates whose
+        flag columns the tables lack are left out.
+    """
+    frames = [
+        _aggregate_va(io_tables, name).rename("aggregate_va_100m_yuan").reset_index().assign(io_aggregate=name)
+        for name, flags_of in IO_AGGREGATE_FLAGS.items()
+        if flags_of is None or set(flags_of) <= set(io_tables.columns)
+    ]
+    return pd.concat(frames, ignore_index=True)[["province_code", "year", "io_aggregate", "aggregate_va_100m_yuan"]]
+
+
 def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.DataFrame:
     """Component values and aggregates in each benchmark table (亿元).
 
@@ -82,10 +127,7 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
         )
         / 1e4
     )
-    aggregates = {
-        name: io_tables[io_tables[name] == 1].groupby(["province_code", "year"])["value_added"].sum() / 1e4
-        for name in {c.aggregate for c in COMPONENTS}
-    }
+    aggregates = {name: _aggregate_va(io_tables, name) for name in {c.aggregate for c in COMPONENTS}}
     files = io_tables.groupby(["province_code", "year"])["source_file"].first().map(lambda f: Path(f).name)
     ratio_lookup = ratios.set_index(["io_year", "province_code", "ratio"])
     rows = []
@@ -130,15 +172,19 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
     benchmarks
         From :func:`benchmark_components`.
     indicators
-        From :func:`digecon.estimation.indicators.indicator_series`.
+        From :func:`digecon.estimation.indicators.indicator_series` (one series per aggregate, joined
+        on the benchmarks' ``aggregate``) or :func:`digecon.estimation.chains.chain_series` (one per
+        component, with ``coefficient_basis``).
     convention
         ``share`` (c = V / A, the IO aggregate) or ``benchmark`` (c = V / X, the yearbook indicator).
+        Rows whose ``coefficient_basis`` is ``indicator`` (a component-level indicator, no A in the
+        table) have c = V / X under both.
 
     Returns
     -------
     DataFrame
-        ``benchmarks`` plus ``indicator_100m_yuan`` (X in the benchmark year, 亿元), ``coefficient``
-        and ``convention``.
+        ``benchmarks`` plus ``indicator_100m_yuan`` (X in the benchmark year, 亿元), ``coefficient``,
+        ``coefficient_basis`` and ``convention``.
 
     Raises
     ------
@@ -146,51 +192,98 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
         For an unknown convention.
     """
     _check_convention(convention)
-    merged = benchmarks.merge(
-        indicators[["aggregate", "province_code", "year", "indicator_100m_yuan"]],
-        on=["aggregate", "province_code", "year"],
+    key = series_key(indicators)
+    merged = benchmarks.drop(columns="coefficient_basis", errors="ignore").merge(
+        indicators[[key, "province_code", "year", "indicator_100m_yuan"]],
+        on=[key, "province_code", "year"],
         how="left",
         validate="many_to_one",
     )
-    denominator = merged["aggregate_va_100m_yuan"] if convention == "share" else merged["indicator_100m_yuan"]
-    return merged.assign(coefficient=merged["benchmark_value_100m_yuan"] / denominator, convention=convention)
+    basis = _basis(benchmarks, merged)
+    share = (basis == "share") if convention == "share" else np.zeros(len(merged), dtype=bool)
+    denominator = np.where(share, merged["aggregate_va_100m_yuan"], merged["indicator_100m_yuan"])
+    return merged.assign(
+        coefficient=merged["benchmark_value_100m_yuan"] / denominator, coefficient_basis=basis, convention=convention
+    )
+
+
+def _basis(benchmarks: pd.DataFrame, merged: pd.DataFrame) -> np.ndarray:
+    """Each benchmark row's coefficient basis: from the chain (``share`` / ``indicator``), else ``share``."""
+    if "coefficient_basis" not in benchmarks:
+        return np.full(len(merged), "share", dtype=object)
+    return benchmarks["coefficient_basis"].fillna("share").to_numpy(dtype=object)
 
 
 @dataclass(frozen=True)
 class _Benchmarks:
-    """One province x component: its benchmark years and coefficients (numpy, for speed)."""
+    """One province x component: its benchmark years and coefficients (numpy, for speed).
+
+    ``series`` is the indicator series it is carried by (its component, or its aggregate for
+    indicators keyed by aggregate); ``scale`` divides the coefficients the method sees (1 for a
+    share; for a ratio to a component-level indicator, ``max(1, 2 max c_b)``, so that the
+    methods' bound of 1 becomes twice the largest benchmark ratio).
+    """
 
     province_code: int
     component: str
-    aggregate: str
+    series: str
     years: np.ndarray
     coefficients: np.ndarray
+    scale: float = 1.0
 
 
-def _benchmark_series(coefficients: pd.DataFrame) -> list[_Benchmarks]:
+def _scale(coefficients: np.ndarray, basis: str) -> float:
+    """Scale of a ratio that is not a share (``indicator`` basis), 1 for a share."""
+    if basis != "indicator" or not len(coefficients):
+        return 1.0
+    return max(1.0, 2.0 * float(np.nanmax(coefficients)))
+
+
+def _benchmark_series(coefficients: pd.DataFrame, key: str) -> list[_Benchmarks]:
     """Split the coefficient table into one ascending benchmark series per province x component."""
     ordered = coefficients.sort_values(["province_code", "component", "year"], ignore_index=True)
     codes, components = ordered["province_code"].to_numpy(), ordered["component"].to_numpy()
-    aggregates, years = ordered["aggregate"].to_numpy(), ordered["year"].to_numpy()
+    series, years = ordered[key].to_numpy(), ordered["year"].to_numpy()
     coefficient = ordered["coefficient"].to_numpy()
+    basis = ordered["coefficient_basis"].to_numpy() if "coefficient_basis" in ordered else np.full(len(ordered), "")
     starts = np.flatnonzero(np.r_[True, (codes[1:] != codes[:-1]) | (components[1:] != components[:-1])])
     ends = np.r_[starts[1:], len(ordered)]
     return [
-        _Benchmarks(int(codes[a]), str(components[a]), str(aggregates[a]), years[a:b], coefficient[a:b])
+        _Benchmarks(
+            int(codes[a]),
+            str(components[a]),
+            str(series[a]),
+            years[a:b],
+            coefficient[a:b],
+            _scale(coefficient[a:b], str(basis[a])),
+        )
         for a, b in zip(starts, ends, strict=True)
     ]
 
 
 def _indicator_arrays(indicators: pd.DataFrame, grid: np.ndarray) -> dict[tuple[str, int], np.ndarray]:
-    """X over ``grid`` per (aggregate, province), as numpy rows."""
-    # one value per aggregate x province x year (indicator_series), so a plain unstack is enough
+    """X over ``grid`` per (series key, province), as numpy rows."""
+    # one value per key x province x year (indicator_series), so a plain unstack is enough
+    key = series_key(indicators)
     inside = indicators[indicators["year"].isin(grid)]
-    wide = (
-        inside.set_index(["aggregate", "province_code", "year"])["indicator_100m_yuan"]
-        .unstack("year")
-        .reindex(columns=grid)
-    )
+    wide = inside.set_index([key, "province_code", "year"])["indicator_100m_yuan"].unstack("year").reindex(columns=grid)
     return {(str(a), int(c)): row for (a, c), row in zip(wide.index, wide.to_numpy(), strict=True)}
+
+
+def _series_input(s: _Benchmarks, indicator: np.ndarray, grid: np.ndarray) -> SeriesInput:
+    """Give what the method sees: coefficients / scale and X x scale (V unchanged); the plain series at scale 1."""
+    if s.scale == 1.0:
+        return SeriesInput(s.years, s.coefficients, indicator, grid)
+    return SeriesInput(s.years, s.coefficients / s.scale, indicator * s.scale, grid)
+
+
+def _unscaled(s: _Benchmarks, given: SeriesInput, result: MethodPath) -> tuple[SeriesInput, MethodPath]:
+    """Undo :func:`_series_input`'s scale: the coefficient times the scale, pinned to the benchmarks again."""
+    if s.scale == 1.0:
+        return given, result
+    plain = SeriesInput(s.years, s.coefficients, given.indicator / s.scale, given.years)
+    coefficient = pin_benchmarks(result.coefficient * s.scale, s.years, s.coefficients, given.years)
+    return plain, MethodPath(coefficient, result.se_100m_yuan, result.parameters)
 
 
 PATH_COLUMNS = [
@@ -269,12 +362,15 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
     grid = np.asarray(years)
     x_of = _indicator_arrays(indicators, grid)
     inputs = [
-        (s, SeriesInput(s.years, s.coefficients, x_of[(s.aggregate, s.province_code)], grid))
-        for s in _benchmark_series(coefficients)
+        (s, _series_input(s, x_of[(s.series, s.province_code)], grid))
+        for s in _benchmark_series(coefficients, series_key(indicators))
     ]
     pooled = _pooled(spec, inputs)
     columns = [
-        _path_columns(s, i, spec.path(i.benchmark_years, i.coefficients, i.indicator, i.years, **pooled[s.component]))
+        _path_columns(
+            s,
+            *_unscaled(s, i, spec.path(i.benchmark_years, i.coefficients, i.indicator, i.years, **pooled[s.component])),
+        )
         for s, i in inputs
     ]
     if not columns:
@@ -352,6 +448,8 @@ OUTPUT_COLUMNS = [
     "ratio_value",
     "ratio_source",
     "rho",
+    "chain",
+    "coefficient_basis",
 ]
 
 
@@ -367,12 +465,15 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
     benchmarks
         From :func:`benchmark_components`.
     indicators
-        From :func:`digecon.estimation.indicators.indicator_series`, covering the estimated years.
+        From :func:`digecon.estimation.indicators.indicator_series` or
+        :func:`digecon.estimation.chains.chain_series` (which adds ``chain``, the candidate's name, and
+        ``coefficient_basis``), covering the estimated years.
 
     Returns
     -------
     DataFrame
-        ``OUTPUT_COLUMNS``, sorted by convention, method, province, year and component (in ``COMPONENTS`` order).
+        ``OUTPUT_COLUMNS``, sorted by convention, method, province, year and component (in ``COMPONENTS`` order);
+        ``chain`` and ``coefficient_basis`` are empty for indicators keyed by aggregate.
     """
     names = province_table()[["province_code", "province", "province_en"]]
     info = benchmarks[
@@ -391,9 +492,12 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
     out = estimates.merge(names, on="province_code", how="left").merge(
         info, on=["province_code", "component", "nearest_benchmark"], how="left", validate="many_to_one"
     )
+    key = series_key(indicators)
     out = out.merge(
-        indicators.rename(columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}),
-        on=["aggregate", "province_code", "year"],
+        indicators.rename(
+            columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
+        ).drop(columns="aggregate" if key != "aggregate" else [], errors="ignore"),
+        on=[key, "province_code", "year"],
         how="left",
         validate="many_to_one",
     )
@@ -403,4 +507,4 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
         key=lambda c: c.map(order[c.name]) if c.name in order else c,
         ignore_index=True,
     )
-    return out[OUTPUT_COLUMNS]
+    return out.reindex(columns=OUTPUT_COLUMNS)

@@ -1,12 +1,22 @@
 """Annual indicator series X[k, p, t] for carrying benchmark coefficients to other years.
 
-Each aggregate has a chain of yearbook indicators, first available wins (METHOD.md section 3).
-Where the preferred indicator stops (其他行业增加值 after 2019, 工业增加值 after 2022), the next
-one in the chain is spliced on by its ratio to the series in the nearest overlapping year, so
-the level stays that of the preferred indicator; spliced years are flagged.
+A chain of yearbook indicators, first available wins (METHOD.md section 3), gives one series
+per key (an IO aggregate in :data:`CHAINS`, or a component when the chains are the candidates of
+:mod:`digecon.estimation.chains`). Where the preferred indicator stops (其他行业增加值 after 2019,
+工业增加值 after 2022), the next one in the chain is spliced on by its ratio to the series in the
+nearest overlapping year, so the level stays that of the preferred indicator; spliced years are
+flagged. An indicator a province lacks altogether is left out of that province's chain (宁夏 and
+西藏 have no C39 revenue): the next one leads there, and ``leading_indicator`` says which.
+
+Indicators at constant prices of a base year that changes (电信业务总量: 2000, 2010, 2015, 2018
+prices) are linked across each change by :func:`link_price_bases`, so only growth within one base
+is used.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 import pandas as pd
 
@@ -24,21 +34,41 @@ SERIES_COLUMNS = [
     "indicator",
     "indicator_source",
     "spliced",
+    "leading_indicator",
 ]
+PRICE_BASE_FALL_SHARE = 0.9  # a constant-price volume falling in this share of provinces at once: a new base
+
+
+def _present(values: pd.DataFrame, chain: tuple[str, ...], years: list[int]) -> tuple[str, ...]:
+    """Keep the indicators of the chain the province has in at least one of ``years``, in chain order."""
+    have = set(values.index[values.index.get_level_values("year").isin(years)].get_level_values("indicator"))
+    return tuple(i for i in chain if i in have)
+
+
+def _own_years(values: pd.DataFrame, first: str, years: list[int]) -> dict[int, dict[str, object]]:
+    """Take the years the leading indicator covers itself (a linked price base is noted and flagged)."""
+    series: dict[int, dict[str, object]] = {}
+    notes = "note" in values.columns
+    for year in years:
+        if (first, year) in values.index:
+            note = values.at[(first, year), "note"] if notes else None
+            linked = isinstance(note, str) and bool(note)
+            series[year] = {
+                "value": values.at[(first, year), "value"],
+                "indicator": f"{first} ({note})" if linked else first,
+                "source": values.at[(first, year), "source"],
+                "spliced": linked,
+            }
+    return series
 
 
 def _splice_province(values: pd.DataFrame, chain: tuple[str, ...], years: list[int]) -> list[dict[str, object]]:
     """One province: composite series over ``years`` from the chain (values indexed by indicator, year)."""
+    chain = _present(values, chain, years)
+    if not chain:
+        return []
     first = chain[0]
-    series: dict[int, dict[str, object]] = {}
-    for year in years:
-        if (first, year) in values.index:
-            series[year] = {
-                "value": values.at[(first, year), "value"],
-                "indicator": first,
-                "source": values.at[(first, year), "source"],
-                "spliced": False,
-            }
+    series = _own_years(values, first, years)
     for nxt in chain[1:]:
         available = [y for y in years if y not in series and (nxt, y) in values.index]
         overlap = [y for y in series if (nxt, y) in values.index]  # before this indicator adds years
@@ -55,13 +85,13 @@ def _splice_province(values: pd.DataFrame, chain: tuple[str, ...], years: list[i
                 "source": values.at[(nxt, year), "source"],
                 "spliced": True,
             }
-    return [{"year": y, **series[y]} for y in sorted(series)]
+    return [{"year": y, **series[y], "leading_indicator": first} for y in sorted(series)]
 
 
 def indicator_series(
-    yearbook: pd.DataFrame, years: list[int], chains: dict[str, tuple[str, ...]] = CHAINS
+    yearbook: pd.DataFrame, years: list[int], chains: dict[str, tuple[str, ...]] = CHAINS, *, key: str = "aggregate"
 ) -> pd.DataFrame:
-    """Composite indicator per aggregate, province and year.
+    """Composite indicator per key (aggregate or component), province and year.
 
     Parameters
     ----------
@@ -71,13 +101,17 @@ def indicator_series(
     years
         Every year the estimate needs; each must be covered by the chain.
     chains
-        Aggregate -> indicator names, preferred first.
+        Key -> indicator names, preferred first. A province without any value of an indicator in
+        ``years`` skips it; the first one it has leads its series.
+    key
+        Name of the key column: ``aggregate`` (:data:`CHAINS`) or ``component``.
 
     Returns
     -------
     DataFrame
-        ``SERIES_COLUMNS``: ``indicator_100m_yuan`` on the level of the preferred indicator,
-        ``indicator`` (name, with the splice factor where spliced), ``indicator_source``, ``spliced``.
+        ``SERIES_COLUMNS`` (the first named ``key``): ``indicator_100m_yuan`` on the level of the
+        province's leading indicator, ``indicator`` (name, with the splice factor where spliced, or
+        the price-base link), ``indicator_source``, ``spliced``, ``leading_indicator``.
 
     Raises
     ------
@@ -95,7 +129,7 @@ def indicator_series(
         )
     rows = []
     indexed = yearbook.set_index(["province_code", "indicator", "year"]).sort_index()
-    for aggregate, chain in chains.items():
+    for name, chain in chains.items():
         for code in sorted(yearbook["province_code"].unique()):
             values = indexed.loc[code]
             series = _splice_province(values, chain, years)
@@ -106,14 +140,30 @@ def indicator_series(
                     f"no {' / '.join(chain)} for province {code} in {missing}",
                     expected=f"every year {years[0]}-{years[-1]} (shorten estimate.years)",
                 )
-            rows += [{"aggregate": aggregate, "province_code": int(code), **r} for r in series]
+            rows += [{key: name, "province_code": int(code), **r} for r in series]
     frame = pd.DataFrame.from_records(rows).rename(
         columns={"value": "indicator_100m_yuan", "source": "indicator_source"}
     )
-    return frame[SERIES_COLUMNS]
+    return frame[[key, *SERIES_COLUMNS[1:]]]
 
 
 BREAK_COLUMNS = ["aggregate", "province_code", "year", "indicator", "change", "threshold", "message"]
+
+
+def series_key(indicators: pd.DataFrame) -> str:
+    """Name the key column of an indicator frame: ``component`` (chains per component) or ``aggregate``.
+
+    Parameters
+    ----------
+    indicators
+        From :func:`indicator_series` or :func:`digecon.estimation.chains.chain_series`.
+
+    Returns
+    -------
+    str
+        ``component`` if the frame has that column, else ``aggregate``.
+    """
+    return "component" if "component" in indicators.columns else "aggregate"
 
 
 def indicator_breaks(indicators: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -126,25 +176,126 @@ def indicator_breaks(indicators: pd.DataFrame, threshold: float) -> pd.DataFrame
     Parameters
     ----------
     indicators
-        From :func:`indicator_series`.
+        From :func:`indicator_series` (keyed by aggregate or component, :func:`series_key`).
     threshold
         Largest ordinary |X_t / X_{t-1} - 1|, e.g. 0.5 for ±50 %.
 
     Returns
     -------
     DataFrame
-        ``BREAK_COLUMNS``, one row per aggregate, province and year whose change exceeds the threshold.
+        ``BREAK_COLUMNS`` (the first named as the key of ``indicators``), one row per key, province
+        and year whose change exceeds the threshold.
     """
-    ordered = indicators.sort_values(["aggregate", "province_code", "year"])
-    previous = ordered.groupby(["aggregate", "province_code"])["indicator_100m_yuan"].shift()
-    consecutive = ordered["year"] - ordered.groupby(["aggregate", "province_code"])["year"].shift() == 1
+    key = series_key(indicators)
+    ordered = indicators.sort_values([key, "province_code", "year"])
+    previous = ordered.groupby([key, "province_code"])["indicator_100m_yuan"].shift()
+    consecutive = ordered["year"] - ordered.groupby([key, "province_code"])["year"].shift() == 1
     change = ordered["indicator_100m_yuan"] / previous - 1
     beyond = consecutive & (change.abs() > threshold)
     # assign the selected changes only: a Series assigned to an empty frame would bring its whole index
     hits = ordered[beyond].assign(change=change[beyond], threshold=threshold)
     message = [
-        f"province {row.province_code}, {row.aggregate} {row.year}: {row.indicator} {row.change:+.0%} on "
+        f"province {row.province_code}, {getattr(row, key)} {row.year}: {row.indicator} {row.change:+.0%} on "
         f"{row.year - 1} (beyond ±{threshold:.0%}; check the series for a break)"
         for row in hits.itertuples()
     ]
-    return hits.assign(message=message).reindex(columns=BREAK_COLUMNS).reset_index(drop=True)
+    return hits.assign(message=message).reindex(columns=[key, *BREAK_COLUMNS[1:]]).reset_index(drop=True)
+
+
+def price_base_changes(yearbook: pd.DataFrame, indicator: str, known: Iterable[int] = ()) -> list[int]:
+    """Years in which a constant-price indicator changes its price base.
+
+    Found in the data as the years in which the indicator falls on the year before in at least
+    ``PRICE_BASE_FALL_SHARE`` of the provinces that have both years: a volume at constant prices
+    of a growing industry does not fall everywhere at once, a new base with lower unit prices
+    does (电信业务总量: 2011, 2000 -> 2010 prices, all 31 provinces -61 % to -38 %; 2016, 2010 ->
+    2015 prices, all 31 -23 % to -39 %). A change that raises the level (2019, 2018 prices) is
+    not found this way; ``known`` adds such years.
+
+    Parameters
+    ----------
+    yearbook
+        Long yearbook data (``province_code``, ``year``, ``indicator``, ``value``).
+    indicator
+        The indicator's name.
+    known
+        Years of a change known from the publisher.
+
+    Returns
+    -------
+    list of int
+        Ascending: the first year at each new base.
+    """
+    rows = yearbook[yearbook["indicator"] == indicator]
+    wide = rows.pivot_table(index="province_code", columns="year", values="value", aggfunc="first").astype(float)
+    years = [int(y) for y in wide.columns]
+    found = []
+    for before, year in pairwise(years):
+        both = wide[[before, year]].dropna()
+        if year == before + 1 and len(both) and (both[year] < both[before]).mean() >= PRICE_BASE_FALL_SHARE:
+            found.append(year)
+    return sorted(set(found) | {int(y) for y in known})
+
+
+def _link_province(own: pd.Series, changes: Sequence[int], bridges: Sequence[pd.Series]) -> tuple[pd.Series, dict]:
+    """Link one province's series across price-base changes (latest base kept); notes of the linked years."""
+    linked, notes = own.astype(float).copy(), {}
+    for change in sorted(changes, reverse=True):
+        earlier = linked.index[linked.index < change]
+        if not len(earlier) or change not in linked.index:
+            continue
+        last = int(earlier.max())
+        bridge = next((b for b in bridges if last in b.index and change in b.index), None)
+        if bridge is None:  # nothing to bridge the change with: the older bases are left out
+            linked = linked[linked.index >= change]
+            break
+        factor = linked[change] * bridge[last] / bridge[change] / linked[last]
+        linked[earlier] = linked[earlier] * factor
+        for year in earlier:
+            notes.setdefault(int(year), []).insert(0, f"{change} by {bridge.name} growth {last}-{change}")
+    return linked, {y: "price base linked at " + ", ".join(n) for y, n in notes.items()}
+
+
+def link_price_bases(
+    yearbook: pd.DataFrame, indicator: str, changes: Sequence[int], bridges: Sequence[str]
+) -> pd.DataFrame:
+    """Link an indicator at constant prices across its price-base changes: growth within one base only.
+
+    The series keeps the level of its latest base; each earlier base is scaled so that the growth
+    from its last year to the first year of the next base is that of the first bridge indicator
+    (the chain's next indicator, e.g. 其他行业增加值) with both years. Where no bridge has them,
+    the years before the change are left out (the chain's next indicator then fills them).
+
+    Parameters
+    ----------
+    yearbook
+        Long yearbook data (``province_code``, ``year``, ``indicator``, ``value``, ``source``).
+    indicator
+        The constant-price indicator, e.g. 电信业务总量.
+    changes
+        First years of each new base (:func:`price_base_changes`).
+    bridges
+        Indicators whose growth bridges a change, in order of preference.
+
+    Returns
+    -------
+    DataFrame
+        The indicator's rows of ``yearbook`` with linked ``value`` and a ``note`` column
+        (``price base linked at 2016 by 其他行业增加值 growth 2015-2016, ...``; empty in the latest base).
+    """
+    rows = yearbook[yearbook["indicator"] == indicator]
+    out = []
+    for code, own in rows.groupby("province_code"):
+        mine = yearbook[(yearbook["province_code"] == code) & yearbook["indicator"].isin(bridges)]
+        series = [
+            mine[mine["indicator"] == b].set_index("year")["value"].astype(float).rename(b)
+            for b in bridges
+            if b in set(mine["indicator"])
+        ]
+        linked, notes = _link_province(own.set_index("year")["value"], changes, series)
+        kept = own[own["year"].isin(linked.index)]
+        out.append(
+            kept.assign(value=kept["year"].map(linked).to_numpy(), note=[notes.get(int(y), "") for y in kept["year"]])
+        )
+    columns = [*yearbook.columns, "note"]
+    return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)

@@ -29,6 +29,7 @@ KINDS = {
     "first_published_gdp": "first-published provincial GDP, for the checks of the tables' totals",
     "census_ratios": "the user's economic-census income ratios (CSV)",
     "user_indicators": "the user's own annual indicators (long CSV)",
+    "price_indices": "the user's volume indices, 上年=100, for the constant-price values (long CSV)",
 }
 # manifest dataset -> (kind, reader); the order of yearbook datasets is their precedence on overlaps
 DATASETS = {
@@ -181,7 +182,7 @@ def build_registry(settings: Settings, *, raw_root: str | Path = RAW_ROOT) -> Re
     -------
     Registry
         The manifest's files (yearbook series in ``DATASETS`` order), then the user's IO tables,
-        indicator files and census ratios.
+        indicator files, census ratios and price indices.
 
     Raises
     ------
@@ -200,6 +201,8 @@ def build_registry(settings: Settings, *, raw_root: str | Path = RAW_ROOT) -> Re
         inputs.append(Input("user_indicators", "user_indicator_csv", path, USER))
     if settings.ratios.census_csv:
         inputs.append(Input("census_ratios", "census_csv", settings.ratios.census_csv, USER))
+    for path in settings.prices.user_csv:
+        inputs.append(Input("price_indices", "price_index_csv", path, USER))
     missing = [i.path for i in inputs if i.dataset == USER and not Path(i.path).is_file()]
     if missing:
         raise InputError(missing[0], "a file named in the configuration does not exist")

@@ -59,7 +59,9 @@ def _refuse_duplicates(frame: pd.DataFrame, file: str | Path, first_data_row: in
 def read_nbs_annual_csv(path: str | Path) -> pd.DataFrame:
     """Read a 分省年度数据 CSV (``省份编码,省份,年份,<indicator>(<unit>),...``).
 
-    Empty cells are 'not available' in the NBS database and are dropped.
+    Empty cells are 'not available' in the NBS database and are dropped. Money in 万元 or 元 (e.g.
+    软件业务收入, 万元) is converted to 亿元 like the rest of the table; other units (万户, 万分钟, 万美元)
+    are kept as they are.
 
     Parameters
     ----------
@@ -69,8 +71,8 @@ def read_nbs_annual_csv(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``LONG_COLUMNS``: the indicator name and unit split from the header (e.g. 工业增加值, 亿元),
-        sorted by indicator, province code and year.
+        ``LONG_COLUMNS``: the indicator name and unit split from the header (e.g. 工业增加值, 亿元;
+        万元 and 元 converted to 亿元), sorted by indicator, province code and year.
 
     Raises
     ------
@@ -108,6 +110,12 @@ def read_nbs_annual_csv(path: str | Path) -> pd.DataFrame:
     parts = long["header"].str.extract(NBS_HEADER)
     long = long.assign(indicator=parts["name"].str.strip(), unit=parts["unit"].str.strip(), source=path.name)
     long = long.dropna(subset=["value"])
+    to_100m_yuan = long["unit"].map(UNIT_TO_100M_YUAN)
+    money = to_100m_yuan.notna()
+    long = long.assign(
+        value=long["value"].where(~money, long["value"].astype(float) * to_100m_yuan),
+        unit=long["unit"].where(~money, "亿元"),
+    )
     return long[LONG_COLUMNS].sort_values(["indicator", "province_code", "year"], ignore_index=True)
 
 

@@ -114,6 +114,7 @@ def build_figures(
     convention: str,
     language: str = "en",
     vintage: str | None = None,
+    national: pd.DataFrame | None = None,
 ) -> list[GalleryItem]:
     """Render the gallery figures of one kind (see ``KINDS``) below ``root / kind``.
 
@@ -141,6 +142,10 @@ def build_figures(
         ``en`` or ``zh`` labels.
     vintage
         Data vintage, appended to every caption; by default :func:`data_vintage` of ``totals``.
+    national
+        ``results/validation/national_consistency.csv``
+        (:func:`digecon.estimation.national.national_consistency`), for the overview's figure of the
+        provinces/national ratio; None leaves that figure out.
 
     Returns
     -------
@@ -166,10 +171,17 @@ def build_figures(
         if kind == "province":
             _provinces(writer, chosen, chosen_totals, labels, names, first=first, last=last)
         elif kind == "methods":
-            _methods(writer, totals[totals["convention"] == convention], labels, names, convention=convention)
+            _methods(
+                writer,
+                totals[totals["convention"] == convention],
+                labels,
+                names,
+                convention=convention,
+                chains=chain_note(values),
+            )
         else:
             view = _overview_of(chosen, chosen_totals, labels, names, first=first, last=last)
-            _overview(writer, view, backtest, convention=convention)
+            _overview(writer, view, backtest, convention=convention, national=national)
     write_json([asdict(i) for i in writer.items], root / kind / "items.json")
     return writer.items
 
@@ -260,10 +272,49 @@ def _break_years(frame: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in frame.loc[frame["indicator_break"].astype(bool), "year"].unique())
 
 
+def chain_note(values: pd.DataFrame) -> str:
+    """Say which indicator chain each component uses and by how much it won, for captions.
+
+    Parameters
+    ----------
+    values
+        The long estimates, with ``component``, ``chain`` (the candidate's name) and
+        ``chain_margin_points`` (its lead over the runner-up in median extrapolation APE, points).
+
+    Returns
+    -------
+    str
+        E.g. ``Indicator chains (...): electronics c39_revenue (+17.5 points over the runner-up), ...``;
+        empty for estimates without a ``chain`` column.
+    """
+    if "chain" not in values or values["chain"].isna().all():
+        return ""
+    first = values.dropna(subset=["chain"]).drop_duplicates("component")
+    parts = [
+        f"{row.component} {row.chain} "
+        + (
+            "(the only candidate)"
+            if pd.isna(row.chain_margin_points)
+            else f"({row.chain_margin_points:+.1f} points over the runner-up)"
+        )
+        for row in first.itertuples()
+    ]
+    return (
+        "Indicator chains, chosen by the backtest's median extrapolation APE (results/validation/"
+        f"chain_comparison.csv): {', '.join(parts)}."
+    )
+
+
 def _methods(
-    writer: _Writer, totals: pd.DataFrame, labels: dict[str, str], names: pd.Series, *, convention: str
+    writer: _Writer,
+    totals: pd.DataFrame,
+    labels: dict[str, str],
+    names: pd.Series,
+    *,
+    convention: str,
+    chains: str = "",
 ) -> None:
-    """One figure per province: its total under every method, each with its band."""
+    """One figure per province: its total under every method, each with its band (caption: the chains used)."""
     for code, frame in totals.groupby("province_code"):
         fig, ax = plt.subplots(figsize=(7, 4))
         plots.plot_methods(
@@ -292,7 +343,8 @@ def _methods(
             kind="methods",
             title=f"{names[code]} ({code}): methods",
             caption=f"Total digital-economy value added of {names[code]} under each method ({convention} "
-            "convention), shaded: each method's band from the backtest; hold is drawn as steps.",
+            "convention), shaded: each method's band from the backtest; hold is drawn as steps."
+            + (f" {chains}" if chains else ""),
         )
 
 
@@ -324,7 +376,9 @@ def _overview_of(
     return _Overview(chosen, named, labels, names, first=first, last=last)
 
 
-def _overview(writer: _Writer, view: _Overview, backtest: pd.DataFrame, *, convention: str) -> None:
+def _overview(
+    writer: _Writer, view: _Overview, backtest: pd.DataFrame, *, convention: str, national: pd.DataFrame | None = None
+) -> None:
     """Every overview figure, in the order of the gallery page."""
     _require_columns(backtest, BACKTEST_COLUMNS, "backtest (backtest.csv)")
     _national(writer, view)
@@ -333,6 +387,8 @@ def _overview(writer: _Writer, view: _Overview, backtest: pd.DataFrame, *, conve
     _heatmap(writer, view)
     _tile_maps(writer, view)
     _backtest(writer, view, backtest[backtest["convention"] == convention])
+    _coverage(writer, view, backtest[backtest["convention"] == convention])
+    _national_ratio(writer, view, national, convention=convention)
 
 
 def _national(writer: _Writer, view: _Overview) -> None:
@@ -630,3 +686,132 @@ def _swap_in(new: Path, dest: Path) -> None:
         os.replace(dest, old)
     os.replace(new, dest)
     shutil.rmtree(old, ignore_errors=True)
+
+
+COVERAGE_COLUMNS = 3  # panels per row of the coverage figure
+
+
+def _coverage_caption(coverage: pd.DataFrame, nominal: float) -> str:
+    """Say what the coverage figure shows, with the total's nested coverage and where the rule stood in."""
+    total = coverage[coverage["component"] == "total"]
+    kinds = []
+    for kind, rows in total.groupby("kind", sort=False):
+        points = ", ".join(
+            f"{int(d)} years {f'{c:.0%}' if pd.notna(c) else 'no nested band (no other design)'}"
+            for d, c in zip(rows["distance_years"], rows["coverage_nested"], strict=True)
+        )
+        kinds.append(f"{kind} {points}")
+    ruled = coverage.loc[coverage["band_from"] != "measured", ["kind", "distance_years", "band_from"]].drop_duplicates()
+    stood_in = "; ".join(f"{k}, {int(d)} years: {f}" for k, d, f in ruled.itertuples(index=False, name=None))
+    return (
+        "Share of the held-out benchmark values inside their band, by distance to the nearest benchmark used, "
+        "per component: nested (solid; the band rule rebuilt without the held-out design) and in-sample (dotted; "
+        f"the rule of every design), against the nominal {nominal:.0%} (dashed; grey: within 10 points). "
+        f"Nested coverage of the total: {'; '.join(kinds)}."
+        + (
+            f" Open markers: no other design measured that distance, the band is the rule's ({stood_in})."
+            if stood_in
+            else ""
+        )
+        + " Table: results/validation/band_coverage.csv."
+    )
+
+
+def _coverage(writer: _Writer, view: _Overview, errors: pd.DataFrame) -> None:
+    """Band coverage by distance, nested and in-sample, one panel per component, for the method shown."""
+    from digecon.estimation import bands  # only this figure needs the band rule
+
+    if errors.empty:  # fewer than two benchmark years: nothing could be held out
+        return
+    rows = errors[errors["method"] == view.chosen["method"].iloc[0]]
+    coverage = bands.coverage_by_distance(bands.band_coverage(rows))
+    components = [c for c in (*plots.COMPONENT_ORDER, "total") if c in set(coverage["component"])]
+    if not components:
+        return
+    n_rows = -(-(len(components) + 1) // COVERAGE_COLUMNS)  # one more place, for the legend
+    fig, axes = plt.subplots(n_rows, COVERAGE_COLUMNS, figsize=(4.4 * COVERAGE_COLUMNS, 3.4 * n_rows), squeeze=False)
+    for ax, component in zip(axes.flat, components, strict=False):
+        title = view.labels[f"short_{component}"]
+        plots.plot_coverage(ax, coverage[coverage["component"] == component], view.labels, title=title)
+    handles = {
+        text: h for ax in axes.flat[: len(components)] for h, text in zip(*ax.get_legend_handles_labels(), strict=True)
+    }
+    legend = axes.flat[len(components)]
+    legend.legend(handles.values(), handles.keys(), loc="center", frameon=False)
+    legend.axis("off")
+    for ax in axes.flat[len(components) + 1 :]:
+        ax.set_visible(False)
+    nominal = float(coverage["nominal"].iloc[0])
+    fig.suptitle(view.labels["coverage_title"].format(n=round(nominal * 100)), x=0.01, ha="left")
+    fig.tight_layout()
+    writer.add(
+        fig,
+        coverage,
+        id="band_coverage",
+        kind="overview",
+        title="Band coverage by distance",
+        caption=_coverage_caption(coverage, nominal),
+    )
+
+
+NATIONAL_RATIO_COLUMNS = 3  # panels per row of the provinces/national ratio figure
+
+
+def _national_ratio_caption(rows: pd.DataFrame) -> str:
+    """Say what the ratio figure shows: its years of each kind, the total's ratio and drift, and why no rescaling."""
+    from digecon.estimation.national import NOT_RESCALED  # the measured reason, kept with the report
+
+    years = {
+        k: sorted(int(y) for y in rows.loc[rows["year_kind"] == k, "year"].unique()) for k in ("benchmark", "control")
+    }
+    total = rows[(rows["component"] == "total") & rows["ratio"].notna()].sort_values("year")
+    drifts = [
+        f"{int(y)} {r:.3f}" + (f" ({d:+.1%} since {int(b)})" if pd.notna(d) else "")
+        for y, r, d, b in zip(total["year"], total["ratio"], total["drift"], total["reference_year"], strict=True)
+    ]
+    return (
+        "Sum over the provinces of each component divided by the national 42-sector IO table of the same year: "
+        f"filled circles, regional benchmark years ({', '.join(map(str, years['benchmark'])) or 'none'}; the "
+        "provinces' own table values); open diamonds, control years with a national table only "
+        f"({', '.join(map(str, years['control'])) or 'none'}; the provinces' estimates). National components are "
+        "split with the ratios of the nearest detailed table, as the provinces' are. "
+        f"Total: {'; '.join(drifts)}. {NOT_RESCALED} Table: results/validation/national_consistency.csv."
+    )
+
+
+def _national_ratio(writer: _Writer, view: _Overview, national: pd.DataFrame | None, *, convention: str) -> None:
+    """Draw the provinces/national ratio by year, one panel per component, for the method and convention shown."""
+    if national is None or national.empty:
+        return
+    method = view.chosen["method"].iloc[0]
+    rows = national[(national["method"] == method) & (national["convention"] == convention)]
+    components = [c for c in (*plots.COMPONENT_ORDER, "total") if c in set(rows.dropna(subset=["ratio"])["component"])]
+    if not components:
+        return
+    n_rows = -(-(len(components) + 1) // NATIONAL_RATIO_COLUMNS)  # one more place, for the legend
+    fig, axes = plt.subplots(
+        n_rows, NATIONAL_RATIO_COLUMNS, figsize=(4.4 * NATIONAL_RATIO_COLUMNS, 3.4 * n_rows), squeeze=False
+    )
+    for ax, component in zip(axes.flat, components, strict=False):
+        title = view.labels[f"short_{component}"]
+        plots.plot_national_ratio(
+            ax, rows[rows["component"] == component], view.labels, component=component, title=title
+        )
+    handles = {
+        text: h for ax in axes.flat[: len(components)] for h, text in zip(*ax.get_legend_handles_labels(), strict=True)
+    }
+    legend = axes.flat[len(components)]
+    legend.legend(handles.values(), handles.keys(), loc="center", frameon=False)
+    legend.axis("off")
+    for ax in axes.flat[len(components) + 1 :]:
+        ax.set_visible(False)
+    fig.suptitle(view.labels["national_ratio_title"], x=0.01, ha="left")
+    fig.tight_layout()
+    writer.add(
+        fig,
+        rows.reset_index(drop=True),
+        id="national_ratio",
+        kind="overview",
+        title="Provinces' sum against the national tables",
+        caption=_national_ratio_caption(rows),
+    )

@@ -112,6 +112,18 @@ LABELS = {
         "short_telecom": "Telecom",
         "short_media": "Media",
         "short_total": "Total",
+        "national_ratio_title": "Provinces' sum / national IO table, by component",
+        "national_ratio_axis": "Provinces' sum / national table",
+        "national_ratio_benchmark": "regional benchmark year (provinces' own tables)",
+        "national_ratio_control": "control year (national table only; provinces' estimates)",
+        "national_ratio_parity": "parity (sum = national)",
+        "coverage_title": "Coverage of the {n} % bands by distance to the nearest benchmark",
+        "coverage_axis": "Held-out actuals inside the band, %",
+        "coverage_distance": "Years from the nearest benchmark used",
+        "coverage_nested": "nested (band without the held-out design)",
+        "coverage_in_sample": "in-sample (band from every design)",
+        "coverage_nominal": "nominal level, ± 10 points",
+        "coverage_open": "open: no other design measured that distance",
     },
     "zh": {
         "electronics": "电子设备制造 (C39)",
@@ -160,6 +172,18 @@ LABELS = {
         "short_telecom": "电信",
         "short_media": "媒体",
         "short_total": "合计",
+        "national_ratio_title": "各省合计与全国投入产出表之比（按构成）",
+        "national_ratio_axis": "各省合计 / 全国表",
+        "national_ratio_benchmark": "地区表年份（各省自身投入产出表）",
+        "national_ratio_control": "控制年份（仅有全国表；各省为估计值）",
+        "national_ratio_parity": "相等（合计 = 全国）",
+        "coverage_title": "{n}%区间的覆盖率（按距最近基准年的年数）",
+        "coverage_axis": "留出基准值落在区间内的比例（%）",
+        "coverage_distance": "距最近所用基准年的年数",
+        "coverage_nested": "嵌套（区间不含被留出的设计）",
+        "coverage_in_sample": "样本内（区间来自全部设计）",
+        "coverage_nominal": "名义水平 ± 10个百分点",
+        "coverage_open": "空心：其他设计未测到该距离",
     },
 }
 
@@ -808,3 +832,111 @@ def backtest_panels(errors: pd.DataFrame, labels: dict[str, str]) -> list[Backte
             )
         )
     return panels
+
+
+COVERAGE_KIND_STYLE = {"interpolation": ("#0072B2", -0.3), "extrapolation": ("#D55E00", 0.3)}  # colour, x offset
+COVERAGE_TOLERANCE = 0.1  # the target: nested coverage within 10 points of nominal
+
+
+def plot_coverage(ax: Axes, coverage: pd.DataFrame, labels: dict[str, str], *, title: str) -> None:
+    """Band coverage by distance, nested and in-sample, against the nominal level (one component).
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    coverage
+        :func:`digecon.estimation.bands.coverage_by_distance` rows of one component, method and
+        convention: ``kind``, ``distance_years``, ``nominal``, ``coverage_nested``,
+        ``coverage_in_sample`` (fractions) and ``band_from``.
+    labels
+        A label dictionary of ``LABELS``.
+    title
+        Axes title.
+
+    Notes
+    -----
+    Nested points are open where the band came from the rule rather than from errors measured at
+    that distance by the other designs (``band_from`` other than ``measured``); the two kinds are
+    drawn a little apart so points at the same distance do not hide each other.
+    """
+    nominal = float(coverage["nominal"].iloc[0]) * 100
+    ax.axhspan(nominal - COVERAGE_TOLERANCE * 100, nominal + COVERAGE_TOLERANCE * 100, color="#dddddd", linewidth=0)
+    ax.axhline(nominal, color="#666666", linestyle="--", linewidth=0.9, label=labels["coverage_nominal"])
+    for kind, (colour, offset) in COVERAGE_KIND_STYLE.items():
+        rows = coverage[coverage["kind"] == kind].sort_values("distance_years")
+        if rows.empty:
+            continue
+        x = rows["distance_years"].to_numpy(float) + offset
+        name = labels.get(kind, kind)
+        comma = labels["clause_separator"]
+        ax.plot(
+            x,
+            rows["coverage_in_sample"] * 100,
+            color=colour,
+            linestyle=":",
+            marker="s",
+            markersize=3.5,
+            label=f"{name}{comma}{labels['coverage_in_sample']}",
+        )
+        nested = rows["coverage_nested"].to_numpy(float) * 100
+        ax.plot(x, nested, color=colour, marker="o", markersize=5.5, label=f"{name}{comma}{labels['coverage_nested']}")
+        ruled = (rows["band_from"] != "measured").to_numpy()
+        ax.scatter(x[ruled], nested[ruled], facecolor="white", edgecolor=colour, zorder=3, s=28, linewidths=1.2)
+    ax.scatter([], [], facecolor="white", edgecolor="#444444", s=28, label=labels["coverage_open"])
+    ax.set_xticks(sorted(coverage["distance_years"].unique()))
+    ax.set_ylim(0, 105)
+    ax.set_xlabel(labels["coverage_distance"])
+    ax.set_ylabel(labels["coverage_axis"])
+    ax.set_title(title, loc="left")
+
+
+NATIONAL_RATIO_MARKERS = {"benchmark": ("o", True), "control": ("D", False)}  # year kind -> marker, filled
+
+
+def plot_national_ratio(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, component: str, title: str) -> None:
+    """Draw the provinces' sum over the national table, by year, for one component (filled: benchmark years).
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    data
+        Rows of :func:`digecon.estimation.national.national_consistency` for one component, method
+        and convention: ``year``, ``year_kind`` (``benchmark`` or ``control``) and ``ratio``.
+    labels
+        A label dictionary of ``LABELS``.
+    component
+        The component key (its colour; ``total`` is black).
+    title
+        Axes title.
+
+    Notes
+    -----
+    Benchmark years (the provinces' own tables) are filled circles, control years (a national
+    table only, against the provinces' estimates) open diamonds; each point is labelled with its
+    ratio. The dashed line is parity; nothing is rescaled to it.
+    """
+    colour = COMPONENT_STYLE.get(component, ("#000000", ""))[0]
+    rows = data.dropna(subset=["ratio"]).sort_values("year")
+    ax.axhline(1.0, color="#666666", linestyle="--", linewidth=0.9, label=labels["national_ratio_parity"])
+    ax.plot(rows["year"], rows["ratio"], color=colour, linewidth=0.9, alpha=0.6)
+    for kind, (marker, filled) in NATIONAL_RATIO_MARKERS.items():
+        points = rows[rows["year_kind"] == kind]
+        ax.scatter(
+            points["year"],
+            points["ratio"],
+            marker=marker,
+            s=36,
+            color=colour if filled else "white",
+            edgecolors=colour,
+            linewidths=1.2,
+            zorder=3,
+            label=labels[f"national_ratio_{kind}"],
+        )
+    for year, ratio in zip(rows["year"], rows["ratio"], strict=True):
+        ax.annotate(f"{ratio:.2f}", (year, ratio), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7)
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(labels["national_ratio_axis"])
+    ax.margins(x=0.06, y=0.15)
+    _year_axis(ax, step=5)

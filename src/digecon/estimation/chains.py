@@ -1,0 +1,677 @@
+"""Indicator chains per component as candidates, scored by the backtest (METHOD.md sections 3, 4 and 4b).
+
+Each component (electronics, IT services, telecom, media) has named candidate chains
+(``indicators.chains.<component>.candidates``), each an ordered list of indicators spliced as in
+:mod:`digecon.estimation.indicators`. Every candidate is scored by the same backtest designs
+(:func:`digecon.estimation.backtest.backtest`, called once per candidate on that component's
+benchmarks); ``use: auto`` picks, per component, the candidate with the lowest median
+extrapolation APE of the recommended method and convention, a tie going to the earlier candidate.
+
+The coefficient basis follows the leading indicator. A chain led by an indicator that has a
+counterpart aggregate in the IO table (:data:`IO_AGGREGATES`: 工业增加值 <-> industry, 第二产业增加值
+<-> industry + construction, 第三产业增加值 <-> tertiary, 其他行业增加值 <-> other services, 地区生产总值
+<-> all sectors) keeps c = V / A under the ``share`` convention (``coefficient_basis`` ``share``).
+An indicator of the component itself (C39 revenue, software revenue, a wage bill, a user's C39
+营业收入) has no such aggregate, so c = V / X(b) under both conventions (``coefficient_basis``
+``indicator``): a one-indicator chain of the user's own series is a valid candidate. A province
+lacking the leading indicator altogether (宁夏 and 西藏 have no C39 revenue) is led by the next
+indicator it has, with that indicator's basis.
+
+A share carried forward from a table cannot see an industry that grew up after it, so
+:func:`component_indicator_checks` compares the estimate with each component-level indicator.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from digecon.core.errors import InputError
+from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.core.settings import ComponentChains
+from digecon.estimation.backtest import backtest
+from digecon.estimation.indicators import indicator_series, link_price_bases, price_base_changes
+
+log = logging.getLogger(__name__)
+
+# leading indicator -> the IO aggregate it measures (digecon.estimation.estimate.IO_AGGREGATE_FLAGS)
+IO_AGGREGATES = {
+    "工业增加值": "industry",
+    "第二产业增加值": "secondary",
+    "第三产业增加值": "tertiary",
+    "其他行业增加值": "other_services",
+    "地区生产总值": "all",
+}
+COMPARISON_COLUMNS = [
+    "component",
+    "candidate",
+    "chain",
+    "coefficient_basis",
+    "method",
+    "convention",
+    "kind",
+    "n",
+    "median_ape",
+    "q80_ape",
+    "chosen",
+    "decisive",
+    "margin_points",
+    "note",
+]
+CHECK_COLUMNS = [
+    "province_code",
+    "province",
+    "year",
+    "component",
+    "indicator",
+    "estimate_100m_yuan",
+    "indicator_100m_yuan",
+    "ratio",
+    "national_ratio",
+    "relative",
+    "factor",
+    "message",
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate chain of one component."""
+
+    component: str
+    name: str
+    chain: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The chain as text: ``C39主营业务收入 → 工业增加值 → ...``."""
+        return " → ".join(self.chain)
+
+    @property
+    def basis(self) -> str:
+        """``share`` if the leading indicator has an IO aggregate, else ``indicator`` (c = V / X)."""
+        return "share" if self.chain[0] in IO_AGGREGATES else "indicator"
+
+    @property
+    def key(self) -> str:
+        """The configuration key of the candidate."""
+        return f"indicators.chains.{self.component}.candidates.{self.name}"
+
+
+def candidates_of(chains: ComponentChains) -> list[Candidate]:
+    """List every candidate of the chain settings, component by component, in configuration order.
+
+    Parameters
+    ----------
+    chains
+        ``indicators.chains`` of the settings.
+
+    Returns
+    -------
+    list of Candidate
+    """
+    return [
+        Candidate(f.name, name, tuple(chain))
+        for f in dataclasses.fields(chains)
+        for name, chain in getattr(chains, f.name).candidates.items()
+    ]
+
+
+BUILT_IN_INDICATORS = frozenset(i for c in candidates_of(ComponentChains()) for i in c.chain)
+
+
+def unavailable_candidates(
+    candidates: Sequence[Candidate], indicators: Iterable[str], uses: Mapping[str, str]
+) -> dict[Candidate, str]:
+    """Refuse unknown indicator names; say which candidates this run's inputs cannot serve.
+
+    An indicator is known if the yearbook has it or a built-in candidate names it
+    (:data:`BUILT_IN_INDICATORS`: a built-in series whose source is not among the inputs, e.g. C39
+    revenue in a run on the user's files only). A candidate whose leading indicator has no data
+    is unavailable: skipped by ``auto``, refused if named by ``use``.
+
+    Parameters
+    ----------
+    candidates
+        From :func:`candidates_of`.
+    indicators
+        The indicator names of the yearbook table.
+    uses
+        Component -> its ``use`` setting (``auto`` or a candidate's name).
+
+    Returns
+    -------
+    dict
+        Unavailable candidate -> why.
+
+    Raises
+    ------
+    InputError
+        Naming the candidate and the indicator, listing the indicators available, for a name that
+        is neither in the yearbook nor built in; for a ``use`` naming an unavailable candidate; for
+        a component left without any available candidate.
+    """
+    available = set(indicators)
+    listed = ", ".join(sorted(available)) or "(none)"
+    unavailable = {}
+    for c in candidates:
+        unknown = [i for i in c.chain if i not in available and i not in BUILT_IN_INDICATORS]
+        if unknown:
+            raise InputError(c.key, f"unknown indicator '{unknown[0]}'", expected=f"one of the indicators {listed}")
+        if c.chain[0] not in available:
+            unavailable[c] = f"not available: no {c.chain[0]} among this run's inputs"
+            if uses.get(c.component) == c.name:
+                raise InputError(
+                    f"indicators.chains.{c.component}.use", f"candidate '{c.name}' has no data ({c.label})"
+                )
+    for component in dict.fromkeys(c.component for c in candidates):
+        if all(c in unavailable for c in candidates if c.component == component):
+            raise InputError(f"indicators.chains.{component}", "no candidate has data", expected=f"one of {listed}")
+    return unavailable
+
+
+def _linked_inputs(yearbook: pd.DataFrame, candidate: Candidate, changes: Mapping[str, Sequence[int]]) -> pd.DataFrame:
+    """Give the candidate's yearbook rows, indicators at changing price bases linked across the changes."""
+    rows = yearbook
+    for position, indicator in enumerate(candidate.chain):
+        if indicator in changes and indicator in set(rows["indicator"]):
+            linked = link_price_bases(rows, indicator, changes[indicator], candidate.chain[position + 1 :])
+            rows = pd.concat([rows[rows["indicator"] != indicator], linked], ignore_index=True)
+    return rows
+
+
+def chain_series(
+    yearbook: pd.DataFrame, candidate: Candidate, years: list[int], changes: Mapping[str, Sequence[int]] | None = None
+) -> pd.DataFrame:
+    """Build the composite indicator of one candidate, per province and year, keyed by its component.
+
+    Parameters
+    ----------
+    yearbook
+        Long yearbook data (亿元).
+    candidate
+        The chain.
+    years
+        Every year needed (see :func:`digecon.estimation.indicators.indicator_series`).
+    changes
+        Indicator -> the years its price base changes (:func:`base_changes`); such an indicator is
+        linked across them by the growth of the chain's next indicator.
+
+    Returns
+    -------
+    DataFrame
+        :func:`~digecon.estimation.indicators.indicator_series` keyed by ``component``, plus ``chain``
+        (the candidate's name), ``io_aggregate`` (of the province's leading indicator, empty for a
+        component-level one) and ``coefficient_basis`` (``share`` or ``indicator``).
+
+    Raises
+    ------
+    InputError
+        From :func:`~digecon.estimation.indicators.indicator_series`.
+    """
+    rows = _linked_inputs(yearbook[yearbook["indicator"].isin(candidate.chain)], candidate, changes or {})
+    lacking = sorted(set(yearbook["province_code"]) - set(rows["province_code"]))
+    if lacking:
+        raise InputError(
+            candidate.key, f"no indicator of the chain for province {lacking[0]}", expected=candidate.label
+        )
+    series = indicator_series(rows, years, {candidate.component: candidate.chain}, key="component")
+    aggregate = series["leading_indicator"].map(IO_AGGREGATES).fillna("")
+    return series.assign(
+        chain=candidate.name,
+        io_aggregate=aggregate,
+        coefficient_basis=np.where(aggregate != "", "share", "indicator"),
+    )
+
+
+def base_changes(yearbook: pd.DataFrame, known: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:
+    """Price-base changes of every indicator of ``indicators.price_base_changes`` the yearbook has.
+
+    Parameters
+    ----------
+    yearbook
+        Long yearbook data.
+    known
+        Indicator -> years of a change known from the publisher (the setting).
+
+    Returns
+    -------
+    dict
+        Indicator -> every change, found in the data (:func:`~digecon.estimation.indicators.price_base_changes`)
+        or known; each is logged.
+    """
+    changes = {}
+    for indicator, years in known.items():
+        if indicator in set(yearbook["indicator"]):
+            found = price_base_changes(yearbook, indicator)
+            changes[indicator] = sorted(set(found) | {int(y) for y in years})
+            log.info(
+                "%s: price base changes in %s (found in the data: %s; configured: %s); linked across them",
+                indicator,
+                changes[indicator],
+                found,
+                list(years),
+            )
+    return changes
+
+
+def chain_benchmarks(benchmarks: pd.DataFrame, aggregates: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Align the benchmark rows with the chains: the aggregate A and coefficient basis of each chain.
+
+    Parameters
+    ----------
+    benchmarks
+        From :func:`digecon.estimation.estimate.benchmark_components`.
+    aggregates
+        From :func:`digecon.estimation.estimate.io_aggregates`.
+    indicators
+        From :func:`chain_series` (one or more components).
+
+    Returns
+    -------
+    DataFrame
+        ``benchmarks`` with ``aggregate`` the IO aggregate of the province's leading indicator
+        (empty for a component-level indicator), ``aggregate_va_100m_yuan`` its VA (empty then)
+        and ``coefficient_basis``. Rows of other components and the national rows are unchanged
+        (basis ``share``).
+
+    Raises
+    ------
+    ValueError
+        If a chain led by an aggregate's indicator meets tables without that aggregate's flags.
+    """
+    lead = indicators.drop_duplicates(["component", "province_code"])[
+        ["component", "province_code", "io_aggregate", "coefficient_basis"]
+    ]
+    merged = benchmarks.drop(columns="coefficient_basis", errors="ignore").merge(
+        lead, on=["component", "province_code"], how="left", validate="many_to_one"
+    )
+    chained = merged["io_aggregate"].notna() & (merged["province_code"] != NATIONAL_CODE)
+    lookup = aggregates.set_index(["province_code", "year", "io_aggregate"])["aggregate_va_100m_yuan"]
+    keys = pd.MultiIndex.from_arrays([merged["province_code"], merged["year"], merged["io_aggregate"].fillna("")])
+    va = lookup.reindex(keys).to_numpy()
+    lacking = chained & (merged["coefficient_basis"] == "share") & pd.isna(va)
+    if lacking.any():
+        first = merged[lacking].iloc[0]
+        raise ValueError(
+            f"no IO aggregate {first['io_aggregate']!r} for province {first['province_code']} in {first['year']} "
+            f"(led by {first['io_aggregate']}'s indicator under the share convention): the tables lack its flags"
+        )
+    out = merged.assign(
+        aggregate=merged["aggregate"].where(~chained, merged["io_aggregate"]),
+        aggregate_va_100m_yuan=merged["aggregate_va_100m_yuan"].where(~chained, va),
+        coefficient_basis=merged["coefficient_basis"].where(chained, "share"),
+    )
+    return out.drop(columns="io_aggregate")
+
+
+def _scores(results: pd.DataFrame, candidate: Candidate) -> pd.DataFrame:
+    """Median and 80th-percentile APE of the candidate's component, by method, convention and kind."""
+    mine = results[results["component"] == candidate.component].dropna(subset=["ape"])
+    grouped = mine.groupby(["method", "convention", "kind"], sort=False)["ape"]
+    scores = grouped.agg(n="count", median_ape="median", q80_ape=lambda a: float(a.quantile(0.8))).reset_index()
+    return scores.assign(
+        component=candidate.component,
+        candidate=candidate.name,
+        chain=candidate.label,
+        coefficient_basis=candidate.basis,
+    )
+
+
+def _fallback_note(series: pd.DataFrame, candidate: Candidate) -> str:
+    """Name the provinces that lack the leading indicator (and what leads there)."""
+    lead = series.drop_duplicates("province_code").set_index("province_code")["leading_indicator"]
+    other = lead[lead != candidate.chain[0]]
+    if other.empty:
+        return ""
+    names = province_table().set_index("province_code")["province"]
+    listed = ", ".join(f"{names.get(c, c)} ({i})" for c, i in other.items())
+    return f"no {candidate.chain[0]} in {len(other)} province(s), led there by the next indicator: {listed}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidate chosen for one component, and by how much it beat the others."""
+
+    component: str
+    candidate: Candidate
+    how: str  # auto or configured
+    score: float  # median extrapolation APE of the recommended method and convention
+    runner_up: str | None  # the best other candidate
+    runner_up_score: float
+    method: str
+    convention: str
+
+    @property
+    def margin_points(self) -> float:
+        """Runner-up's score minus the chosen one's, in percentage points (NaN without a runner-up)."""
+        return (self.runner_up_score - self.score) * 100 if self.runner_up is not None else float("nan")
+
+    def sentence(self) -> str:
+        """Say which chain won and by how much, for the log, the Markdown summary and captions."""
+        head = f"{self.component}: {self.candidate.name} ({self.candidate.label}), {self.how}"
+        score = f"median extrapolation APE {self.score:.1%} ({self.method}, {self.convention})"
+        if self.runner_up is None:
+            return f"{head}; {score}; the only candidate with data"
+        margin = self.margin_points
+        verdict = f"{abs(margin):.1f} points {'better' if margin >= 0 else 'worse'}"
+        return f"{head}; {score} against {self.runner_up_score:.1%} for {self.runner_up} ({verdict})"
+
+
+def _choose(scores: pd.DataFrame, candidates: Sequence[Candidate], use: str, method: str, convention: str) -> Choice:
+    """Pick one component's candidate: ``use``, or (auto) the lowest decisive score, ties to the earlier."""
+    decisive = scores[(scores["kind"] == "extrapolation") & (scores["method"] == method)]
+    decisive = decisive[decisive["convention"] == convention].set_index("candidate")["median_ape"]
+    score = {c.name: float(decisive.get(c.name, np.nan)) for c in candidates}
+    ranked = sorted(candidates, key=lambda c: np.inf if np.isnan(score[c.name]) else score[c.name])  # stable
+    chosen = ranked[0] if use == "auto" else next(c for c in candidates if c.name == use)
+    others = [c for c in ranked if c is not chosen]
+    runner = others[0] if others else None
+    return Choice(
+        chosen.component,
+        chosen,
+        "chosen by auto" if use == "auto" else "set by the configuration",
+        score[chosen.name],
+        runner.name if runner else None,
+        score[runner.name] if runner else float("nan"),
+        method,
+        convention,
+    )
+
+
+@dataclass(frozen=True)
+class ChainSelection:
+    """The chains of a run: the chosen series, the benchmarks aligned with them, the comparison table."""
+
+    indicators: pd.DataFrame  # chain_series of each component's chosen candidate
+    benchmarks: pd.DataFrame  # chain_benchmarks of them
+    comparison: pd.DataFrame  # COMPARISON_COLUMNS, every candidate x method x convention x kind
+    choices: dict[str, Choice]
+
+
+def _score_all(
+    benchmarks: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    series: Mapping[Candidate, pd.DataFrame],
+    methods: list[str],
+    conventions: list[str],
+) -> pd.DataFrame:
+    """Backtest scores of every candidate, from one backtest call.
+
+    Each candidate enters as a component of its own (its component's benchmarks carried by its
+    series), so designs, pooled parameters (Chow-Lin's rho is pooled per component) and errors are
+    exactly those of a backtest of that candidate alone, at the cost of one call instead of one
+    per candidate (a call's cost is per design and method, hardly per series).
+    """
+    frames, indicator_frames, alias = [], [], {}
+    for number, (c, own) in enumerate(series.items()):
+        alias[f"#{number}"] = c
+        aligned = chain_benchmarks(benchmarks[benchmarks["component"] == c.component], aggregates, own)
+        frames.append(aligned.assign(component=f"#{number}"))
+        indicator_frames.append(own.assign(component=f"#{number}"))
+    results = backtest(pd.concat(frames, ignore_index=True), pd.concat(indicator_frames), methods, conventions)
+    scores = [
+        _scores(results[results["component"] == key].assign(component=c.component), c).assign(
+            note=_fallback_note(series[c], c)
+        )
+        for key, c in alias.items()
+    ]
+    return pd.concat(scores, ignore_index=True)
+
+
+def select_chains(
+    benchmarks: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    yearbook: pd.DataFrame,
+    grid: list[int],
+    *,
+    chains: ComponentChains,
+    methods: Sequence[str],
+    conventions: Sequence[str],
+    method: str,
+    convention: str,
+    price_bases: Mapping[str, Sequence[int]],
+) -> ChainSelection:
+    """Score every candidate chain by the backtest and choose one per component (rule in the module doc).
+
+    Parameters
+    ----------
+    benchmarks
+        From :func:`digecon.estimation.estimate.benchmark_components`.
+    aggregates
+        From :func:`digecon.estimation.estimate.io_aggregates`.
+    yearbook
+        Long yearbook data (亿元).
+    grid
+        Every year computed (the output and benchmark years).
+    chains
+        ``indicators.chains`` of the settings.
+    methods, conventions
+        What each candidate is scored under; ``method`` and ``convention`` are added if missing.
+    method, convention
+        The recommended ones: ``auto`` compares the candidates' median extrapolation APE under them.
+    price_bases
+        ``indicators.price_base_changes``: indicator -> known years of a price-base change.
+
+    Returns
+    -------
+    ChainSelection
+
+    Raises
+    ------
+    InputError
+        From :func:`unavailable_candidates` (unknown indicators, an unavailable ``use``) and
+        :func:`chain_series` (years no chain covers).
+    """
+    candidates = candidates_of(chains)
+    uses = {f.name: getattr(chains, f.name).use for f in dataclasses.fields(chains)}
+    unavailable = unavailable_candidates(candidates, yearbook["indicator"].unique(), uses)
+    available = [c for c in candidates if c not in unavailable]
+    changes = base_changes(yearbook, price_bases)
+    series = {c: chain_series(yearbook, c, grid, changes) for c in available}
+    scoring = (list(dict.fromkeys([*methods, method])), list(dict.fromkeys([*conventions, convention])))
+    scores = _score_all(benchmarks, aggregates, series, *scoring)
+    choices = {
+        component: _choose(
+            scores[scores["component"] == component],
+            [c for c in available if c.component == component],
+            uses[component],
+            method,
+            convention,
+        )
+        for component in uses
+    }
+    for c, why in unavailable.items():
+        log.warning("%s (%s): %s; not scored", c.key, c.label, why)
+    for choice in choices.values():
+        log.info("indicator chain of %s", choice.sentence())
+    indicators = pd.concat([series[choices[k].candidate] for k in uses], ignore_index=True)
+    comparison = _comparison(scores, unavailable, choices)
+    return ChainSelection(indicators, chain_benchmarks(benchmarks, aggregates, indicators), comparison, choices)
+
+
+def _comparison(
+    scores: pd.DataFrame, unavailable: Mapping[Candidate, str], choices: Mapping[str, Choice]
+) -> pd.DataFrame:
+    """Lay out the comparison: scores, chosen / decisive flags, margins, one row per unavailable candidate."""
+    missing = pd.DataFrame(
+        [
+            {
+                "component": c.component,
+                "candidate": c.name,
+                "chain": c.label,
+                "coefficient_basis": c.basis,
+                "n": 0,
+                "note": why,
+            }
+            for c, why in unavailable.items()
+        ]
+    )
+    table = pd.concat([scores, missing], ignore_index=True) if len(missing) else scores
+    chosen = table.apply(lambda r: choices[r["component"]].candidate.name == r["candidate"], axis=1)
+    method = table["component"].map({k: c.method for k, c in choices.items()})
+    convention = table["component"].map({k: c.convention for k, c in choices.items()})
+    decisive = (table["kind"] == "extrapolation") & (table["method"] == method) & (table["convention"] == convention)
+    margin = table["component"].map({k: c.margin_points for k, c in choices.items()})
+    table = table.assign(chosen=chosen.astype(bool), decisive=decisive, margin_points=margin.where(chosen & decisive))
+    order = {c: i for i, c in enumerate(choices)}
+    table = (
+        table.assign(_order=table["component"].map(order)).sort_values(["_order"], kind="stable").drop(columns="_order")
+    )
+    return table.reindex(columns=COMPARISON_COLUMNS).reset_index(drop=True)
+
+
+def component_indicators(candidates: Sequence[Candidate], indicators: Iterable[str]) -> list[tuple[str, str]]:
+    """List (component, indicator) of every component-level leading indicator the yearbook has, in order.
+
+    Parameters
+    ----------
+    candidates
+        From :func:`candidates_of`.
+    indicators
+        The yearbook's indicator names.
+
+    Returns
+    -------
+    list of (str, str)
+        E.g. ``("electronics", "C39主营业务收入")``, each pair once.
+    """
+    have = set(indicators)
+    pairs = [(c.component, c.chain[0]) for c in candidates if c.basis == "indicator" and c.chain[0] in have]
+    return list(dict.fromkeys(pairs))
+
+
+def component_indicator_checks(
+    values: pd.DataFrame, yearbook: pd.DataFrame, pairs: Sequence[tuple[str, str]], factor: float
+) -> pd.DataFrame:
+    """Flag the province-years whose estimate / component indicator ratio is far from the national ratio.
+
+    A share carried forward from a table cannot see an industry that grew up after it (a province
+    whose C39 revenue multiplied while its industry grew slowly). For each (component, indicator)
+    and year, the national ratio is the sum of the estimates over the sum of the indicator over
+    the provinces with both; a province is flagged when its own ratio is above ``factor`` times
+    that or below it divided by ``factor``. Only years the indicator itself covers are checked
+    (no spliced values).
+
+    Parameters
+    ----------
+    values
+        The estimates of one method and convention: ``province_code``, ``year``, ``component``,
+        ``value_100m_yuan`` (亿元).
+    yearbook
+        Long yearbook data (亿元).
+    pairs
+        From :func:`component_indicators`.
+    factor
+        The stated factor (``indicators.component_check_factor``), above 1.
+
+    Returns
+    -------
+    DataFrame
+        ``CHECK_COLUMNS``, one row per flagged province, year, component and indicator.
+    """
+    names = province_table().set_index("province_code")["province"]
+    frames = []
+    for component, indicator in pairs:
+        estimate = values.loc[values["component"] == component, ["province_code", "year", "value_100m_yuan"]]
+        own = yearbook.loc[yearbook["indicator"] == indicator, ["province_code", "year", "value"]]
+        both = estimate.merge(own.astype({"value": float}), on=["province_code", "year"])
+        both = both[(both["value"] > 0) & (both["value_100m_yuan"] > 0)]
+        sums = both.groupby("year")[["value_100m_yuan", "value"]].transform("sum")
+        national = sums["value_100m_yuan"] / sums["value"]
+        ratio = both["value_100m_yuan"] / both["value"]
+        relative = ratio / national
+        hit = (relative > factor) | (relative < 1 / factor)
+        frames.append(
+            both[hit].assign(
+                component=component,
+                indicator=indicator,
+                ratio=ratio[hit],
+                national_ratio=national[hit],
+                relative=relative[hit],
+            )
+        )
+    flagged = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_COLUMNS)
+    flagged = flagged.rename(columns={"value_100m_yuan": "estimate_100m_yuan", "value": "indicator_100m_yuan"})
+    flagged = flagged.assign(factor=factor, province=flagged["province_code"].map(names))
+    message = [
+        f"province {r.province_code} ({r.province}) {r.year}, {r.component}: estimate / {r.indicator} = {r.ratio:.3g}, "
+        f"{r.relative:.2f} x the national {r.national_ratio:.3g} (beyond x{factor:g} either way): the coefficient "
+        "carried from the tables may miss how the industry moved, or the indicator does not describe it"
+        for r in flagged.itertuples()
+    ]
+    return (
+        flagged.assign(message=message)
+        .reindex(columns=CHECK_COLUMNS)
+        .sort_values(["component", "indicator", "province_code", "year"], ignore_index=True)
+    )
+
+
+def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice], *, convention: str) -> str:
+    """Write the candidates' backtest errors as Markdown for the README: the decision, then one table.
+
+    Parameters
+    ----------
+    comparison
+        ``chain_comparison`` (:class:`ChainSelection`).
+    choices
+        Component -> its :class:`Choice`.
+    convention
+        The convention of the table.
+
+    Returns
+    -------
+    str
+        One line per component saying which chain won and by how much, then a table with one row
+        per component, candidate and kind, one column per method: median APE (80th percentile)
+        over provinces and designs; the chosen candidate in bold.
+    """
+    lines = [f"- {choice.sentence()}" for choice in choices.values()]
+    rows = comparison[(comparison["convention"] == convention) & (comparison["n"] > 0)]
+    methods = list(dict.fromkeys(rows["method"]))
+    lines += ["", "| component | candidate | chain | basis | kind | " + " | ".join(methods) + " |"]
+    lines.append("|---" * 5 + "|" + "---|" * len(methods))
+    for (component, candidate, kind), group in rows.groupby(["component", "candidate", "kind"], sort=False):
+        first = group.iloc[0]
+        cell = {r.method: f"{r.median_ape:.1%} ({r.q80_ape:.0%})" for r in group.itertuples()}
+        name = f"**{candidate}**" if first["chosen"] else candidate
+        cells = " | ".join(cell.get(m, "") for m in methods)
+        lines.append(f"| {component} | {name} | {first['chain']} | {first['coefficient_basis']} | {kind} | {cells} |")
+    missing = comparison[comparison["n"] == 0]
+    lines += [f"- {r.component} / {r.candidate} ({r.chain}): {r.note}" for r in missing.itertuples()]
+    return "\n".join(lines) + "\n"
+
+
+def check_summary(checks: pd.DataFrame, *, shown: int = 6) -> list[str]:
+    """Summarise the checks, one line per component and indicator: how many province-years, and which.
+
+    Parameters
+    ----------
+    checks
+        From :func:`component_indicator_checks`.
+    shown
+        Provinces named per line (the rest are counted).
+
+    Returns
+    -------
+    list of str
+        E.g. ``electronics / C39主营业务收入: 37 province-years beyond x2.5 of the national ratio:
+        河北 2005-2006, ...``; empty without flags.
+    """
+    lines = []
+    for (component, indicator), rows in checks.groupby(["component", "indicator"], sort=False):
+        spans = [
+            f"{name} {years.min()}" + (f"-{years.max()}" if years.max() > years.min() else "")
+            for name, years in rows.groupby("province", sort=False)["year"]
+        ]
+        more = f" and {len(spans) - shown} more provinces" if len(spans) > shown else ""
+        lines.append(
+            f"{component} / {indicator}: {len(rows)} province-years beyond x{rows['factor'].iloc[0]:g} of the "
+            f"national ratio estimate / indicator: {', '.join(spans[:shown])}{more}"
+        )
+    return lines

@@ -1,0 +1,251 @@
+"""Candidate indicator chains: coefficient basis, splicing, the choice by the backtest, the checks (by hand)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import digecon
+from digecon.api import estimate_tables
+from digecon.core.errors import InputError
+from digecon.core.settings import ChainSettings, ComponentChains, FrozenMap, settings_from_config
+from digecon.estimation.backtest import backtest
+from digecon.estimation.chains import (
+    COMPARISON_COLUMNS,
+    Candidate,
+    chain_benchmarks,
+    chain_series,
+    check_summary,
+    component_indicator_checks,
+)
+from digecon.estimation.estimate import benchmark_components, io_aggregates
+from tests.test_estimate import YEARS, toy_io, toy_ratios, toy_yearbook
+
+REVENUE, EXPORTS = "C39营业收入", "C39出口交货值"  # a user's component-level indicators (not built in)
+
+
+def chains(use: str = "auto", candidates: dict[str, list[str]] | None = None) -> ComponentChains:
+    """The default chains, electronics with ``use`` and (if given) exactly these candidates."""
+    default = ComponentChains()
+    given = (
+        default.electronics.candidates
+        if candidates is None
+        else FrozenMap({k: tuple(v) for k, v in candidates.items()})
+    )
+    return dataclasses.replace(default, electronics=ChainSettings(use=use, candidates=given))
+
+
+def with_indicator(name: str, values: dict[int, float], yearbook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The toy yearbook plus one indicator of province 110000."""
+    rows = pd.DataFrame(
+        {"province_code": 110000, "year": list(values), "indicator": name, "value": list(values.values())}
+    ).assign(unit="亿元", source="mine.csv")
+    return pd.concat([toy_yearbook() if yearbook is None else yearbook, rows], ignore_index=True)
+
+
+def run(yearbook: pd.DataFrame, component_chains: ComponentChains, **kwargs: object) -> digecon.Result:
+    return estimate_tables(
+        toy_io(),
+        yearbook,
+        toy_ratios(),
+        years=YEARS,
+        methods=("hold", "linear"),
+        conventions=("share", "benchmark"),
+        break_threshold=0.5,
+        chains=component_chains,
+        **kwargs,
+    )
+
+
+def row(result: digecon.Result, year: int, component: str, method: str, convention: str) -> pd.Series:
+    v = result.values
+    return v.query(
+        "year == @year and component == @component and method == @method and convention == @convention"
+    ).iloc[0]
+
+
+# the toy's electronics VA is 100 / 200 / 300 亿元 in 2002 / 2007 / 2012 (tests/test_estimate.py)
+LINEAR_REVENUE = {y: 400.0 + 60 * (y - 2002) for y in YEARS}  # 400 / 700 / 1000 in the benchmark years
+
+
+def test_a_component_level_indicator_alone_has_c_equal_v_over_x_under_both_conventions() -> None:
+    result = run(with_indicator(REVENUE, LINEAR_REVENUE), chains(use="mine", candidates={"mine": [REVENUE]}))
+    for convention in ("share", "benchmark"):
+        at_2007 = row(result, 2007, "electronics", "linear", convention)
+        assert at_2007["coefficient"] == pytest.approx(200 / 700)  # V / X, not V / A = 200 / 1600
+        assert at_2007["value_100m_yuan"] == pytest.approx(200)  # so the table is reproduced under share too
+        assert (at_2007["coefficient_basis"], at_2007["chain"], at_2007["indicator"]) == ("indicator", "mine", REVENUE)
+        # 2009, linear: 2/5 of the way from 200 / 700 to 300 / 1000, times X(2009) = 400 + 7 x 60 = 820
+        c_2009 = 2 / 7 + (0.3 - 2 / 7) * 2 / 5
+        assert row(result, 2009, "electronics", "linear", convention)["value_100m_yuan"] == pytest.approx(c_2009 * 820)
+    # the other components keep their share of other services: telecom 0.4 x 80 of 800 in 2007
+    telecom = row(result, 2007, "telecom", "hold", "share")
+    assert (telecom["coefficient"], telecom["coefficient_basis"]) == (pytest.approx(32 / 800), "share")
+    electronics = result.benchmarks.query("component == 'electronics'")
+    assert (electronics["coefficient_basis"] == "indicator").all() and electronics[
+        "aggregate_va_100m_yuan"
+    ].isna().all()
+
+
+def test_a_spliced_component_chain_keeps_the_level_of_its_first_indicator() -> None:
+    # C39 revenue only 2005-2010; 工业增加值 = 1100 x 1.1^(t - 2002) fills the rest by its ratio in 2005 / 2010
+    revenue = {y: v for y, v in LINEAR_REVENUE.items() if 2005 <= y <= 2010}
+    candidate = Candidate("electronics", "spliced", (REVENUE, "工业增加值"))
+    series = chain_series(with_indicator(REVENUE, revenue), candidate, YEARS).set_index("year")
+    factor_2005 = 580 / (1100 * 1.1**3)
+    assert series.loc[2002, "indicator_100m_yuan"] == pytest.approx(1100 * factor_2005)
+    assert series.loc[2012, "indicator_100m_yuan"] == pytest.approx(1100 * 1.1**10 * 880 / (1100 * 1.1**8))
+    assert series.loc[2002, "indicator"] == f"{REVENUE} (spliced: 工业增加值 x {factor_2005:.4f}, ratio in 2005)"
+    assert series.loc[2002, "spliced"] and not series.loc[2007, "spliced"] and series.loc[2011, "spliced"]
+    assert set(series["coefficient_basis"]) == {"indicator"} and set(series["chain"]) == {"spliced"}
+    result = run(with_indicator(REVENUE, revenue), chains(use="spliced", candidates={"spliced": list(candidate.chain)}))
+    assert row(result, 2002, "electronics", "hold", "share")["coefficient"] == pytest.approx(100 / (1100 * factor_2005))
+    assert row(result, 2007, "electronics", "hold", "share")["coefficient"] == pytest.approx(200 / 700)
+
+
+def test_auto_chooses_the_candidate_that_tracks_the_truth() -> None:
+    """Flat exports miss the growth (c = 0.1, 0.2, 0.3); revenue = 2 x VA tracks it (c = 0.5 throughout)."""
+    yearbook = with_indicator(EXPORTS, {y: 1000.0 for y in YEARS})
+    yearbook = with_indicator(REVENUE, {y: 2 * (100.0 + 20 * (y - 2002)) for y in YEARS}, yearbook)
+    result = run(yearbook, chains(use="auto", candidates={"flat": [EXPORTS], "tracks": [REVENUE]}))
+    table = result.chain_comparison.query("component == 'electronics' and convention == 'share'")
+    assert list(result.chain_comparison.columns) == COMPARISON_COLUMNS
+    decisive = table[table["decisive"]].set_index("candidate")
+    # extrapolation with linear (held beyond): 2007 from 2002 (0.1 vs 0.2), 2012 from 2002-2007 (0.2 vs 0.3),
+    # 2012 from 2002 (0.1 vs 0.3): APE 1/2, 1/3, 2/3, median 1/2; the tracking chain is exact
+    assert decisive.loc["flat", "median_ape"] == pytest.approx(0.5)
+    assert decisive.loc["tracks", "median_ape"] == pytest.approx(0.0, abs=1e-12)
+    assert decisive.loc["tracks", "margin_points"] == pytest.approx(50.0)
+    assert set(table.loc[table["chosen"], "candidate"]) == {"tracks"}
+    choice = result.chain_choices["electronics"]
+    assert choice.candidate.name == "tracks" and "50.0 points better" in choice.sentence()
+    electronics = result.values.query("component == 'electronics'")
+    assert set(electronics["chain"]) == {"tracks"} and set(electronics["indicator"]) == {REVENUE}
+    assert electronics["chain_margin_points"].tolist() == pytest.approx([50.0] * len(electronics))
+
+
+def test_a_tie_goes_to_the_earlier_candidate() -> None:
+    yearbook = with_indicator(REVENUE, LINEAR_REVENUE)
+    result = run(yearbook, chains(use="auto", candidates={"first": [REVENUE], "second": [REVENUE, "工业增加值"]}))
+    choice = result.chain_choices["electronics"]
+    assert (choice.candidate.name, choice.runner_up, choice.margin_points) == ("first", "second", 0.0)
+
+
+def test_an_unknown_indicator_is_refused_naming_the_candidate_and_listing_the_indicators() -> None:
+    with pytest.raises(InputError) as caught:
+        run(toy_yearbook(), chains(candidates={"mine": ["C39营收"]}))
+    message = str(caught.value)
+    assert message.startswith("indicators.chains.electronics.candidates.mine: unknown indicator 'C39营收'")
+    assert "expected one of the indicators 其他行业增加值, 地区生产总值, 工业增加值, 第三产业增加值" in message
+
+
+def test_a_built_in_candidate_without_data_is_skipped_or_refused_when_named() -> None:
+    result = run(toy_yearbook(), ComponentChains())  # the toy has no C39 revenue, software revenue or wage bill
+    missing = result.chain_comparison.query("candidate == 'c39_revenue'")
+    assert len(missing) == 1 and missing["n"].item() == 0 and "no C39主营业务收入" in missing["note"].item()
+    assert {c.candidate.name for c in result.chain_choices.values()} == {"industry", "other_services"}
+    with pytest.raises(InputError, match=r"indicators\.chains\.electronics\.use: candidate 'c39_revenue' has no data"):
+        run(toy_yearbook(), chains(use="c39_revenue"))
+
+
+def test_one_backtest_for_all_candidates_scores_as_one_per_candidate() -> None:
+    yearbook = with_indicator(REVENUE, LINEAR_REVENUE)
+    result = run(yearbook, chains(use="auto", candidates={"mine": [REVENUE]}))
+    benchmarks = benchmark_components(toy_io(), toy_ratios())
+    candidate = Candidate("electronics", "mine", (REVENUE,))
+    series = chain_series(yearbook, candidate, YEARS)
+    own = chain_benchmarks(benchmarks[benchmarks["component"] == "electronics"], io_aggregates(toy_io()), series)
+    alone = backtest(own, series, ["hold", "linear"], ["share"])
+    alone = alone[alone["component"] == "electronics"].dropna(subset=["ape"])
+    expected = alone.groupby(["method", "kind"])["ape"].median()
+    scored = result.chain_comparison.query("candidate == 'mine' and convention == 'share'")
+    assert scored.set_index(["method", "kind"])["median_ape"].to_dict() == pytest.approx(expected.to_dict())
+
+
+def test_the_check_flags_a_province_far_from_the_national_ratio() -> None:
+    # four provinces, indicator 100 each; estimates 20, 20, 20, 2: national 62 / 400 = 0.155
+    codes = [110000, 120000, 130000, 140000]
+    values = pd.DataFrame(
+        {"province_code": codes, "year": 2010, "component": "electronics", "value_100m_yuan": [20.0, 20.0, 20.0, 2.0]}
+    )
+    yearbook = pd.DataFrame(
+        {"province_code": codes, "year": 2010, "indicator": REVENUE, "value": 100.0, "unit": "亿元", "source": "t"}
+    )
+    checks = component_indicator_checks(values, yearbook, [("electronics", REVENUE)], 2.5)
+    assert checks["province_code"].tolist() == [140000]  # 0.02 / 0.155 = 0.13 < 1 / 2.5; 0.2 / 0.155 = 1.29 is fine
+    flagged = checks.iloc[0]
+    assert (flagged["ratio"], flagged["national_ratio"]) == (pytest.approx(0.02), pytest.approx(0.155))
+    assert flagged["relative"] == pytest.approx(0.02 / 0.155) and flagged["factor"] == 2.5
+    assert "山西" in flagged["message"] and "beyond x2.5" in flagged["message"]
+    assert check_summary(checks)[0].startswith(f"electronics / {REVENUE}: 1 province-years beyond x2.5")
+    assert component_indicator_checks(values, yearbook, [("electronics", REVENUE)], 10.0).empty
+
+
+# Real data: the run selecting today's chains gives the numbers of the code before chains were candidates
+# (sums over every province and year 2002-2023 of digital_economy_va.csv, 亿元, computed with that code).
+TODAY = {
+    ("electronics", "linear", "share"): 336090.670916762,
+    ("electronics", "hold", "benchmark"): 345322.96640375594,
+    ("electronics", "chow_lin", "share"): 334954.4202806884,
+    ("it_services", "linear", "share"): 234112.6746199769,
+    ("it_services", "spline", "benchmark"): 236419.22881702735,
+    ("telecom", "linear", "share"): 169389.95704514044,
+    ("telecom", "chow_lin", "benchmark"): 167999.0320967093,
+    ("media", "linear", "share"): 48460.92352403539,
+    ("media", "hold", "share"): 49899.94085769468,
+}
+TODAY_CHAINS = {
+    f.name: {"use": "industry" if f.name == "electronics" else "other_services"}
+    for f in dataclasses.fields(ComponentChains)
+}
+
+
+@pytest.fixture(scope="module")
+def real_inputs(mirror: Path) -> digecon.Inputs:
+    return digecon.load_inputs(mirror, digecon.Settings())
+
+
+def test_todays_chains_reproduce_the_estimates_of_before(real_inputs: digecon.Inputs) -> None:
+    settings = settings_from_config({"indicators": {"chains": TODAY_CHAINS}})
+    values = digecon.estimate(real_inputs, settings).values
+    assert len(values) == 21824
+    sums = values.groupby(["component", "method", "convention"])["value_100m_yuan"].sum()
+    for key, expected in TODAY.items():
+        assert sums[key] == pytest.approx(expected, rel=1e-12), key
+    guangdong = values.query("province == '广东' and year == 2020 and method == 'linear' and convention == 'share'")
+    assert guangdong.set_index("component")["value_100m_yuan"].to_dict() == pytest.approx(
+        {"electronics": 8727.263102, "it_services": 3536.700811, "telecom": 1253.198137, "media": 191.098059}
+    )
+    assert set(values["coefficient_basis"]) == {"share"} and set(values["chain"]) == {"industry", "other_services"}
+
+
+def test_the_defaults_choose_the_best_measured_chains(real_inputs: digecon.Inputs) -> None:
+    """The README's chain table: median extrapolation APE, linear, share convention, every design."""
+    result = digecon.estimate(real_inputs, digecon.Settings())
+    choices = result.chain_choices
+    assert {k: c.candidate.name for k, c in choices.items()} == {
+        "electronics": "c39_revenue",
+        "it_services": "wage_bill",
+        "telecom": "other_services",
+        "media": "wage_bill",
+    }
+    assert {k: round(c.score * 100, 1) for k, c in choices.items()} == {
+        "electronics": 29.1,
+        "it_services": 49.5,
+        "telecom": 77.6,
+        "media": 32.5,
+    }
+    assert {k: round(c.margin_points, 1) for k, c in choices.items()} == {
+        "electronics": 17.5,
+        "it_services": 3.8,
+        "telecom": 19.7,
+        "media": 3.6,
+    }
+    # the interpolation designs (2007 and 2012 left out), hold: C39 revenue takes 31.5 % down to 20.7 %
+    table = result.chain_comparison.query("component == 'electronics' and convention == 'share' and method == 'hold'")
+    interpolation = table[table["kind"] == "interpolation"].set_index("candidate")["median_ape"]
+    assert (round(interpolation["industry"] * 100, 1), round(interpolation["c39_revenue"] * 100, 1)) == (31.5, 20.7)
+    assert len(result.component_checks) and set(result.component_checks["component"]) <= set(choices)
