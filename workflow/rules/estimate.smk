@@ -39,6 +39,7 @@ rule estimate_digital_economy:
         component_check_factor=SETTINGS.indicators.component_check_factor,
         recommended_method=SETTINGS.estimate.recommended_method,
         recommended_convention=SETTINGS.estimate.recommended_convention,
+        csv_encoding=SETTINGS.export.csv_encoding,
     message:
         "Estimating annual digital-economy value added and backtesting every method and indicator chain"
     script:
@@ -65,6 +66,7 @@ rule export_wide_tables:
         method=SETTINGS.estimate.recommended_method,
         convention=SETTINGS.estimate.recommended_convention,
         folder=lambda wildcards, output: Path(output.tables[0]).parent,
+        csv_encoding=SETTINGS.export.csv_encoding,
     message:
         "Writing the wide tables (CSV, Excel, Stata) for {params.method} / {params.convention}"
     script:

@@ -45,7 +45,10 @@ with logged_run(snakemake.log[0]) as log:
         "component_checks": "component_checks",
     }
     for name, attribute in tables.items():
-        write_csv(getattr(result, attribute), snakemake.output[name])
+        # the result tables in the encoding chosen for their readers; the processed ones stay plain UTF-8
+        results_file = str(snakemake.output[name]).startswith("results/")
+        encoding = snakemake.params.csv_encoding if results_file else "utf-8"
+        write_csv(getattr(result, attribute), snakemake.output[name], encoding=encoding)
     sections = [
         ("by kind and component", result.backtest_summary, ("kind", "component")),
         ("the total, by design", result.backtest_by_design.query("component == 'total'"), ("design_label",)),

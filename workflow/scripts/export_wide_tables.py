@@ -10,5 +10,7 @@ with logged_run(snakemake.log[0]) as log:
     method, convention = snakemake.params.method, snakemake.params.convention
     tables = wide_tables(pd.read_csv(snakemake.input.values), totals, method=method, convention=convention)
     note = wide_note(totals, method=method, convention=convention)
-    written = write_wide_tables(tables, snakemake.params.folder, snakemake.output.workbook, note=note)
+    written = write_wide_tables(
+        tables, snakemake.params.folder, snakemake.output.workbook, note=note, encoding=snakemake.params.csv_encoding
+    )
     log.info("wrote %d files", len(written))
