@@ -3,7 +3,8 @@
 METHOD.md section 4. A year has a national figure when a national 42-sector table covers it:
 the tables published with the regional rounds (2002, 2007, 2012, province code 0 among the IO
 tables, and any national table the user adds there) and the national tables of years without
-regional tables (the ionet tables of 2005, 2015, 2017, 2018, 2020: *control years* where no regional round exists). The national
+regional tables (the ionet tables of 2005, 2015, 2018, 2020: *control years*; its 2017 table serves the
+2017 round, which has no national table among the regional ones). The national
 figure of a component is the table's sector VA split with the ratios of the nearest detailed
 table (or census), chosen exactly as for the provinces' benchmarks.
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from digecon.core.errors import InputError
-from digecon.inputs.usercsv import Column, read_user_csv
+from digecon.inputs.usercsv import Column, read_user_csv, sources
 
 log = logging.getLogger(__name__)
 
@@ -103,14 +103,14 @@ def read_price_indices(path: str | Path) -> pd.DataFrame:
             expected=f"上年=100, between {PLAUSIBLE_INDEX[0]:g} and {PLAUSIBLE_INDEX[1]:g} (e.g. 106.1, not 6.1)",
             found=f"'{first['index']:g}'",
         )
-    source = table["source"].replace("", None) if "source" in table else pd.Series(index=table.index, dtype=object)
+    source = sources(table, path)
     return pd.DataFrame(
         {
             "province_code": table["province"].astype(int),
             "year": table["year"].astype(int),
             "series": table["series"],
             "index_previous_year_100": table["index"].astype(float),
-            "source": source.fillna(path.name),
+            "source": source,
         }
     )[INDEX_COLUMNS]
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from digecon.core.errors import InputError
 from digecon.core.provinces import NATIONAL_CODE, normalise_name
-from digecon.inputs.usercsv import Column, read_user_csv
+from digecon.inputs.usercsv import Column, read_user_csv, sources
 
 RATIO_NAMES = ("s_I63", "r_media")
 RATIO_COLUMNS = ["io_year", "province_code", "ratio", "value", "ratio_source"]
@@ -148,14 +148,14 @@ def read_census_ratios(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     table = read_user_csv(path, CENSUS_COLUMNS, unique=("census_year", "province", "ratio"))
-    source = table["source"].replace("", None) if "source" in table else pd.Series(index=table.index, dtype=object)
+    source = sources(table, path)
     return pd.DataFrame(
         {
             "census_year": table["census_year"].astype(int),
             "province_code": table["province"].astype(int),
             "ratio": table["ratio"],
             "value": table["value"].astype(float),
-            "source": source.fillna(path.name),
+            "source": source,
         }
     )
 

@@ -172,3 +172,22 @@ def read_user_csv(path: str | Path, columns: Sequence[Column], *, unique: Sequen
                 expected=f"one row per {' x '.join(unique)}",
             )
     return frame
+
+
+def sources(table: pd.DataFrame, path: str | Path) -> pd.Series:
+    """Return the optional ``source`` column of a validated user CSV, the file name where it is blank or absent.
+
+    Parameters
+    ----------
+    table
+        From :func:`read_user_csv`.
+    path
+        The file it was read from.
+
+    Returns
+    -------
+    Series
+        One source per row.
+    """
+    given = table["source"].replace("", None) if "source" in table else pd.Series(index=table.index, dtype=object)
+    return given.fillna(Path(path).name)

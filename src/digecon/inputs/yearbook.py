@@ -18,7 +18,7 @@ import pandas as pd
 from digecon.core.errors import InputError
 from digecon.core.provinces import normalise_name, province_code
 from digecon.inputs.excel import Grid, iter_sheets
-from digecon.inputs.usercsv import Column, read_user_csv
+from digecon.inputs.usercsv import Column, read_user_csv, sources
 
 log = logging.getLogger(__name__)
 
@@ -480,7 +480,7 @@ def read_user_indicators(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     table = read_user_csv(path, USER_INDICATOR_COLUMNS, unique=("province", "year", "indicator"))
-    source = table["source"].replace("", None) if "source" in table else pd.Series(index=table.index, dtype=object)
+    source = sources(table, path)
     return pd.DataFrame(
         {
             "province_code": table["province"].astype(int),
@@ -488,7 +488,7 @@ def read_user_indicators(path: str | Path) -> pd.DataFrame:
             "indicator": table["indicator"],
             "unit": "亿元",
             "value": table["value"].astype(float) * table["unit"].map(UNIT_TO_100M_YUAN),
-            "source": source.fillna(path.name),
+            "source": source,
         }
     )[LONG_COLUMNS].sort_values(["indicator", "province_code", "year"], ignore_index=True)
 
