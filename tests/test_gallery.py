@@ -304,7 +304,7 @@ def test_images_load_in_headless_chromium(gallery_root: Path, tmp_path: Path) ->
     )
     match = re.search(r"loaded (\d+) of (\d+)", result.stdout)
     assert match, result.stderr[-2000:]
-    assert match.group(1) == match.group(2) == "15"
+    assert match.group(1) == match.group(2) == "16"
 
 
 def test_publish_swaps_the_gallery_in_whole_and_a_failure_keeps_the_old_one(tmp_path: Path) -> None:
