@@ -32,5 +32,12 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/python tools/make_synthetic_inputs.py data/synthetic
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile config/test/config.yaml $(ARGS)
 
+# The SLURM profile on a one-node SLURM cluster started on this machine (needs root; installs slurm-wlm,
+# munge and the [slurm] extra first): the synthetic run through SLURM against a local one, and a failing
+# job (tests/test_slurm.py, which `make test` skips).
+.PHONY: slurm-test
+slurm-test: $(VENV)/.installed
+	VENV=$(VENV) bash tools/slurm_test.sh
+
 clean:
 	rm -rf data/processed/*.csv results/* logs .snakemake
