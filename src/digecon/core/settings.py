@@ -558,21 +558,28 @@ def settings_from_config(config: Mapping[str, Any], *, known_methods: Iterable[s
     ConfigError
         With one line per violation (key, value, what is allowed).
     """
-    problems = _schema_problems(config)
+    problems = _schema_problems(config) + _method_problems(config, known_methods)
     if problems:
         raise ConfigError(problems)
     settings = Settings(**{name: _build(cls(), config.get(name) or {}) for name, cls in _sections().items()})
     problems = _consistency_problems(settings)
-    if known_methods is not None:
-        known = list(known_methods)
-        problems += [
-            f"estimate.methods: unknown method {m!r} (allowed: {', '.join(known)})"
-            for m in settings.estimate.methods
-            if m not in known
-        ]
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def _method_problems(config: Mapping[str, Any], known_methods: Iterable[str] | None) -> list[str]:
+    """Name each method of ``estimate.methods`` the registry does not know (reported with the schema's problems)."""
+    estimate = config.get("estimate")
+    methods = estimate.get("methods") if isinstance(estimate, Mapping) else None
+    if known_methods is None or not isinstance(methods, list | tuple):
+        return []
+    known = list(known_methods)
+    return [
+        f"estimate.methods: unknown method {m!r} (allowed: {', '.join(known)})"
+        for m in methods
+        if isinstance(m, str) and m not in known
+    ]
 
 
 def _build(default: Any, given: Mapping[str, Any]) -> Any:
