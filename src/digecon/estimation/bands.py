@@ -113,7 +113,12 @@ def by_distance(results: pd.DataFrame) -> pd.DataFrame:
         ``convention``, ``method``, ``component``, ``kind``, ``distance_years``, ``n``,
         ``median_ape``, ``mean_ape``, ``q80_ape``.
     """
-    grouped = results.dropna(subset=["ape"]).groupby([*SUMMARY_KEYS, "distance_years"])["ape"]
+    return _ape_statistics(results, [*SUMMARY_KEYS, "distance_years"])
+
+
+def _ape_statistics(results: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Count, median, mean and q80 of the measured APEs of ``results`` grouped by ``keys``."""
+    grouped = results.dropna(subset=["ape"]).groupby(keys)["ape"]
     return grouped.agg(n="count", median_ape="median", mean_ape="mean", q80_ape=_q80).reset_index()
 
 
@@ -132,9 +137,7 @@ def by_design(results: pd.DataFrame) -> pd.DataFrame:
         ``distance_years``, ``n``, ``median_ape``, ``mean_ape``, ``q80_ape``; designs in order of
         held-out year and distance.
     """
-    keys = [*SUMMARY_KEYS, "design_label", "holdout_year", "distance_years"]
-    grouped = results.dropna(subset=["ape"]).groupby(keys)["ape"]
-    summary = grouped.agg(n="count", median_ape="median", mean_ape="mean", q80_ape=_q80).reset_index()
+    summary = _ape_statistics(results, [*SUMMARY_KEYS, "design_label", "holdout_year", "distance_years"])
     return summary.sort_values([*SUMMARY_KEYS[:3], "holdout_year", "distance_years"], ignore_index=True)
 
 
