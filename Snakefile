@@ -20,6 +20,7 @@ include: "workflow/rules/estimate.smk"
 include: "workflow/rules/export.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/metadata.smk"
+include: "workflow/rules/scenarios.smk"
 
 
 rule all:
@@ -31,3 +32,4 @@ rule all:
         rules.export_panel.output,
         rules.build_gallery.output.published,
         rules.write_metadata.output,
+        rules.compare_scenarios.output if SCENARIOS else [],

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import digecon
 from digecon.core.errors import ConfigError, InputError
-from digecon.core.settings import settings_from_config
+from digecon.core.settings import scenario_settings, settings_from_config
 from digecon.estimation.methods import METHODS
 from digecon.inputs.registry import RAW_ROOT, build_registry
 from digecon.inputs.retrieve import missing_or_damaged
@@ -15,8 +15,14 @@ from snakemake.exceptions import WorkflowError
 try:
     SETTINGS = settings_from_config(config, known_methods=METHODS)
     REGISTRY = build_registry(SETTINGS)
+    # named variants of the run (workflow/rules/scenarios.smk); none by default
+    SCENARIOS = scenario_settings(config, known_methods=METHODS)
+    SCENARIO_REGISTRIES = {name: build_registry(s) for name, s in SCENARIOS.items()}
 except (ConfigError, InputError) as problem:
     raise WorkflowError(problem.message()) from None
+SCENARIO_LAYERS = {
+    name: dict(layer) for name, layer in (config.get("scenarios") or {}).items()
+}
 
 PACKAGE = Path(digecon.__file__).parent  # the installed package, editable or not
 

@@ -21,6 +21,7 @@ This module imports nothing heavy (no pandas): the Snakefile builds the settings
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import math
@@ -40,6 +41,11 @@ MIRROR_ENV = "DIGECON_MIRROR"
 CONVENTIONS = ("share", "benchmark")
 LANGUAGES = ("en", "zh")
 CSV_ENCODINGS = ("utf-8", "utf-8-sig")
+# Scenarios: named partial configurations, each merged over the run's own (``scenarios:``). The
+# sections a scenario may not change: where the built-in files come from is one for the whole run.
+SCENARIO_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,39}$"
+MAIN_SCENARIO = "main"  # the run itself, as the scenario comparison names it
+NOT_PER_SCENARIO = ("retrieve",)
 
 
 def _setting(default: Any, description: str, **constraints: Any) -> Any:
@@ -463,6 +469,22 @@ def json_schema() -> dict[str, Any]:
         ``additionalProperties: false``, every key with its type, description and constraints.
     """
     properties = {name: _object_schema(cls) for name, cls in _sections().items()}
+    scenario = {
+        "description": "A partial configuration: any section but " + ", ".join(NOT_PER_SCENARIO) + ".",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {k: v for k, v in properties.items() if k not in NOT_PER_SCENARIO},
+    }
+    properties["scenarios"] = {
+        "description": (
+            "Named variants of the run, each a partial configuration merged over this one and estimated into "
+            f"results/scenarios/<name>/, then compared (results/scenarios/comparison.csv). Empty: one run. "
+            f"The name {MAIN_SCENARIO!r} is the run itself."
+        ),
+        "type": "object",
+        "propertyNames": {"pattern": SCENARIO_NAME, "not": {"const": MAIN_SCENARIO}},
+        "additionalProperties": scenario,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "description": "digecon configuration (generated from digecon.core.settings; do not edit by hand)",
@@ -492,6 +514,12 @@ def _schema_problems(config: Mapping[str, Any]) -> list[str]:
             for name in extra:
                 where = f"{key}.{name}" if key != "(top level)" else name
                 problems.append(f"{where}: unknown key; allowed here: {allowed}")
+            continue
+        if "propertyNames" in error.schema_path:  # a scenario's name
+            problems.append(
+                f"{key}.{error.instance}: not a scenario name (a letter, then up to 39 letters, digits, _ or -; "
+                f"{MAIN_SCENARIO!r} is the run itself)"
+            )
             continue
         allowed = error.schema.get("enum") or error.schema.get("type")
         problems.append(f"{key} = {error.instance!r}: {error.message} (allowed: {allowed})")
@@ -563,9 +591,53 @@ def settings_from_config(config: Mapping[str, Any], *, known_methods: Iterable[s
         raise ConfigError(problems)
     settings = Settings(**{name: _build(cls(), config.get(name) or {}) for name, cls in _sections().items()})
     problems = _consistency_problems(settings)
+    for name, layer in (config.get("scenarios") or {}).items():
+        merged = _scenario_config(config, layer)
+        problems += [
+            f"scenarios.{name}: {p}"
+            for p in _method_problems(merged, known_methods)
+            + _consistency_problems(
+                Settings(**{n: _build(cls(), merged.get(n) or {}) for n, cls in _sections().items()})
+            )
+        ]
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def _scenario_config(config: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge a scenario's partial configuration over the run's (without its ``scenarios``)."""
+    merged = copy.deepcopy({k: _plain(v) for k, v in config.items() if k != "scenarios"})
+    _merge(merged, layer, "scenario", {})
+    return merged
+
+
+def scenario_settings(config: Mapping[str, Any], *, known_methods: Iterable[str] | None = None) -> dict[str, Settings]:
+    """Give the settings of each scenario of ``scenarios:``, its partial configuration merged over the run's.
+
+    Parameters
+    ----------
+    config
+        The run's configuration mapping, as for :func:`settings_from_config` (which validates it,
+        scenarios included).
+    known_methods
+        See :func:`settings_from_config`.
+
+    Returns
+    -------
+    dict
+        Scenario name -> settings, in the order of the configuration; empty when there are none.
+
+    Raises
+    ------
+    ConfigError
+        As :func:`settings_from_config`, a scenario's problems prefixed ``scenarios.<name>:``.
+    """
+    settings_from_config(config, known_methods=known_methods)
+    return {
+        name: settings_from_config(_scenario_config(config, layer), known_methods=known_methods)
+        for name, layer in (config.get("scenarios") or {}).items()
+    }
 
 
 def _method_problems(config: Mapping[str, Any], known_methods: Iterable[str] | None) -> list[str]:

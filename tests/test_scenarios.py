@@ -1,0 +1,136 @@
+"""Scenarios: named partial configurations merged over the run's, estimated on their own and compared."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from digecon.core.errors import ConfigError
+from digecon.core.settings import scenario_settings
+from digecon.estimation.methods import METHODS
+from digecon.outputs.scenarios import compare_scenarios, recommended_totals
+from tests.synthetic import scratch_project
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_scenario_changes_only_its_keys() -> None:
+    config = {
+        "estimate": {"first_year": 2005},
+        "scenarios": {"media": {"ratios": {"news_publishing_share": 0.5}}},
+    }
+    (media,) = scenario_settings(config, known_methods=METHODS).values()
+    assert media.ratios.news_publishing_share == 0.5
+    assert media.estimate.first_year == 2005  # the run's own key, kept
+    assert scenario_settings({}) == {}
+
+
+@pytest.mark.parametrize(
+    ("scenarios", "expected"),
+    [
+        ({"main": {}}, "scenarios.main: not a scenario name"),
+        ({"x": {"retrieve": {"mirror": "/data"}}}, "scenarios.x.retrieve: unknown key"),
+        ({"x": {"estimate": {"recommended_method": "hold", "methods": ["linear"]}}}, "scenarios.x: estimate."),
+        ({"x": {"estimate": {"methods": ["linear", "loess"]}}}, "scenarios.x: estimate.methods: unknown method"),
+    ],
+)
+def test_a_wrong_scenario_is_named(scenarios: dict, expected: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        scenario_settings({"scenarios": scenarios}, known_methods=METHODS)
+    assert expected in raised.value.message()
+
+
+def _totals(values: dict[tuple[int, int], float], method: str = "linear") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "province_code": code,
+                "province": str(code),
+                "province_en": str(code),
+                "year": year,
+                "method": method,
+                "convention": "share",
+                "value_100m_yuan": value,
+            }
+            for (code, year), value in values.items()
+        ]
+    )
+
+
+def test_the_comparison_sums_the_provinces_and_measures_the_spread() -> None:
+    main = recommended_totals(
+        _totals({(110000, 2020): 10.0, (120000, 2020): 30.0}), method="linear", convention="share"
+    )
+    other = recommended_totals(
+        _totals({(110000, 2020): 12.0, (120000, 2020): 27.0}, method="hold"), method="hold", convention="share"
+    )
+    comparison = compare_scenarios({"main": main, "other": other}).set_index("province_code")
+    assert comparison.loc[0, "main"] == 40.0 and comparison.loc[0, "other"] == 39.0
+    assert comparison.loc[110000, "spread_100m_yuan"] == pytest.approx(2.0)
+    assert comparison.loc[110000, "spread_percent_of_main"] == pytest.approx(20.0)
+    assert comparison.loc[120000, "lowest_100m_yuan"] == 27.0
+
+
+def test_a_scenario_without_a_year_of_the_run_is_refused() -> None:
+    main = recommended_totals(
+        _totals({(110000, 2020): 10.0, (110000, 2021): 11.0}), method="linear", convention="share"
+    )
+    short = recommended_totals(_totals({(110000, 2020): 10.0}), method="linear", convention="share")
+    with pytest.raises(ValueError, match=r"\['short'\] lack provinces or years"):
+        compare_scenarios({"main": main, "short": short})
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = scratch_project(tmp_path_factory.mktemp("scenarios"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "results/scenarios/index.html",
+            "--configfile",
+            "config/test/config.yaml",
+            "config/test/scenarios.yaml",
+        ],
+        cwd=folder,
+        env={**os.environ, "DIGECON_MIRROR": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return folder
+
+
+def test_the_example_scenarios_reproduce_the_runs_own_rows(compared: Path) -> None:
+    # Each example scenario changes only which estimate is recommended, so its totals must be the
+    # run's own rows of that method and convention, province by province and year by year.
+    comparison = pd.read_csv(compared / "results/scenarios/comparison.csv")
+    totals = pd.read_csv(compared / "results/tables/digital_economy_total.csv")
+    for scenario, method, convention in [
+        ("chow_lin", "chow_lin", "share"),
+        ("benchmark_convention", "linear", "benchmark"),
+    ]:
+        own = totals[(totals["method"] == method) & (totals["convention"] == convention)]
+        merged = comparison.merge(own, on=["province_code", "year"])
+        assert len(merged) == len(own) > 0
+        assert (merged[scenario] - merged["value_100m_yuan"]).abs().max() < 1e-4  # rounded to 1 万元
+    assert (comparison["lowest_100m_yuan"] <= comparison["main"]).all()
+    assert (comparison["main"] <= comparison["highest_100m_yuan"]).all()
+
+
+def test_each_scenario_records_its_settings_and_the_page_links_the_table(compared: Path) -> None:
+    scenarios = compared / "results/scenarios"
+    assert "recommended_method: chow_lin" in (scenarios / "chow_lin/settings.yaml").read_text(encoding="utf-8")
+    page = (scenarios / "index.html").read_text(encoding="utf-8")
+    assert 'href="comparison.csv"' in page and "benchmark_convention" in page
+    assert (scenarios / "figures/scenario_comparison.svg").stat().st_size > 0
+    assert (compared / "logs/estimate_scenario_chow_lin.log").exists()
