@@ -348,23 +348,18 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _total_flag(flag: pd.Series) -> str:
-    """Flag a total: a benchmark only if every component is, extrapolated if any component is."""
-    if (flag == "benchmark").all():
-        return "benchmark"
-    return "extrapolated" if (flag == "extrapolated").any() else "interpolated"
-
-
 def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     """Digital-economy total per province, year, method and convention, with its own band.
 
     The band comes from the backtest errors of the total itself (same rule as the components),
     not from summing component bounds, which would assume their errors all move together.
+    A total is flagged ``benchmark`` only if every component is, ``extrapolated`` if any is.
 
     Parameters
     ----------
     values
-        The component estimates (:func:`digecon.estimation.estimate.describe` layout).
+        The component estimates (:func:`digecon.estimation.estimate.describe` layout); regions
+        without a name (codes that are not provinces) are kept.
     rule
         From :func:`band_rule`, with ``component == "total"`` rows.
 
@@ -376,17 +371,30 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
         band columns of :func:`apply_bounds`.
     """
     keys = ["province_code", "province", "province_en", "year", "method", "convention"]
-    by_category = values.pivot_table(index=keys, columns="category", values="value_100m_yuan", aggfunc="sum")
-    grouped = values.groupby(keys)
-    totals = pd.DataFrame(
-        {
-            "value_100m_yuan": grouped["value_100m_yuan"].sum(),
-            "production_100m_yuan": by_category["production"],
-            "circulation_100m_yuan": by_category["circulation"],
-            "distance_years": grouped["distance_years"].max(),
-            "flag": grouped["flag"].agg(_total_flag),
-        }
+    value, flag = values["value_100m_yuan"], values["flag"]
+    parts = values[keys].assign(
+        value_100m_yuan=value,
+        production_100m_yuan=value.where(values["category"] == "production"),
+        circulation_100m_yuan=value.where(values["category"] == "circulation"),
+        distance_years=values["distance_years"],
+        all_benchmark=flag == "benchmark",
+        any_extrapolated=flag == "extrapolated",
+    )
+    # dropna=False: a region that is not a province has no name, and must not vanish from the totals
+    grouped = parts.groupby(keys, dropna=False)
+    totals = grouped.agg(
+        value_100m_yuan=("value_100m_yuan", "sum"),
+        production_100m_yuan=("production_100m_yuan", "sum"),
+        circulation_100m_yuan=("circulation_100m_yuan", "sum"),
+        distance_years=("distance_years", "max"),
+        all_benchmark=("all_benchmark", "all"),
+        any_extrapolated=("any_extrapolated", "any"),
     ).reset_index()
+    totals = totals.assign(
+        flag=np.where(
+            totals["all_benchmark"], "benchmark", np.where(totals["any_extrapolated"], "extrapolated", "interpolated")
+        ).astype(object)
+    ).drop(columns=["all_benchmark", "any_extrapolated"])
     return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
 
 
