@@ -255,7 +255,9 @@ def main(sizes: list[int], chunks: int, repeat: int) -> None:
         exponent = ""
         if i:
             before = rows[i - 1]
-            exponent = f"{math.log(row['seconds'] / before['seconds']) / math.log(row['regions'] / before['regions']):.2f}"
+            exponent = (
+                f"{math.log(row['seconds'] / before['seconds']) / math.log(row['regions'] / before['regions']):.2f}"
+            )
         print(f"| {row['regions']} | {row['seconds']:.1f} | {row['peak_mib']:.0f} | {exponent} |")
 
 
