@@ -35,6 +35,7 @@ from digecon.core.errors import InputError
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.settings import ComponentChains
 from digecon.estimation.backtest import backtest
+from digecon.estimation.bands import group_quantile
 from digecon.estimation.indicators import indicator_series, link_price_bases, price_base_changes
 
 log = logging.getLogger(__name__)
@@ -313,8 +314,9 @@ def chain_benchmarks(benchmarks: pd.DataFrame, aggregates: pd.DataFrame, indicat
 def _scores(results: pd.DataFrame, candidate: Candidate) -> pd.DataFrame:
     """Median and 80th-percentile APE of the candidate's component, by method, convention and kind."""
     mine = results[results["component"] == candidate.component].dropna(subset=["ape"])
-    grouped = mine.groupby(["method", "convention", "kind"], sort=False)["ape"]
-    scores = grouped.agg(n="count", median_ape="median", q80_ape=lambda a: float(a.quantile(0.8))).reset_index()
+    grouped = mine.groupby(["method", "convention", "kind"], sort=False)
+    scores = grouped["ape"].agg(n="count", median_ape="median").reset_index()
+    scores = scores.assign(q80_ape=group_quantile(mine["ape"], grouped.ngroup().to_numpy(), 0.8))
     return scores.assign(
         component=candidate.component,
         candidate=candidate.name,
