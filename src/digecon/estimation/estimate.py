@@ -128,35 +128,46 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
         )
         / 1e4
     )
+    tables = sector_va.index
+    codes, years = tables.get_level_values("province_code"), tables.get_level_values("year")
     aggregates = {name: _aggregate_va(io_tables, name) for name in {c.aggregate for c in COMPONENTS}}
     files = io_tables.groupby(["province_code", "year"])["source_file"].first().map(lambda f: Path(f).name)
     ratio_lookup = ratios.set_index(["io_year", "province_code", "ratio"])
-    rows = []
-    for (code, year), va in sector_va.iterrows():
-        for c in COMPONENTS:
-            value = va[c.sector]
-            ratio_value, ratio_source = np.nan, ""
-            if c.ratio is not None:
-                ratio_value = float(ratio_lookup.at[(year, code, c.ratio), "value"])
-                ratio_source = str(ratio_lookup.at[(year, code, c.ratio), "ratio_source"])
-                value *= (1.0 - ratio_value) if c.complement else ratio_value
-            rows.append(
+    frames = []
+    for c in COMPONENTS:
+        va = sector_va[c.sector].to_numpy()
+        value, ratio_value, ratio_source = va, np.full(len(va), np.nan), np.full(len(va), "", dtype=object)
+        if c.ratio is not None:
+            keys = pd.MultiIndex.from_arrays([years, codes, np.full(len(va), c.ratio)])
+            found = ratio_lookup.reindex(keys)
+            if found["value"].isna().any():
+                missing = keys[found["value"].isna().to_numpy()][0]
+                raise KeyError(f"no ratio {missing[2]} for province {missing[1]} in {missing[0]}")
+            raw = found["value"].to_numpy(dtype=float)
+            ratio_value = (1.0 - raw) if c.complement else raw
+            value = va * ratio_value
+            ratio_source = found["ratio_source"].astype(str).to_numpy(dtype=object)
+        frames.append(
+            pd.DataFrame(
                 {
-                    "province_code": int(code),
-                    "year": int(year),
-                    "component": c.key,
-                    "category": c.category,
-                    "aggregate": c.aggregate,
-                    "sector_va_100m_yuan": va[c.sector],
-                    "ratio": ("1 - " if c.complement else "") + c.ratio if c.ratio else "",
-                    "ratio_value": (1.0 - ratio_value) if c.complement else ratio_value,
+                    "province_code": codes.astype(int),
+                    "year": years.astype(int),
+                    "component": np.full(len(va), c.key, dtype=object),
+                    "category": np.full(len(va), c.category, dtype=object),
+                    "aggregate": np.full(len(va), c.aggregate, dtype=object),
+                    "sector_va_100m_yuan": va,
+                    "ratio": np.full(len(va), ("1 - " if c.complement else "") + c.ratio if c.ratio else "", dtype=object),
+                    "ratio_value": ratio_value,
                     "ratio_source": ratio_source,
                     "benchmark_value_100m_yuan": value,
-                    "aggregate_va_100m_yuan": aggregates[c.aggregate][(code, year)],
-                    "benchmark_file": files[(code, year)],
+                    "aggregate_va_100m_yuan": aggregates[c.aggregate].reindex(tables).to_numpy(),
+                    "benchmark_file": files.reindex(tables).to_numpy(dtype=object),
                 }
             )
-    return pd.DataFrame.from_records(rows, columns=BENCHMARK_COLUMNS)
+        )
+    # one row per table x component: table after table, the components in COMPONENTS order
+    order = np.argsort(np.tile(np.arange(len(tables)), len(COMPONENTS)), kind="stable")
+    return pd.concat(frames, ignore_index=True).iloc[order].reset_index(drop=True)[BENCHMARK_COLUMNS]
 
 
 def _check_convention(convention: str) -> None:

@@ -262,23 +262,60 @@ def price_base_changes(yearbook: pd.DataFrame, indicator: str, known: Iterable[i
     return sorted(set(found) | {int(y) for y in known})
 
 
-def _link_province(own: pd.Series, changes: Sequence[int], bridges: Sequence[pd.Series]) -> tuple[pd.Series, dict]:
-    """Link one province's series across price-base changes (latest base kept); notes of the linked years."""
-    linked, notes = own.astype(float).copy(), {}
+def _wide(rows: pd.DataFrame, codes: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Values of one indicator as a (province x year) float array, NaN where absent."""
+    out = np.full((len(codes), len(years)), np.nan)
+    p = np.searchsorted(codes, rows["province_code"].to_numpy(dtype=np.int64))
+    y = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
+    inside = (y < len(years)) & (years[np.minimum(y, len(years) - 1)] == rows["year"].to_numpy(dtype=np.int64))
+    out[p[inside], y[inside]] = rows["value"].to_numpy(dtype=float)[inside]
+    return out
+
+
+def _link(
+    own: np.ndarray,
+    present: np.ndarray,
+    years: np.ndarray,
+    changes: Sequence[int],
+    bridges: Sequence[tuple[str, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], list[str]]]:
+    """Link every province's series across price-base changes at once (latest base kept).
+
+    Per province, from the latest change back: the years before the change are scaled by the
+    growth of the first bridge that has both the last year before it and the change year; with
+    no such bridge they are left out (and earlier changes no longer matter).
+
+    Returns
+    -------
+    (linked, kept, notes)
+        Linked values and which (province, year) cells stay; notes per (province, year position).
+    """
+    linked, kept = own.copy(), present.copy()
+    done = np.zeros(len(own), dtype=bool)  # left out everything before a change: stop there
+    notes: dict[tuple[int, int], list[str]] = {}
+    position = np.arange(len(years))
     for change in sorted(changes, reverse=True):
-        earlier = linked.index[linked.index < change]
-        if not len(earlier) or change not in linked.index:
+        at = np.flatnonzero(years == change)
+        earlier_cells = kept & (years < change)[None, :]
+        if not len(at):
             continue
-        last = int(earlier.max())
-        bridge = next((b for b in bridges if last in b.index and change in b.index), None)
-        if bridge is None:  # nothing to bridge the change with: the older bases are left out
-            linked = linked[linked.index >= change]
-            break
-        factor = linked[change] * bridge[last] / bridge[change] / linked[last]
-        linked[earlier] = linked[earlier] * factor
-        for year in earlier:
-            notes.setdefault(int(year), []).insert(0, f"{change} by {bridge.name} growth {last}-{change}")
-    return linked, {y: "price base linked at " + ", ".join(n) for y, n in notes.items()}
+        c = int(at[0])
+        active = ~done & kept[:, c] & earlier_cells.any(axis=1)
+        last = np.where(earlier_cells, position, -1).max(axis=1)
+        chosen = np.full(len(own), -1)
+        for number, (_, values) in enumerate(bridges):
+            usable = active & (chosen < 0) & ~np.isnan(values[:, c]) & ~np.isnan(values[np.arange(len(own)), last])
+            chosen[usable] = number
+        for p in np.flatnonzero(active & (chosen < 0)):  # nothing to bridge the change with: older bases left out
+            kept[p, years < change], done[p] = False, True
+        for p in np.flatnonzero(active & (chosen >= 0)):
+            name, bridge = bridges[chosen[p]]
+            factor = linked[p, c] * bridge[p, last[p]] / bridge[p, c] / linked[p, last[p]]
+            earlier = np.flatnonzero(earlier_cells[p])
+            linked[p, earlier] = linked[p, earlier] * factor
+            for k in earlier:
+                notes.setdefault((p, k), []).insert(0, f"{change} by {name} growth {years[last[p]]}-{change}")
+    return linked, kept, notes
 
 
 def link_price_bases(
@@ -309,18 +346,22 @@ def link_price_bases(
         (``price base linked at 2016 by 其他行业增加值 growth 2015-2016, ...``; empty in the latest base).
     """
     rows = yearbook[yearbook["indicator"] == indicator]
-    out = []
-    for code, own in rows.groupby("province_code"):
-        mine = yearbook[(yearbook["province_code"] == code) & yearbook["indicator"].isin(bridges)]
-        series = [
-            mine[mine["indicator"] == b].set_index("year")["value"].astype(float).rename(b)
-            for b in bridges
-            if b in set(mine["indicator"])
-        ]
-        linked, notes = _link_province(own.set_index("year")["value"], changes, series)
-        kept = own[own["year"].isin(linked.index)]
-        out.append(
-            kept.assign(value=kept["year"].map(linked).to_numpy(), note=[notes.get(int(y), "") for y in kept["year"]])
-        )
-    columns = [*yearbook.columns, "note"]
-    return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
+    if rows.empty:
+        return pd.DataFrame(columns=[*yearbook.columns, "note"])
+    rows = rows.iloc[np.argsort(rows["province_code"].to_numpy(dtype=np.int64), kind="stable")]  # as groupby
+    codes = np.unique(rows["province_code"].to_numpy(dtype=np.int64))
+    years = np.unique(rows["year"].to_numpy(dtype=np.int64))
+    present = set(yearbook.loc[yearbook["indicator"].isin(bridges), "indicator"])
+    bridge_values = [(b, _wide(yearbook[yearbook["indicator"] == b], codes, years)) for b in bridges if b in present]
+    p = np.searchsorted(codes, rows["province_code"].to_numpy(dtype=np.int64))
+    y = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
+    present = np.zeros((len(codes), len(years)), dtype=bool)
+    present[p, y] = True
+    linked, kept, notes = _link(_wide(rows, codes, years), present, years, changes, bridge_values)
+    keep = kept[p, y]
+    out = rows[keep].assign(value=linked[p, y][keep])
+    cells = zip(p[keep], y[keep], strict=True)
+    text = ["price base linked at " + ", ".join(notes[cell]) if cell in notes else "" for cell in cells]
+    return out.assign(note=text).reset_index(drop=True)[[*yearbook.columns, "note"]]
+
+
