@@ -223,8 +223,23 @@ def _design_paths(
     return pd.concat(frames, ignore_index=True)
 
 
-def _statistics_table(designs_: list[tuple[str, int, Prepared]], methods: list[str], convention: str) -> pd.DataFrame:
-    """Pooling statistics of every design label, method with ``statistics`` and component, one row per row."""
+def statistics_table(designs_: list[tuple[str, int, Prepared]], methods: list[str], convention: str) -> pd.DataFrame:
+    """Pooling statistics of every design label, method with ``statistics`` and component.
+
+    Parameters
+    ----------
+    designs_
+        (design label, held-out year, its prepared series) of each design.
+    methods
+        Method names; those without ``statistics`` are skipped.
+    convention
+        The convention of the series.
+
+    Returns
+    -------
+    DataFrame
+        ``POOL_KEYS`` and ``s0``, ``s1``, ...: one row per row of the statistics.
+    """
     frames = []
     for label, _, prepared in designs_:
         for name in methods:
@@ -317,7 +332,7 @@ def pool_statistics(
     for convention in conventions:
         used, _ = _used_and_held_out(benchmark_coefficients(provincial, indicators, convention), plan)
         prepared = _prepared_designs(used, matrix, series_key(indicators), years, plan)
-        frames.append(_statistics_table(prepared, methods, convention))
+        frames.append(statistics_table(prepared, methods, convention))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -382,11 +397,22 @@ def backtest(
             own = _pooled_of(pooled, convention)
         frames.append(_scored(_design_paths(prepared, years, methods, own), held_out, convention))
     results = pd.concat(frames, ignore_index=True)
-    return pd.concat([results, _totals(results)], ignore_index=True)
+    return pd.concat([results, total_rows(results)], ignore_index=True)
 
 
-def _totals(results: pd.DataFrame) -> pd.DataFrame:
-    """Add up the digital-economy total (sum of the four components) as one more backtest 'component'."""
+def total_rows(results: pd.DataFrame) -> pd.DataFrame:
+    """Add up the digital-economy total (sum of the four components) as one more backtest 'component'.
+
+    Parameters
+    ----------
+    results
+        Backtest rows of the components, in backtest order.
+
+    Returns
+    -------
+    DataFrame
+        ``BACKTEST_COLUMNS``, component ``total``, where every component has a row.
+    """
     keys = ["design_label", "holdout_year", "design", "kind", "distance_years", "province_code", "method", "convention"]
     grouped = results.groupby(keys, sort=False)
     total = grouped.agg(

@@ -577,7 +577,12 @@ def annual_paths(
 
 
 def estimate_all(
-    benchmarks: pd.DataFrame, indicators: pd.DataFrame, years: list[int], methods: list[str], conventions: list[str]
+    benchmarks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    years: list[int],
+    methods: list[str],
+    conventions: list[str],
+    pooled: Mapping[tuple[str, str], Mapping[str, Mapping[str, float]]] | None = None,
 ) -> pd.DataFrame:
     """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.estimation.bands`).
 
@@ -593,6 +598,9 @@ def estimate_all(
         Keys of :data:`digecon.estimation.methods.METHODS`.
     conventions
         A subset of ``CONVENTIONS``.
+    pooled
+        (convention, method) -> component -> pooled parameters fitted elsewhere (over every
+        region, when these are a chunk of them); None fits them over the series given.
 
     Returns
     -------
@@ -609,11 +617,19 @@ def estimate_all(
     for convention in conventions:
         _check_convention(convention)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
+    grid = np.asarray(years)
+    matrix, key = indicator_matrix(indicators, grid), series_key(indicators)
     frames = []
     for convention in conventions:
-        coefficients = benchmark_coefficients(provincial, indicators, convention)
+        prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix, key, grid)
         for method in methods:
-            frames.append(annual_paths(coefficients, indicators, years, method).assign(convention=convention))
+            spec = registry.method(method)
+            if prepared.series.empty:
+                frames.append(pd.DataFrame(columns=[*PATH_COLUMNS, "method"]).assign(convention=convention))
+                continue
+            own = fit_pools(spec, prepared) if pooled is None else pooled.get((convention, method), {})
+            table = path_table(prepared, run_paths(spec, prepared, own), method)
+            frames.append(table.assign(convention=convention))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -699,10 +715,25 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
         how="left",
         validate="many_to_one",
     )
+    return output_order(out).reindex(columns=OUTPUT_COLUMNS)
+
+
+def output_order(values: pd.DataFrame) -> pd.DataFrame:
+    """Sort the values by convention, method, province, year and component (in ``COMPONENTS`` order).
+
+    Parameters
+    ----------
+    values
+        Any table with those columns.
+
+    Returns
+    -------
+    DataFrame
+        Sorted, with a fresh index.
+    """
     order = {"component": {c.key: i for i, c in enumerate(COMPONENTS)}}
-    out = out.sort_values(
+    return values.sort_values(
         ["convention", "method", "province_code", "year", "component"],
         key=lambda c: c.map(order[c.name]) if c.name in order else c,
         ignore_index=True,
     )
-    return out.reindex(columns=OUTPUT_COLUMNS)
