@@ -344,6 +344,7 @@ def backtest(
     *,
     pooled: pd.DataFrame | None = None,
     grid: list[int] | None = None,
+    totals: bool = True,
 ) -> pd.DataFrame:
     """Held-out benchmark errors for every design, method, convention, component and province.
 
@@ -364,6 +365,9 @@ def backtest(
     grid
         The backtest years (:func:`backtest_years` of every region's benchmarks); None: those
         of ``benchmarks``.
+    totals
+        Add the digital-economy total (False for the scoring backtest, whose components are
+        candidate chains).
 
     Returns
     -------
@@ -397,7 +401,7 @@ def backtest(
             own = _pooled_of(pooled, convention)
         frames.append(_scored(_design_paths(prepared, years, methods, own), held_out, convention))
     results = pd.concat(frames, ignore_index=True)
-    return pd.concat([results, total_rows(results)], ignore_index=True)
+    return pd.concat([results, total_rows(results)], ignore_index=True) if totals else results
 
 
 def total_rows(results: pd.DataFrame) -> pd.DataFrame:

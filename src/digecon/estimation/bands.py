@@ -89,7 +89,8 @@ def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTI
     v = values.to_numpy(dtype=float)
     keep = (groups >= 0) & ~np.isnan(v)
     v, g = v[keep], groups[keep]
-    order = np.lexsort((v, g))
+    by_value = np.argsort(v, kind="stable")
+    order = by_value[np.argsort(g[by_value], kind="stable")]  # by group, then value
     v, g = v[order], g[order]
     counts = np.bincount(g, minlength=n_groups)
     starts = np.r_[0, np.cumsum(counts)[:-1]]
@@ -251,9 +252,21 @@ def band_rule(results: pd.DataFrame) -> pd.DataFrame:
     errors = band_errors(results)
     if errors.empty:
         return pd.DataFrame(columns=RULE_COLUMNS)
+    groups, keys = _rule_groups(errors)
+    return _rule(errors["band_error"], groups, keys)
+
+
+def _rule_groups(errors: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each band error's group (convention, method, component, kind, distance) number, and the groups' keys, sorted."""
     grouped = errors.groupby([*SUMMARY_KEYS, "distance_years"])
-    measured = grouped["band_error"].agg(n="count").reset_index()
-    measured = measured.assign(q80_band_error=group_quantile(errors["band_error"], grouped.ngroup().to_numpy()))
+    return grouped.ngroup().to_numpy(), grouped.size().reset_index()[[*SUMMARY_KEYS, "distance_years"]]
+
+
+def _rule(band_error: pd.Series, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
+    """The rule (``RULE_COLUMNS``) of the band errors given, numbered into the groups of ``keys``."""
+    present, inverse = np.unique(groups, return_inverse=True)
+    measured = keys.iloc[present].reset_index(drop=True)
+    measured = measured.assign(n=np.bincount(inverse), q80_band_error=group_quantile(band_error, inverse))
     fits = []
     for _, group in measured.groupby(SUMMARY_KEYS, sort=False):  # the groups in sorted order, rows contiguous
         fit = fit_power_law(group["distance_years"].to_numpy(float), group["q80_band_error"].to_numpy())
@@ -488,11 +501,15 @@ def band_coverage(
     errors = band_errors(results)
     if errors.empty:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
-    in_sample = band_rule(errors)
-    scored = [
-        _scored(rows, band_rule(errors[errors[leave_out] != held]), in_sample)
-        for held, rows in errors.groupby(leave_out, sort=False)
-    ]
+    groups, keys = _rule_groups(errors)
+    # sorted by group and error once: every nested rule below sorts an already sorted subset
+    ranked = np.lexsort((errors["band_error"].to_numpy(float), groups))
+    band_error, groups, held_out = errors["band_error"].iloc[ranked], groups[ranked], errors[leave_out].to_numpy()[ranked]
+    in_sample = _rule(band_error, groups, keys)
+    scored = []
+    for held, rows in errors.groupby(leave_out, sort=False):
+        others = held_out != held
+        scored.append(_scored(rows, _rule(band_error[others], groups[others], keys), in_sample))
     grouped = pd.concat(scored, ignore_index=True).groupby(COVERAGE_KEYS, sort=False)
     table = grouped.agg(
         n=("inside_in_sample", "size"),

@@ -215,7 +215,7 @@ def chain_series(
         From :func:`~digecon.estimation.indicators.indicator_series`.
     """
     rows = _linked_inputs(yearbook[yearbook["indicator"].isin(candidate.chain)], candidate, changes or {})
-    lacking = sorted(set(yearbook["province_code"]) - set(rows["province_code"]))
+    lacking = sorted(set(yearbook["province_code"].unique()) - set(rows["province_code"].unique()))
     if lacking:
         raise InputError(
             candidate.key, f"no indicator of the chain for province {lacking[0]}", expected=candidate.label
@@ -310,18 +310,21 @@ def chain_benchmarks(benchmarks: pd.DataFrame, aggregates: pd.DataFrame, indicat
     return out.drop(columns="io_aggregate")
 
 
-def _scores(results: pd.DataFrame, candidate: Candidate) -> pd.DataFrame:
-    """Median and 80th-percentile APE of the candidate's component, by method, convention and kind."""
-    mine = results[results["component"] == candidate.component].dropna(subset=["ape"])
-    grouped = mine.groupby(["method", "convention", "kind"], sort=False)
-    scores = grouped["ape"].agg(n="count", median_ape="median").reset_index()
-    scores = scores.assign(q80_ape=group_quantile(mine["ape"], grouped.ngroup().to_numpy(), 0.8))
-    return scores.assign(
-        component=candidate.component,
-        candidate=candidate.name,
-        chain=candidate.label,
-        coefficient_basis=candidate.basis,
-    )
+def _scores(results: pd.DataFrame, aliases: Mapping[str, Candidate]) -> dict[str, pd.DataFrame]:
+    """Median and 80th-percentile APE of each candidate (alias) by method, convention and kind, in one grouping.
+
+    Within each alias the groups keep the order in which they first appear in its rows, as a
+    grouping of that alias's rows alone would.
+    """
+    measured = results.dropna(subset=["ape"])
+    grouped = measured.groupby(["component", "method", "convention", "kind"], sort=False)
+    table = grouped["ape"].agg(n="count", median_ape="median").reset_index()
+    table = table.assign(q80_ape=group_quantile(measured["ape"], grouped.ngroup().to_numpy(), 0.8))
+    out = {}
+    for alias, c in aliases.items():
+        mine = table[table["component"] == alias].drop(columns="component").reset_index(drop=True)
+        out[alias] = mine.assign(component=c.component, candidate=c.name, chain=c.label, coefficient_basis=c.basis)
+    return out
 
 
 def _fallback_note(leads: pd.DataFrame, candidate: Candidate) -> str:
@@ -454,13 +457,11 @@ def candidate_scores(results: pd.DataFrame, aliases: Mapping[str, Candidate], le
         Per candidate, method, convention and kind: ``n``, ``median_ape``, ``q80_ape`` and the
         candidate's ``note`` (provinces led by another indicator).
     """
-    scores = [
-        _scores(results[results["component"] == alias].assign(component=c.component), c).assign(
-            note=_fallback_note(leads[leads["component"] == alias], c)
-        )
-        for alias, c in aliases.items()
+    scores = _scores(results, aliases)
+    frames = [
+        scores[alias].assign(note=_fallback_note(leads[leads["component"] == alias], c)) for alias, c in aliases.items()
     ]
-    return pd.concat(scores, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
 
 
 def choose_chains(

@@ -731,9 +731,12 @@ def output_order(values: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Sorted, with a fresh index.
     """
-    order = {"component": {c.key: i for i, c in enumerate(COMPONENTS)}}
-    return values.sort_values(
-        ["convention", "method", "province_code", "year", "component"],
-        key=lambda c: c.map(order[c.name]) if c.name in order else c,
-        ignore_index=True,
-    )
+    # integer keys sorted with one stable lexsort: the order of sort_values on the columns, much faster
+    keys = [
+        pd.factorize(values["convention"], sort=True)[0],
+        pd.factorize(values["method"], sort=True)[0],
+        values["province_code"].to_numpy(dtype=np.int64),
+        values["year"].to_numpy(dtype=np.int64),
+        pd.Index([c.key for c in COMPONENTS]).get_indexer(values["component"]),
+    ]
+    return values.take(np.lexsort(keys[::-1])).reset_index(drop=True)

@@ -501,13 +501,15 @@ def chunk_backtest(
     """
     methods_, conventions_ = _scoring(methods, conventions, recommended_method, recommended_convention)
     benchmarks, indicators, series = _scoring_inputs(io_tables, yearbook, ratios, plan, chains)
-    rows = backtest(benchmarks, indicators, methods_, conventions_, pooled=pooled, grid=_backtest_grid(plan))
+    rows = backtest(
+        benchmarks, indicators, methods_, conventions_, pooled=pooled, grid=_backtest_grid(plan), totals=False
+    )
     leads = [
         own.drop_duplicates("province_code")[["province_code", "leading_indicator"]].assign(component=alias)
         for alias, (_, own) in series.items()
     ]
     return ChunkBacktest(
-        rows[rows["component"] != "total"].reset_index(drop=True),
+        rows,
         pd.concat(leads, ignore_index=True)[["component", "province_code", "leading_indicator"]],
     )
 
@@ -531,14 +533,14 @@ def _label_order(rows: pd.DataFrame) -> list[str]:
 
 def _in_order(rows: pd.DataFrame, conventions: list[str], labels: list[str], methods: list[str]) -> pd.DataFrame:
     """Sort backtest rows as one backtest call lays them out: convention, design, method, region, component."""
-    position = {
-        "convention": {c: i for i, c in enumerate(conventions)},
-        "design_label": {d: i for i, d in enumerate(labels)},
-        "method": {m: i for i, m in enumerate(methods)},
-    }
-    keyed = rows.assign(**{f"_{k}": rows[k].map(v) for k, v in position.items()})
-    by = ["_convention", "_design_label", "_method", "province_code", "component"]
-    return keyed.sort_values(by, kind="stable").drop(columns=by[:3]).reset_index(drop=True)
+    keys = [
+        pd.Index(conventions).get_indexer(rows["convention"]),
+        pd.Index(labels).get_indexer(rows["design_label"]),
+        pd.Index(methods).get_indexer(rows["method"]),
+        rows["province_code"].to_numpy(dtype=np.int64),
+        pd.factorize(rows["component"], sort=True)[0],
+    ]
+    return rows.take(np.lexsort(keys[::-1])).reset_index(drop=True)
 
 
 def choices_table(choices: Mapping[str, Choice], aliases: Mapping[str, Candidate]) -> pd.DataFrame:
