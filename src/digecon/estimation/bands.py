@@ -263,7 +263,9 @@ def _rule_groups(errors: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
 
 
 def _rule(band_error: pd.Series, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
-    """The rule (``RULE_COLUMNS``) of the band errors given, numbered into the groups of ``keys``."""
+    """Build the rule (``RULE_COLUMNS``) of the band errors given, numbered into the groups of ``keys``."""
+    if not len(band_error):
+        return pd.DataFrame(columns=RULE_COLUMNS)
     present, inverse = np.unique(groups, return_inverse=True)
     measured = keys.iloc[present].reset_index(drop=True)
     measured = measured.assign(n=np.bincount(inverse), q80_band_error=group_quantile(band_error, inverse))
@@ -504,7 +506,8 @@ def band_coverage(
     groups, keys = _rule_groups(errors)
     # sorted by group and error once: every nested rule below sorts an already sorted subset
     ranked = np.lexsort((errors["band_error"].to_numpy(float), groups))
-    band_error, groups, held_out = errors["band_error"].iloc[ranked], groups[ranked], errors[leave_out].to_numpy()[ranked]
+    band_error, groups = errors["band_error"].iloc[ranked], groups[ranked]
+    held_out = errors[leave_out].to_numpy()[ranked]
     in_sample = _rule(band_error, groups, keys)
     scored = []
     for held, rows in errors.groupby(leave_out, sort=False):
