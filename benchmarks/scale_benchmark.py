@@ -11,8 +11,8 @@ the tidy forms :func:`~digecon.api.estimate_tables` takes. The run is the defaul
 4 components, every method and convention, the backtest of every candidate chain, the bands and
 their coverage.
 
-Each size runs in a fresh subprocess, which prints its wall time (the estimate only, not building
-the inputs) and its peak memory, read from ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the
+Each size runs in a fresh subprocess, which prints its wall time and CPU time (the estimate only,
+not building the inputs; on a shared machine the CPU time is the steadier figure) and its peak memory, read from ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the
 end (the whole process: Python, the imports, the inputs and the estimate). The growth exponent is
 the log-log slope of time against regions between consecutive sizes (1 = linear).
 With ``--chunks N`` the run goes through the chunk stages (:mod:`digecon.api`) in N chunks, one
@@ -46,14 +46,14 @@ R_WAGE_BILL = "文化、体育和娱乐业城镇单位就业人员工资总额"
 
 
 def _sectors(year: int) -> pd.DataFrame:
-    """The 42 sectors of the concordance vintage of ``year`` (the latest not after it)."""
+    """List the 42 sectors of the concordance vintage of ``year`` (the latest not after it)."""
     table = load_concordance()
     vintage = max(v for v in table["vintage"].unique() if int(v) <= year)
     return table[table["vintage"] == vintage].drop_duplicates("sector_code").reset_index(drop=True)
 
 
 def _split(ratio: str, year: int) -> float:
-    """The national split ratio of a year (a straight line, as the detailed tables roughly move)."""
+    """Give the national split ratio of a year (a straight line, as the detailed tables roughly move)."""
     level, change = SPLIT[ratio]
     return level + change * (year - 2002)
 
@@ -101,7 +101,9 @@ def synthetic_inputs(n_regions: int, seed: int = 13) -> dict[str, pd.DataFrame]:
         nation = nation.assign(value_added=national.to_numpy(), **{f: sectors[f].to_numpy() for f in FLAGS})
         tables += [nation, frame]
     io_tables = pd.concat(tables, ignore_index=True)
-    io_tables = io_tables.assign(source_file=[f"synthetic/{c}_{y}.xlsx" for c, y in zip(*_pairs(io_tables))])
+    io_tables = io_tables.assign(
+        source_file=[f"synthetic/{c}_{y}.xlsx" for c, y in zip(*_pairs(io_tables), strict=True)]
+    )
     return {
         "io_tables": io_tables,
         "yearbook": _yearbook(io_tables, codes, rng),
@@ -116,7 +118,7 @@ def _pairs(io_tables: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _interpolated(wide: pd.DataFrame) -> np.ndarray:
-    """A (region x year) table over ``YEARS`` from benchmark-year columns: log-linear, extended by trend."""
+    """Fill a (region x year) table over ``YEARS`` from benchmark-year columns: log-linear, extended by trend."""
     logs = np.log(wide.to_numpy())
     known = np.asarray(wide.columns, dtype=float)
     out = np.empty((len(wide), len(YEARS)))
@@ -199,7 +201,7 @@ def _ratios(codes: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def _national(io_tables: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The national detailed tables' ratios and the national tables of the control years."""
+    """Make the national detailed tables' ratios and the national tables of the control years."""
     table_years = [2007, 2012, 2017, 2018, 2020]
     table_ratios = pd.DataFrame(
         [(y, r, _split(r, y), f"synthetic_{y}.rda") for y in table_years for r in SPLIT],
@@ -229,16 +231,17 @@ def run_once(n_regions: int, chunks: int, repeat: int) -> dict[str, float]:
     inputs = synthetic_inputs(n_regions)
     options = {"years": YEARS, "methods": ["hold", "linear", "spline", "chow_lin"], "break_threshold": 0.5}
     options["conventions"] = ["share", "benchmark"]
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.process_time()
         if chunks > 1:
             api.estimate_tables_chunked(**inputs, **options, chunks=chunks)
         else:
             api.estimate_tables(**inputs, **options)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - used)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return {"regions": n_regions, "seconds": min(times), "peak_mib": peak_kib / 1024}
+    return {"regions": n_regions, "seconds": min(times), "cpu_seconds": min(cpu), "peak_mib": peak_kib / 1024}
 
 
 def main(sizes: list[int], chunks: int, repeat: int) -> None:
@@ -249,8 +252,8 @@ def main(sizes: list[int], chunks: int, repeat: int) -> None:
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"{n} regions done: {rows[-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
-    print("| regions | time (s) | peak memory (MiB, ru_maxrss) | growth exponent |")
-    print("|---:|---:|---:|---:|")
+    print("| regions | time (s) | CPU time (s) | peak memory (MiB, ru_maxrss) | growth exponent (time) |")
+    print("|---:|---:|---:|---:|---:|")
     for i, row in enumerate(rows):
         exponent = ""
         if i:
@@ -258,7 +261,8 @@ def main(sizes: list[int], chunks: int, repeat: int) -> None:
             exponent = (
                 f"{math.log(row['seconds'] / before['seconds']) / math.log(row['regions'] / before['regions']):.2f}"
             )
-        print(f"| {row['regions']} | {row['seconds']:.1f} | {row['peak_mib']:.0f} | {exponent} |")
+        cells = f"{row['seconds']:.1f} | {row['cpu_seconds']:.1f} | {row['peak_mib']:.0f}"
+        print(f"| {row['regions']} | {cells} | {exponent} |")
 
 
 if __name__ == "__main__":

@@ -27,9 +27,11 @@ from digecon.estimation.estimate import (
     benchmark_coefficients,
     fit_pools,
     indicator_matrix,
-    pool_statistics as block_statistics,
     prepare,
     run_paths,
+)
+from digecon.estimation.estimate import (
+    pool_statistics as block_statistics,
 )
 from digecon.estimation.indicators import series_key
 from digecon.estimation.methods import METHODS, method
@@ -306,7 +308,7 @@ def pool_statistics(
     *,
     grid: list[int] | None = None,
 ) -> pd.DataFrame:
-    """The pooling statistics of every design: what the pooled parameters of the backtest are chosen from.
+    """Give the pooling statistics of every design: what the pooled parameters of the backtest are chosen from.
 
     Statistics of disjoint sets of regions concatenate: :func:`choose_pooled` of the
     concatenation is the choice over all regions together.

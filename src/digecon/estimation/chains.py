@@ -566,7 +566,7 @@ CHECK_ROW_COLUMNS = ["component", "indicator", "province_code", "year", "value_1
 
 
 def check_rows(values: pd.DataFrame, yearbook: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    """The province-years each check of :func:`component_indicator_checks` compares: estimate and indicator.
+    """List the province-years each check of :func:`component_indicator_checks` compares: estimate and indicator.
 
     Parameters
     ----------

@@ -8,7 +8,8 @@ observed only in benchmark years (point benchmarks: tempdisagg's ``conversion = 
 one observation per block, formula ``y ~ 0 + x``). The indicator enters without a constant, so
 beta is an average coefficient c = V / X and u the benchmark deviations from it; a constant
 would let the path leave [0, 1] far from the benchmarks. Given rho, beta is estimated by GLS
-on the benchmark points (statsmodels' GLS written out for a block of series, :func:`interpolate_block`) and the annual path is the BLUE
+on the benchmark points (statsmodels' GLS written out for a block of series,
+:func:`interpolate_block`) and the annual path is the BLUE
 
     V_hat = X beta_hat + S_tb S_bb^-1 (y_b - X_b beta_hat),
 
@@ -183,7 +184,7 @@ def choose_rho(series: list[Series], grid: NDArray = RHO_GRID) -> float:
 
 @lru_cache(maxsize=256)
 def _blue_weights(n_years: int, benchmarks: tuple[int, ...], rho: float) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-    """The whitening of S_bb, the weights S_tb S_bb^-1 and the AR(1) variance the benchmarks leave unexplained.
+    """Give the whitening of S_bb, the weights S_tb S_bb^-1 and the AR(1) variance the benchmarks leave unexplained.
 
     They depend only on the years, the benchmark positions and rho, so the provinces that share
     a benchmark pattern share them (cached).

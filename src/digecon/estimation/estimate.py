@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +157,9 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
                     "category": np.full(len(va), c.category, dtype=object),
                     "aggregate": np.full(len(va), c.aggregate, dtype=object),
                     "sector_va_100m_yuan": va,
-                    "ratio": np.full(len(va), ("1 - " if c.complement else "") + c.ratio if c.ratio else "", dtype=object),
+                    "ratio": np.full(
+                        len(va), ("1 - " if c.complement else "") + c.ratio if c.ratio else "", dtype=object
+                    ),
                     "ratio_value": ratio_value,
                     "ratio_source": ratio_source,
                     "benchmark_value_100m_yuan": value,
@@ -168,6 +171,11 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
     # one row per table x component: table after table, the components in COMPONENTS order
     order = np.argsort(np.tile(np.arange(len(tables)), len(COMPONENTS)), kind="stable")
     return pd.concat(frames, ignore_index=True).iloc[order].reset_index(drop=True)[BENCHMARK_COLUMNS]
+
+
+def _ratio_label(c: Component) -> str:
+    """Name the split ratio a component's value is the sector's VA times (``1 - s_I63``, ``r_media``, empty)."""
+    return ("1 - " if c.complement else "") + c.ratio if c.ratio else ""
 
 
 def _check_convention(convention: str) -> None:
@@ -244,7 +252,7 @@ class Block:
     indicator: np.ndarray  # (series, years), X as given, 亿元
 
     def scaled(self, years: np.ndarray) -> SeriesInput:
-        """The block as the method sees it: coefficients / scale and X x scale (V unchanged)."""
+        """Give the block as the method sees it: coefficients / scale and X x scale (V unchanged)."""
         scale = self.scale[:, None]
         return SeriesInput(self.benchmark_years, self.coefficients / scale, self.indicator * scale, years)
 
@@ -331,7 +339,7 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
     order = np.argsort(block_of, kind="stable")
     bounds = np.flatnonzero(np.r_[True, np.diff(block_of[order]) != 0, True])
     blocks, labels = [], np.empty(len(patterns), dtype=object)
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in pairwise(bounds):
         rows = order[a:b]
         pattern = patterns[block_of[rows[0]]]
         m = int((pattern[1:] >= 0).sum())
@@ -377,7 +385,7 @@ def fit_pools(spec: Method, prepared: Prepared) -> dict[str, dict[str, float]]:
 
 
 def pool_statistics(spec: Method, prepared: Prepared) -> dict[str, np.ndarray]:
-    """The method's pooling statistics (``spec.statistics``) of every block, stacked per component.
+    """Give the method's pooling statistics (``spec.statistics``) of every block, stacked per component.
 
     Parameters
     ----------
@@ -398,7 +406,7 @@ def pool_statistics(spec: Method, prepared: Prepared) -> dict[str, np.ndarray]:
 
 
 def _series_of(prepared: Prepared, component: str) -> list[SeriesInput]:
-    """The scaled series of one component, one by one in output order (for a method without ``statistics``)."""
+    """List the scaled series of one component, one by one in output order (for a method without ``statistics``)."""
     found = []
     for b in prepared.blocks:
         if b.component == component:

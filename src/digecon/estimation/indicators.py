@@ -69,7 +69,10 @@ def _splice(chain: tuple[str, ...], grids: list[dict[str, np.ndarray]], years: l
     lead = np.where(present.any(axis=0), present.argmax(axis=0), -1)
     filled = np.zeros((n_provinces, n_years), dtype=bool)
     value = np.full((n_provinces, n_years), np.nan)
-    label, source = np.full((n_provinces, n_years), None, dtype=object), np.full((n_provinces, n_years), None, dtype=object)
+    label, source = (
+        np.full((n_provinces, n_years), None, dtype=object),
+        np.full((n_provinces, n_years), None, dtype=object),
+    )
     spliced = np.zeros((n_provinces, n_years), dtype=bool)
     first = np.array([chain[i] if i >= 0 else "" for i in lead], dtype=object)
     for i, g in enumerate(grids):
@@ -149,9 +152,10 @@ def indicator_series(
         incomplete = ~series["filled"].all(axis=1)
         if incomplete.any():
             p = int(np.flatnonzero(incomplete)[0])
+            missing = [years[k] for k in np.flatnonzero(~series["filled"][p])]
             raise InputError(
                 ", ".join(sorted(yearbook["source"].unique())),
-                f"no {' / '.join(chain)} for province {codes[p]} in {[years[k] for k in np.flatnonzero(~series['filled'][p])]}",
+                f"no {' / '.join(chain)} for province {codes[p]} in {missing}",
                 expected=f"every year {years[0]}-{years[-1]} (shorten estimate.years)",
             )
         n = len(years)
@@ -363,5 +367,3 @@ def link_price_bases(
     cells = zip(p[keep], y[keep], strict=True)
     text = ["price base linked at " + ", ".join(notes[cell]) if cell in notes else "" for cell in cells]
     return out.assign(note=text).reset_index(drop=True)[[*yearbook.columns, "note"]]
-
-

@@ -226,7 +226,7 @@ def region_chunks(io_tables: pd.DataFrame, yearbook: pd.DataFrame, n_chunks: int
 
 
 def chunk_rows(frame: pd.DataFrame, chunks: pd.DataFrame, chunk: int) -> pd.DataFrame:
-    """The rows of ``frame`` (io_tables, yearbook or ratios) whose region is in ``chunk``.
+    """Select the rows of ``frame`` (io_tables, yearbook or ratios) whose region is in ``chunk``.
 
     Parameters
     ----------
@@ -360,7 +360,7 @@ def _grid(plan: Plan) -> list[int]:
 
 
 def _backtest_grid(plan: Plan) -> list[int]:
-    """The years the backtest spans."""
+    """List the years the backtest spans."""
     return [int(y) for y in plan.years.loc[plan.years["backtest"].astype(bool), "year"]]
 
 
@@ -374,19 +374,19 @@ def _candidates(plan: Plan, chains: ComponentChains) -> tuple[dict[str, Candidat
 
 
 def _changes(plan: Plan) -> dict[str, list[int]]:
-    """Indicator -> the years its price base changes."""
+    """Map each indicator to the years its price base changes."""
     return {k: [int(y) for y in g["year"]] for k, g in plan.price_bases.groupby("indicator", sort=False)}
 
 
 def _scoring(methods: Sequence[str], conventions: Sequence[str], method: str, convention: str):
-    """The methods and conventions the candidates are scored under: the recommended ones added."""
+    """List the methods and conventions the candidates are scored under: the recommended ones added."""
     return list(dict.fromkeys([*methods, method])), list(dict.fromkeys([*conventions, convention]))
 
 
 def _scoring_inputs(
     io_tables: pd.DataFrame, yearbook: pd.DataFrame, ratios: pd.DataFrame, plan: Plan, chains: ComponentChains
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, tuple[Candidate, pd.DataFrame]]]:
-    """The chunk's scoring benchmarks and indicators (every candidate under its alias) and each candidate's series."""
+    """Build the chunk's scoring benchmarks and indicators (candidates under their aliases) and their series."""
     aliases, _ = _candidates(plan, chains)
     changes = _changes(plan)
     series = {a: (c, chain_series(yearbook, c, _grid(plan), changes)) for a, c in aliases.items()}
@@ -548,8 +548,19 @@ def choices_table(choices: Mapping[str, Choice], aliases: Mapping[str, Candidate
     alias_of = {c: a for a, c in aliases.items()}
     return pd.DataFrame(
         [
-            (k, c.candidate.name, alias_of[c.candidate], c.how, c.score, c.runner_up or "", c.runner_up_score)
-            + (c.method, c.convention)
+            (
+                k,
+                c.candidate.name,
+                alias_of[c.candidate],
+                c.how,
+                c.score,
+                c.runner_up or "",
+                c.runner_up_score,
+                *[
+                    c.method,
+                    c.convention,
+                ],
+            )
             for k, c in choices.items()
         ],
         columns=CHOICE_COLUMNS,
@@ -620,9 +631,12 @@ def gather_backtest(
         convention=recommended_convention,
     )
     chosen = choices_table(choices, aliases).set_index("alias")["component"].to_dict()
-    mine = rows[rows["component"].isin(list(chosen)) & rows["method"].isin(methods) & rows["convention"].isin(conventions)]
+    wanted = rows["component"].isin(list(chosen)) & rows["method"].isin(methods) & rows["convention"].isin(conventions)
+    mine = rows[wanted]
     mine = _in_order(mine.assign(component=mine["component"].map(chosen)), conventions, labels, methods)
-    results = pd.concat([mine, total_rows(mine)], ignore_index=True) if len(mine) else mine.reindex(columns=BACKTEST_COLUMNS)
+    results = (
+        pd.concat([mine, total_rows(mine)], ignore_index=True) if len(mine) else pd.DataFrame(columns=BACKTEST_COLUMNS)
+    )
     return Choices(
         choices_table(choices, aliases),
         comparison,

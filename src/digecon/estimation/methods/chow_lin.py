@@ -49,7 +49,7 @@ def statistics(block: SeriesInput) -> NDArray[np.float64]:
 
 
 def choose(rows: NDArray[np.float64]) -> dict[str, float]:
-    """The pooled rho from the statistics of every block (:func:`~digecon.estimation.chowlin.rho_from_errors`).
+    """Choose the pooled rho from the statistics of every block (:func:`~digecon.estimation.chowlin.rho_from_errors`).
 
     Parameters
     ----------
