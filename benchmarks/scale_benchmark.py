@@ -12,8 +12,9 @@ the tidy forms :func:`~digecon.api.estimate_tables` takes. The run is the defaul
 their coverage.
 
 Each size runs in a fresh subprocess, which prints its wall time and CPU time (the estimate only,
-not building the inputs; on a shared machine the CPU time is the steadier figure) and its peak memory, read from ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the
-end (the whole process: Python, the imports, the inputs and the estimate). The growth exponent is
+not building the inputs; on a shared machine the CPU time is the steadier figure) and its peak
+memory, read from ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the end (the whole process:
+Python, the imports, the inputs and the estimate). The growth exponent is
 the log-log slope of time against regions between consecutive sizes (1 = linear).
 With ``--chunks N`` the run goes through the chunk stages (:mod:`digecon.api`) in N chunks, one
 after the other in the same process.
