@@ -531,8 +531,8 @@ def _label_order(rows: pd.DataFrame) -> list[str]:
     return list(first.sort_values(keys, kind="stable")["design_label"])
 
 
-def _in_order(rows: pd.DataFrame, conventions: list[str], labels: list[str], methods: list[str]) -> pd.DataFrame:
-    """Sort backtest rows as one backtest call lays them out: convention, design, method, region, component."""
+def _order(rows: pd.DataFrame, conventions: list[str], labels: list[str], methods: list[str]) -> np.ndarray:
+    """Order backtest rows as one backtest call lays them out: convention, design, method, region, component."""
     keys = [
         pd.Index(conventions).get_indexer(rows["convention"]),
         pd.Index(labels).get_indexer(rows["design_label"]),
@@ -540,7 +540,7 @@ def _in_order(rows: pd.DataFrame, conventions: list[str], labels: list[str], met
         rows["province_code"].to_numpy(dtype=np.int64),
         pd.factorize(rows["component"], sort=True)[0],
     ]
-    return rows.take(np.lexsort(keys[::-1])).reset_index(drop=True)
+    return np.lexsort(keys[::-1])
 
 
 def choices_table(choices: Mapping[str, Choice], aliases: Mapping[str, Candidate]) -> pd.DataFrame:
@@ -618,10 +618,12 @@ def gather_backtest(
     found = [b.backtest for b in backtests if not b.backtest.empty]
     rows = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=BACKTEST_COLUMNS)
     labels = _label_order(rows)
-    rows = _in_order(rows, conventions_, labels, methods_)
+    order = _order(rows, conventions_, labels, methods_)
     leads = pd.concat([b.leads for b in backtests], ignore_index=True)
     leads = leads.sort_values(["component", "province_code"], kind="stable", ignore_index=True)
-    scores = candidate_scores(rows, aliases, leads)
+    # only the columns the scores read are laid out in backtest order (their groups keep its order)
+    scoring = rows[["component", "method", "convention", "kind", "ape"]].take(order).reset_index(drop=True)
+    scores = candidate_scores(scoring, aliases, leads)
     choices, comparison = choose_chains(
         scores,
         candidates_of(chains),
@@ -633,7 +635,8 @@ def gather_backtest(
     chosen = choices_table(choices, aliases).set_index("alias")["component"].to_dict()
     wanted = rows["component"].isin(list(chosen)) & rows["method"].isin(methods) & rows["convention"].isin(conventions)
     mine = rows[wanted]
-    mine = _in_order(mine.assign(component=mine["component"].map(chosen)), conventions, labels, methods)
+    mine = mine.assign(component=mine["component"].map(chosen))
+    mine = mine.take(_order(mine, conventions, labels, methods)).reset_index(drop=True)
     results = (
         pd.concat([mine, total_rows(mine)], ignore_index=True) if len(mine) else pd.DataFrame(columns=BACKTEST_COLUMNS)
     )
