@@ -739,6 +739,11 @@ def output_order(values: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Sorted, with a fresh index.
     """
+    return values.take(output_permutation(values)).reset_index(drop=True)
+
+
+def output_permutation(values: pd.DataFrame) -> np.ndarray:
+    """Give the order of :func:`output_order` as a permutation of the rows (one stable lexsort of integer keys)."""
     # integer keys sorted with one stable lexsort: the order of sort_values on the columns, much faster
     keys = [
         pd.factorize(values["convention"], sort=True)[0],
@@ -747,4 +752,4 @@ def output_order(values: pd.DataFrame) -> pd.DataFrame:
         values["year"].to_numpy(dtype=np.int64),
         pd.Index([c.key for c in COMPONENTS]).get_indexer(values["component"]),
     ]
-    return values.take(np.lexsort(keys[::-1])).reset_index(drop=True)
+    return np.lexsort(keys[::-1])

@@ -78,7 +78,7 @@ from digecon.estimation.estimate import (
     estimate_all,
     indicator_matrix,
     io_aggregates,
-    output_order,
+    output_permutation,
     prepare,
 )
 from digecon.estimation.indicators import indicator_breaks, series_key
@@ -243,7 +243,8 @@ def chunk_rows(frame: pd.DataFrame, chunks: pd.DataFrame, chunk: int) -> pd.Data
         Those rows, in their order.
     """
     codes = chunks.loc[chunks["chunk"] == chunk, "province_code"].to_numpy()
-    return frame[frame["province_code"].astype(int).isin(codes)]
+    inside = frame["province_code"].astype(int).isin(codes)
+    return frame if inside.all() else frame[inside]  # one chunk: the frame itself, not a copy
 
 
 def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
@@ -728,9 +729,22 @@ def chunk_values(
 
 
 def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate the chunks' tables (the empty ones left out unless all are)."""
-    found = [f for f in frames if not f.empty]
-    return pd.concat(found or list(frames[:1]), ignore_index=True)
+    """Concatenate the chunks' tables (the empty ones left out unless all are; one table is not copied)."""
+    found = [f for f in frames if not f.empty] or list(frames[:1])
+    return found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)
+
+
+def _sorted(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """Put the rows in ``order`` (a permutation), without a copy where they already are."""
+    if (np.diff(order) > 0).all():
+        return frame.reset_index(drop=True)
+    return frame.take(order).reset_index(drop=True)
+
+
+def _lexsort(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """Give the stable order of the rows by the columns ``by`` (strings in code-point order, as sort_values)."""
+    keys = [pd.factorize(frame[c], sort=True)[0] for c in by]
+    return np.lexsort(keys[::-1]) if len(frame) else np.arange(0)
 
 
 def gather_results(
@@ -758,20 +772,18 @@ def gather_results(
     Result
     """
     uses = {k: i for i, k in enumerate(_uses(chains))}
-    values = output_order(_concat([c.values for c in chunks]))
+    values = _concat([c.values for c in chunks])
+    values = _sorted(values, output_permutation(values))
     totals = _concat([c.totals for c in chunks])
-    totals = totals.sort_values(["province_code", "year", "method", "convention"], kind="stable", ignore_index=True)
+    totals = _sorted(totals, _lexsort(totals, ["province_code", "year", "method", "convention"]))
     benchmarks = _concat([c.benchmarks for c in chunks])
-    benchmarks = benchmarks.sort_values(["province_code", "year"], kind="stable", ignore_index=True)
+    benchmarks = _sorted(benchmarks, _lexsort(benchmarks, ["province_code", "year"]))
     indicators = _concat([c.indicators for c in chunks])
-    indicators = (
-        indicators.assign(_k=indicators["component"].map(uses))
-        .sort_values(["_k", "province_code", "year"], kind="stable")
-        .drop(columns="_k")
-        .reset_index(drop=True)
+    indicators = _sorted(
+        indicators, _lexsort(indicators.assign(_k=indicators["component"].map(uses)), ["_k", "province_code", "year"])
     )
     breaks = _concat([c.indicator_breaks for c in chunks])
-    breaks = breaks.sort_values(["component", "province_code", "year"], kind="stable", ignore_index=True)
+    breaks = _sorted(breaks, _lexsort(breaks, ["component", "province_code", "year"]))
     checks = flag_checks(_concat([c.check_rows for c in chunks]), component_check_factor)
     national = national_consistency(benchmarks, values, national_tables, national_ratios)
     return Result(
