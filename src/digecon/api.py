@@ -20,31 +20,28 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.core.settings import ComponentChains, EstimateSettings, IndicatorSettings, Settings
-from digecon.estimation.backtest import backtest
-from digecon.estimation.bands import (
-    apply_bounds,
-    band_coverage,
-    band_rule,
-    by_design,
-    by_distance,
-    error_summary,
-    totals_with_bounds,
+from digecon.estimation.stages import (
+    Choices,
+    ChunkBacktest,
+    ChunkValues,
+    Plan,
+    Result,
+    chunk_backtest,
+    chunk_pool_statistics,
+    chunk_rows,
+    chunk_values,
+    gather_backtest,
+    gather_pooled,
+    gather_results,
+    load_stage,
+    plan_estimate,
+    region_chunks,
+    save_stage,
+    with_share_of_gdp,
+    working_years,
 )
-from digecon.estimation.chains import (
-    ChainSelection,
-    Choice,
-    candidates_of,
-    component_indicator_checks,
-    component_indicators,
-    select_chains,
-)
-from digecon.estimation.estimate import benchmark_components, describe, estimate_all, io_aggregates
-from digecon.estimation.indicators import indicator_breaks
-from digecon.estimation.national import national_consistency
-from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
 from digecon.inputs.registry import Registry, build_registry
 from digecon.inputs.sources import (
-    GDP,
     gdp_series_for_checks,
     read_io_tables,
     read_national_tables,
@@ -52,6 +49,32 @@ from digecon.inputs.sources import (
     read_table_ratios,
     read_yearbook,
 )
+
+__all__ = [
+    "Choices",
+    "ChunkBacktest",
+    "ChunkValues",
+    "Inputs",
+    "Plan",
+    "Result",
+    "chunk_backtest",
+    "chunk_pool_statistics",
+    "chunk_rows",
+    "chunk_values",
+    "estimate",
+    "estimate_tables",
+    "estimate_tables_chunked",
+    "gather_backtest",
+    "gather_pooled",
+    "gather_results",
+    "load_inputs",
+    "load_stage",
+    "plan_estimate",
+    "region_chunks",
+    "save_stage",
+    "with_share_of_gdp",
+    "working_years",
+]
 
 
 @dataclass(frozen=True)
@@ -112,109 +135,6 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
         va_tolerance=settings.io_tables.va_identity_tolerance,
     )
     return Inputs(io_tables, checks, yearbook, ratios, registry, table_ratios, national_tables, national_ratios)
-
-
-@dataclass(frozen=True)
-class Result:
-    """Everything the estimator produces (see the README for each table's columns)."""
-
-    values: pd.DataFrame  # one row per province x year x component x method x convention
-    totals: pd.DataFrame  # one row per province x year x method x convention, with the total's own band
-    benchmarks: pd.DataFrame  # component values and aggregates in each IO table
-    indicators: pd.DataFrame  # the spliced indicator series
-    backtest: pd.DataFrame
-    backtest_summary: pd.DataFrame
-    national_consistency: pd.DataFrame
-    indicator_breaks: pd.DataFrame  # year-on-year indicator changes beyond the threshold
-    backtest_by_design: pd.DataFrame  # errors per backtest design (e.g. "2017 from 2002-2012")
-    backtest_by_distance: pd.DataFrame  # errors by distance to the nearest benchmark used
-    band_coverage: pd.DataFrame  # nested and in-sample coverage of the bands, by design (bands.band_coverage)
-    chain_comparison: pd.DataFrame  # every candidate indicator chain's backtest errors, the chosen ones flagged
-    chain_choices: dict[str, Choice]  # component -> the chain used and its margin over the runner-up
-    component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
-
-
-def working_years(benchmarks: pd.DataFrame, years: Iterable[int]) -> list[int]:
-    """Give the years computed: every year from the first to the last of the output and benchmark years.
-
-    Computing over every benchmark year means that neither the backtest nor any coefficient
-    depends on which years are written out.
-
-    Parameters
-    ----------
-    benchmarks
-        At least ``year`` of the benchmark tables (:func:`digecon.estimation.estimate.benchmark_components`).
-    years
-        The output years (at least one).
-
-    Returns
-    -------
-    list of int
-        Contiguous years.
-    """
-    years = [int(y) for y in years]
-    low = min(min(years), int(benchmarks["year"].min()))
-    high = max(max(years), int(benchmarks["year"].max()))
-    return list(range(low, high + 1))
-
-
-def with_share_of_gdp(totals: pd.DataFrame, yearbook: pd.DataFrame) -> pd.DataFrame:
-    """Add the province's GDP (地区生产总值, the yearbook's vintage) and the total's share of it, %.
-
-    Parameters
-    ----------
-    totals
-        ``province_code``, ``year``, ``value_100m_yuan`` (亿元) per row
-        (:func:`digecon.estimation.bands.totals_with_bounds`).
-    yearbook
-        Long annual series (亿元), one 地区生产总值 value per province and year.
-
-    Returns
-    -------
-    DataFrame
-        ``totals`` with ``gdp_100m_yuan`` (亿元; empty where the yearbook has none) and
-        ``share_of_gdp_percent``.
-    """
-    gdp = yearbook.loc[yearbook["indicator"] == GDP, ["province_code", "year", "value"]]
-    merged = totals.merge(
-        gdp.rename(columns={"value": "gdp_100m_yuan"}), on=["province_code", "year"], how="left", validate="many_to_one"
-    )
-    return merged.assign(share_of_gdp_percent=merged["value_100m_yuan"] / merged["gdp_100m_yuan"] * 100)
-
-
-def _chains_of(
-    io_tables: pd.DataFrame,
-    benchmarks: pd.DataFrame,
-    yearbook: pd.DataFrame,
-    grid: list[int],
-    methods: list[str],
-    conventions: list[str],
-    chains: ComponentChains,
-    price_base_changes: Mapping[str, Sequence[int]] | None,
-    recommended: tuple[str, str],
-) -> ChainSelection:
-    """Score the candidate chains and choose one per component (:func:`~digecon.estimation.chains.select_chains`)."""
-    return select_chains(
-        benchmarks,
-        io_aggregates(io_tables),
-        yearbook,
-        grid,
-        chains=chains,
-        methods=methods,
-        conventions=conventions,
-        method=recommended[0],
-        convention=recommended[1],
-        price_bases=IndicatorSettings().price_base_changes if price_base_changes is None else price_base_changes,
-    )
-
-
-def _checks(
-    values: pd.DataFrame, yearbook: pd.DataFrame, chains: ComponentChains, factor: float | None
-) -> pd.DataFrame:
-    """Check the values of one method and convention against every component-level indicator (default factor)."""
-    pairs = component_indicators(candidates_of(chains), yearbook["indicator"].unique())
-    factor = IndicatorSettings().component_check_factor if factor is None else factor
-    return component_indicator_checks(values, yearbook, pairs, factor)
 
 
 def estimate_tables(
@@ -292,50 +212,106 @@ def estimate_tables(
     ValueError
         For an unknown method or convention.
     """
+    return estimate_tables_chunked(
+        io_tables,
+        yearbook,
+        ratios,
+        years=years,
+        methods=methods,
+        conventions=conventions,
+        break_threshold=break_threshold,
+        table_ratios=table_ratios,
+        national_tables=national_tables,
+        national_ratios=national_ratios,
+        chains=chains,
+        price_base_changes=price_base_changes,
+        component_check_factor=component_check_factor,
+        recommended_method=recommended_method,
+        recommended_convention=recommended_convention,
+        chunks=1,
+    )
+
+
+def estimate_tables_chunked(
+    io_tables: pd.DataFrame,
+    yearbook: pd.DataFrame,
+    ratios: pd.DataFrame,
+    *,
+    years: Iterable[int],
+    methods: Iterable[str],
+    conventions: Iterable[str],
+    break_threshold: float,
+    table_ratios: pd.DataFrame | None = None,
+    national_tables: pd.DataFrame | None = None,
+    national_ratios: pd.DataFrame | None = None,
+    chains: ComponentChains | None = None,
+    price_base_changes: Mapping[str, Sequence[int]] | None = None,
+    component_check_factor: float | None = None,
+    recommended_method: str | None = None,
+    recommended_convention: str | None = None,
+    chunks: int = 1,
+) -> Result:
+    """Run the stages of :mod:`digecon.estimation.stages` on ``chunks`` chunks of regions, one after the other.
+
+    This is what the workflow does with one job per chunk and stage; the result is that of
+    :func:`estimate_tables`, which is this with one chunk.
+
+    Parameters
+    ----------
+    io_tables, yearbook, ratios, years, methods, conventions, break_threshold, table_ratios
+        As for :func:`estimate_tables`.
+    national_tables, national_ratios, chains, price_base_changes, component_check_factor
+        As for :func:`estimate_tables`.
+    recommended_method, recommended_convention
+        As for :func:`estimate_tables`.
+    chunks
+        How many chunks of consecutive region codes (:func:`~digecon.estimation.stages.region_chunks`).
+
+    Returns
+    -------
+    Result
+    """
     years = sorted(int(y) for y in years)
     methods, conventions = list(methods), list(conventions)
-    benchmarks = benchmark_components(io_tables, ratios)
-    grid = working_years(benchmarks, years)
     chains = chains or IndicatorSettings().chains
-    method = recommended_method or EstimateSettings().recommended_method
-    convention = recommended_convention or EstimateSettings().recommended_convention
-    selection = _chains_of(
-        io_tables, benchmarks, yearbook, grid, methods, conventions, chains, price_base_changes, (method, convention)
-    )
-    benchmarks, indicators = selection.benchmarks, selection.indicators
-    results = backtest(benchmarks, indicators, methods, conventions)
-    summary = error_summary(results)
-    rule = band_rule(results)
-    values = estimate_all(benchmarks, indicators, grid, methods, conventions)
-    values = describe(apply_bounds(values[values["year"].isin(years)], rule), benchmarks, indicators)
-    if table_ratios is not None and not table_ratios.empty:
-        values = follow_national_split(values, ratio_by_year(table_ratios, grid))
-    breaks = indicator_breaks(indicators, break_threshold)
-    flagged = breaks[["component", "province_code", "year"]].assign(indicator_break=True)
-    values = values.merge(flagged, on=["component", "province_code", "year"], how="left")
-    values = values.assign(
-        indicator_break=values["indicator_break"].fillna(False).astype(bool),
-        chain_margin_points=values["component"].map({k: c.margin_points for k, c in selection.choices.items()}),
-    )
-    chosen = values[(values["method"] == method) & (values["convention"] == convention)]
-    checks = _checks(chosen, yearbook, chains, component_check_factor)
-    totals = with_share_of_gdp(totals_with_bounds(values, rule), yearbook)
-    national = national_consistency(benchmarks, values, national_tables, national_ratios)
-    return Result(
+    bases = IndicatorSettings().price_base_changes if price_base_changes is None else price_base_changes
+    factor = IndicatorSettings().component_check_factor if component_check_factor is None else component_check_factor
+    common = {
+        "chains": chains,
+        "methods": methods,
+        "conventions": conventions,
+        "recommended_method": recommended_method or EstimateSettings().recommended_method,
+        "recommended_convention": recommended_convention or EstimateSettings().recommended_convention,
+    }
+    plan = plan_estimate(io_tables, yearbook, years=years, chains=chains, price_base_changes=bases)
+    assignment = region_chunks(io_tables, yearbook, chunks)
+    parts = [
+        tuple(chunk_rows(frame, assignment, n) for frame in (io_tables, yearbook, ratios))
+        for n in sorted(assignment["chunk"].unique())
+    ]
+    pooled = gather_pooled([chunk_pool_statistics(*part, plan, **common) for part in parts])
+    decided = gather_backtest([chunk_backtest(*part, plan, pooled, **common) for part in parts], plan, **common)
+    values = [
+        chunk_values(
+            *part,
+            plan,
+            pooled,
+            decided.choices,
+            decided.band_rule,
+            years=years,
+            break_threshold=break_threshold,
+            table_ratios=table_ratios,
+            **common,
+        )
+        for part in parts
+    ]
+    return gather_results(
         values,
-        totals,
-        benchmarks,
-        indicators,
-        results,
-        summary,
-        national,
-        breaks,
-        by_design(results),
-        by_distance(results),
-        band_coverage(results),
-        chain_comparison=selection.comparison,
-        chain_choices=selection.choices,
-        component_checks=checks,
+        decided,
+        chains=chains,
+        component_check_factor=factor,
+        national_tables=national_tables,
+        national_ratios=national_ratios,
     )
 
 

@@ -18,10 +18,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE
-from digecon.estimation.estimate import annual_paths, benchmark_coefficients
+from digecon.estimation.estimate import (
+    Prepared,
+    benchmark_coefficients,
+    fit_pools,
+    indicator_matrix,
+    prepare,
+    run_paths,
+)
+from digecon.estimation.estimate import (
+    pool_statistics as block_statistics,
+)
+from digecon.estimation.indicators import series_key
 from digecon.estimation.methods import METHODS, method
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
@@ -165,28 +177,176 @@ def _scored(estimates: pd.DataFrame, held_out: pd.DataFrame, convention: str) ->
     ).reindex(columns=BACKTEST_COLUMNS)
 
 
+def _labels(plan: pd.DataFrame) -> list[tuple[str, int]]:
+    """Each design label once, in plan order, with its held-out year."""
+    labels = plan.drop_duplicates("design_label")
+    return list(zip(labels["design_label"], labels["holdout_year"].astype(int), strict=True))
+
+
+def _prepared_designs(
+    used: pd.DataFrame, matrix: pd.DataFrame, key: str, grid: np.ndarray, plan: pd.DataFrame
+) -> list[tuple[str, int, Prepared]]:
+    """Every design label: its held-out year and its series (the benchmarks it uses), prepared once."""
+    rows_of = used.groupby("design_label", sort=False).indices
+    return [
+        (label, holdout, prepare(used.iloc[rows_of[label]], matrix, key, grid))
+        for label, holdout in _labels(plan)
+        if label in rows_of
+    ]
+
+
 def _design_paths(
-    used: pd.DataFrame, indicators: pd.DataFrame, grid: list[int], plan: pd.DataFrame, methods: list[str]
+    designs_: list[tuple[str, int, Prepared]], grid: np.ndarray, methods: list[str], pooled: Mapping[tuple, dict]
 ) -> pd.DataFrame:
     """Every design label x method: the estimated coefficient in the held-out year.
 
-    One :func:`annual_paths` call per label, so pooled parameters are fitted over the provinces
-    sharing the label.
+    Pooled parameters are fitted over the provinces sharing the label (given in ``pooled``, keyed
+    by label, method and component).
     """
     frames = []
-    labels = plan.drop_duplicates("design_label")
-    for label, holdout in zip(labels["design_label"], labels["holdout_year"], strict=True):
+    for label, holdout, prepared in designs_:
+        at = int(np.searchsorted(grid, holdout))
         for name in methods:
-            paths = annual_paths(used[used["design_label"] == label], indicators, grid, name)
-            at = paths.loc[paths["year"] == holdout, ["province_code", "component", "year", "coefficient", "method"]]
-            frames.append(at.assign(design_label=label))
-    return pd.concat(frames, ignore_index=True).rename(
-        columns={"year": "holdout_year", "coefficient": "estimate_coefficient"}
-    )
+            spec = method(name)
+            own = {c: pooled.get((label, name, c), {}) for c in prepared.series["component"].unique()}
+            paths = run_paths(spec, prepared, own)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "province_code": prepared.series["province_code"].to_numpy(),
+                        "component": prepared.series["component"].to_numpy(dtype=object),
+                        "holdout_year": np.full(len(prepared.series), grid[at]),
+                        "estimate_coefficient": paths.coefficient[:, at],
+                        "method": name,
+                        "design_label": label,
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def statistics_table(designs_: list[tuple[str, int, Prepared]], methods: list[str], convention: str) -> pd.DataFrame:
+    """Pooling statistics of every design label, method with ``statistics`` and component.
+
+    Parameters
+    ----------
+    designs_
+        (design label, held-out year, its prepared series) of each design.
+    methods
+        Method names; those without ``statistics`` are skipped.
+    convention
+        The convention of the series.
+
+    Returns
+    -------
+    DataFrame
+        ``POOL_KEYS`` and ``s0``, ``s1``, ...: one row per row of the statistics.
+    """
+    frames = []
+    for label, _, prepared in designs_:
+        for name in methods:
+            spec = method(name)
+            if spec.statistics is None:
+                continue
+            for component, rows in block_statistics(spec, prepared).items():
+                frame = pd.DataFrame(rows, columns=[f"s{i}" for i in range(rows.shape[1])])
+                frames.append(frame.assign(convention=convention, design_label=label, method=name, component=component))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=POOL_KEYS)
+
+
+POOL_KEYS = ["convention", "design_label", "method", "component"]
+
+
+def choose_pooled(statistics: pd.DataFrame) -> pd.DataFrame:
+    """Pooled parameters from the pooling statistics of every region (gathered from chunks in any order).
+
+    Parameters
+    ----------
+    statistics
+        From :func:`pool_statistics` (one call, or the concatenation of the calls on chunks of
+        regions).
+
+    Returns
+    -------
+    DataFrame
+        ``POOL_KEYS``, ``parameter``, ``value``: one row per convention, design label, method,
+        component and parameter (e.g. Chow-Lin's ``rho``).
+    """
+    rows = []
+    columns = [c for c in statistics.columns if c not in POOL_KEYS]
+    columns = sorted(columns, key=lambda c: int(c[1:]))
+    for keys, group in statistics.groupby(POOL_KEYS, sort=True):
+        chosen = method(keys[2]).choose(group[columns].to_numpy(dtype=float))
+        rows += [dict(zip(POOL_KEYS, keys, strict=True), parameter=k, value=float(v)) for k, v in chosen.items()]
+    return pd.DataFrame(rows, columns=[*POOL_KEYS, "parameter", "value"])
+
+
+def _pooled_of(pooled: pd.DataFrame, convention: str) -> dict[tuple, dict[str, float]]:
+    """Label, method, component -> parameters, of one convention."""
+    out: dict[tuple, dict[str, float]] = {}
+    for row in pooled[pooled["convention"] == convention].itertuples(index=False):
+        out.setdefault((row.design_label, row.method, row.component), {})[row.parameter] = row.value
+    return out
+
+
+def _setup(benchmarks: pd.DataFrame, indicators: pd.DataFrame, methods: list[str], grid: list[int] | None):
+    """Check the methods; the provincial benchmarks, the backtest years, the designs and the indicator matrix."""
+    for name in methods:
+        method(name)
+    provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
+    years = np.asarray(_grid(provincial, indicators) if grid is None else grid)
+    plan = designs({int(c): list(y) for c, y in provincial.groupby("province_code")["year"].unique().items()})
+    matrix = indicator_matrix(indicators, years) if not plan.empty else None
+    return provincial, years, plan, matrix
+
+
+def pool_statistics(
+    benchmarks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    methods: list[str],
+    conventions: list[str],
+    *,
+    grid: list[int] | None = None,
+) -> pd.DataFrame:
+    """Give the pooling statistics of every design: what the pooled parameters of the backtest are chosen from.
+
+    Statistics of disjoint sets of regions concatenate: :func:`choose_pooled` of the
+    concatenation is the choice over all regions together.
+
+    Parameters
+    ----------
+    benchmarks, indicators, methods, conventions
+        As for :func:`backtest`.
+    grid
+        The backtest years (:func:`backtest_years` of every region's benchmarks); None: those
+        of ``benchmarks``.
+
+    Returns
+    -------
+    DataFrame
+        ``POOL_KEYS`` and ``s0``, ``s1``, ...: the rows of each method's ``statistics`` (Chow-Lin:
+        the cross-validation errors over its rho grid).
+    """
+    provincial, years, plan, matrix = _setup(benchmarks, indicators, methods, grid)
+    if plan.empty:
+        return pd.DataFrame(columns=POOL_KEYS)
+    frames = []
+    for convention in conventions:
+        used, _ = _used_and_held_out(benchmark_coefficients(provincial, indicators, convention), plan)
+        prepared = _prepared_designs(used, matrix, series_key(indicators), years, plan)
+        frames.append(statistics_table(prepared, methods, convention))
+    return pd.concat(frames, ignore_index=True)
 
 
 def backtest(
-    benchmarks: pd.DataFrame, indicators: pd.DataFrame, methods: list[str], conventions: list[str]
+    benchmarks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    methods: list[str],
+    conventions: list[str],
+    *,
+    pooled: pd.DataFrame | None = None,
+    grid: list[int] | None = None,
+    totals: bool = True,
 ) -> pd.DataFrame:
     """Held-out benchmark errors for every design, method, convention, component and province.
 
@@ -201,6 +361,15 @@ def backtest(
         Keys of :data:`digecon.estimation.methods.METHODS`.
     conventions
         See :data:`digecon.estimation.estimate.CONVENTIONS`.
+    pooled
+        From :func:`choose_pooled`: the pooled parameters of each design (fitted over more
+        regions than these, e.g. every chunk's); None fits them over the regions given.
+    grid
+        The backtest years (:func:`backtest_years` of every region's benchmarks); None: those
+        of ``benchmarks``.
+    totals
+        Add the digital-economy total (False for the scoring backtest, whose components are
+        candidate chains).
 
     Returns
     -------
@@ -215,24 +384,41 @@ def backtest(
     ValueError
         For an unknown method or convention, or indicators missing in the benchmark span.
     """
-    for name in methods:
-        method(name)
-    provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
-    grid = _grid(provincial, indicators)
-    plan = designs({int(c): list(y) for c, y in provincial.groupby("province_code")["year"].unique().items()})
+    provincial, years, plan, matrix = _setup(benchmarks, indicators, methods, grid)
     if plan.empty or not methods:  # a single benchmark per province leaves nothing to hold out
         return pd.DataFrame(columns=BACKTEST_COLUMNS)
     frames = []
     for convention in conventions:
         coefficients = benchmark_coefficients(provincial, indicators, convention)
         used, held_out = _used_and_held_out(coefficients, plan)
-        frames.append(_scored(_design_paths(used, indicators, grid, plan, methods), held_out, convention))
+        prepared = _prepared_designs(used, matrix, series_key(indicators), years, plan)
+        if pooled is None:  # fitted per label over the provinces sharing it
+            own = {
+                (label, name, c): params
+                for label, _, p in prepared
+                for name in methods
+                for c, params in fit_pools(method(name), p).items()
+            }
+        else:
+            own = _pooled_of(pooled, convention)
+        frames.append(_scored(_design_paths(prepared, years, methods, own), held_out, convention))
     results = pd.concat(frames, ignore_index=True)
-    return pd.concat([results, _totals(results)], ignore_index=True)
+    return pd.concat([results, total_rows(results)], ignore_index=True) if totals else results
 
 
-def _totals(results: pd.DataFrame) -> pd.DataFrame:
-    """Add up the digital-economy total (sum of the four components) as one more backtest 'component'."""
+def total_rows(results: pd.DataFrame) -> pd.DataFrame:
+    """Add up the digital-economy total (sum of the four components) as one more backtest 'component'.
+
+    Parameters
+    ----------
+    results
+        Backtest rows of the components, in backtest order.
+
+    Returns
+    -------
+    DataFrame
+        ``BACKTEST_COLUMNS``, component ``total``, where every component has a row.
+    """
     keys = ["design_label", "holdout_year", "design", "kind", "distance_years", "province_code", "method", "convention"]
     grouped = results.groupby(keys, sort=False)
     total = grouped.agg(

@@ -63,9 +63,51 @@ MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
 )
 
 
-def _q80(values: pd.Series) -> float:
-    """Take the band quantile (``BAND_QUANTILE``) of a group."""
-    return float(values.quantile(BAND_QUANTILE))
+def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
+    """Take the quantile ``q`` of ``values`` within each group, all groups at once.
+
+    The numbers are those of ``Series.quantile(q)`` on each group (numpy's linear method:
+    virtual index (n - 1) q, then numpy's interpolation between its two neighbours, NaN left
+    out), computed with one sort instead of one call per group.
+
+    Parameters
+    ----------
+    values
+        The values.
+    groups
+        Each value's group number, 0 .. n_groups - 1 (``GroupBy.ngroup()``; negative: no group).
+    q
+        The quantile, in [0, 1].
+
+    Returns
+    -------
+    ndarray
+        One quantile per group number (NaN for a group without values).
+    """
+    groups = np.asarray(groups)
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    v = values.to_numpy(dtype=float)
+    keep = (groups >= 0) & ~np.isnan(v)
+    v, g = v[keep], groups[keep]
+    by_value = np.argsort(v, kind="stable")
+    order = by_value[np.argsort(g[by_value], kind="stable")]  # by group, then value
+    v, g = v[order], g[order]
+    counts = np.bincount(g, minlength=n_groups)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    out = np.full(n_groups, np.nan)
+    has = counts > 0
+    n = counts[has].astype(float)
+    virtual = (n - 1) * q
+    previous = np.floor(virtual)
+    above = virtual >= n - 1  # numpy takes the last value there
+    below = np.where(above, n - 1, previous).astype(np.intp)
+    upper = np.where(above, n - 1, previous + 1).astype(np.intp)
+    a, b = v[starts[has] + below], v[starts[has] + upper]
+    t = virtual - np.where(above, -1.0, previous)
+    diff = b - a
+    with np.errstate(invalid="ignore"):
+        out[has] = np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)  # numpy's _lerp
+    return out
 
 
 def error_summary(results: pd.DataFrame) -> pd.DataFrame:
@@ -89,13 +131,12 @@ def error_summary(results: pd.DataFrame) -> pd.DataFrame:
     measured = results.dropna(subset=["ape"])
     measured = measured.assign(ape_per_year=measured["ape"] / measured["distance_years"])
     grouped = measured.groupby(SUMMARY_KEYS)
-    summary = grouped.agg(
-        n=("ape", "count"),
-        median_ape=("ape", "median"),
-        mean_ape=("ape", "mean"),
-        q80_ape=("ape", _q80),
-        q80_ape_per_year=("ape_per_year", _q80),
-    ).reset_index()
+    summary = grouped.agg(n=("ape", "count"), median_ape=("ape", "median"), mean_ape=("ape", "mean")).reset_index()
+    groups = grouped.ngroup().to_numpy()
+    summary = summary.assign(
+        q80_ape=group_quantile(measured["ape"], groups),
+        q80_ape_per_year=group_quantile(measured["ape_per_year"], groups),
+    )
     return summary.merge(describe_rule(band_rule(results)), on=SUMMARY_KEYS, how="left")
 
 
@@ -118,8 +159,10 @@ def by_distance(results: pd.DataFrame) -> pd.DataFrame:
 
 def _ape_statistics(results: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Count, median, mean and q80 of the measured APEs of ``results`` grouped by ``keys``."""
-    grouped = results.dropna(subset=["ape"]).groupby(keys)["ape"]
-    return grouped.agg(n="count", median_ape="median", mean_ape="mean", q80_ape=_q80).reset_index()
+    measured = results.dropna(subset=["ape"])
+    grouped = measured.groupby(keys)
+    summary = grouped["ape"].agg(n="count", median_ape="median", mean_ape="mean").reset_index()
+    return summary.assign(q80_ape=group_quantile(measured["ape"], grouped.ngroup().to_numpy()))
 
 
 def by_design(results: pd.DataFrame) -> pd.DataFrame:
@@ -191,13 +234,6 @@ def fit_power_law(distances: np.ndarray, q80: np.ndarray) -> tuple[float, float,
     return float(q80[-1] / distances[-1]), 1.0, f"{reason}: linear growth (b = 1)"
 
 
-def _group_rule(rows: pd.DataFrame) -> pd.DataFrame:
-    """Measure one group's rule: its measured distances with n and q80, and a, b and the note."""
-    measured = rows.groupby("distance_years")["band_error"].agg(n="count", q80_band_error=_q80).reset_index()
-    a, b, note = fit_power_law(measured["distance_years"].to_numpy(float), measured["q80_band_error"].to_numpy())
-    return measured.assign(band_a=a, band_b=b, band_rule=note)
-
-
 def band_rule(results: pd.DataFrame) -> pd.DataFrame:
     """Build the band rule of every convention, method, component and kind (module docstring).
 
@@ -216,11 +252,29 @@ def band_rule(results: pd.DataFrame) -> pd.DataFrame:
     errors = band_errors(results)
     if errors.empty:
         return pd.DataFrame(columns=RULE_COLUMNS)
-    frames = [
-        _group_rule(rows).assign(**dict(zip(SUMMARY_KEYS, key, strict=True)))
-        for key, rows in errors.groupby(SUMMARY_KEYS)
-    ]
-    return pd.concat(frames, ignore_index=True).reindex(columns=RULE_COLUMNS)
+    groups, keys = _rule_groups(errors)
+    return _rule(errors["band_error"], groups, keys)
+
+
+def _rule_groups(errors: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each band error's group (convention, method, component, kind, distance) number, and the groups' keys, sorted."""
+    grouped = errors.groupby([*SUMMARY_KEYS, "distance_years"])
+    return grouped.ngroup().to_numpy(), grouped.size().reset_index()[[*SUMMARY_KEYS, "distance_years"]]
+
+
+def _rule(band_error: pd.Series, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
+    """Build the rule (``RULE_COLUMNS``) of the band errors given, numbered into the groups of ``keys``."""
+    if not len(band_error):
+        return pd.DataFrame(columns=RULE_COLUMNS)
+    present, inverse = np.unique(groups, return_inverse=True)
+    measured = keys.iloc[present].reset_index(drop=True)
+    measured = measured.assign(n=np.bincount(inverse), q80_band_error=group_quantile(band_error, inverse))
+    fits = []
+    for _, group in measured.groupby(SUMMARY_KEYS, sort=False):  # the groups in sorted order, rows contiguous
+        fit = fit_power_law(group["distance_years"].to_numpy(float), group["q80_band_error"].to_numpy())
+        fits += [fit] * len(group)
+    a, b, note = zip(*fits, strict=True)
+    return measured.assign(band_a=list(a), band_b=list(b), band_rule=list(note)).reindex(columns=RULE_COLUMNS)
 
 
 def describe_rule(rule: pd.DataFrame) -> pd.DataFrame:
@@ -348,23 +402,18 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _total_flag(flag: pd.Series) -> str:
-    """Flag a total: a benchmark only if every component is, extrapolated if any component is."""
-    if (flag == "benchmark").all():
-        return "benchmark"
-    return "extrapolated" if (flag == "extrapolated").any() else "interpolated"
-
-
 def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     """Digital-economy total per province, year, method and convention, with its own band.
 
     The band comes from the backtest errors of the total itself (same rule as the components),
     not from summing component bounds, which would assume their errors all move together.
+    A total is flagged ``benchmark`` only if every component is, ``extrapolated`` if any is.
 
     Parameters
     ----------
     values
-        The component estimates (:func:`digecon.estimation.estimate.describe` layout).
+        The component estimates (:func:`digecon.estimation.estimate.describe` layout); regions
+        without a name (codes that are not provinces) are kept.
     rule
         From :func:`band_rule`, with ``component == "total"`` rows.
 
@@ -376,17 +425,30 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
         band columns of :func:`apply_bounds`.
     """
     keys = ["province_code", "province", "province_en", "year", "method", "convention"]
-    by_category = values.pivot_table(index=keys, columns="category", values="value_100m_yuan", aggfunc="sum")
-    grouped = values.groupby(keys)
-    totals = pd.DataFrame(
-        {
-            "value_100m_yuan": grouped["value_100m_yuan"].sum(),
-            "production_100m_yuan": by_category["production"],
-            "circulation_100m_yuan": by_category["circulation"],
-            "distance_years": grouped["distance_years"].max(),
-            "flag": grouped["flag"].agg(_total_flag),
-        }
+    value, flag = values["value_100m_yuan"], values["flag"]
+    parts = values[keys].assign(
+        value_100m_yuan=value,
+        production_100m_yuan=value.where(values["category"] == "production"),
+        circulation_100m_yuan=value.where(values["category"] == "circulation"),
+        distance_years=values["distance_years"],
+        all_benchmark=flag == "benchmark",
+        any_extrapolated=flag == "extrapolated",
+    )
+    # dropna=False: a region that is not a province has no name, and must not vanish from the totals
+    grouped = parts.groupby(keys, dropna=False)
+    totals = grouped.agg(
+        value_100m_yuan=("value_100m_yuan", "sum"),
+        production_100m_yuan=("production_100m_yuan", "sum"),
+        circulation_100m_yuan=("circulation_100m_yuan", "sum"),
+        distance_years=("distance_years", "max"),
+        all_benchmark=("all_benchmark", "all"),
+        any_extrapolated=("any_extrapolated", "any"),
     ).reset_index()
+    totals = totals.assign(
+        flag=np.where(
+            totals["all_benchmark"], "benchmark", np.where(totals["any_extrapolated"], "extrapolated", "interpolated")
+        ).astype(object)
+    ).drop(columns=["all_benchmark", "any_extrapolated"])
     return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
 
 
@@ -441,11 +503,16 @@ def band_coverage(
     errors = band_errors(results)
     if errors.empty:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
-    in_sample = band_rule(errors)
-    scored = [
-        _scored(rows, band_rule(errors[errors[leave_out] != held]), in_sample)
-        for held, rows in errors.groupby(leave_out, sort=False)
-    ]
+    groups, keys = _rule_groups(errors)
+    # sorted by group and error once: every nested rule below sorts an already sorted subset
+    ranked = np.lexsort((errors["band_error"].to_numpy(float), groups))
+    band_error, groups = errors["band_error"].iloc[ranked], groups[ranked]
+    held_out = errors[leave_out].to_numpy()[ranked]
+    in_sample = _rule(band_error, groups, keys)
+    scored = []
+    for held, rows in errors.groupby(leave_out, sort=False):
+        others = held_out != held
+        scored.append(_scored(rows, _rule(band_error[others], groups[others], keys), in_sample))
     grouped = pd.concat(scored, ignore_index=True).groupby(COVERAGE_KEYS, sort=False)
     table = grouped.agg(
         n=("inside_in_sample", "size"),

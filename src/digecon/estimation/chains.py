@@ -34,7 +34,7 @@ import pandas as pd
 from digecon.core.errors import InputError
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.settings import ComponentChains
-from digecon.estimation.backtest import backtest
+from digecon.estimation.bands import group_quantile
 from digecon.estimation.indicators import indicator_series, link_price_bases, price_base_changes
 
 log = logging.getLogger(__name__)
@@ -215,7 +215,7 @@ def chain_series(
         From :func:`~digecon.estimation.indicators.indicator_series`.
     """
     rows = _linked_inputs(yearbook[yearbook["indicator"].isin(candidate.chain)], candidate, changes or {})
-    lacking = sorted(set(yearbook["province_code"]) - set(rows["province_code"]))
+    lacking = sorted(set(yearbook["province_code"].unique()) - set(rows["province_code"].unique()))
     if lacking:
         raise InputError(
             candidate.key, f"no indicator of the chain for province {lacking[0]}", expected=candidate.label
@@ -310,22 +310,26 @@ def chain_benchmarks(benchmarks: pd.DataFrame, aggregates: pd.DataFrame, indicat
     return out.drop(columns="io_aggregate")
 
 
-def _scores(results: pd.DataFrame, candidate: Candidate) -> pd.DataFrame:
-    """Median and 80th-percentile APE of the candidate's component, by method, convention and kind."""
-    mine = results[results["component"] == candidate.component].dropna(subset=["ape"])
-    grouped = mine.groupby(["method", "convention", "kind"], sort=False)["ape"]
-    scores = grouped.agg(n="count", median_ape="median", q80_ape=lambda a: float(a.quantile(0.8))).reset_index()
-    return scores.assign(
-        component=candidate.component,
-        candidate=candidate.name,
-        chain=candidate.label,
-        coefficient_basis=candidate.basis,
-    )
+def _scores(results: pd.DataFrame, aliases: Mapping[str, Candidate]) -> dict[str, pd.DataFrame]:
+    """Median and 80th-percentile APE of each candidate (alias) by method, convention and kind, in one grouping.
+
+    Within each alias the groups keep the order in which they first appear in its rows, as a
+    grouping of that alias's rows alone would.
+    """
+    measured = results.dropna(subset=["ape"])
+    grouped = measured.groupby(["component", "method", "convention", "kind"], sort=False)
+    table = grouped["ape"].agg(n="count", median_ape="median").reset_index()
+    table = table.assign(q80_ape=group_quantile(measured["ape"], grouped.ngroup().to_numpy(), 0.8))
+    out = {}
+    for alias, c in aliases.items():
+        mine = table[table["component"] == alias].drop(columns="component").reset_index(drop=True)
+        out[alias] = mine.assign(component=c.component, candidate=c.name, chain=c.label, coefficient_basis=c.basis)
+    return out
 
 
-def _fallback_note(series: pd.DataFrame, candidate: Candidate) -> str:
-    """Name the provinces that lack the leading indicator (and what leads there)."""
-    lead = series.drop_duplicates("province_code").set_index("province_code")["leading_indicator"]
+def _fallback_note(leads: pd.DataFrame, candidate: Candidate) -> str:
+    """Name the provinces that lack the leading indicator (and what leads there); ``leads`` one row per province."""
+    lead = leads.set_index("province_code")["leading_indicator"]
     other = lead[lead != candidate.chain[0]]
     if other.empty:
         return ""
@@ -384,60 +388,33 @@ def _choose(scores: pd.DataFrame, candidates: Sequence[Candidate], use: str, met
     )
 
 
-@dataclass(frozen=True)
-class ChainSelection:
-    """The chains of a run: the chosen series, the benchmarks aligned with them, the comparison table."""
+def aliases_of(candidates: Sequence[Candidate], unavailable: Mapping[Candidate, str]) -> dict[str, Candidate]:
+    """Name each available candidate ``#0``, ``#1``, ... in configuration order: its component in the scoring backtest.
 
-    indicators: pd.DataFrame  # chain_series of each component's chosen candidate
-    benchmarks: pd.DataFrame  # chain_benchmarks of them
-    comparison: pd.DataFrame  # COMPARISON_COLUMNS, every candidate x method x convention x kind
-    choices: dict[str, Choice]
+    Parameters
+    ----------
+    candidates
+        From :func:`candidates_of`.
+    unavailable
+        From :func:`unavailable_candidates`.
+
+    Returns
+    -------
+    dict
+        Alias -> candidate.
+    """
+    return {f"#{n}": c for n, c in enumerate(c for c in candidates if c not in unavailable)}
 
 
-def _score_all(
-    benchmarks: pd.DataFrame,
-    aggregates: pd.DataFrame,
-    series: Mapping[Candidate, pd.DataFrame],
-    methods: list[str],
-    conventions: list[str],
-) -> pd.DataFrame:
-    """Backtest scores of every candidate, from one backtest call.
+def scoring_inputs(
+    benchmarks: pd.DataFrame, aggregates: pd.DataFrame, series: Mapping[str, tuple[Candidate, pd.DataFrame]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Benchmarks and indicators of the scoring backtest: each candidate a component of its own (its alias).
 
     Each candidate enters as a component of its own (its component's benchmarks carried by its
     series), so designs, pooled parameters (Chow-Lin's rho is pooled per component) and errors are
     exactly those of a backtest of that candidate alone, at the cost of one call instead of one
     per candidate (a call's cost is per design and method, hardly per series).
-    """
-    frames, indicator_frames, alias = [], [], {}
-    for number, (c, own) in enumerate(series.items()):
-        alias[f"#{number}"] = c
-        aligned = chain_benchmarks(benchmarks[benchmarks["component"] == c.component], aggregates, own)
-        frames.append(aligned.assign(component=f"#{number}"))
-        indicator_frames.append(own.assign(component=f"#{number}"))
-    results = backtest(pd.concat(frames, ignore_index=True), pd.concat(indicator_frames), methods, conventions)
-    scores = [
-        _scores(results[results["component"] == key].assign(component=c.component), c).assign(
-            note=_fallback_note(series[c], c)
-        )
-        for key, c in alias.items()
-    ]
-    return pd.concat(scores, ignore_index=True)
-
-
-def select_chains(
-    benchmarks: pd.DataFrame,
-    aggregates: pd.DataFrame,
-    yearbook: pd.DataFrame,
-    grid: list[int],
-    *,
-    chains: ComponentChains,
-    methods: Sequence[str],
-    conventions: Sequence[str],
-    method: str,
-    convention: str,
-    price_bases: Mapping[str, Sequence[int]],
-) -> ChainSelection:
-    """Score every candidate chain by the backtest and choose one per component (rule in the module doc).
 
     Parameters
     ----------
@@ -445,37 +422,78 @@ def select_chains(
         From :func:`digecon.estimation.estimate.benchmark_components`.
     aggregates
         From :func:`digecon.estimation.estimate.io_aggregates`.
-    yearbook
-        Long yearbook data (亿元).
-    grid
-        Every year computed (the output and benchmark years).
-    chains
-        ``indicators.chains`` of the settings.
-    methods, conventions
-        What each candidate is scored under; ``method`` and ``convention`` are added if missing.
-    method, convention
-        The recommended ones: ``auto`` compares the candidates' median extrapolation APE under them.
-    price_bases
-        ``indicators.price_base_changes``: indicator -> known years of a price-base change.
+    series
+        Alias -> (candidate, its :func:`chain_series`).
 
     Returns
     -------
-    ChainSelection
-
-    Raises
-    ------
-    InputError
-        From :func:`unavailable_candidates` (unknown indicators, an unavailable ``use``) and
-        :func:`chain_series` (years no chain covers).
+    (benchmarks, indicators)
+        :func:`chain_benchmarks` and :func:`chain_series` of every candidate, ``component`` its alias.
     """
-    candidates = candidates_of(chains)
-    uses = {f.name: getattr(chains, f.name).use for f in dataclasses.fields(chains)}
-    unavailable = unavailable_candidates(candidates, yearbook["indicator"].unique(), uses)
+    frames, indicator_frames = [], []
+    for alias, (c, own) in series.items():
+        aligned = chain_benchmarks(benchmarks[benchmarks["component"] == c.component], aggregates, own)
+        frames.append(aligned.assign(component=alias))
+        indicator_frames.append(own.assign(component=alias))
+    return pd.concat(frames, ignore_index=True), pd.concat(indicator_frames, ignore_index=True)
+
+
+def candidate_scores(results: pd.DataFrame, aliases: Mapping[str, Candidate], leads: pd.DataFrame) -> pd.DataFrame:
+    """Score every candidate from the scoring backtest's rows.
+
+    Parameters
+    ----------
+    results
+        The backtest of :func:`scoring_inputs` (every region), in its own row order.
+    aliases
+        From :func:`aliases_of`.
+    leads
+        ``component`` (alias), ``province_code``, ``leading_indicator``: one row per candidate and
+        province, provinces ascending.
+
+    Returns
+    -------
+    DataFrame
+        Per candidate, method, convention and kind: ``n``, ``median_ape``, ``q80_ape`` and the
+        candidate's ``note`` (provinces led by another indicator).
+    """
+    scores = _scores(results, aliases)
+    frames = [
+        scores[alias].assign(note=_fallback_note(leads[leads["component"] == alias], c)) for alias, c in aliases.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def choose_chains(
+    scores: pd.DataFrame,
+    candidates: Sequence[Candidate],
+    unavailable: Mapping[Candidate, str],
+    uses: Mapping[str, str],
+    *,
+    method: str,
+    convention: str,
+) -> tuple[dict[str, Choice], pd.DataFrame]:
+    """Choose one candidate per component (rule in the module doc) and lay out the comparison.
+
+    Parameters
+    ----------
+    scores
+        From :func:`candidate_scores`.
+    candidates
+        From :func:`candidates_of`.
+    unavailable
+        From :func:`unavailable_candidates`.
+    uses
+        Component -> its ``use`` setting.
+    method, convention
+        The recommended ones: ``auto`` compares the candidates' median extrapolation APE under them.
+
+    Returns
+    -------
+    (choices, comparison)
+        Component -> :class:`Choice`; the table of ``COMPARISON_COLUMNS``.
+    """
     available = [c for c in candidates if c not in unavailable]
-    changes = base_changes(yearbook, price_bases)
-    series = {c: chain_series(yearbook, c, grid, changes) for c in available}
-    scoring = (list(dict.fromkeys([*methods, method])), list(dict.fromkeys([*conventions, convention])))
-    scores = _score_all(benchmarks, aggregates, series, *scoring)
     choices = {
         component: _choose(
             scores[scores["component"] == component],
@@ -490,9 +508,7 @@ def select_chains(
         log.warning("%s (%s): %s; not scored", c.key, c.label, why)
     for choice in choices.values():
         log.info("indicator chain of %s", choice.sentence())
-    indicators = pd.concat([series[choices[k].candidate] for k in uses], ignore_index=True)
-    comparison = _comparison(scores, unavailable, choices)
-    return ChainSelection(indicators, chain_benchmarks(benchmarks, aggregates, indicators), comparison, choices)
+    return choices, _comparison(scores, unavailable, choices)
 
 
 def _comparison(
@@ -546,6 +562,81 @@ def component_indicators(candidates: Sequence[Candidate], indicators: Iterable[s
     return list(dict.fromkeys(pairs))
 
 
+CHECK_ROW_COLUMNS = ["component", "indicator", "province_code", "year", "value_100m_yuan", "value"]
+
+
+def check_rows(values: pd.DataFrame, yearbook: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """List the province-years each check of :func:`component_indicator_checks` compares: estimate and indicator.
+
+    Parameters
+    ----------
+    values
+        The estimates of one method and convention: ``province_code``, ``year``, ``component``,
+        ``value_100m_yuan`` (亿元).
+    yearbook
+        Long yearbook data (亿元).
+    pairs
+        From :func:`component_indicators`.
+
+    Returns
+    -------
+    DataFrame
+        ``CHECK_ROW_COLUMNS``: every province-year with both positive, per (component, indicator);
+        rows of disjoint sets of regions concatenate.
+    """
+    frames = []
+    for component, indicator in pairs:
+        estimate = values.loc[values["component"] == component, ["province_code", "year", "value_100m_yuan"]]
+        own = yearbook.loc[yearbook["indicator"] == indicator, ["province_code", "year", "value"]]
+        both = estimate.merge(own.astype({"value": float}), on=["province_code", "year"])
+        both = both[(both["value"] > 0) & (both["value_100m_yuan"] > 0)]
+        frames.append(both.assign(component=component, indicator=indicator))
+    if not frames:
+        return pd.DataFrame(columns=CHECK_ROW_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[CHECK_ROW_COLUMNS]
+
+
+def flag_checks(rows: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """Flag the rows whose estimate / indicator ratio is beyond ``factor`` of the year's national ratio.
+
+    Parameters
+    ----------
+    rows
+        From :func:`check_rows` (over every region: the national ratio sums them all).
+    factor
+        The stated factor (``indicators.component_check_factor``), above 1.
+
+    Returns
+    -------
+    DataFrame
+        ``CHECK_COLUMNS``, one row per flagged province, year, component and indicator.
+    """
+    # provinces in ascending order within each check and year: the sums add up in the same order however gathered
+    rows = rows.sort_values(["component", "indicator", "province_code", "year"], kind="stable", ignore_index=True)
+    sums = rows.groupby(["component", "indicator", "year"])[["value_100m_yuan", "value"]].transform("sum")
+    national = sums["value_100m_yuan"] / sums["value"]
+    ratio = rows["value_100m_yuan"] / rows["value"]
+    relative = ratio / national
+    hit = (relative > factor) | (relative < 1 / factor)
+    flagged = rows[hit].assign(ratio=ratio[hit], national_ratio=national[hit], relative=relative[hit])
+    if flagged.empty:
+        flagged = pd.DataFrame(columns=CHECK_COLUMNS)
+    names = province_table().set_index("province_code")["province"]
+    flagged = flagged.rename(columns={"value_100m_yuan": "estimate_100m_yuan", "value": "indicator_100m_yuan"})
+    flagged = flagged.assign(factor=factor, province=flagged["province_code"].map(names))
+    message = [
+        f"province {r.province_code} ({r.province}) {r.year}, {r.component}: estimate / {r.indicator} = {r.ratio:.3g}, "
+        f"{r.relative:.2f} x the national {r.national_ratio:.3g} (beyond x{factor:g} either way): the coefficient "
+        "carried from the tables may miss how the industry moved, or the indicator does not describe it"
+        for r in flagged.itertuples()
+    ]
+    return (
+        flagged.assign(message=message)
+        .reindex(columns=CHECK_COLUMNS)
+        .sort_values(["component", "indicator", "province_code", "year"], ignore_index=True)
+    )
+
+
 def component_indicator_checks(
     values: pd.DataFrame, yearbook: pd.DataFrame, pairs: Sequence[tuple[str, str]], factor: float
 ) -> pd.DataFrame:
@@ -556,7 +647,7 @@ def component_indicator_checks(
     and year, the national ratio is the sum of the estimates over the sum of the indicator over
     the provinces with both; a province is flagged when its own ratio is above ``factor`` times
     that or below it divided by ``factor``. Only years the indicator itself covers are checked
-    (no spliced values).
+    (no spliced values). This is :func:`flag_checks` of :func:`check_rows`.
 
     Parameters
     ----------
@@ -575,41 +666,7 @@ def component_indicator_checks(
     DataFrame
         ``CHECK_COLUMNS``, one row per flagged province, year, component and indicator.
     """
-    names = province_table().set_index("province_code")["province"]
-    frames = []
-    for component, indicator in pairs:
-        estimate = values.loc[values["component"] == component, ["province_code", "year", "value_100m_yuan"]]
-        own = yearbook.loc[yearbook["indicator"] == indicator, ["province_code", "year", "value"]]
-        both = estimate.merge(own.astype({"value": float}), on=["province_code", "year"])
-        both = both[(both["value"] > 0) & (both["value_100m_yuan"] > 0)]
-        sums = both.groupby("year")[["value_100m_yuan", "value"]].transform("sum")
-        national = sums["value_100m_yuan"] / sums["value"]
-        ratio = both["value_100m_yuan"] / both["value"]
-        relative = ratio / national
-        hit = (relative > factor) | (relative < 1 / factor)
-        frames.append(
-            both[hit].assign(
-                component=component,
-                indicator=indicator,
-                ratio=ratio[hit],
-                national_ratio=national[hit],
-                relative=relative[hit],
-            )
-        )
-    flagged = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_COLUMNS)
-    flagged = flagged.rename(columns={"value_100m_yuan": "estimate_100m_yuan", "value": "indicator_100m_yuan"})
-    flagged = flagged.assign(factor=factor, province=flagged["province_code"].map(names))
-    message = [
-        f"province {r.province_code} ({r.province}) {r.year}, {r.component}: estimate / {r.indicator} = {r.ratio:.3g}, "
-        f"{r.relative:.2f} x the national {r.national_ratio:.3g} (beyond x{factor:g} either way): the coefficient "
-        "carried from the tables may miss how the industry moved, or the indicator does not describe it"
-        for r in flagged.itertuples()
-    ]
-    return (
-        flagged.assign(message=message)
-        .reindex(columns=CHECK_COLUMNS)
-        .sort_values(["component", "indicator", "province_code", "year"], ignore_index=True)
-    )
+    return flag_checks(check_rows(values, yearbook, pairs), factor)
 
 
 def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice], *, convention: str) -> str:

@@ -8,7 +8,8 @@ observed only in benchmark years (point benchmarks: tempdisagg's ``conversion = 
 one observation per block, formula ``y ~ 0 + x``). The indicator enters without a constant, so
 beta is an average coefficient c = V / X and u the benchmark deviations from it; a constant
 would let the path leave [0, 1] far from the benchmarks. Given rho, beta is estimated by GLS
-(statsmodels) on the benchmark points and the annual path is the BLUE
+on the benchmark points (statsmodels' GLS written out for a block of series,
+:func:`interpolate_block`) and the annual path is the BLUE
 
     V_hat = X beta_hat + S_tb S_bb^-1 (y_b - X_b beta_hat),
 
@@ -63,17 +64,54 @@ class Series:
 
 
 def _loo_predictions(y: NDArray, x: NDArray, times: NDArray, j: int, grid: NDArray) -> NDArray:
-    """BLUE prediction of benchmark j from the others, for every rho of the grid at once."""
-    rest = np.delete(np.arange(len(y)), j)
+    """BLUE prediction of benchmark j from the others, for every series of a block and every rho at once.
+
+    ``y`` and ``x`` are (series x benchmarks): values and indicator at the benchmarks, which sit at
+    the same ``times`` in every series of the block, so the covariances are shared.
+    """
+    rest = np.delete(np.arange(y.shape[1]), j)
     lags = np.abs(np.subtract.outer(times[rest], times[rest]))
     scale = 1.0 / (1.0 - grid**2)
     sigma = grid[:, None, None] ** lags[None] * scale[:, None, None]  # (rho, n, n)
     cross = grid[:, None] ** np.abs(times[j] - times[rest])[None] * scale[:, None]  # (rho, n)
     inverse = np.linalg.inv(sigma)
-    xi = np.einsum("gij,j->gi", inverse, x[rest])
-    beta = (xi @ y[rest]) / (xi @ x[rest])
-    residual = y[rest][None] - beta[:, None] * x[rest][None]
-    return x[j] * beta + np.einsum("gi,gij,gj->g", cross, inverse, residual)
+    y_rest, x_rest = y[:, rest], x[:, rest]
+    xi = np.einsum("gij,sj->sgi", inverse, x_rest)
+    beta = np.einsum("sgi,si->sg", xi, y_rest) / np.einsum("sgi,si->sg", xi, x_rest)
+    residual = y_rest[:, None, :] - beta[:, :, None] * x_rest[:, None, :]
+    return x[:, j, None] * beta + np.einsum("gi,gij,sgj->sg", cross, inverse, residual)
+
+
+def block_errors(
+    benchmark_index: NDArray, benchmark_values: NDArray, benchmark_indicator: NDArray, grid: NDArray = RHO_GRID
+) -> NDArray:
+    """Cross-validation errors of a block of series sharing their benchmark positions (see below).
+
+    Parameters
+    ----------
+    benchmark_index
+        Positions of the benchmark years in the annual grid, the same for every series.
+    benchmark_values, benchmark_indicator
+        V_b and X_b, 亿元, one row per series.
+    grid
+        Values of rho to try.
+
+    Returns
+    -------
+    ndarray
+        One row per held-out interior benchmark of at least ``MIN_VALUE_FOR_ERROR`` 亿元, one column
+        per rho: the absolute percentage error of its prediction from the other benchmarks.
+    """
+    times = np.asarray(benchmark_index, dtype=float)
+    values = np.asarray(benchmark_values, dtype=float)
+    rows = []
+    for j in range(1, len(times) - 1):
+        actual = values[:, j]
+        scored = actual >= MIN_VALUE_FOR_ERROR
+        if scored.any():
+            predicted = _loo_predictions(values[scored], np.asarray(benchmark_indicator)[scored], times, j, grid)
+            rows.append(np.abs(predicted - actual[scored, None]) / actual[scored, None])
+    return np.concatenate(rows) if rows else np.empty((0, len(grid)))
 
 
 def cross_validation_errors(series: list[Series], grid: NDArray = RHO_GRID) -> NDArray:
@@ -92,22 +130,42 @@ def cross_validation_errors(series: list[Series], grid: NDArray = RHO_GRID) -> N
         One row per held-out interior benchmark, one column per rho of the grid (no rows when no
         series has an interior benchmark).
     """
-    rows = []
-    for s in series:
-        b = s.benchmark_index
-        for j in range(1, len(b) - 1):
-            actual = s.benchmark_values[j]
-            if actual >= MIN_VALUE_FOR_ERROR:
-                predicted = _loo_predictions(s.benchmark_values, s.indicator[b], b.astype(float), j, grid)
-                rows.append(np.abs(predicted - actual) / actual)
-    return np.array(rows).reshape(len(rows), len(grid))
+    rows = [
+        block_errors(s.benchmark_index, s.benchmark_values[None, :], s.indicator[s.benchmark_index][None, :], grid)
+        for s in series
+    ]
+    return np.concatenate(rows) if rows else np.empty((0, len(grid)))
+
+
+def rho_from_errors(errors: NDArray, grid: NDArray = RHO_GRID) -> float:
+    """Pooled rho from cross-validation errors: the grid value with the smallest median error.
+
+    Ties (errors equal to 1e-9, e.g. a symmetric series where rho does not matter) go to the
+    largest rho, the smoothest path, so that the choice does not hang on float round-off. The
+    median does not depend on the order of the rows, so errors gathered from chunks of regions
+    give the rho of all of them together.
+
+    Parameters
+    ----------
+    errors
+        From :func:`cross_validation_errors` or :func:`block_errors` (rows stacked in any order).
+    grid
+        Values of rho of the columns.
+
+    Returns
+    -------
+    float
+        The chosen rho; ``FALLBACK_RHO`` when there are no rows.
+    """
+    if len(errors) == 0:
+        return FALLBACK_RHO
+    score = np.median(errors, axis=0)
+    best = np.flatnonzero(score <= score.min() * (1 + 1e-9) + 1e-12)
+    return float(grid[best[-1]])
 
 
 def choose_rho(series: list[Series], grid: NDArray = RHO_GRID) -> float:
-    """Pooled rho: the grid value with the smallest median cross-validation error.
-
-    Ties (errors equal to 1e-9, e.g. a symmetric series where rho does not matter) go to the
-    largest rho, the smoothest path, so that the choice does not hang on float round-off.
+    """Pooled rho: the grid value with the smallest median cross-validation error (:func:`rho_from_errors`).
 
     Parameters
     ----------
@@ -121,17 +179,12 @@ def choose_rho(series: list[Series], grid: NDArray = RHO_GRID) -> float:
     float
         The chosen rho; ``FALLBACK_RHO`` when no series has an interior benchmark.
     """
-    errors = cross_validation_errors(series, grid)
-    if len(errors) == 0:
-        return FALLBACK_RHO
-    score = np.median(errors, axis=0)
-    best = np.flatnonzero(score <= score.min() * (1 + 1e-9) + 1e-12)
-    return float(grid[best[-1]])
+    return rho_from_errors(cross_validation_errors(series, grid), grid)
 
 
 @lru_cache(maxsize=256)
-def _blue_weights(n_years: int, benchmarks: tuple[int, ...], rho: float) -> tuple[NDArray, NDArray, NDArray]:
-    """S_bb, the weights S_tb S_bb^-1 and the AR(1) variance the benchmarks leave unexplained.
+def _blue_weights(n_years: int, benchmarks: tuple[int, ...], rho: float) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """Give the whitening of S_bb, the weights S_tb S_bb^-1 and the AR(1) variance the benchmarks leave unexplained.
 
     They depend only on the years, the benchmark positions and rho, so the provinces that share
     a benchmark pattern share them (cached).
@@ -141,11 +194,82 @@ def _blue_weights(n_years: int, benchmarks: tuple[int, ...], rho: float) -> tupl
     sigma_bb = sigma[np.ix_(b, b)]
     weights = np.linalg.solve(sigma_bb, sigma[b, :]).T  # one row per year
     unexplained = np.diag(sigma) - np.einsum("tb,bt->t", weights, sigma[b, :])
-    return sigma_bb, weights, unexplained
+    # imported here, not at module level: the Snakefile reads the method registry at parse time
+    from scipy.linalg import cholesky
+    from scipy.linalg.lapack import get_lapack_funcs
+
+    # statsmodels' GLS whitens by the inverse of the lower Cholesky factor of S_bb
+    trtri = get_lapack_funcs("trtri", dtype="float64", ilp64="preferred")
+    whiten, info = trtri(cholesky(sigma_bb, lower=True), lower=True, overwrite_c=True)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"the AR(1) covariance of the benchmarks is singular (rho = {rho})")
+    return whiten, weights, unexplained
+
+
+def _pinv_column(w_x: NDArray) -> NDArray:
+    """Pseudo-inverse of every (benchmarks x 1) matrix of a stack, as statsmodels' ``pinv_extended``."""
+    u, s, vt = np.linalg.svd(w_x, full_matrices=False)
+    inverse = np.where(s > 1e-15 * s.max(axis=1, keepdims=True), 1.0 / s, 0.0)
+    return np.matmul(np.swapaxes(vt, 1, 2), inverse[:, :, None] * np.swapaxes(u, 1, 2))
+
+
+def interpolate_block(
+    indicator: NDArray, benchmark_index: NDArray, benchmark_values: NDArray, rho: float
+) -> tuple[NDArray, NDArray]:
+    """BLUE annual paths and standard errors of a block of series sharing benchmark positions and rho.
+
+    The GLS fit of beta on the benchmark points is statsmodels' ``GLS(y_b, X_b, sigma=S_bb).fit()``
+    (whitening by the inverse Cholesky factor of S_bb, the pinv method) done with the same array
+    operations for every series of the block at once, so it gives statsmodels' numbers to the
+    last bit or nearly (tests/test_chowlin.py compares them).
+
+    Parameters
+    ----------
+    indicator
+        X over the annual grid, 亿元, one row per series.
+    benchmark_index
+        Positions of the benchmark years in the grid, the same for every series.
+    benchmark_values
+        V_b, 亿元, one row per series.
+    rho
+        AR(1) autocorrelation of the errors, in [0, 1).
+
+    Returns
+    -------
+    tuple of ndarray
+        Paths of V (exact in benchmark years) and prediction standard errors (zero there), one
+        row per series, 亿元.
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than two benchmarks (no degree of freedom for the variance).
+    """
+    b = np.asarray(benchmark_index)
+    if len(b) < 2:
+        raise ValueError("Chow-Lin needs at least two benchmarks")
+    x = np.asarray(indicator, dtype=float)
+    y = np.asarray(benchmark_values, dtype=float)
+    whiten, weights, unexplained = _blue_weights(x.shape[1], tuple(int(i) for i in b), float(rho))
+    x_b = np.ascontiguousarray(x[:, b])[:, :, None]  # (series, benchmarks, 1): one regressor, no constant
+    w_x = np.matmul(whiten, x_b)
+    w_y = np.matmul(whiten, y[:, :, None])
+    pinv = _pinv_column(w_x)  # (series, 1, benchmarks)
+    normalized_cov = np.matmul(pinv, np.swapaxes(pinv, 1, 2))  # (series, 1, 1)
+    beta = np.matmul(pinv, w_y)  # (series, 1, 1)
+    w_resid = w_y - np.matmul(w_x, beta)
+    scale = np.matmul(np.swapaxes(w_resid, 1, 2), w_resid)[:, 0, 0] / (len(b) - 1)
+    path = np.matmul(x[:, :, None], beta)[:, :, 0] + np.matmul(weights, y[:, :, None] - np.matmul(x_b, beta))[:, :, 0]
+    # prediction error variance: the AR(1) part the benchmarks leave unexplained + beta uncertainty
+    h = x - np.matmul(weights, x_b)[:, :, 0]
+    variance = scale[:, None] * np.clip(unexplained + h * normalized_cov[:, :, 0] * h, 0.0, None)
+    path[:, b] = y  # exact in benchmark years (removes float round-off)
+    variance[:, b] = 0.0
+    return path, np.sqrt(variance)
 
 
 def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:
-    """BLUE annual path and its standard error for one series (both 亿元).
+    """BLUE annual path and its standard error for one series (both 亿元; :func:`interpolate_block`).
 
     Parameters
     ----------
@@ -165,21 +289,5 @@ def interpolate(s: Series, rho: float) -> tuple[NDArray, NDArray]:
     ValueError
         If the series has fewer than two benchmarks (no degree of freedom for the variance).
     """
-    b = s.benchmark_index
-    if len(b) < 2:
-        raise ValueError("Chow-Lin needs at least two benchmarks")
-    x = s.indicator[:, None]
-    sigma_bb, weights, unexplained = _blue_weights(len(s.indicator), tuple(int(i) for i in b), float(rho))
-    # imported here, not at module level: the Snakefile reads the method registry at parse time
-    from statsmodels.regression.linear_model import GLS
-
-    fit = GLS(s.benchmark_values, x[b], sigma=sigma_bb, hasconst=False).fit()  # no constant by design
-    beta = np.asarray(fit.params)
-    path = x @ beta + weights @ (s.benchmark_values - x[b] @ beta)
-    # prediction error variance: the AR(1) part the benchmarks leave unexplained + beta uncertainty
-    h = x - weights @ x[b]
-    beta_part = np.einsum("tk,kl,tl->t", h, np.asarray(fit.normalized_cov_params), h)
-    variance = float(fit.scale) * np.clip(unexplained + beta_part, 0.0, None)
-    path[b] = s.benchmark_values  # exact in benchmark years (removes float round-off)
-    variance[b] = 0.0
-    return path, np.sqrt(variance)
+    path, se = interpolate_block(s.indicator[None, :], s.benchmark_index, s.benchmark_values[None, :], rho)
+    return path[0], se[0]

@@ -20,7 +20,9 @@ The path of c between and beyond benchmarks comes from a registered method
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -127,35 +129,53 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
         )
         / 1e4
     )
+    tables = sector_va.index
+    codes, years = tables.get_level_values("province_code"), tables.get_level_values("year")
     aggregates = {name: _aggregate_va(io_tables, name) for name in {c.aggregate for c in COMPONENTS}}
     files = io_tables.groupby(["province_code", "year"])["source_file"].first().map(lambda f: Path(f).name)
     ratio_lookup = ratios.set_index(["io_year", "province_code", "ratio"])
-    rows = []
-    for (code, year), va in sector_va.iterrows():
-        for c in COMPONENTS:
-            value = va[c.sector]
-            ratio_value, ratio_source = np.nan, ""
-            if c.ratio is not None:
-                ratio_value = float(ratio_lookup.at[(year, code, c.ratio), "value"])
-                ratio_source = str(ratio_lookup.at[(year, code, c.ratio), "ratio_source"])
-                value *= (1.0 - ratio_value) if c.complement else ratio_value
-            rows.append(
+    frames = []
+    for c in COMPONENTS:
+        va = sector_va[c.sector].to_numpy()
+        value, ratio_value, ratio_source = va, np.full(len(va), np.nan), np.full(len(va), "", dtype=object)
+        if c.ratio is not None:
+            keys = pd.MultiIndex.from_arrays([years, codes, np.full(len(va), c.ratio)])
+            found = ratio_lookup.reindex(keys)
+            if found["value"].isna().any():
+                missing = keys[found["value"].isna().to_numpy()][0]
+                raise KeyError(f"no ratio {missing[2]} for province {missing[1]} in {missing[0]}")
+            raw = found["value"].to_numpy(dtype=float)
+            ratio_value = (1.0 - raw) if c.complement else raw
+            value = va * ratio_value
+            ratio_source = found["ratio_source"].astype(str).to_numpy(dtype=object)
+        frames.append(
+            pd.DataFrame(
                 {
-                    "province_code": int(code),
-                    "year": int(year),
-                    "component": c.key,
-                    "category": c.category,
-                    "aggregate": c.aggregate,
-                    "sector_va_100m_yuan": va[c.sector],
-                    "ratio": ("1 - " if c.complement else "") + c.ratio if c.ratio else "",
-                    "ratio_value": (1.0 - ratio_value) if c.complement else ratio_value,
+                    "province_code": codes.astype(int),
+                    "year": years.astype(int),
+                    "component": np.full(len(va), c.key, dtype=object),
+                    "category": np.full(len(va), c.category, dtype=object),
+                    "aggregate": np.full(len(va), c.aggregate, dtype=object),
+                    "sector_va_100m_yuan": va,
+                    "ratio": np.full(
+                        len(va), ("1 - " if c.complement else "") + c.ratio if c.ratio else "", dtype=object
+                    ),
+                    "ratio_value": ratio_value,
                     "ratio_source": ratio_source,
                     "benchmark_value_100m_yuan": value,
-                    "aggregate_va_100m_yuan": aggregates[c.aggregate][(code, year)],
-                    "benchmark_file": files[(code, year)],
+                    "aggregate_va_100m_yuan": aggregates[c.aggregate].reindex(tables).to_numpy(),
+                    "benchmark_file": files.reindex(tables).to_numpy(dtype=object),
                 }
             )
-    return pd.DataFrame.from_records(rows, columns=BENCHMARK_COLUMNS)
+        )
+    # one row per table x component: table after table, the components in COMPONENTS order
+    order = np.argsort(np.tile(np.arange(len(tables)), len(COMPONENTS)), kind="stable")
+    return pd.concat(frames, ignore_index=True).iloc[order].reset_index(drop=True)[BENCHMARK_COLUMNS]
+
+
+def _ratio_label(c: Component) -> str:
+    """Name the split ratio a component's value is the sector's VA times (``1 - s_I63``, ``r_media``, empty)."""
+    return ("1 - " if c.complement else "") + c.ratio if c.ratio else ""
 
 
 def _check_convention(convention: str) -> None:
@@ -215,75 +235,247 @@ def _basis(benchmarks: pd.DataFrame, merged: pd.DataFrame) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Benchmarks:
-    """One province x component: its benchmark years and coefficients (numpy, for speed).
+class Block:
+    """Series of one component that share their benchmark years: what a method's ``paths`` sees at once.
 
-    ``series`` is the indicator series it is carried by (its component, or its aggregate for
-    indicators keyed by aggregate); ``scale`` divides the coefficients the method sees (1 for a
-    share; for a ratio to a component-level indicator, ``max(1, 2 max c_b)``, so that the
-    methods' bound of 1 becomes twice the largest benchmark ratio).
+    ``rows`` are the series' positions in :class:`Prepared` ``series``. The inputs are scaled:
+    ``scale`` divides the coefficients and multiplies X (1 for a share; for a ratio to a
+    component-level indicator, ``max(1, 2 max c_b)``, so that the methods' bound of 1 becomes
+    twice the largest benchmark ratio).
     """
 
-    province_code: int
     component: str
-    series: str
+    benchmark_years: np.ndarray  # (benchmarks,)
+    rows: np.ndarray  # (series,)
+    coefficients: np.ndarray  # (series, benchmarks), as given
+    scale: np.ndarray  # (series,)
+    indicator: np.ndarray  # (series, years), X as given, 亿元
+
+    def scaled(self, years: np.ndarray) -> SeriesInput:
+        """Give the block as the method sees it: coefficients / scale and X x scale (V unchanged)."""
+        scale = self.scale[:, None]
+        return SeriesInput(self.benchmark_years, self.coefficients / scale, self.indicator * scale, years)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Every series of one coefficient table, in output order, grouped into blocks."""
+
+    series: pd.DataFrame  # province_code, component, benchmark_years (comma-joined), one row per series
+    blocks: list[Block]
     years: np.ndarray
-    coefficients: np.ndarray
-    scale: float = 1.0
 
 
-def _scale(coefficients: np.ndarray, basis: str) -> float:
-    """Scale of a ratio that is not a share (``indicator`` basis), 1 for a share."""
-    if basis != "indicator" or not len(coefficients):
-        return 1.0
-    return max(1.0, 2.0 * float(np.nanmax(coefficients)))
+def indicator_matrix(indicators: pd.DataFrame, grid: np.ndarray) -> pd.DataFrame:
+    """X over ``grid``, one row per (series key, province): the indicators as one wide table, built once.
 
+    Parameters
+    ----------
+    indicators
+        From :func:`digecon.estimation.indicators.indicator_series` or
+        :func:`digecon.estimation.chains.chain_series`.
+    grid
+        The years, ascending.
 
-def _benchmark_series(coefficients: pd.DataFrame, key: str) -> list[_Benchmarks]:
-    """Split the coefficient table into one ascending benchmark series per province x component."""
-    ordered = coefficients.sort_values(["province_code", "component", "year"], ignore_index=True)
-    codes, components = ordered["province_code"].to_numpy(), ordered["component"].to_numpy()
-    series, years = ordered[key].to_numpy(), ordered["year"].to_numpy()
-    coefficient = ordered["coefficient"].to_numpy()
-    basis = ordered["coefficient_basis"].to_numpy() if "coefficient_basis" in ordered else np.full(len(ordered), "")
-    starts = np.flatnonzero(np.r_[True, (codes[1:] != codes[:-1]) | (components[1:] != components[:-1])])
-    ends = np.r_[starts[1:], len(ordered)]
-    return [
-        _Benchmarks(
-            int(codes[a]),
-            str(components[a]),
-            str(series[a]),
-            years[a:b],
-            coefficient[a:b],
-            _scale(coefficient[a:b], str(basis[a])),
-        )
-        for a, b in zip(starts, ends, strict=True)
-    ]
-
-
-def _indicator_arrays(indicators: pd.DataFrame, grid: np.ndarray) -> dict[tuple[str, int], np.ndarray]:
-    """X over ``grid`` per (series key, province), as numpy rows."""
+    Returns
+    -------
+    DataFrame
+        Indexed by (key, ``province_code``), one column per year (NaN where missing), 亿元.
+    """
     # one value per key x province x year (indicator_series), so a plain unstack is enough
     key = series_key(indicators)
     inside = indicators[indicators["year"].isin(grid)]
-    wide = inside.set_index([key, "province_code", "year"])["indicator_100m_yuan"].unstack("year").reindex(columns=grid)
-    return {(str(a), int(c)): row for (a, c), row in zip(wide.index, wide.to_numpy(), strict=True)}
+    wide = inside.set_index([key, "province_code", "year"])["indicator_100m_yuan"].unstack("year")
+    return wide.reindex(columns=grid).astype(float)
 
 
-def _series_input(s: _Benchmarks, indicator: np.ndarray, grid: np.ndarray) -> SeriesInput:
-    """Give what the method sees: coefficients / scale and X x scale (V unchanged); the plain series at scale 1."""
-    if s.scale == 1.0:
-        return SeriesInput(s.years, s.coefficients, indicator, grid)
-    return SeriesInput(s.years, s.coefficients / s.scale, indicator * s.scale, grid)
+def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: np.ndarray) -> Prepared:
+    """Split a coefficient table into ascending benchmark series per province x component, in blocks.
+
+    Parameters
+    ----------
+    coefficients
+        From :func:`benchmark_coefficients` (rows of the benchmarks to use).
+    matrix
+        From :func:`indicator_matrix` over ``years``.
+    key
+        The series key of the indicators (:func:`~digecon.estimation.indicators.series_key`).
+    years
+        The years to estimate, ascending.
+
+    Returns
+    -------
+    Prepared
+        Series sorted by province and component; blocks by component and benchmark years.
+
+    Raises
+    ------
+    KeyError
+        For a series without an indicator.
+    """
+    ordered = coefficients.sort_values(["province_code", "component", "year"], ignore_index=True)
+    codes, components = ordered["province_code"].to_numpy(), ordered["component"].to_numpy(dtype=object)
+    benchmark_years, coefficient = ordered["year"].to_numpy(), ordered["coefficient"].to_numpy(dtype=float)
+    basis = ordered["coefficient_basis"].to_numpy(dtype=object) if "coefficient_basis" in ordered else None
+    if not len(ordered):
+        return Prepared(pd.DataFrame(columns=["province_code", "component", "benchmark_years"]), [], years)
+    new = np.r_[True, (codes[1:] != codes[:-1]) | (components[1:] != components[:-1])]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.r_[starts, len(ordered)])
+    series_of_row = np.cumsum(new) - 1
+    padded = np.full((len(starts), counts.max()), -1, dtype=np.int64)
+    padded[series_of_row, np.arange(len(ordered)) - starts[series_of_row]] = benchmark_years
+    # a ratio to a component-level indicator is not a share (module docstring): scale it into [0, 1]
+    peak = np.fmax.reduceat(coefficient, starts)
+    indicator_basis = np.zeros(len(starts), dtype=bool) if basis is None else basis[starts] == "indicator"
+    scale = np.where(indicator_basis, np.fmax(1.0, 2.0 * peak), 1.0)
+    position = matrix.index.get_indexer(pd.MultiIndex.from_arrays([ordered[key].to_numpy()[starts], codes[starts]]))
+    if (position < 0).any():
+        first = int(np.flatnonzero(position < 0)[0])
+        raise KeyError(f"no indicator {ordered[key].iloc[starts[first]]!r} for province {codes[starts[first]]}")
+    x = matrix.to_numpy()
+    component_codes, component_of = np.unique(components[starts].astype(str), return_inverse=True)
+    patterns, block_of = np.unique(np.column_stack([component_of, padded]), axis=0, return_inverse=True)
+    order = np.argsort(block_of, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(block_of[order]) != 0, True])
+    blocks, labels = [], np.empty(len(patterns), dtype=object)
+    for a, b in pairwise(bounds):
+        rows = order[a:b]
+        pattern = patterns[block_of[rows[0]]]
+        m = int((pattern[1:] >= 0).sum())
+        labels[block_of[rows[0]]] = ",".join(map(str, pattern[1 : 1 + m]))
+        blocks.append(
+            Block(
+                str(component_codes[pattern[0]]),
+                pattern[1 : 1 + m],
+                rows,
+                coefficient[starts[rows][:, None] + np.arange(m)],
+                scale[rows],
+                x[position[rows]],
+            )
+        )
+    series = pd.DataFrame(
+        {"province_code": codes[starts], "component": components[starts], "benchmark_years": labels[block_of]}
+    )
+    return Prepared(series, blocks, years)
 
 
-def _unscaled(s: _Benchmarks, given: SeriesInput, result: MethodPath) -> tuple[SeriesInput, MethodPath]:
-    """Undo :func:`_series_input`'s scale: the coefficient times the scale, pinned to the benchmarks again."""
-    if s.scale == 1.0:
-        return given, result
-    plain = SeriesInput(s.years, s.coefficients, given.indicator / s.scale, given.years)
-    coefficient = pin_benchmarks(result.coefficient * s.scale, s.years, s.coefficients, given.years)
-    return plain, MethodPath(coefficient, result.se_100m_yuan, result.parameters)
+def fit_pools(spec: Method, prepared: Prepared) -> dict[str, dict[str, float]]:
+    """Fit the method's pooled parameters per component over every series given (empty where it pools nothing).
+
+    Parameters
+    ----------
+    spec
+        The method.
+    prepared
+        From :func:`prepare`.
+
+    Returns
+    -------
+    dict
+        Component -> keyword arguments of the method's path.
+    """
+    components = sorted({b.component for b in prepared.blocks})
+    if spec.pool is None:
+        return {c: {} for c in components}
+    if spec.statistics is not None and spec.choose is not None:
+        rows = pool_statistics(spec, prepared)
+        return {c: spec.choose(rows[c]) for c in components}
+    return {c: spec.pool(_series_of(prepared, c)) for c in components}
+
+
+def pool_statistics(spec: Method, prepared: Prepared) -> dict[str, np.ndarray]:
+    """Give the method's pooling statistics (``spec.statistics``) of every block, stacked per component.
+
+    Parameters
+    ----------
+    spec
+        A method with ``statistics``.
+    prepared
+        From :func:`prepare`.
+
+    Returns
+    -------
+    dict
+        Component -> rows (``spec.choose`` of them is the pooled parameters).
+    """
+    rows: dict[str, list[np.ndarray]] = {}
+    for b in prepared.blocks:
+        rows.setdefault(b.component, []).append(spec.statistics(b.scaled(prepared.years)))
+    return {c: np.concatenate(r) for c, r in rows.items()}
+
+
+def _series_of(prepared: Prepared, component: str) -> list[SeriesInput]:
+    """List the scaled series of one component, one by one in output order (for a method without ``statistics``)."""
+    found = []
+    for b in prepared.blocks:
+        if b.component == component:
+            given = b.scaled(prepared.years)
+            found += [
+                (row, SeriesInput(b.benchmark_years, given.coefficients[i], given.indicator[i], given.years))
+                for i, row in enumerate(b.rows)
+            ]
+    return [series for _, series in sorted(found, key=lambda pair: pair[0])]
+
+
+@dataclass(frozen=True)
+class Paths:
+    """A method's result for every series of a :class:`Prepared`, one row per series, one column per year."""
+
+    coefficient: np.ndarray
+    value_100m_yuan: np.ndarray
+    se_100m_yuan: np.ndarray
+    rho: np.ndarray  # one per series
+
+
+def _block_path(spec: Method, given: SeriesInput, pooled: Mapping[str, float]) -> MethodPath:
+    """Run the method on a block: its ``paths``, or its ``path`` series by series."""
+    if spec.paths is not None:
+        return spec.paths(given.benchmark_years, given.coefficients, given.indicator, given.years, **pooled)
+    results = [
+        spec.path(given.benchmark_years, c, x, given.years, **pooled)
+        for c, x in zip(given.coefficients, given.indicator, strict=True)
+    ]
+    se = [np.full(len(given.years), np.nan) if r.se_100m_yuan is None else r.se_100m_yuan for r in results]
+    rho = [r.parameters.get("rho", np.nan) for r in results]
+    return MethodPath(np.array([r.coefficient for r in results]), np.array(se), {"rho": np.array(rho)})
+
+
+def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[str, Mapping[str, float]]) -> Paths:
+    """Run the method on every block with the pooled parameters of its component.
+
+    Parameters
+    ----------
+    spec
+        The method.
+    prepared
+        From :func:`prepare`.
+    pooled
+        Component -> parameters (:func:`fit_pools`).
+
+    Returns
+    -------
+    Paths
+        Coefficient (pinned to the benchmarks again where a scale was undone), value V = c X (亿元),
+        standard error (NaN where the method has none) and rho (NaN where not fitted).
+    """
+    n, t = len(prepared.series), len(prepared.years)
+    coefficient, value, se = np.empty((n, t)), np.empty((n, t)), np.full((n, t), np.nan)
+    rho = np.full(n, np.nan)
+    for b in prepared.blocks:
+        given = b.scaled(prepared.years)
+        result = _block_path(spec, given, pooled.get(b.component, {}))
+        scaled = b.scale[:, None] != 1.0
+        # undo the scale: the coefficient times it, pinned to the benchmarks again; X x scale / scale
+        unscaled = pin_benchmarks(result.coefficient * b.scale[:, None], b.benchmark_years, b.coefficients, given.years)
+        c = np.where(scaled, unscaled, result.coefficient)
+        x = np.where(scaled, given.indicator / b.scale[:, None], b.indicator)
+        coefficient[b.rows], value[b.rows] = c, c * x
+        if result.se_100m_yuan is not None:
+            se[b.rows] = result.se_100m_yuan
+        if "rho" in result.parameters:
+            rho[b.rows] = result.parameters["rho"]
+    return Paths(coefficient, value, se, rho)
 
 
 PATH_COLUMNS = [
@@ -301,38 +493,60 @@ PATH_COLUMNS = [
 ]
 
 
-def _pooled(spec: Method, inputs: list[tuple[_Benchmarks, SeriesInput]]) -> dict[str, dict[str, float]]:
-    """Fit the method's pooled parameters per component (empty where it pools nothing)."""
-    components = sorted({s.component for s, _ in inputs})
-    if spec.pool is None:
-        return {c: {} for c in components}
-    return {c: spec.pool([i for s, i in inputs if s.component == c]) for c in components}
+def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
+    """Lay out :class:`Paths` as the long table of :func:`annual_paths` (one row per series x year).
+
+    Parameters
+    ----------
+    prepared
+        From :func:`prepare`.
+    paths
+        From :func:`run_paths` on it.
+    method
+        The method's name.
+
+    Returns
+    -------
+    DataFrame
+        ``PATH_COLUMNS`` and ``method``.
+    """
+    n, grid = len(prepared.series), prepared.years
+    t = len(grid)
+    flag = np.empty((n, t), dtype=object)
+    distance, nearest = np.empty((n, t), dtype=np.int64), np.empty((n, t), dtype=np.int64)
+    for b in prepared.blocks:
+        f, d, near = flags(b.benchmark_years, grid)
+        flag[b.rows], distance[b.rows], nearest[b.rows] = f, d, near
+    series = prepared.series
+    return pd.DataFrame(
+        {
+            "province_code": np.repeat(series["province_code"].to_numpy(), t),
+            "component": np.repeat(series["component"].to_numpy(dtype=object), t),
+            "year": np.tile(grid, n),
+            "coefficient": paths.coefficient.ravel(),
+            "value_100m_yuan": paths.value_100m_yuan.ravel(),
+            "se_100m_yuan": paths.se_100m_yuan.ravel(),
+            "flag": flag.ravel().astype(str),
+            "distance_years": distance.ravel(),
+            "nearest_benchmark": nearest.ravel(),
+            "benchmark_years": np.repeat(series["benchmark_years"].to_numpy(dtype=object), t),
+            "rho": np.repeat(paths.rho, t),
+        }
+    ).assign(method=method)
 
 
-def _path_columns(s: _Benchmarks, given: SeriesInput, result: MethodPath) -> dict[str, np.ndarray]:
-    """Lay out the output columns of one series under one method."""
-    n = len(given.years)
-    flag, distance, nearest = flags(s.years, given.years)
-    return {
-        "province_code": np.full(n, s.province_code),
-        "component": np.full(n, s.component, dtype=object),
-        "year": given.years,
-        "coefficient": result.coefficient,
-        "value_100m_yuan": result.coefficient * given.indicator,
-        "se_100m_yuan": np.full(n, np.nan) if result.se_100m_yuan is None else result.se_100m_yuan,
-        "flag": flag,
-        "distance_years": distance,
-        "nearest_benchmark": nearest,
-        "benchmark_years": np.full(n, ",".join(map(str, s.years)), dtype=object),
-        "rho": np.full(n, result.parameters.get("rho", np.nan)),
-    }
-
-
-def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: list[int], method: str) -> pd.DataFrame:
+def annual_paths(
+    coefficients: pd.DataFrame,
+    indicators: pd.DataFrame,
+    years: list[int],
+    method: str,
+    pooled: Mapping[str, Mapping[str, float]] | None = None,
+) -> pd.DataFrame:
     """Annual coefficient path, value and flags of every province x component under one method.
 
     The method's ``pool`` (if any) is fitted once per component over every series given, then
-    its ``path`` runs per series (see :mod:`digecon.estimation.methods`).
+    its ``path`` runs per series (see :mod:`digecon.estimation.methods`), or its ``paths`` per
+    block of series sharing their benchmark years.
 
     Parameters
     ----------
@@ -345,6 +559,9 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
         Years to estimate, ascending.
     method
         A key of :data:`digecon.estimation.methods.METHODS`.
+    pooled
+        Component -> pooled parameters, fitted elsewhere (over more regions than these, e.g. in
+        chunks); None fits them here over the series given.
 
     Returns
     -------
@@ -360,26 +577,20 @@ def annual_paths(coefficients: pd.DataFrame, indicators: pd.DataFrame, years: li
     """
     spec = registry.method(method)
     grid = np.asarray(years)
-    x_of = _indicator_arrays(indicators, grid)
-    inputs = [
-        (s, _series_input(s, x_of[(s.series, s.province_code)], grid))
-        for s in _benchmark_series(coefficients, series_key(indicators))
-    ]
-    pooled = _pooled(spec, inputs)
-    columns = [
-        _path_columns(
-            s,
-            *_unscaled(s, i, spec.path(i.benchmark_years, i.coefficients, i.indicator, i.years, **pooled[s.component])),
-        )
-        for s, i in inputs
-    ]
-    if not columns:
+    prepared = prepare(coefficients, indicator_matrix(indicators, grid), series_key(indicators), grid)
+    if prepared.series.empty:
         return pd.DataFrame(columns=[*PATH_COLUMNS, "method"])
-    return pd.DataFrame({k: np.concatenate([c[k] for c in columns]) for k in PATH_COLUMNS}).assign(method=method)
+    paths = run_paths(spec, prepared, fit_pools(spec, prepared) if pooled is None else pooled)
+    return path_table(prepared, paths, method)
 
 
 def estimate_all(
-    benchmarks: pd.DataFrame, indicators: pd.DataFrame, years: list[int], methods: list[str], conventions: list[str]
+    benchmarks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    years: list[int],
+    methods: list[str],
+    conventions: list[str],
+    pooled: Mapping[tuple[str, str], Mapping[str, Mapping[str, float]]] | None = None,
 ) -> pd.DataFrame:
     """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.estimation.bands`).
 
@@ -395,6 +606,9 @@ def estimate_all(
         Keys of :data:`digecon.estimation.methods.METHODS`.
     conventions
         A subset of ``CONVENTIONS``.
+    pooled
+        (convention, method) -> component -> pooled parameters fitted elsewhere (over every
+        region, when these are a chunk of them); None fits them over the series given.
 
     Returns
     -------
@@ -411,11 +625,19 @@ def estimate_all(
     for convention in conventions:
         _check_convention(convention)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
+    grid = np.asarray(years)
+    matrix, key = indicator_matrix(indicators, grid), series_key(indicators)
     frames = []
     for convention in conventions:
-        coefficients = benchmark_coefficients(provincial, indicators, convention)
+        prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix, key, grid)
         for method in methods:
-            frames.append(annual_paths(coefficients, indicators, years, method).assign(convention=convention))
+            spec = registry.method(method)
+            if prepared.series.empty:
+                frames.append(pd.DataFrame(columns=[*PATH_COLUMNS, "method"]).assign(convention=convention))
+                continue
+            own = fit_pools(spec, prepared) if pooled is None else pooled.get((convention, method), {})
+            table = path_table(prepared, run_paths(spec, prepared, own), method)
+            frames.append(table.assign(convention=convention))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -501,10 +723,33 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
         how="left",
         validate="many_to_one",
     )
-    order = {"component": {c.key: i for i, c in enumerate(COMPONENTS)}}
-    out = out.sort_values(
-        ["convention", "method", "province_code", "year", "component"],
-        key=lambda c: c.map(order[c.name]) if c.name in order else c,
-        ignore_index=True,
-    )
-    return out.reindex(columns=OUTPUT_COLUMNS)
+    return output_order(out).reindex(columns=OUTPUT_COLUMNS)
+
+
+def output_order(values: pd.DataFrame) -> pd.DataFrame:
+    """Sort the values by convention, method, province, year and component (in ``COMPONENTS`` order).
+
+    Parameters
+    ----------
+    values
+        Any table with those columns.
+
+    Returns
+    -------
+    DataFrame
+        Sorted, with a fresh index.
+    """
+    return values.take(output_permutation(values)).reset_index(drop=True)
+
+
+def output_permutation(values: pd.DataFrame) -> np.ndarray:
+    """Give the order of :func:`output_order` as a permutation of the rows (one stable lexsort of integer keys)."""
+    # integer keys sorted with one stable lexsort: the order of sort_values on the columns, much faster
+    keys = [
+        pd.factorize(values["convention"], sort=True)[0],
+        pd.factorize(values["method"], sort=True)[0],
+        values["province_code"].to_numpy(dtype=np.int64),
+        values["year"].to_numpy(dtype=np.int64),
+        pd.Index([c.key for c in COMPONENTS]).get_indexer(values["component"]),
+    ]
+    return np.lexsort(keys[::-1])

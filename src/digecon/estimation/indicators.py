@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from digecon.core.errors import InputError
@@ -39,53 +40,70 @@ SERIES_COLUMNS = [
 PRICE_BASE_FALL_SHARE = 0.9  # a constant-price volume falling in this share of provinces at once: a new base
 
 
-def _present(values: pd.DataFrame, chain: tuple[str, ...], years: list[int]) -> tuple[str, ...]:
-    """Keep the indicators of the chain the province has in at least one of ``years``, in chain order."""
-    have = set(values.index[values.index.get_level_values("year").isin(years)].get_level_values("indicator"))
-    return tuple(i for i in chain if i in have)
+def _grids(rows: pd.DataFrame, codes: np.ndarray, years: list[int], indicator: str) -> dict[str, np.ndarray]:
+    """One indicator as (province x year) arrays over ``years``: present, value, source, note."""
+    mine = rows[(rows["indicator"] == indicator) & rows["year"].isin(years)]
+    p = np.searchsorted(codes, mine["province_code"].to_numpy(dtype=np.int64))
+    y = np.searchsorted(np.asarray(years), mine["year"].to_numpy(dtype=np.int64))
+    shape = (len(codes), len(years))
+    has, value = np.zeros(shape, dtype=bool), np.full(shape, np.nan)
+    source, note = np.full(shape, None, dtype=object), np.full(shape, None, dtype=object)
+    has[p, y] = True
+    value[p, y] = mine["value"].to_numpy(dtype=float)
+    source[p, y] = mine["source"].to_numpy(dtype=object)
+    if "note" in mine.columns:
+        note[p, y] = mine["note"].to_numpy(dtype=object)
+    return {"has": has, "value": value, "source": source, "note": note}
 
 
-def _own_years(values: pd.DataFrame, first: str, years: list[int]) -> dict[int, dict[str, object]]:
-    """Take the years the leading indicator covers itself (a linked price base is noted and flagged)."""
-    series: dict[int, dict[str, object]] = {}
-    notes = "note" in values.columns
-    for year in years:
-        if (first, year) in values.index:
-            note = values.at[(first, year), "note"] if notes else None
-            linked = isinstance(note, str) and bool(note)
-            series[year] = {
-                "value": values.at[(first, year), "value"],
-                "indicator": f"{first} ({note})" if linked else first,
-                "source": values.at[(first, year), "source"],
-                "spliced": linked,
-            }
-    return series
+def _splice(chain: tuple[str, ...], grids: list[dict[str, np.ndarray]], years: list[int]) -> dict[str, np.ndarray]:
+    """Composite series of every province at once from the chain (the rule in the module docstring).
 
-
-def _splice_province(values: pd.DataFrame, chain: tuple[str, ...], years: list[int]) -> list[dict[str, object]]:
-    """One province: composite series over ``years`` from the chain (values indexed by indicator, year)."""
-    chain = _present(values, chain, years)
-    if not chain:
-        return []
-    first = chain[0]
-    series = _own_years(values, first, years)
-    for nxt in chain[1:]:
-        available = [y for y in years if y not in series and (nxt, y) in values.index]
-        overlap = [y for y in series if (nxt, y) in values.index]  # before this indicator adds years
-        for year in available:
-            if not overlap:
-                continue
-            # nearest overlapping year, preferring the latest one before the gap
-            before = [y for y in overlap if y < year]
-            anchor = max(before) if before else min(overlap)
-            factor = series[anchor]["value"] / values.at[(nxt, anchor), "value"]
-            series[year] = {
-                "value": values.at[(nxt, year), "value"] * factor,
-                "indicator": f"{first} (spliced: {nxt} x {factor:.4f}, ratio in {anchor})",
-                "source": values.at[(nxt, year), "source"],
-                "spliced": True,
-            }
-    return [{"year": y, **series[y], "leading_indicator": first} for y in sorted(series)]
+    Each province is led by the first indicator it has in some year; the years that indicator
+    covers are its own (a linked price base noted and flagged). Each later indicator then fills
+    the years still empty, scaled by its ratio to the series in the nearest overlapping year
+    (the latest one before the gap, else the first one), the overlap taken before it adds years.
+    """
+    n_provinces, n_years = grids[0]["has"].shape
+    present = np.array([g["has"].any(axis=1) for g in grids])  # (indicator, province)
+    lead = np.where(present.any(axis=0), present.argmax(axis=0), -1)
+    filled = np.zeros((n_provinces, n_years), dtype=bool)
+    value = np.full((n_provinces, n_years), np.nan)
+    label, source = (
+        np.full((n_provinces, n_years), None, dtype=object),
+        np.full((n_provinces, n_years), None, dtype=object),
+    )
+    spliced = np.zeros((n_provinces, n_years), dtype=bool)
+    first = np.array([chain[i] if i >= 0 else "" for i in lead], dtype=object)
+    for i, g in enumerate(grids):
+        led = (lead == i)[:, None] & g["has"]
+        linked = np.array([isinstance(n, str) and bool(n) for n in g["note"][led]], dtype=bool)
+        filled |= led
+        value[led], source[led] = g["value"][led], g["source"][led]
+        own = np.full(led.sum(), chain[i], dtype=object)
+        own[linked] = [f"{chain[i]} ({n})" for n in g["note"][led][linked]]
+        label[led], spliced[led] = own, linked
+    position = np.arange(n_years)
+    for i, g in enumerate(grids):
+        later = (lead >= 0) & (lead < i)
+        overlap = filled & g["has"] & later[:, None]
+        gap = ~filled & g["has"] & overlap.any(axis=1)[:, None]
+        if not gap.any():
+            continue
+        seen = np.where(overlap, position, -1)
+        before = np.r_["1", np.full((n_provinces, 1), -1), np.maximum.accumulate(seen, axis=1)[:, :-1]]
+        anchor = np.where(before >= 0, before, overlap.argmax(axis=1)[:, None])
+        p, y = np.nonzero(gap)
+        a = anchor[p, y]
+        factor = value[p, a] / g["value"][p, a]
+        value[p, y] = g["value"][p, y] * factor
+        source[p, y], spliced[p, y] = g["source"][p, y], True
+        label[p, y] = [
+            f"{lead_name} (spliced: {chain[i]} x {f:.4f}, ratio in {years[k]})"
+            for lead_name, f, k in zip(first[p], factor, a, strict=True)
+        ]
+        filled[p, y] = True
+    return {"filled": filled, "value": value, "label": label, "source": source, "spliced": spliced, "first": first}
 
 
 def indicator_series(
@@ -127,24 +145,35 @@ def indicator_series(
             expected="a positive value in 亿元",
             found=str(row["value"]),
         )
-    rows = []
-    indexed = yearbook.set_index(["province_code", "indicator", "year"]).sort_index()
+    codes = np.array(sorted(int(c) for c in yearbook["province_code"].unique()), dtype=np.int64)
+    frames = []
     for name, chain in chains.items():
-        for code in sorted(yearbook["province_code"].unique()):
-            values = indexed.loc[code]
-            series = _splice_province(values, chain, years)
-            missing = sorted(set(years) - {r["year"] for r in series})
-            if missing:
-                raise InputError(
-                    ", ".join(sorted(yearbook["source"].unique())),
-                    f"no {' / '.join(chain)} for province {code} in {missing}",
-                    expected=f"every year {years[0]}-{years[-1]} (shorten estimate.years)",
-                )
-            rows += [{key: name, "province_code": int(code), **r} for r in series]
-    frame = pd.DataFrame.from_records(rows).rename(
-        columns={"value": "indicator_100m_yuan", "source": "indicator_source"}
-    )
-    return frame[[key, *SERIES_COLUMNS[1:]]]
+        series = _splice(chain, [_grids(yearbook, codes, years, i) for i in chain], years)
+        incomplete = ~series["filled"].all(axis=1)
+        if incomplete.any():
+            p = int(np.flatnonzero(incomplete)[0])
+            missing = [years[k] for k in np.flatnonzero(~series["filled"][p])]
+            raise InputError(
+                ", ".join(sorted(yearbook["source"].unique())),
+                f"no {' / '.join(chain)} for province {codes[p]} in {missing}",
+                expected=f"every year {years[0]}-{years[-1]} (shorten estimate.years)",
+            )
+        n = len(years)
+        frames.append(
+            pd.DataFrame(
+                {
+                    key: np.full(len(codes) * n, name, dtype=object),
+                    "province_code": np.repeat(codes, n),
+                    "year": np.tile(np.asarray(years, dtype=np.int64), len(codes)),
+                    "indicator_100m_yuan": series["value"].ravel(),
+                    "indicator": series["label"].ravel(),
+                    "indicator_source": series["source"].ravel(),
+                    "spliced": series["spliced"].ravel(),
+                    "leading_indicator": np.repeat(series["first"], n),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[[key, *SERIES_COLUMNS[1:]]]
 
 
 BREAK_COLUMNS = ["aggregate", "province_code", "year", "indicator", "change", "threshold", "message"]
@@ -237,23 +266,60 @@ def price_base_changes(yearbook: pd.DataFrame, indicator: str, known: Iterable[i
     return sorted(set(found) | {int(y) for y in known})
 
 
-def _link_province(own: pd.Series, changes: Sequence[int], bridges: Sequence[pd.Series]) -> tuple[pd.Series, dict]:
-    """Link one province's series across price-base changes (latest base kept); notes of the linked years."""
-    linked, notes = own.astype(float).copy(), {}
+def _wide(rows: pd.DataFrame, codes: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Values of one indicator as a (province x year) float array, NaN where absent."""
+    out = np.full((len(codes), len(years)), np.nan)
+    p = np.searchsorted(codes, rows["province_code"].to_numpy(dtype=np.int64))
+    y = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
+    inside = (y < len(years)) & (years[np.minimum(y, len(years) - 1)] == rows["year"].to_numpy(dtype=np.int64))
+    out[p[inside], y[inside]] = rows["value"].to_numpy(dtype=float)[inside]
+    return out
+
+
+def _link(
+    own: np.ndarray,
+    present: np.ndarray,
+    years: np.ndarray,
+    changes: Sequence[int],
+    bridges: Sequence[tuple[str, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], list[str]]]:
+    """Link every province's series across price-base changes at once (latest base kept).
+
+    Per province, from the latest change back: the years before the change are scaled by the
+    growth of the first bridge that has both the last year before it and the change year; with
+    no such bridge they are left out (and earlier changes no longer matter).
+
+    Returns
+    -------
+    (linked, kept, notes)
+        Linked values and which (province, year) cells stay; notes per (province, year position).
+    """
+    linked, kept = own.copy(), present.copy()
+    done = np.zeros(len(own), dtype=bool)  # left out everything before a change: stop there
+    notes: dict[tuple[int, int], list[str]] = {}
+    position = np.arange(len(years))
     for change in sorted(changes, reverse=True):
-        earlier = linked.index[linked.index < change]
-        if not len(earlier) or change not in linked.index:
+        at = np.flatnonzero(years == change)
+        earlier_cells = kept & (years < change)[None, :]
+        if not len(at):
             continue
-        last = int(earlier.max())
-        bridge = next((b for b in bridges if last in b.index and change in b.index), None)
-        if bridge is None:  # nothing to bridge the change with: the older bases are left out
-            linked = linked[linked.index >= change]
-            break
-        factor = linked[change] * bridge[last] / bridge[change] / linked[last]
-        linked[earlier] = linked[earlier] * factor
-        for year in earlier:
-            notes.setdefault(int(year), []).insert(0, f"{change} by {bridge.name} growth {last}-{change}")
-    return linked, {y: "price base linked at " + ", ".join(n) for y, n in notes.items()}
+        c = int(at[0])
+        active = ~done & kept[:, c] & earlier_cells.any(axis=1)
+        last = np.where(earlier_cells, position, -1).max(axis=1)
+        chosen = np.full(len(own), -1)
+        for number, (_, values) in enumerate(bridges):
+            usable = active & (chosen < 0) & ~np.isnan(values[:, c]) & ~np.isnan(values[np.arange(len(own)), last])
+            chosen[usable] = number
+        for p in np.flatnonzero(active & (chosen < 0)):  # nothing to bridge the change with: older bases left out
+            kept[p, years < change], done[p] = False, True
+        for p in np.flatnonzero(active & (chosen >= 0)):
+            name, bridge = bridges[chosen[p]]
+            factor = linked[p, c] * bridge[p, last[p]] / bridge[p, c] / linked[p, last[p]]
+            earlier = np.flatnonzero(earlier_cells[p])
+            linked[p, earlier] = linked[p, earlier] * factor
+            for k in earlier:
+                notes.setdefault((p, k), []).insert(0, f"{change} by {name} growth {years[last[p]]}-{change}")
+    return linked, kept, notes
 
 
 def link_price_bases(
@@ -284,18 +350,20 @@ def link_price_bases(
         (``price base linked at 2016 by 其他行业增加值 growth 2015-2016, ...``; empty in the latest base).
     """
     rows = yearbook[yearbook["indicator"] == indicator]
-    out = []
-    for code, own in rows.groupby("province_code"):
-        mine = yearbook[(yearbook["province_code"] == code) & yearbook["indicator"].isin(bridges)]
-        series = [
-            mine[mine["indicator"] == b].set_index("year")["value"].astype(float).rename(b)
-            for b in bridges
-            if b in set(mine["indicator"])
-        ]
-        linked, notes = _link_province(own.set_index("year")["value"], changes, series)
-        kept = own[own["year"].isin(linked.index)]
-        out.append(
-            kept.assign(value=kept["year"].map(linked).to_numpy(), note=[notes.get(int(y), "") for y in kept["year"]])
-        )
-    columns = [*yearbook.columns, "note"]
-    return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
+    if rows.empty:
+        return pd.DataFrame(columns=[*yearbook.columns, "note"])
+    rows = rows.iloc[np.argsort(rows["province_code"].to_numpy(dtype=np.int64), kind="stable")]  # as groupby
+    codes = np.unique(rows["province_code"].to_numpy(dtype=np.int64))
+    years = np.unique(rows["year"].to_numpy(dtype=np.int64))
+    present = set(yearbook.loc[yearbook["indicator"].isin(bridges), "indicator"])
+    bridge_values = [(b, _wide(yearbook[yearbook["indicator"] == b], codes, years)) for b in bridges if b in present]
+    p = np.searchsorted(codes, rows["province_code"].to_numpy(dtype=np.int64))
+    y = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
+    present = np.zeros((len(codes), len(years)), dtype=bool)
+    present[p, y] = True
+    linked, kept, notes = _link(_wide(rows, codes, years), present, years, changes, bridge_values)
+    keep = kept[p, y]
+    out = rows[keep].assign(value=linked[p, y][keep])
+    cells = zip(p[keep], y[keep], strict=True)
+    text = ["price base linked at " + ", ".join(notes[cell]) if cell in notes else "" for cell in cells]
+    return out.assign(note=text).reset_index(drop=True)[[*yearbook.columns, "note"]]

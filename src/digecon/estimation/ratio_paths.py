@@ -85,7 +85,9 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
         ``values`` with telecom, IT services and media rescaled after the last benchmark, and
         ``ratio_value`` / ``ratio_source`` giving the year's ratio and where it comes from.
     """
-    last = values["benchmark_years"].astype(str).str.split(",").map(lambda ys: max(int(y) for y in ys))
+    # the last benchmark of each distinct benchmark-year list, looked up rather than parsed row by row
+    listed = values["benchmark_years"].astype(str)
+    last = listed.map({text: max(int(y) for y in text.split(",")) for text in listed.unique()})
     after = (values["year"] > last) & values["component"].isin(SPLIT_COMPONENTS)
     if not after.any():
         return values
@@ -129,10 +131,12 @@ def _factors(rows: pd.DataFrame, national: pd.DataFrame) -> tuple[np.ndarray, np
         np.where(component == "it_services", 1 - telecom_share, r_b.reindex(index).to_numpy() * r_change),
     )
     names = np.where(component == "media", "r_media", "s_I63")
-    notes = [
-        f"national {name} change since {b} ({national.at[(name, y), 'note']})"
-        for name, b, y in zip(names, benchmarks, years, strict=True)
-    ]
+    cells = list(zip(names, benchmarks, years, strict=True))
+    text = {
+        (name, b, y): f"national {name} change since {b} ({national.at[(name, y), 'note']})"
+        for name, b, y in set(cells)
+    }
+    notes = [text[cell] for cell in cells]
     return factor, ratio, notes
 
 

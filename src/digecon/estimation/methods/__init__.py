@@ -12,6 +12,15 @@ same signature::
 its benchmark coefficients exactly in benchmark years and keeps coefficients in [0, 1]
 (METHOD.md section 3). The estimator (:func:`digecon.estimation.estimate.annual_paths`) and the
 backtest only ever go through :func:`method`, so adding a method needs no other code change.
+
+For thousands of regions a method may also give ``paths``, the same function on a *block*: the
+series of one component that share their benchmark years, ``coefficients`` of shape (series,
+benchmarks) and ``indicator`` of shape (series, years), returning a :class:`MethodPath` of 2-D
+arrays (parameters one value per series). Without it the estimator calls ``path`` series by
+series. A method whose pooled parameters come from statistics that can be pooled across chunks
+of regions gives ``statistics`` (one block -> a table of rows) and ``choose`` (the rows of every
+block -> the parameters), ``pool`` being ``choose`` of the ``statistics`` of every block; this is
+what lets the chunked run (:mod:`digecon.api`) fit the same parameters as the unchunked one.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ class MethodPath:
 
     coefficient: NDArray[np.float64]
     se_100m_yuan: NDArray[np.float64] | None = None
-    parameters: dict[str, float] = field(default_factory=dict)
+    parameters: dict[str, float] = field(default_factory=dict)  # of a block: one array per parameter
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,11 @@ class SeriesInput:
     years: NDArray[np.int64]
 
 
+# A block is a SeriesInput of 2-D ``coefficients`` (series x benchmarks) and ``indicator`` (series x years).
 PathFunction = Callable[..., MethodPath]
 PoolFunction = Callable[[Sequence[SeriesInput]], dict[str, float]]
+StatisticsFunction = Callable[[SeriesInput], NDArray[np.float64]]
+ChooseFunction = Callable[[NDArray[np.float64]], dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -71,12 +83,20 @@ class Method:
     pool
         Optional: fits the parameters shared by the series of one component (all provinces, or
         the provinces of one backtest design) and returns them as keyword arguments for ``path``.
+    paths
+        Optional: ``path`` on a block (module docstring), for speed; same numbers.
+    statistics, choose
+        Optional, with ``pool``: its two halves, ``statistics(block) -> rows`` (a 2-D array, rows
+        of every block stack) and ``choose(rows) -> parameters``.
     """
 
     name: str
     description: str
     path: PathFunction
     pool: PoolFunction | None = None
+    paths: PathFunction | None = None
+    statistics: StatisticsFunction | None = None
+    choose: ChooseFunction | None = None
 
 
 def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray, NDArray]:
@@ -106,6 +126,39 @@ def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray, N
     return flag, distance, benchmark_years[nearest]
 
 
+def one_series(
+    paths: PathFunction,
+    benchmark_years: NDArray,
+    coefficients: NDArray,
+    indicator: NDArray,
+    years: NDArray,
+    **pooled: float,
+) -> MethodPath:
+    """Run a block function (``paths``) on one series: the per-series ``path`` of a method that has one.
+
+    Parameters
+    ----------
+    paths
+        The method's block function.
+    benchmark_years, coefficients, indicator, years, **pooled
+        As for ``path`` (one series).
+
+    Returns
+    -------
+    MethodPath
+        The block's first (only) row, its parameters as floats.
+    """
+    block = paths(
+        np.asarray(benchmark_years),
+        np.asarray(coefficients, dtype=float)[None, :],
+        np.asarray(indicator, dtype=float)[None, :],
+        np.asarray(years),
+        **pooled,
+    )
+    se = None if block.se_100m_yuan is None else block.se_100m_yuan[0]
+    return MethodPath(block.coefficient[0], se, {k: float(v[0]) for k, v in block.parameters.items()})
+
+
 def pin_benchmarks(
     coefficient: NDArray[np.float64], benchmark_years: NDArray, coefficients: NDArray, years: NDArray
 ) -> NDArray[np.float64]:
@@ -128,7 +181,7 @@ def pin_benchmarks(
     out = np.array(coefficient, dtype=float)
     position = np.searchsorted(benchmark_years, years).clip(0, len(benchmark_years) - 1)
     hit = np.asarray(benchmark_years)[position] == years
-    out[hit] = np.asarray(coefficients)[position[hit]]
+    out[..., hit] = np.asarray(coefficients)[..., position[hit]]  # works on one series or a block
     return out
 
 
@@ -138,10 +191,33 @@ from digecon.estimation.methods import chow_lin, hold, linear, spline  # noqa: E
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (
-        Method("hold", "latest benchmark at or before the year, the first one before it (the source paper)", hold.path),
-        Method("linear", "linear interpolation between benchmarks (proportional Denton), held beyond", linear.path),
-        Method("spline", "natural cubic spline through the benchmarks, held beyond, clipped to [0, 1]", spline.path),
-        Method("chow_lin", "Chow-Lin GLS, AR(1) errors, rho pooled by cross-validation", chow_lin.path, chow_lin.pool),
+        Method(
+            "hold",
+            "latest benchmark at or before the year, the first one before it (the source paper)",
+            hold.path,
+            paths=hold.paths,
+        ),
+        Method(
+            "linear",
+            "linear interpolation between benchmarks (proportional Denton), held beyond",
+            linear.path,
+            paths=linear.paths,
+        ),
+        Method(
+            "spline",
+            "natural cubic spline through the benchmarks, held beyond, clipped to [0, 1]",
+            spline.path,
+            paths=spline.paths,
+        ),
+        Method(
+            "chow_lin",
+            "Chow-Lin GLS, AR(1) errors, rho pooled by cross-validation",
+            chow_lin.path,
+            chow_lin.pool,
+            paths=chow_lin.paths,
+            statistics=chow_lin.statistics,
+            choose=chow_lin.choose,
+        ),
     )
 }
 

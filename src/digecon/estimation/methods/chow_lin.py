@@ -16,20 +16,52 @@ import numpy as np
 from numpy.typing import NDArray
 
 from digecon.estimation import chowlin
-from digecon.estimation.methods import MethodPath, SeriesInput, hold, pin_benchmarks
+from digecon.estimation.methods import MethodPath, SeriesInput, hold, one_series, pin_benchmarks
 
 
-def _series(benchmark_years: NDArray, coefficients: NDArray, indicator: NDArray, years: NDArray) -> chowlin.Series:
-    """Convert to :mod:`~digecon.estimation.chowlin` form: benchmark positions and values V_b = c_b X_b."""
+def _check_years(benchmark_years: NDArray, years: NDArray) -> NDArray:
+    """Positions of the benchmark years among ``years`` (every one must be there)."""
     if not np.isin(benchmark_years, years).all():
         asked = np.asarray(benchmark_years).tolist()
         raise ValueError(f"Chow-Lin needs every benchmark year {asked} among the years estimated")
-    index = np.searchsorted(years, benchmark_years)
-    return chowlin.Series(
-        indicator=np.asarray(indicator, dtype=float),
-        benchmark_index=index,
-        benchmark_values=np.asarray(coefficients) * np.asarray(indicator)[index],
-    )
+    return np.searchsorted(years, benchmark_years)
+
+
+def statistics(block: SeriesInput) -> NDArray[np.float64]:
+    """Cross-validation errors of a block (series x benchmarks), one row per held-out interior benchmark.
+
+    Parameters
+    ----------
+    block
+        Series of one component sharing their benchmark years: ``coefficients`` (series x
+        benchmarks), ``indicator`` (series x years); one series (1-D) is a block of one.
+
+    Returns
+    -------
+    ndarray
+        Rows of :func:`digecon.estimation.chowlin.block_errors`, one column per rho of
+        :data:`~digecon.estimation.chowlin.RHO_GRID`.
+    """
+    index = _check_years(block.benchmark_years, block.years)
+    indicator = np.atleast_2d(np.asarray(block.indicator, dtype=float))
+    x_b = indicator[:, index]
+    return chowlin.block_errors(index, np.atleast_2d(block.coefficients) * x_b, x_b)
+
+
+def choose(rows: NDArray[np.float64]) -> dict[str, float]:
+    """Choose the pooled rho from the statistics of every block (:func:`~digecon.estimation.chowlin.rho_from_errors`).
+
+    Parameters
+    ----------
+    rows
+        :func:`statistics` of every block, stacked.
+
+    Returns
+    -------
+    dict
+        ``{"rho": value}``.
+    """
+    return {"rho": chowlin.rho_from_errors(np.asarray(rows, dtype=float).reshape(-1, len(chowlin.RHO_GRID)))}
 
 
 def pool(series: Sequence[SeriesInput]) -> dict[str, float]:
@@ -38,16 +70,44 @@ def pool(series: Sequence[SeriesInput]) -> dict[str, float]:
     Parameters
     ----------
     series
-        Every series of the component to pool over.
+        Every series (or block) of the component to pool over.
 
     Returns
     -------
     dict
-        ``{"rho": value}`` from :func:`digecon.estimation.chowlin.choose_rho` (its fallback when no
-        series has an interior benchmark).
+        ``{"rho": value}`` from :func:`choose` (its fallback when no series has an interior benchmark).
     """
-    fitted = [_series(s.benchmark_years, s.coefficients, s.indicator, s.years) for s in series]
-    return {"rho": chowlin.choose_rho(fitted)}
+    rows = [statistics(s) for s in series]
+    return choose(np.concatenate(rows) if rows else np.empty((0, len(chowlin.RHO_GRID))))
+
+
+def paths(
+    benchmark_years: NDArray[np.int64],
+    coefficients: NDArray[np.float64],
+    indicator: NDArray[np.float64],
+    years: NDArray[np.int64],
+    **pooled: float,
+) -> MethodPath:
+    """:func:`path` on a block: ``coefficients`` (series x benchmarks), ``indicator`` (series x years).
+
+    Returns
+    -------
+    MethodPath
+        Coefficient and ``se_100m_yuan`` (series x years), ``{"rho": one per series}``; with a
+        single benchmark the hold path (no standard error, no rho).
+    """
+    if len(benchmark_years) < 2:
+        return hold.paths(benchmark_years, coefficients, indicator, years)
+    index = _check_years(benchmark_years, years)
+    indicator = np.asarray(indicator, dtype=float)
+    values = np.asarray(coefficients) * indicator[:, index]
+    if "rho" in pooled:
+        rho = pooled["rho"]
+    else:  # cross-validated on this block alone
+        rho = choose(statistics(SeriesInput(benchmark_years, coefficients, indicator, years)))["rho"]
+    value, se = chowlin.interpolate_block(indicator, index, values, rho)
+    coefficient = pin_benchmarks(np.clip(value / indicator, 0.0, 1.0), benchmark_years, coefficients, years)
+    return MethodPath(coefficient=coefficient, se_100m_yuan=se, parameters={"rho": np.full(len(values), float(rho))})
 
 
 def path(
@@ -83,10 +143,4 @@ def path(
     ValueError
         If a benchmark year is not among ``years``.
     """
-    if len(benchmark_years) < 2:
-        return hold.path(benchmark_years, coefficients, indicator, years)
-    series = _series(benchmark_years, coefficients, indicator, years)
-    rho = pooled["rho"] if "rho" in pooled else chowlin.choose_rho([series])
-    value, se = chowlin.interpolate(series, rho)
-    coefficient = pin_benchmarks(np.clip(value / series.indicator, 0.0, 1.0), benchmark_years, coefficients, years)
-    return MethodPath(coefficient=coefficient, se_100m_yuan=se, parameters={"rho": float(rho)})
+    return one_series(paths, benchmark_years, coefficients, indicator, years, **pooled)

@@ -9,7 +9,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from digecon.estimation.methods import MethodPath
+from digecon.estimation.methods import MethodPath, one_series
+
+
+def paths(
+    benchmark_years: NDArray[np.int64],
+    coefficients: NDArray[np.float64],
+    indicator: NDArray[np.float64],
+    years: NDArray[np.int64],
+    **pooled: float,
+) -> MethodPath:
+    """:func:`path` on a block: ``coefficients`` (series x benchmarks); the coefficient (series x years)."""
+    index = np.searchsorted(benchmark_years, years, side="right") - 1
+    return MethodPath(coefficient=np.asarray(coefficients)[:, np.clip(index, 0, len(benchmark_years) - 1)])
 
 
 def path(
@@ -39,5 +51,4 @@ def path(
     MethodPath
         The coefficient over ``years``; no standard error, no parameters.
     """
-    index = np.searchsorted(benchmark_years, years, side="right") - 1
-    return MethodPath(coefficient=np.asarray(coefficients)[np.clip(index, 0, len(benchmark_years) - 1)])
+    return one_series(paths, benchmark_years, coefficients, indicator, years)

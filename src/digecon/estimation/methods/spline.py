@@ -10,7 +10,25 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from digecon.estimation.methods import MethodPath, linear, pin_benchmarks
+from digecon.estimation.methods import MethodPath, linear, one_series, pin_benchmarks
+
+
+def paths(
+    benchmark_years: NDArray[np.int64],
+    coefficients: NDArray[np.float64],
+    indicator: NDArray[np.float64],
+    years: NDArray[np.int64],
+    **pooled: float,
+) -> MethodPath:
+    """:func:`path` on a block: ``coefficients`` (series x benchmarks); the coefficient (series x years)."""
+    if len(benchmark_years) < 3:
+        return linear.paths(benchmark_years, coefficients, indicator, years)
+    inside = np.clip(years, benchmark_years[0], benchmark_years[-1])
+    from scipy.interpolate import CubicSpline  # here: the Snakefile reads the registry at parse time
+
+    spline = CubicSpline(benchmark_years, np.asarray(coefficients).T, bc_type="natural")(inside).T
+    # float round-off of the last interval's polynomial at its right knot is removed by the pin
+    return MethodPath(coefficient=pin_benchmarks(np.clip(spline, 0.0, 1.0), benchmark_years, coefficients, years))
 
 
 def path(
@@ -40,11 +58,4 @@ def path(
     MethodPath
         The coefficient over ``years``; no standard error, no parameters.
     """
-    if len(benchmark_years) < 3:
-        return linear.path(benchmark_years, coefficients, indicator, years)
-    inside = np.clip(years, benchmark_years[0], benchmark_years[-1])
-    from scipy.interpolate import CubicSpline  # here: the Snakefile reads the registry at parse time
-
-    spline = CubicSpline(benchmark_years, coefficients, bc_type="natural")(inside)
-    # float round-off of the last interval's polynomial at its right knot is removed by the pin
-    return MethodPath(coefficient=pin_benchmarks(np.clip(spline, 0.0, 1.0), benchmark_years, coefficients, years))
+    return one_series(paths, benchmark_years, coefficients, indicator, years)
