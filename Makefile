@@ -1,9 +1,13 @@
 # Two commands for everything: `make run` (set up + main job) and `make test`.
-# Extra Snakemake arguments: make run ARGS="--config estimate.first_year=2008" (or -n, --forceall, ...).
+# Settings for one run: make run SET="estimate.first_year=2008 plots.language=zh" (checked, then passed to
+# Snakemake as a configuration file: its own --config takes no section.key). Extra Snakemake arguments:
+# make run ARGS="--configfile mine.yaml" (or -n, --forceall, ...).
 VENV ?= .venv
 CORES ?= 2
 PYTHON ?= python3
 ARGS ?=
+SET ?=
+OVERRIDES := .snakemake/digecon-overrides.yaml
 
 .PHONY: run test setup demo unlock clean
 
@@ -17,7 +21,9 @@ setup: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(VENV)/bin/digecon preflight
-	$(VENV)/bin/snakemake --cores $(CORES) $(ARGS)
+	@mkdir -p .snakemake
+	$(if $(SET),$(VENV)/bin/digecon config $(addprefix --set ,$(SET)) --write-overrides $(OVERRIDES))
+	$(VENV)/bin/snakemake --cores $(CORES) $(if $(SET),--configfile $(OVERRIDES)) $(ARGS)
 
 # Clear the lock a killed run left behind (`make run` says when).
 unlock: $(VENV)/.installed

@@ -8,12 +8,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from digecon import __version__
 from digecon.core.errors import ConfigError, InputError
+from digecon.core.files import write_text
 from digecon.core.locks import lock_problem, snakemake_processes
 from digecon.core.logs import logged_run
-from digecon.core.settings import MIRROR_ENV, IOTableSettings, describe_settings, load_settings, schema_yaml
+from digecon.core.settings import (
+    MIRROR_ENV,
+    IOTableSettings,
+    describe_settings,
+    load_settings,
+    overrides_config,
+    schema_yaml,
+)
 from digecon.estimation.methods import METHODS
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
@@ -130,6 +139,13 @@ def _config(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"digecon config: {exc.message()}", file=sys.stderr)
         return 1
+    if args.write_overrides:
+        # Snakemake's --config takes top-level keys only (and every value as text): the overrides
+        # become a configuration file for snakemake --configfile instead (make run SET="...").
+        write_text(
+            yaml.safe_dump(overrides_config(args.set or []), allow_unicode=True, sort_keys=False), args.write_overrides
+        )
+        return 0
     print("\n".join(describe_settings(settings, origins)))
     return 0
 
@@ -193,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", metavar="SECTION.KEY=VALUE", help="an override, as snakemake --config"
     )
     config.add_argument("--schema", action="store_true", help="print the JSON schema generated from the settings")
+    config.add_argument(
+        "--write-overrides",
+        metavar="FILE",
+        help="check the settings, then write the --set overrides to FILE as a configuration file for snakemake "
+        "--configfile (Snakemake's own --config takes no SECTION.KEY)",
+    )
     config.set_defaults(run=_config)
 
     preflight = commands.add_parser(

@@ -20,6 +20,8 @@ try:
     SCENARIO_REGISTRIES = {name: build_registry(s) for name, s in SCENARIOS.items()}
 except (ConfigError, InputError) as problem:
     raise WorkflowError(problem.message()) from None
+# the chunks of regions the estimate runs in (workflow/rules/chunks.smk); none: one job
+CHUNKS = list(range(SETTINGS.estimate.chunks)) if SETTINGS.estimate.chunks > 1 else []
 SCENARIO_LAYERS = {
     name: dict(layer) for name, layer in (config.get("scenarios") or {}).items()
 }

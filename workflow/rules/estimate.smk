@@ -6,6 +6,9 @@ rule estimate_digital_economy:
         table_ratios=rules.compute_ratios.output.table_ratios,
         national_tables=rules.read_national_tables.output.national_tables,
         national_ratios=rules.read_national_tables.output.national_ratios,
+        # chunked (estimate.chunks > 1): this job only gathers the chunks' values and the choices
+        chunk_values=expand(rules.chunk_values.output, chunk=CHUNKS),
+        choices=rules.gather_backtest.output[0] if CHUNKS else [],
         code=package_code("estimation"),
     output:
         values="results/tables/digital_economy_va.csv",

@@ -8,26 +8,41 @@ from digecon.core.logs import logged_run
 from digecon.core.settings import settings_from_config
 from digecon.estimation.backtest import summary_markdown
 from digecon.estimation.chains import check_summary, comparison_markdown
+from digecon.estimation.stages import Choices, ChunkValues, gather_results, load_stage
 
 with logged_run(snakemake.log[0]) as log:
     chains = settings_from_config({"indicators": {"chains": snakemake.params.chains}}).indicators.chains
-    result = estimate_tables(
-        pd.read_csv(snakemake.input.io_tables, dtype={"sector_code": str}),
-        pd.read_csv(snakemake.input.yearbook),
-        pd.read_csv(snakemake.input.ratios),
-        years=snakemake.params.years,
-        methods=snakemake.params.methods,
-        conventions=snakemake.params.conventions,
-        break_threshold=snakemake.params.break_threshold,
-        table_ratios=pd.read_csv(snakemake.input.table_ratios),
-        national_tables=pd.read_csv(snakemake.input.national_tables, dtype={"sector_code": str}),
-        national_ratios=pd.read_csv(snakemake.input.national_ratios),
-        chains=chains,
-        price_base_changes=snakemake.params.price_base_changes,
-        component_check_factor=snakemake.params.component_check_factor,
-        recommended_method=snakemake.params.recommended_method,
-        recommended_convention=snakemake.params.recommended_convention,
+    national = (
+        pd.read_csv(snakemake.input.national_tables, dtype={"sector_code": str}),
+        pd.read_csv(snakemake.input.national_ratios),
     )
+    if snakemake.input.chunk_values:  # estimate.chunks > 1: the stages ran as jobs, gather them
+        result = gather_results(
+            [load_stage(ChunkValues, folder) for folder in snakemake.input.chunk_values],
+            load_stage(Choices, snakemake.input.choices),
+            chains=chains,
+            component_check_factor=snakemake.params.component_check_factor,
+            national_tables=national[0],
+            national_ratios=national[1],
+        )
+    else:
+        result = estimate_tables(
+            pd.read_csv(snakemake.input.io_tables, dtype={"sector_code": str}),
+            pd.read_csv(snakemake.input.yearbook),
+            pd.read_csv(snakemake.input.ratios),
+            years=snakemake.params.years,
+            methods=snakemake.params.methods,
+            conventions=snakemake.params.conventions,
+            break_threshold=snakemake.params.break_threshold,
+            table_ratios=pd.read_csv(snakemake.input.table_ratios),
+            national_tables=national[0],
+            national_ratios=national[1],
+            chains=chains,
+            price_base_changes=snakemake.params.price_base_changes,
+            component_check_factor=snakemake.params.component_check_factor,
+            recommended_method=snakemake.params.recommended_method,
+            recommended_convention=snakemake.params.recommended_convention,
+        )
     # output name -> Result attribute
     tables = {
         "values": "values",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from digecon.core.errors import InputError, RetrievalError
+from digecon.core.errors import ConfigError, InputError, RetrievalError
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -33,7 +33,7 @@ def logged_run(log_file: str | Path | None = None) -> Iterator[logging.Logger]:
     Raises
     ------
     SystemExit
-        For an :class:`~digecon.core.errors.InputError` or
+        For an :class:`~digecon.core.errors.InputError`, :class:`~digecon.core.errors.ConfigError` or
         :class:`~digecon.core.errors.RetrievalError` raised inside the block: the message is logged
         (to stderr and the log file) and the exit message is ``digecon: <message>``.
     """
@@ -45,6 +45,6 @@ def logged_run(log_file: str | Path | None = None) -> Iterator[logging.Logger]:
     logger = logging.getLogger("digecon")
     try:
         yield logger
-    except (InputError, RetrievalError) as exc:
+    except (InputError, RetrievalError, ConfigError) as exc:
         logger.error("%s", exc)
         raise SystemExit(f"digecon: {exc}") from None

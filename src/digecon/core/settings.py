@@ -327,6 +327,14 @@ class EstimateSettings:
     recommended_convention: str = _setting(
         "share", "The convention laid out in the wide tables and the gallery.", enum=list(CONVENTIONS)
     )
+    chunks: int = _setting(
+        1,
+        "Chunks of regions the estimate and backtest run in, each stage one job per chunk (consecutive region "
+        "codes, split evenly; results identical to one chunk). 1: one job. A number rather than a size because "
+        "the jobs are planned before any table is read.",
+        minimum=1,
+        maximum=1000,
+    )
 
 
 @dataclass(frozen=True)
@@ -740,6 +748,30 @@ def parse_override(text: str) -> dict[str, Any]:
     for part in reversed([section, *name.split(".")]):
         layer = {part: layer}
     return layer
+
+
+def overrides_config(overrides: Sequence[str]) -> dict[str, Any]:
+    """Merge ``section.key=value`` overrides into one configuration layer (for ``snakemake --configfile``).
+
+    Parameters
+    ----------
+    overrides
+        As for :func:`load_settings`.
+
+    Returns
+    -------
+    dict
+        Nested mapping, later overrides winning.
+
+    Raises
+    ------
+    ConfigError
+        For a malformed override (:func:`parse_override`).
+    """
+    merged: dict[str, Any] = {}
+    for text in overrides:
+        _merge(merged, parse_override(text), "--config", {})
+    return merged
 
 
 def load_settings(
