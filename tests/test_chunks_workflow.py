@@ -1,4 +1,4 @@
-"""The estimate in chunks of regions through the workflow (estimate.chunks) writes the files of one job, byte for byte."""
+"""The estimate in chunks of regions through the workflow (estimate.chunks) writes the files of one job."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from digecon.core.files import write_csv
 from digecon.core.errors import ConfigError
+from digecon.core.files import write_csv
 from digecon.core.logs import logged_run
 from digecon.core.settings import settings_from_config
 from digecon.estimation.stages import plan_estimate, region_chunks, save_stage
