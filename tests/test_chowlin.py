@@ -137,3 +137,21 @@ def test_method_reproduces_benchmarks_exactly_and_stays_shares(positions, data, 
     coefficient = chow_lin.path(years[positions], shares, x, years, **pooled).coefficient
     assert coefficient[positions].tolist() == shares.tolist()
     assert ((coefficient >= 0) & (coefficient <= 1)).all()
+
+
+def test_a_block_fits_statsmodels_gls_series_by_series() -> None:
+    from statsmodels.regression.linear_model import GLS
+
+    rng = np.random.default_rng(3)
+    years, positions = 16, np.array([0, 5, 10, 15])
+    x = rng.uniform(50, 500, (20, years))
+    values = x[:, positions] * rng.uniform(0.05, 0.2, (20, len(positions)))
+    path, se = chowlin.interpolate_block(x, positions, values, 0.8)
+    sigma = chowlin.ar1_covariance(positions.astype(float), 0.8)
+    for i in range(20):
+        fit = GLS(values[i], x[i, positions][:, None], sigma=sigma, hasconst=False).fit()
+        weights = np.linalg.solve(sigma, chowlin.ar1_covariance(np.arange(years, dtype=float), 0.8)[positions]).T
+        expected = x[i] * fit.params[0] + weights @ (values[i] - x[i, positions] * fit.params[0])
+        expected[positions] = values[i]
+        assert path[i] == pytest.approx(expected, rel=1e-12)
+    assert (se[:, positions] == 0).all() and (se[:, 1:5] > 0).all()

@@ -20,7 +20,10 @@ arrays (parameters one value per series). Without it the estimator calls ``path`
 series. A method whose pooled parameters come from statistics that can be pooled across chunks
 of regions gives ``statistics`` (one block -> a table of rows) and ``choose`` (the rows of every
 block -> the parameters), ``pool`` being ``choose`` of the ``statistics`` of every block; this is
-what lets the chunked run (:mod:`digecon.api`) fit the same parameters as the unchunked one.
+what lets the chunked run (:mod:`digecon.estimation.stages`) fit the same parameters as the
+unchunked one. :func:`digecon.api.estimate_tables` goes through those stages, so a method that
+pools parameters across regions must give ``statistics`` and ``choose`` to be used there (its
+``pool`` alone serves :func:`~digecon.estimation.estimate.annual_paths`).
 """
 
 from __future__ import annotations
