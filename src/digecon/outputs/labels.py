@@ -298,7 +298,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "footer_chain": ("{component} {chain} ({how})", "{component}：{chain}（{how}）"),
     "footer_sources": ("inputs (repository@commit): {sources}", "输入数据（仓库@提交）：{sources}"),
     "footer_user_files": ("{n} files of the user's", "用户自有文件{n}个"),
-    "footer_settings": ("settings", "设置"),
 }
 
 # Punctuation between the parts of composed text; kept apart because the Chinese sentence gap is empty.

@@ -364,13 +364,15 @@ def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scal
     names = totals.drop_duplicates("province_code").sort_values("province_code")
     columns = max(1, min(6, len(names)))
     rows = max(1, -(-len(names) // columns))
-    panel = (DOUBLE_COLUMN - 0.25) / 6  # inches per panel column, as in a full row of six
-    width = max(DOUBLE_COLUMN * 0.6, panel * columns + 0.25)  # the title needs 60 % of the width
+    # inches: panels as wide in a run of three provinces as in the full page of six a row
+    left, right, gap = 0.45, 0.1, (0.15 if shared_scale else 0.42)  # own scales need tick labels in the gaps
+    panel = (DOUBLE_COLUMN - left - right - 5 * gap) / 6
+    width = max(DOUBLE_COLUMN * 0.6, left + columns * panel + (columns - 1) * gap + right)  # room for the title
     fig, axes = plt.subplots(
         rows, columns, figsize=(width, 1.05 * rows + 0.75), sharex=True, sharey=shared_scale, squeeze=False
     )
-    _inches(fig, left=0.45, right=0.1, top=0.45, bottom=0.4)
-    fig.subplots_adjust(wspace=0.55 if not shared_scale else 0.15, hspace=0.45)
+    _inches(fig, left=left, right=width - left - columns * panel - (columns - 1) * gap, top=0.45, bottom=0.4)
+    fig.subplots_adjust(wspace=gap / panel, hspace=0.45)
     by_code = dict(tuple(totals.sort_values("year").groupby("province_code")))
     for ax, (code, name) in zip(axes.flat, zip(names["province_code"], names["name"], strict=True), strict=False):
         series = by_code[code]
