@@ -258,6 +258,9 @@ def _mark_benchmarks(ax: Axes, years: list[int], label: str | None = None) -> No
         ax.axvline(year, label=label if i == 0 else None, **BENCHMARK_LINE)
 
 
+BAND_COLUMNS = ("lower_100m_yuan", "value_100m_yuan", "upper_100m_yuan")
+
+
 def components_figure() -> tuple[Figure, Axes]:
     """Make an empty figure for :func:`plot_components`: double column, margins fixed for the legend below."""
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, 3.5))
@@ -309,7 +312,7 @@ def plot_components(
         )
         bottom = top
     if band is not None:
-        band = band.set_index("year").reindex(years)
+        band = band.set_index("year").reindex(years).astype({"lower_100m_yuan": float, "upper_100m_yuan": float})
         ax.plot(years, band["lower_100m_yuan"], color="#222222", linestyle=":", linewidth=1.1, label=labels["band"])
         ax.plot(years, band["upper_100m_yuan"], color="#222222", linestyle=":", linewidth=1.1)
     _mark_benchmarks(ax, benchmark_years or [], labels["benchmark"])
@@ -354,7 +357,7 @@ def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scal
     Returns
     -------
     Figure
-        Double column wide; fewer than six provinces make one row of panels of the usual size.
+        Double column wide; fewer than six provinces make one row of wider panels.
 
     Notes
     -----
@@ -364,23 +367,21 @@ def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scal
     names = totals.drop_duplicates("province_code").sort_values("province_code")
     columns = max(1, min(6, len(names)))
     rows = max(1, -(-len(names) // columns))
-    # inches: panels as wide in a run of three provinces as in the full page of six a row
+    # inches: a page wide whatever the number of provinces (a run of three has wider panels, not hidden ones)
     left, right, gap = 0.45, 0.1, (0.15 if shared_scale else 0.42)  # own scales need tick labels in the gaps
-    panel = (DOUBLE_COLUMN - left - right - 5 * gap) / 6
-    width = max(DOUBLE_COLUMN * 0.6, left + columns * panel + (columns - 1) * gap + right)  # room for the title
+    panel = (DOUBLE_COLUMN - left - right - (columns - 1) * gap) / columns
     fig, axes = plt.subplots(
-        rows, columns, figsize=(width, 1.05 * rows + 0.75), sharex=True, sharey=shared_scale, squeeze=False
+        rows, columns, figsize=(DOUBLE_COLUMN, 1.05 * rows + 0.75), sharex=True, sharey=shared_scale, squeeze=False
     )
-    _inches(fig, left=left, right=width - left - columns * panel - (columns - 1) * gap, top=0.45, bottom=0.4)
+    _inches(fig, left=left, right=right, top=0.45, bottom=0.4)
     fig.subplots_adjust(wspace=gap / panel, hspace=0.45)
     by_code = dict(tuple(totals.sort_values("year").groupby("province_code")))
     for ax, (code, name) in zip(axes.flat, zip(names["province_code"], names["name"], strict=True), strict=False):
         series = by_code[code]
         years = series["year"].to_numpy()
-        ax.fill_between(
-            years, series["lower_100m_yuan"], series["upper_100m_yuan"], color="#0072B2", alpha=0.25, linewidth=0
-        )
-        ax.plot(years, series["value_100m_yuan"], color="#0072B2", linewidth=1.0)
+        lower, value, upper = (series[c].to_numpy(dtype=float) for c in BAND_COLUMNS)  # nullable dtypes too
+        ax.fill_between(years, lower, upper, color="#0072B2", alpha=0.25, linewidth=0)
+        ax.plot(years, value, color="#0072B2", linewidth=1.0)
         for year in series.loc[series["flag"] == "benchmark", "year"]:
             ax.axvline(year, color="#555555", linewidth=0.5, linestyle=(0, (3, 2)), zorder=3)
         ax.set_title(name, fontsize=7, loc="left", pad=2, weight="normal")
@@ -404,7 +405,7 @@ def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scal
             drawn[-1].xaxis.set_tick_params(labelbottom=True)
     scale = labels["shared_scale"] if shared_scale else labels["own_scale"]
     title = labels["multiples_title"].format(scale=scale)
-    fig.suptitle(title, x=0.45 / width, y=1 - 0.12 / fig.get_figheight(), ha="left", va="top", weight="bold")
+    fig.suptitle(title, x=left / DOUBLE_COLUMN, y=1 - 0.12 / fig.get_figheight(), ha="left", va="top", weight="bold")
     if len(names) % columns:  # the key in the empty end of the last row, outside every panel
         key = [
             matplotlib.lines.Line2D([], [], color="#0072B2", linewidth=1.0),
@@ -824,20 +825,22 @@ def plot_methods(
         if series.empty:
             continue
         steps = "post" if method == "hold" else None
+        years = series["year"].to_numpy()
+        lower, value, upper = (series[c].to_numpy(dtype=float) for c in BAND_COLUMNS)
         band = ax.fill_between(
-            series["year"],
-            series["lower_100m_yuan"],
-            series["upper_100m_yuan"],
+            years,
+            lower,
+            upper,
             facecolor=matplotlib.colors.to_rgba(colour, 0.07),
             edgecolor=matplotlib.colors.to_rgba(colour, 0.45),
             hatch=METHOD_HATCH.get(method, ""),
             linewidth=0,
             step=steps,
         )
-        for bound in ("lower_100m_yuan", "upper_100m_yuan"):
+        for bound in (lower, upper):
             ax.plot(
-                series["year"],
-                series[bound],
+                years,
+                bound,
                 color=colour,
                 linestyle=style,
                 linewidth=0.5,
@@ -845,8 +848,8 @@ def plot_methods(
                 drawstyle="steps-post" if steps else "default",
             )
         (line,) = ax.plot(
-            series["year"],
-            series["value_100m_yuan"],
+            years,
+            value,
             color=colour,
             linestyle=style,
             linewidth=1.5,
