@@ -471,7 +471,7 @@ def test_footer_names_version_date_and_settings_in_the_pages_language(tmp_path: 
     assert "telecom other_services (set in the configuration)" in english
     assert "`io_tables: owner/repository@abc1234`; 2 files of the user's" in english
     chinese = gallery.footer_text(toy_about(), gallery.labels_for("zh"))
-    for part in ("运行日期：2026-01-01", "方法：线性 (`linear`)", "年份：2002-2012年", "不变价基期：2017年"):
+    for part in ("运行日期：2026-01-01", "方法：线性（`linear`）", "年份：2002-2012年", "不变价基期：2017年"):
         assert part in chinese
     assert "电子设备：C39主营业务收入（由回测选定）" in chinese and "用户自有文件2个" in chinese
     write_gallery_html([], tmp_path / "index.html", language="zh", about=toy_about())

@@ -840,9 +840,11 @@ def footer_text(about: RunAbout, words: dict[str, str]) -> str:
     parts = [
         words["footer_version"].format(version=about.version),
         words["footer_run"].format(date=about.run_date),
-        words["footer_method"].format(method=f"{method_name(about.method, words)} (`{about.method}`)"),
+        words["footer_method"].format(
+            method=words["footer_named"].format(name=method_name(about.method, words), key=about.method)
+        ),
         words["footer_convention"].format(
-            convention=f"{convention_name(about.convention, words)} (`{about.convention}`)"
+            convention=words["footer_named"].format(name=convention_name(about.convention, words), key=about.convention)
         ),
         words["footer_years"].format(first=about.first_year, last=about.last_year),
         words["footer_base_year"].format(base_year=about.base_year),

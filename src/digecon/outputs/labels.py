@@ -85,7 +85,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "level_title": ("Level, {year}", "{year}年增加值"),
     "share_title": ("Share of GDP, {year}", "{year}年占GDP比重"),
     "heatmap_title": ("Share of GDP by province and year", "各省历年占GDP比重"),
-    "in_year": ("{what}, {year}", "{what}，{year}年"),
+    "in_year": ("{what}, {year}", "{year}年{what}"),
     "growth_span": ("{growth} ({start}-{end}, per year)", "{growth}（{start}-{end}年，年均）"),
     "multiples_title": (
         "Total digital-economy value added, 100 million yuan ({scale})",
@@ -290,6 +290,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "link_data": ("data (CSV)", "数据（CSV）"),
     "footer_version": ("digecon {version}", "digecon {version}"),
     "footer_run": ("run of {date}", "运行日期：{date}"),
+    "footer_named": ("{name} (`{key}`)", "{name}（`{key}`）"),  # a setting's name and its configured value
     "footer_method": ("method: {method}", "方法：{method}"),
     "footer_convention": ("convention: {convention}", "口径：{convention}"),
     "footer_years": ("years {first}-{last}", "年份：{first}-{last}年"),

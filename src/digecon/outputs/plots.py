@@ -190,8 +190,8 @@ def save_figure(
     try:
         for fmt in formats:
             path = base.with_suffix(f".{fmt}")
-            # zlib level 3: a quarter faster than the default 6 for files a seventh larger
-            extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+            # zlib level 1: a third faster than the default 6, for files a fifth larger (300 dpi: ~200 KB)
+            extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
             fig.savefig(path, format=fmt, metadata=metadata.get(fmt), **extra)
             written.append(path)
             if fmt == "png" and thumbnail is not None:
@@ -1148,15 +1148,16 @@ def plot_national_ratio(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *,
             zorder=3,
             label=labels[f"national_ratio_{kind}"],
         )
-    # benchmark years labelled above their point, control years below: neighbours (2017, 2018) stay apart
+    # benchmark years labelled above left of their point, control years below right: neighbouring years
+    # (2017, 2018) keep their labels apart whichever is higher
     for year, ratio, kind in zip(rows["year"], rows["ratio"], rows["year_kind"], strict=True):
         above = kind == "benchmark"
         ax.annotate(
             f"{ratio:.2f}",
             (year, ratio),
-            xytext=(0, 5 if above else -5),
+            xytext=(-2, 5) if above else (2, -5),
             textcoords="offset points",
-            ha="center",
+            ha="right" if above else "left",
             va="bottom" if above else "top",
             fontsize=7,
         )
