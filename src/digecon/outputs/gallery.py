@@ -771,12 +771,15 @@ def _backtest(writer: _Writer, view: _Overview, errors: pd.DataFrame) -> None:
     for ax in axes.flat[len(panels) :]:
         ax.set_visible(False)
     _legend_row(fig, list(axes.flat[:1]), ncols=len(set(errors["method"])))
-    described = words["item_separator"].join(
-        words["backtest_panel"].format(
-            heading=f"{panel.heading[:1].upper()}{panel.heading[1:]}",
-            designs=words["item_separator"].join(panel.designs),
-        )
-        for panel in plots.backtest_panels(errors, words)
+    described = _sentences(  # one sentence per panel, in the caption's language
+        words,
+        *(
+            words["backtest_panel"].format(
+                heading=f"{panel.heading[:1].upper()}{panel.heading[1:]}",
+                designs=words["item_separator"].join(panel.designs),
+            )
+            for panel in plots.backtest_panels(errors, words)
+        ),
     )
     writer.add(
         fig,
@@ -784,7 +787,7 @@ def _backtest(writer: _Writer, view: _Overview, errors: pd.DataFrame) -> None:
         id="backtest",
         kind="overview",
         title=words["backtest_item"],
-        caption=words["backtest_caption"].format(described=described.replace(". ;", ".").replace("。；", "。")),
+        caption=words["backtest_caption"].format(described=described),
     )
 
 
