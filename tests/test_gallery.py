@@ -8,6 +8,8 @@ reason, where Chromium is not installed).
 from __future__ import annotations
 
 import ast
+import dataclasses
+import io
 import json
 import re
 import shutil
@@ -15,14 +17,24 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import matplotlib
+import matplotlib.figure
+import matplotlib.font_manager
+import matplotlib.text
 import pandas as pd
 import pytest
+from matplotlib.ft2font import FT2Font
 from PIL import Image
 
-from digecon.outputs import gallery, plots
-from digecon.outputs.gallery import KINDS, build_figures, write_gallery_html
+import digecon
+from digecon.core.settings import Settings
+from digecon.outputs import gallery, labels, plots
+from digecon.outputs.gallery import KINDS, RunAbout, build_figures, write_gallery_html
+from digecon.outputs.panel import panel_table
+from tests.synthetic import settings_for, write_inputs
 
 YEARS = range(2002, 2013)
+NO_CJK_FONT = "no CJK font installed: `sudo apt-get install fonts-wqy-zenhei` (Debian/Ubuntu), or fonts-noto-cjk"
 # province: (name, English name, benchmark years)
 PROVINCES = {
     130000: ("河北", "Hebei", (2002, 2007, 2012)),
@@ -111,6 +123,42 @@ def toy_backtest() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def toy_panel() -> pd.DataFrame:
+    """Real growth of the three provinces and China (code 0): 2002 has no previous year, 2011-2012 no price index."""
+    rows = []
+    for code in (0, *PROVINCES):
+        for year in YEARS:
+            indexed = year < 2011
+            rows.append(
+                {
+                    "province_code": code,
+                    "year": year,
+                    "method": "linear",
+                    "convention": "share",
+                    "real_growth_percent": (year - 2005) * 2.0 if indexed and year > YEARS[0] else None,
+                    "real_flag": "deflated" if indexed else "no price index",
+                    "price_base_year": 2017,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def toy_about(**changes: object) -> RunAbout:
+    about = RunAbout(
+        version="9.9.9",
+        run_date="2026-01-01",
+        method="linear",
+        convention="share",
+        first_year=2002,
+        last_year=2012,
+        base_year=2017,
+        chains={"electronics": ("c39_revenue", "auto"), "telecom": ("other_services", "other_services")},
+        sources={"io_tables": "owner/repository@abc1234"},
+        user_files=2,
+    )
+    return dataclasses.replace(about, **changes)
+
+
 class Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -132,10 +180,17 @@ def gallery_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         item
         for kind in KINDS
         for item in build_figures(
-            kind, toy_values(), toy_totals(), toy_backtest(), root, method="linear", convention="share"
+            kind,
+            toy_values(),
+            toy_totals(),
+            toy_backtest(),
+            root,
+            method="linear",
+            convention="share",
+            panel=toy_panel(),
         )
     ]
-    write_gallery_html(items, root / "index.html", title="test gallery", run_date="2026-01-01", note="toy")
+    write_gallery_html(items, root / "index.html", language="en", about=toy_about())
     return root
 
 
@@ -146,9 +201,9 @@ def items(root: Path) -> dict[str, dict]:
 def test_every_referenced_file_exists(gallery_root: Path) -> None:
     parser = Links()
     parser.feed((gallery_root / "index.html").read_text(encoding="utf-8"))
-    # three province figures, three methods figures, ten overview figures (band coverage included; the national
-    # ratio figure needs the national consistency table, which this fixture does not pass)
-    assert len(parser.images) == 3 + 3 + 10
+    # three province figures, three methods figures, eleven overview figures (band coverage and real growth
+    # included; the national ratio figure needs the national consistency table, which this fixture does not pass)
+    assert len(parser.images) == 3 + 3 + 11
     for reference in parser.images + parser.links:
         assert not reference.startswith(("/", "http")), reference  # relative: works from disk
         assert (gallery_root / reference).is_file(), reference
@@ -159,8 +214,7 @@ def test_every_referenced_file_exists(gallery_root: Path) -> None:
 def test_captions_name_method_and_the_data_vintage(gallery_root: Path) -> None:
     page = (gallery_root / "index.html").read_text(encoding="utf-8")
     # the vintage is read from the data: benchmark years of any province, span of the estimate
-    assert page.count(f"Method: linear, convention: share. Data: {VINTAGE}.") == 16
-    assert "Run of 2026-01-01" in page
+    assert page.count(f"Method: linear, convention: share. Data: {VINTAGE}.") == 17
 
 
 def test_national_figure_sums_the_provinces_present(gallery_root: Path) -> None:
@@ -197,9 +251,9 @@ def test_backtest_panels_and_caption_list_the_designs_present(gallery_root: Path
     assert "Interpolation, 5 years from the nearest benchmark: 2007 left out (from 2002, 2012), n = 2." in caption
     assert "2012 from 2002-2007, n = 2; 2012 from 2007, n = 1." in caption
     assert "Extrapolation, 10 years from the nearest benchmark: 2012 from 2002, n = 2." in caption
-    # one panel per kind and distance: 3.75 inches each at 200 dpi
+    # one panel per kind and distance, 2.3 inches each (and 0.4 for the legend), at 300 dpi
     with Image.open(gallery_root / "overview" / "figures" / "backtest.png") as image:
-        assert image.height == 3 * 3.75 * 200
+        assert image.height == round((3 * 2.3 + 0.4) * 300)
 
 
 def test_overview_needs_the_share_of_gdp_columns(tmp_path: Path) -> None:
@@ -218,7 +272,7 @@ def test_unknown_kind_is_refused(tmp_path: Path) -> None:
 
 def test_chinese_overview_draws(tmp_path: Path) -> None:
     if plots.cjk_font() is None:
-        pytest.skip("no CJK font installed (e.g. Debian package fonts-noto-cjk or fonts-wqy-zenhei)")
+        pytest.skip(NO_CJK_FONT)
     made = build_figures(
         "overview",
         toy_values(),
@@ -228,8 +282,9 @@ def test_chinese_overview_draws(tmp_path: Path) -> None:
         method="linear",
         convention="share",
         language="zh",
+        panel=toy_panel(),
     )
-    assert len(made) == 10
+    assert len(made) == 11
     assert all((tmp_path / item.png).is_file() for item in made)
 
 
@@ -304,7 +359,7 @@ def test_images_load_in_headless_chromium(gallery_root: Path, tmp_path: Path) ->
     )
     match = re.search(r"loaded (\d+) of (\d+)", result.stdout)
     assert match, result.stderr[-2000:]
-    assert match.group(1) == match.group(2) == "16"
+    assert match.group(1) == match.group(2) == "17"
 
 
 def test_publish_swaps_the_gallery_in_whole_and_a_failure_keeps_the_old_one(tmp_path: Path) -> None:
@@ -326,17 +381,17 @@ def test_publish_swaps_the_gallery_in_whole_and_a_failure_keeps_the_old_one(tmp_
         return folder
 
     dest = tmp_path / "gallery"
-    first = gallery.publish_gallery([part("overview", "a")], dest, title="t", run_date="d", note="n")
+    first = gallery.publish_gallery([part("overview", "a")], dest, language="en", about=toy_about())
     assert [i.id for i in first] == ["a"] and (dest / "overview/thumbs/a.png").is_file()
     before = (dest / "index.html").read_text(encoding="utf-8")
     broken = tmp_path / "parts_b" / "province"
     broken.mkdir(parents=True)  # a figure job that died before writing its items.json
     with pytest.raises(FileNotFoundError):
-        gallery.publish_gallery([part("overview", "b"), broken], dest, title="t", run_date="d", note="n")
+        gallery.publish_gallery([part("overview", "b"), broken], dest, language="en", about=toy_about())
     assert (dest / "index.html").read_text(encoding="utf-8") == before  # the old gallery, intact
     assert (dest / "overview/thumbs/a.png").is_file() and not (dest / "overview/thumbs/b.png").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".gallery")] == []  # nothing left over
-    second = gallery.publish_gallery([part("overview", "c")], dest, title="t", run_date="d", note="n")
+    second = gallery.publish_gallery([part("overview", "c")], dest, language="en", about=toy_about())
     assert [i.id for i in second] == ["c"] and not (dest / "overview/thumbs/a.png").exists()
 
 
@@ -405,3 +460,210 @@ def test_national_ratio_figure_marks_control_years_and_says_nothing_is_rescaled(
         "overview", toy_values(), toy_totals(), toy_backtest(), tmp_path / "b", method="linear", convention="share"
     )
     assert "national_ratio" not in {i.id for i in without}
+
+
+def test_footer_names_version_date_and_settings_in_the_pages_language(tmp_path: Path) -> None:
+    english = gallery.footer_text(toy_about(), gallery.labels_for("en"))
+    for part in ("digecon 9.9.9", "run of 2026-01-01", "method: linear (`linear`)", "convention: share (`share`)"):
+        assert part in english
+    assert "years 2002-2012" in english and "constant prices of 2017" in english
+    assert "electronics c39_revenue (chosen by the backtest)" in english
+    assert "telecom other_services (set in the configuration)" in english
+    assert "`io_tables: owner/repository@abc1234`; 2 files of the user's" in english
+    chinese = gallery.footer_text(toy_about(), gallery.labels_for("zh"))
+    for part in ("运行日期：2026-01-01", "方法：线性（`linear`）", "年份：2002-2012年", "不变价基期：2017年"):
+        assert part in chinese
+    assert "电子设备：C39主营业务收入（由回测选定）" in chinese and "用户自有文件2个" in chinese
+    write_gallery_html([], tmp_path / "index.html", language="zh", about=toy_about())
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "<footer>digecon 9.9.9 · 运行日期：2026-01-01" in page
+    assert "<code>io_tables: owner/repository@abc1234</code>" in page
+
+
+def test_real_growth_figure_puts_china_first_and_says_where_real_values_are_missing(gallery_root: Path) -> None:
+    item = items(gallery_root)["real_growth"]
+    data = pd.read_csv(gallery_root / item["data"])
+    assert data["province_code"].drop_duplicates().tolist() == [0, *PROVINCES]
+    assert data.loc[(data["province_code"] == 320000) & (data["year"] == 2008), "real_growth_percent"].item() == 6.0
+    assert (
+        "Hatched grey: no real growth, 2002: no real value of the previous year; 2011, 2012: no price index."
+        in (item["caption"])
+    )
+    empty = toy_panel().assign(real_growth_percent=None, real_flag="no price index")
+    made = build_figures(
+        "overview",
+        toy_values(),
+        toy_totals(),
+        toy_backtest(),
+        tmp_root := gallery_root / "empty",
+        method="linear",
+        convention="share",
+        panel=empty,
+    )
+    assert (
+        "No real values in this run: no price index covers its years." in {i.id: i for i in made}["real_growth"].caption
+    )
+    assert (tmp_root / "overview" / "figures" / "real_growth.png").is_file()
+
+
+def test_years_are_listed_with_ranges() -> None:
+    words = gallery.labels_for("en")
+    assert gallery._years([2020, 2002, 2021, 2022, 2023, 2007, 2008], words) == "2002, 2007, 2008, 2020-2023"
+    assert gallery._years([2011, 2012], gallery.labels_for("zh")) == "2011、2012"
+
+
+def test_every_figure_is_a_journal_column_wide(gallery_root: Path) -> None:
+    widths = set()
+    for png in (gallery_root / "overview" / "figures").glob("*.png"):
+        with Image.open(png) as image:
+            widths.add(image.width)
+    assert widths <= {round(plots.SINGLE_COLUMN * 300), round(plots.DOUBLE_COLUMN * 300)}
+
+
+# --- the whole gallery of the synthetic configuration, in each language ------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, digecon.Result, pd.DataFrame]:
+    """The estimates of the synthetic configuration (tests/synthetic.py) and their panel (no price index).
+
+    Every table goes through CSV, as between the pipeline's jobs (the API's tables keep some object columns).
+    """
+    settings = settings_for(write_inputs(tmp_path_factory.mktemp("synthetic") / "inputs"))
+    result = digecon.estimate(digecon.load_inputs(settings=settings), settings)
+    estimate = settings.estimate
+    panel = panel_table(
+        result.values,
+        result.totals,
+        None,
+        method=estimate.recommended_method,
+        convention=estimate.recommended_convention,
+        base_year=settings.prices.base_year,
+    )
+    through_csv = {
+        name: pd.read_csv(io.StringIO(getattr(result, name).to_csv(index=False)))
+        for name in ("values", "totals", "backtest", "national_consistency")
+    }
+    return settings, dataclasses.replace(result, **through_csv), pd.read_csv(io.StringIO(panel.to_csv(index=False)))
+
+
+class PageText(HTMLParser):
+    """The text a reader sees (and image descriptions), leaving out code, styles and scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skipping += tag in ("code", "style", "script")
+        self.parts += [value or "" for name, value in attrs if name in ("alt", "title")]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skipping -= tag in ("code", "style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def shown_texts(fig: matplotlib.figure.Figure) -> list[matplotlib.text.Text]:
+    """Every text drawn on a figure (titles, ticks, legends, annotations), hidden panels left out."""
+    return [
+        t
+        for t in fig.findobj(matplotlib.text.Text)
+        if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())
+    ]
+
+
+def render_gallery(
+    language: str, synthetic: tuple, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[tuple]]:
+    """Build every figure and the page of the synthetic run; give the page's text and each figure's texts."""
+    settings, result, panel = synthetic
+    texts: list[tuple[str, matplotlib.text.Text, tuple[str, ...]]] = []
+    save = plots.save_figure
+
+    def recording(fig: matplotlib.figure.Figure, base: Path, *args: object, **kwargs: object) -> list[Path]:
+        written = save(fig, base, *args, **kwargs)  # drawn: tick labels are set
+        # the fonts are looked up now, inside the gallery's style (a Chinese one for zh)
+        texts.extend((Path(base).name, t, fonts_of(t)) for t in shown_texts(fig))
+        return written
+
+    monkeypatch.setattr(plots, "save_figure", recording)
+    estimate = settings.estimate
+    items = [
+        item
+        for kind in KINDS
+        for item in build_figures(
+            kind,
+            result.values,
+            result.totals,
+            result.backtest,
+            root,
+            method=estimate.recommended_method,
+            convention=estimate.recommended_convention,
+            language=language,
+            national=result.national_consistency,
+            panel=panel,
+        )
+    ]
+    chains = settings.as_dict()["indicators"]["chains"]
+    about = toy_about(
+        chains={c: (choice.candidate.name, chains[c]["use"]) for c, choice in result.chain_choices.items()},
+        first_year=estimate.first_year,
+        last_year=estimate.last_year,
+    )
+    write_gallery_html(items, root / "index.html", language=language, about=about)
+    parser = PageText()
+    parser.feed((root / "index.html").read_text(encoding="utf-8"))
+    return "\n".join(parser.parts), texts
+
+
+KEYS_AS_WORDS = re.compile("|".join(rf"\b{re.escape(k)}\b" for k in labels.CATALOGUE if "_" in k))
+
+
+def leftovers(text: str, language: str) -> list[str]:
+    """What a reader should never see: unfilled templates, nan, catalogue keys, and (Chinese) English words."""
+    found = re.findall(r"\{[^}]*\}|\bnan\b|\bNone\b|\bNaN\b", text) + KEYS_AS_WORDS.findall(text)
+    return found + (labels.latin_words(text) if language == "zh" else [])
+
+
+def fonts_of(text: matplotlib.text.Text) -> tuple[str, ...]:
+    """The font files matplotlib draws ``text`` with, the fallbacks included."""
+    return tuple(matplotlib.font_manager.fontManager._find_fonts_by_props(text.get_fontproperties()))
+
+
+def missing_glyphs(texts: list[tuple]) -> list[tuple[str, str]]:
+    """Characters no font of their text has a glyph for (drawn as empty boxes), by figure."""
+    missing = set()
+    for figure, text, paths in texts:
+        fonts = [FT2Font(path) for path in paths]
+        for char in set(text.get_text()) - set(" \n"):
+            if not any(font.get_char_index(ord(char)) for font in fonts):
+                missing.add((figure, char))
+    return sorted(missing)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_synthetic_gallery_speaks_one_language_throughout(
+    language: str, synthetic: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if language == "zh" and plots.cjk_font() is None:
+        pytest.skip(NO_CJK_FONT)
+    page, texts = render_gallery(language, synthetic, tmp_path, monkeypatch)
+    assert {figure for figure, *_ in texts} >= {"national", "real_growth", "tilemap_level", "backtest"}
+    assert leftovers(page, language) == []
+    drawn = {(figure, word) for figure, text, _ in texts for word in leftovers(text.get_text(), language)}
+    assert sorted(drawn) == []
+    assert missing_glyphs(texts) == []
+    small = {(figure, text.get_text()[:30]) for figure, text, _ in texts if text.get_fontsize() < 7}
+    assert sorted(small) == []  # legible at the printed size
+    # the synthetic run has no price index: the real-growth figure says so instead of showing numbers
+    notes = [text.get_text() for figure, text, _ in texts if figure == "real_growth"]
+    assert labels.labels_for(language)["real_growth_empty"] in notes
+
+
+def test_the_scan_finds_english_left_in_a_chinese_page() -> None:
+    assert leftovers("方法：线性；Grey tiles: no value", "zh") == ["Grey", "tiles", "no", "value"]
+    assert leftovers("合计 {total} 与 band_from_measured，nan", "en") == ["{total}", "nan", "band_from_measured"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+from collections import defaultdict
 from pathlib import Path
 
 import matplotlib
@@ -9,9 +11,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from digecon.core.provinces import province_table
-from digecon.outputs import plots
+from digecon.outputs import gallery as gallery_module
+from digecon.outputs import labels as catalogue
+from digecon.outputs import names, plots
 from digecon.outputs.gallery import tile_grid
 
 YEARS = np.arange(2002, 2012)
@@ -204,16 +209,51 @@ def test_subtitle_breaks_lines_by_display_width() -> None:
     assert wide.subtitle(width=13) == "内插内插\nbbbb"  # 8 + 2 + 4 = 14 columns: too wide for one line
 
 
-def test_labels_are_complete_in_both_languages() -> None:
-    assert set(plots.LABELS["en"]) == set(plots.LABELS["zh"])
-    fields = {"n": 3, "name": "x", "national": "x", "year": 2020, "what": "x", "growth": "x", "start": 1, "end": 2}
-    fields |= {"total": "x", "value": "x", "scale": "x", "design_label": "x", "holdout": 2012, "used": "x"}
-    for language, labels in plots.LABELS.items():
-        for key, label in labels.items():
-            assert label.format(**fields), (language, key)  # every template fills from the data's fields
+LANGUAGE_OWN_FIELDS = {"design_label", "holdout", "used", "not_rescaled"}  # a language may compose from others
 
 
-def test_small_multiples_of_a_few_provinces_keep_the_panel_size() -> None:
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_catalogue_entry_has_english_and_chinese_that_fill_from_the_data() -> None:
+    for key, (english, chinese) in catalogue.CATALOGUE.items():
+        assert english.strip() and chinese.strip(), key
+        for text in (english, chinese):
+            assert text.format_map(defaultdict(lambda: 0.5)), key  # every template fills (numbers for the specs)
+        # both languages receive the same fields: one the other lacks is a typo, unless composed differently
+        assert fields(chinese) - fields(english) <= LANGUAGE_OWN_FIELDS, key
+    assert set(plots.LABELS["en"]) == set(plots.LABELS["zh"]) == set(catalogue.CATALOGUE) | set(catalogue.PUNCTUATION)
+
+
+# keys the code composes from a name in the data (f"short_{component}", f"kind_{kind}", ...)
+COMPOSED = ("short_", "component_", "convention_", "band_from_", "chain_", "real_flag_", "kind_", "tilemap_")
+COMPOSED += ("multiples_", "national_ratio_benchmark", "national_ratio_control")
+
+
+def test_every_catalogue_key_is_used_by_the_code() -> None:
+    code = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (plots, gallery_module, names))
+    named = set(plots.METHOD_STYLE) | set(plots.COMPONENT_ORDER) | set(plots.BACKTEST_KINDS)  # keys from the data
+    unused = [
+        key
+        for key in catalogue.CATALOGUE
+        if f'"{key}"' not in code and f"'{key}'" not in code and not key.startswith(COMPOSED) and key not in named
+    ]
+    assert unused == []
+
+
+def test_latin_words_skip_code_sector_codes_and_the_allow_list() -> None:
+    assert catalogue.latin_words("电子设备制造 (C39)、I64-65、Chow-Lin、占GDP比重 2.5 %") == []
+    assert catalogue.latin_words("见 `results/validation/backtest.csv` 的数据（CSV）") == []
+    assert catalogue.latin_words("方法：linear，口径：share") == ["linear", "share"]
+
+
+def test_wrap_breaks_between_words_or_cjk_characters() -> None:
+    assert plots.wrap("one two three four", 9) == "one two\nthree\nfour"
+    assert plots.wrap("灰色斜线：无实际增长率", 10) == "灰色斜线：\n无实际增长\n率"
+
+
+def test_small_multiples_of_a_few_provinces_make_one_row_a_page_wide() -> None:
     names = province_table().set_index("province_code")["province_en"]
     totals = pd.DataFrame(
         [
@@ -230,14 +270,14 @@ def test_small_multiples_of_a_few_provinces_keep_the_panel_size() -> None:
             for y in YEARS
         ]
     )
-    with plots.house_style() as labels:
-        fig = plots.small_multiples(totals, labels, shared_scale=True)
+    with plots.house_style() as words:
+        fig = plots.small_multiples(totals, words, shared_scale=True)
         visible = [ax for ax in fig.axes if ax.get_visible()]
-        size = fig.get_size_inches()
+        width = fig.get_figwidth()
         plt.close(fig)
     assert [ax.get_title(loc="left") for ax in visible] == ["Jiangsu", "Tibet", "Xinjiang"]
     assert len(fig.axes) == 3  # one row of three, not a row of six with three hidden
-    assert size.tolist() == [6.0, 1.75]
+    assert width == plots.DOUBLE_COLUMN
 
 
 def test_coverage_plot_draws_nested_in_sample_and_opens_the_points_the_rule_stood_in_for() -> None:
@@ -288,3 +328,126 @@ def test_national_ratio_marks_benchmark_years_filled_and_control_years_open() ->
     assert tuple(control.get_facecolor()[0]) == pytest.approx((1, 1, 1, 1))  # open
     assert texts == ["1.00", "1.10", "1.20"]
     assert labels["national_ratio_parity"] in parity
+
+
+def methods_data() -> pd.DataFrame:
+    rows = [
+        {
+            "method": m,
+            "year": y,
+            "value_100m_yuan": float(y - 2000 + k),
+            "lower_100m_yuan": float(y - 2002 + k),
+            "upper_100m_yuan": float(y + k - 1998),
+        }
+        for k, m in enumerate(plots.METHOD_STYLE)
+        for y in YEARS
+    ]
+    return pd.DataFrame(rows)
+
+
+def drawn(fig: matplotlib.figure.Figure) -> matplotlib.backend_bases.RendererBase:
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def test_legends_sit_under_the_axes_and_benchmarks_above_every_band_and_line() -> None:
+    with plots.house_style() as words:
+        for make, draw_on in (
+            (
+                plots.components_figure,
+                lambda ax: plots.plot_components(
+                    ax, components(), words, title="t", band=band(), benchmark_years=[2007]
+                ),
+            ),
+            (
+                plots.methods_figure,
+                lambda ax: plots.plot_methods(ax, methods_data(), words, title="t", benchmark_years=[2007]),
+            ),
+        ):
+            fig, ax = make()
+            draw_on(ax)
+            renderer = drawn(fig)
+            legend, frame = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+            assert legend.y1 < frame.y0  # the legend covers no data, nor the benchmark lines
+            assert legend.x0 >= 0 and legend.x1 <= fig.bbox.x1  # and fits the figure
+            benchmark = [line for line in ax.get_lines() if list(line.get_xdata()) == [2007, 2007]]
+            others = [a for a in (*ax.collections, *ax.get_lines()) if a not in benchmark]
+            assert benchmark and min(b.get_zorder() for b in benchmark) > max(a.get_zorder() for a in others)
+            plt.close(fig)
+
+
+def test_method_bands_differ_in_colour_and_hatch() -> None:
+    with plots.house_style() as words:
+        fig, ax = plots.methods_figure()
+        plots.plot_methods(ax, methods_data(), words, title="t", benchmark_years=[])
+        bands = ax.collections
+        styles = {(matplotlib.colors.to_hex(b.get_edgecolor()[0]), b.get_hatch()) for b in bands}
+        plt.close(fig)
+    assert len(bands) == len(plots.METHOD_STYLE)
+    assert len({colour for colour, _ in styles}) == len({hatch for _, hatch in styles}) == len(plots.METHOD_STYLE)
+
+
+def test_growth_scale_is_centred_at_zero_and_capped_at_a_quantile() -> None:
+    values = np.array([*np.linspace(-5, 10, 99), 80.0, np.nan])
+    norm, cap = plots.growth_norm(values)
+    assert norm(0.0) == pytest.approx(0.5)
+    assert cap == pytest.approx(np.quantile(np.abs(values[:-1]), 0.98)) and cap < 80
+    assert plots.growth_norm(np.array([-1.0, 2.0]), quantile=1.0)[1] is None  # nothing beyond the scale
+
+
+def test_tile_scales() -> None:
+    level = pd.Series([90.0, 17_712.0])
+    assert isinstance(plots.tile_norm(level, "log")[0], matplotlib.colors.LogNorm)
+    assert not isinstance(plots.tile_norm(pd.Series([0.0, 5.0]), "log")[0], matplotlib.colors.LogNorm)
+    norm, cmap = plots.tile_norm(pd.Series([2.0, 10.0]), "diverging")
+    assert norm(0.0) == pytest.approx(0.5) and cmap == plots.GROWTH_CMAP
+    with pytest.raises(ValueError, match="unknown tile scale 'cubic'"):
+        plots.tile_norm(level, "cubic")
+
+
+def test_tile_map_fills_its_figure_and_formats_the_colour_bar() -> None:
+    names = province_table().set_index("province_code")["province_en"]
+    tiles = tile_grid()
+    values = pd.Series(np.geomspace(90, 18_000, len(tiles)), index=tiles["province_code"])
+    with plots.house_style():
+        fig, ax = plots.tile_figure(tiles)
+        plots.plot_tile_map(ax, values, tiles, names, title="Level", unit_label="u", scale="log")
+        renderer = drawn(fig)
+        (bar,) = ax.child_axes  # the colour bar, inset in the empty corner
+        ticks = [t.get_text() for t in bar.get_xticklabels() if t.get_text()]
+        title = next(t for t in ax.texts if t.get_text() == "Level").get_window_extent(renderer)
+        tile_boxes = [p.get_window_extent(renderer) for p in ax.patches]
+        plt.close(fig)
+    assert ax.get_position().bounds == (0, 0, 1, 1)  # no margins
+    assert "1,000" in ticks and "10,000" in ticks
+    assert not any(title.overlaps(box) for box in tile_boxes)  # the title sits in the empty corner
+
+
+def test_thumbnail_is_a_small_copy_of_the_png(tmp_path: Path) -> None:
+    with plots.house_style() as words:
+        fig, ax = plots.components_figure()
+        plots.plot_components(ax, components(), words, title="t")
+        png, _ = plots.save_figure(fig, tmp_path / "f", thumbnail=tmp_path / "thumb.png")
+    with Image.open(png) as full, Image.open(tmp_path / "thumb.png") as small:
+        assert small.width <= plots.THUMBNAIL_SIZE[0] and small.height <= plots.THUMBNAIL_SIZE[1]
+        assert small.width / small.height == pytest.approx(full.width / full.height, rel=0.01)
+        assert full.width == plots.DOUBLE_COLUMN * 300  # a journal's page width at 300 dpi
+
+
+def test_real_growth_heatmap_shows_empty_cells_as_hatching_and_says_so_when_all_are_empty() -> None:
+    wide = pd.DataFrame(
+        [[np.nan, 5.0, -3.0], [np.nan, np.nan, 2.0]], index=["China", "Beijing"], columns=[2002, 2003, 2004]
+    )
+    with plots.house_style() as words:
+        fig, ax = plt.subplots()
+        plots.plot_growth_heatmap(ax, wide, words, title="t", note="a note")
+        hatched = [p for p in ax.patches if p.get_hatch()]
+        empty_label = [t.get_text() for t in ax.texts]
+        plt.close(fig)
+        fig, ax = plt.subplots()
+        plots.plot_growth_heatmap(ax, wide * np.nan, words, title="t")
+        all_empty = [t.get_text() for t in ax.texts]
+        plt.close(fig)
+    assert len(hatched) == 1 and hatched[0].get_zorder() < ax.images[0].get_zorder()
+    assert empty_label == ["a note"]  # only the note: there are values to show
+    assert all_empty == [words["real_growth_empty"]]

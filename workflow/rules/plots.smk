@@ -1,9 +1,23 @@
+def gallery_sources():
+    """Each retrieved dataset's repository@commit, for the gallery footer (as data_sources, but a mapping)."""
+    seen = {}
+    for entry in REGISTRY.retrieved():
+        seen.setdefault(entry.dataset, f"{entry.repository}@{entry.commit[:7]}")
+    return seen
+
+
+def overview_only(path):
+    """An input only the overview figures read: the other kinds need not wait for the job writing it."""
+    return lambda wildcards: [path] if wildcards.kind == "overview" else []
+
+
 rule plot_gallery:
     input:
         values=rules.estimate_digital_economy.output.values,
         totals=rules.estimate_digital_economy.output.totals,
         backtest=rules.estimate_digital_economy.output.backtest,
         national=rules.estimate_digital_economy.output.national,
+        panel=overview_only(rules.export_panel.output.csv),
         code=package_code("outputs"),
         style=str(PACKAGE / "data" / "digecon.mplstyle"),
     output:
@@ -41,6 +55,7 @@ rule build_gallery:
         figure_lists=expand(
             rules.plot_gallery.output.figure_list, kind=list(GALLERY_KINDS)
         ),
+        chain_comparison=rules.estimate_digital_economy.output.chain_comparison,
         code=package_code("outputs"),
     output:
         # The gallery folder itself is not a job output (Snakemake would delete it before the job):
@@ -51,9 +66,20 @@ rule build_gallery:
     conda:
         "../envs/digecon.yaml"
     params:
+        # everything the page's footer says about the run
+        language=SETTINGS.plots.language,
+        version=digecon.__version__,
         method=SETTINGS.estimate.recommended_method,
         convention=SETTINGS.estimate.recommended_convention,
-        sources=data_sources(),
+        first_year=SETTINGS.estimate.first_year,
+        last_year=SETTINGS.estimate.last_year,
+        base_year=SETTINGS.prices.base_year,
+        chain_settings={
+            component: chain["use"]
+            for component, chain in SETTINGS.as_dict()["indicators"]["chains"].items()
+        },
+        sources=gallery_sources(),
+        user_files=len(REGISTRY.user_paths()),
         gallery=lambda wildcards, output: Path(output.published).with_suffix(""),
     message:
         "Writing the offline gallery page"

@@ -4,22 +4,30 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from digecon.core.files import write_json
 from digecon.core.logs import logged_run
-from digecon.outputs.gallery import publish_gallery
+from digecon.outputs.gallery import RunAbout, chosen_chains, publish_gallery
 
 with logged_run(snakemake.log[0]) as log:
-    note = (
-        f"Digital-economy value added of China's provinces; method {snakemake.params.method}, convention "
-        f"{snakemake.params.convention}. Inputs (repository@commit): {snakemake.params.sources}."
+    params = snakemake.params
+    used = chosen_chains(pd.read_csv(snakemake.input.chain_comparison))
+    about = RunAbout(
+        version=params.version,
+        run_date=date.today().isoformat(),
+        method=params.method,
+        convention=params.convention,
+        first_year=params.first_year,
+        last_year=params.last_year,
+        base_year=params.base_year,
+        chains={c: (used[c], setting) for c, setting in params.chain_settings.items() if c in used},
+        sources=dict(params.sources),
+        user_files=params.user_files,
     )
     items = publish_gallery(
-        [Path(p).parent for p in snakemake.input.figure_lists],
-        snakemake.params.gallery,
-        title="digecon: digital economy of China's provinces",
-        run_date=date.today().isoformat(),
-        note=note,
+        [Path(p).parent for p in snakemake.input.figure_lists], params.gallery, language=params.language, about=about
     )
-    page = Path(snakemake.params.gallery) / "index.html"
+    page = Path(params.gallery) / "index.html"
     write_json({"page": page.as_posix(), "figures": [asdict(i) for i in items]}, snakemake.output.published)
     log.info("gallery %s with %d figures", page, len(items))

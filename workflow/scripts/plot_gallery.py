@@ -6,15 +6,18 @@ from digecon.core.logs import logged_run
 from digecon.outputs.gallery import build_figures
 
 with logged_run(snakemake.log[0]) as log:
+    kind = snakemake.wildcards.kind
+    overview = kind == "overview"  # only the overview shows the backtest, national tables and real growth
     items = build_figures(
-        snakemake.wildcards.kind,
+        kind,
         pd.read_csv(snakemake.input.values),
         pd.read_csv(snakemake.input.totals),
-        pd.read_csv(snakemake.input.backtest),
+        pd.read_csv(snakemake.input.backtest) if overview else pd.DataFrame(),
         snakemake.params.root,
         method=snakemake.params.method,
         convention=snakemake.params.convention,
         language=snakemake.params.language,
-        national=pd.read_csv(snakemake.input.national),
+        national=pd.read_csv(snakemake.input.national) if overview else None,
+        panel=pd.read_csv(snakemake.input.panel[0]) if overview else None,
     )
-    log.info("%d %s figures", len(items), snakemake.wildcards.kind)
+    log.info("%d %s figures", len(items), kind)

@@ -4,11 +4,10 @@ Kept apart from the modules that draw and write them, which import matplotlib an
 that the Snakefile can read these names at parse time without importing either.
 """
 
-GALLERY_KINDS = {
-    "overview": "Overview: China and all provinces",
-    "province": "Provinces: components over time",
-    "methods": "Provinces: every method compared",
-}
+from digecon.outputs.labels import CATALOGUE
+
+# kind -> English heading, from the label catalogue (which also holds the Chinese one)
+GALLERY_KINDS = {kind: CATALOGUE[f"kind_{kind}"][0] for kind in ("overview", "province", "methods")}
 WIDE_TABLES = {
     "total": "digital-economy value added, 亿元",
     "production": "production part (electronics + IT services), 亿元",

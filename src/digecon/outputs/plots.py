@@ -9,7 +9,9 @@ stacked areas stay distinct in greyscale. Labels are English by default, Chinese
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +29,9 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from PIL import Image
+
+from digecon.outputs.labels import LANGUAGES, labels_for
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +51,10 @@ METHOD_STYLE = {  # colour, line style
 MISSING_TILE = "#eeeeee"  # a province outside the run (or without a value)
 MISSING_TEXT = "#9a9a9a"
 BACKTEST_KINDS = ("interpolation", "extrapolation")
-SUBTITLE_SIZE = 8  # points
+SINGLE_COLUMN, DOUBLE_COLUMN = 3.5, 7.2  # inches: a journal's column and page width (89 and 183 mm)
+SUBTITLE_SIZE = 7  # points, the smallest text of any figure
 SUBTITLE_GAP = 4  # points between the axes and a subtitle
-SUBTITLE_WIDTH = 130  # columns of 8-point text that fit a 9-inch-wide panel
+SUBTITLE_WIDTH = 150  # columns of 7-point text that fit a double-column panel
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -62,130 +68,7 @@ CJK_FAMILIES = (
     "AR PL UMing CN",
 )
 
-LABELS = {
-    "en": {
-        "electronics": "Electronics (C39)",
-        "it_services": "Internet, software & IT (I64-65)",
-        "telecom": "Telecom & broadcasting transmission (I63)",
-        "media": "Radio, TV, film, publishing (R86-87)",
-        "production": "Production",
-        "circulation": "Circulation",
-        "total": "Total",
-        "value": "Value added, 100 million yuan",
-        "share": "Share of GDP, %",
-        "growth": "Growth, %",
-        "year": "Year",
-        "benchmark": "IO benchmark year",
-        "indicator_break": "Indicator break (jump beyond the threshold)",
-        "band": "Uncertainty band (backtest)",
-        "ape": "Absolute % error of held-out benchmark",
-        "national": "China, sum of {n} provinces",
-        "hold": "hold",
-        "linear": "linear",
-        "spline": "spline",
-        "chow_lin": "Chow-Lin",
-        "interpolation": "interpolation",
-        "extrapolation": "extrapolation",
-        "distance": "{n} years from the nearest benchmark",
-        # the backtest table's own label of a design (English); Chinese is composed from its years
-        "design": "{design_label}",
-        "year_separator": ", ",
-        "clause_separator": ", ",
-        "item_separator": "; ",
-        "n_provinces": "n = {n}",
-        # figure titles: fixed text around the parts that come from the data
-        "province_title": "{name}: digital-economy value added by component",
-        "methods_title": "{name}: total under every method",
-        "national_components": "{national}: by component",
-        "national_categories": "{national}: production and circulation",
-        "level_title": "Level, {year}",
-        "share_title": "Share of GDP, {year}",
-        "heatmap_title": "Share of GDP by province and year",
-        "in_year": "{what}, {year}",
-        "growth_span": "{growth} ({start}-{end}, per year)",
-        "multiples_title": "{total}: {value} ({scale})",
-        "shared_scale": "same scale for all provinces",
-        "own_scale": "each province on its own scale",
-        "ape_axis": "Absolute % error of held-out benchmark, %",
-        "short_electronics": "Electronics",
-        "short_it_services": "IT services",
-        "short_telecom": "Telecom",
-        "short_media": "Media",
-        "short_total": "Total",
-        "national_ratio_title": "Provinces' sum / national IO table, by component",
-        "national_ratio_axis": "Provinces' sum / national table",
-        "national_ratio_benchmark": "regional benchmark year (provinces' own tables)",
-        "national_ratio_control": "control year (national table only; provinces' estimates)",
-        "national_ratio_parity": "parity (sum = national)",
-        "coverage_title": "Coverage of the {n} % bands by distance to the nearest benchmark",
-        "coverage_axis": "Held-out actuals inside the band, %",
-        "coverage_distance": "Years from the nearest benchmark used",
-        "coverage_nested": "nested (band without the held-out design)",
-        "coverage_in_sample": "in-sample (band from every design)",
-        "coverage_nominal": "nominal level, ± 10 points",
-        "coverage_open": "open: no other design measured that distance",
-    },
-    "zh": {
-        "electronics": "电子设备制造 (C39)",
-        "it_services": "互联网、软件和信息技术服务 (I64-65)",
-        "telecom": "电信、广播电视和卫星传输 (I63)",
-        "media": "广播电视电影、新闻出版 (R86-87)",
-        "production": "数字产品制造",
-        "circulation": "数字流通",
-        "total": "合计",
-        "value": "增加值（亿元）",
-        "share": "占GDP比重（%）",
-        "growth": "增长率（%）",
-        "year": "年份",
-        "benchmark": "投入产出表年份",
-        "indicator_break": "指标异常跳变",
-        "band": "不确定区间（回测）",
-        "ape": "留出基准年的绝对百分比误差",
-        "national": "全国（{n}省合计）",
-        "hold": "保持",
-        "linear": "线性",
-        "spline": "样条",
-        "chow_lin": "Chow-Lin",
-        "interpolation": "内插",
-        "extrapolation": "外推",
-        "distance": "距最近基准年{n}年",
-        "design": "{holdout}年（由{used}年估计）",
-        "year_separator": "、",
-        "clause_separator": "，",
-        "item_separator": "；",
-        "n_provinces": "{n}个省份",
-        "province_title": "{name}：数字经济增加值（按构成）",
-        "methods_title": "{name}：各方法下的合计",
-        "national_components": "{national}：按构成",
-        "national_categories": "{national}：数字产品制造与数字流通",
-        "level_title": "{year}年增加值",
-        "share_title": "{year}年占GDP比重",
-        "heatmap_title": "各省历年占GDP比重",
-        "in_year": "{what}，{year}年",
-        "growth_span": "{growth}（{start}-{end}年，年均）",
-        "multiples_title": "{total}：{value}（{scale}）",
-        "shared_scale": "各省同一刻度",
-        "own_scale": "各省各自刻度",
-        "ape_axis": "留出基准年的绝对百分比误差（%）",
-        "short_electronics": "电子设备",
-        "short_it_services": "信息技术服务",
-        "short_telecom": "电信",
-        "short_media": "媒体",
-        "short_total": "合计",
-        "national_ratio_title": "各省合计与全国投入产出表之比（按构成）",
-        "national_ratio_axis": "各省合计 / 全国表",
-        "national_ratio_benchmark": "地区表年份（各省自身投入产出表）",
-        "national_ratio_control": "控制年份（仅有全国表；各省为估计值）",
-        "national_ratio_parity": "相等（合计 = 全国）",
-        "coverage_title": "{n}%区间的覆盖率（按距最近基准年的年数）",
-        "coverage_axis": "留出基准值落在区间内的比例（%）",
-        "coverage_distance": "距最近所用基准年的年数",
-        "coverage_nested": "嵌套（区间不含被留出的设计）",
-        "coverage_in_sample": "样本内（区间来自全部设计）",
-        "coverage_nominal": "名义水平 ± 10个百分点",
-        "coverage_open": "空心：其他设计未测到该距离",
-    },
-}
+LABELS = {language: labels_for(language) for language in LANGUAGES}  # the catalogue, by language
 
 
 CJK_FILE_HINTS = ("cjk", "wqy", "sourcehan", "simhei", "msyh", "pingfang", "uming", "ukai")  # font file names
@@ -268,25 +151,36 @@ def house_style(language: str = "en") -> Iterator[dict[str, str]]:
         yield LABELS[language]
 
 
-def save_figure(fig: Figure, base: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write ``base.<format>`` without volatile metadata (byte-identical re-runs) and close ``fig``.
+def save_figure(
+    fig: Figure,
+    base: str | Path,
+    formats: tuple[str, ...] = ("png", "svg"),
+    *,
+    thumbnail: str | Path | None = None,
+    close: bool = True,
+) -> list[Path]:
+    """Write ``base.<format>`` without volatile metadata (byte-identical re-runs), and a thumbnail.
 
     Parameters
     ----------
     fig
-        The figure; closed even if writing fails.
+        The figure; closed (with ``close``) even if writing fails.
     base
         Path without suffix; missing folders are made.
     formats
         File formats, each written as ``base.<format>``.
+    thumbnail
+        A PNG file for a small copy, at most ``THUMBNAIL_SIZE``: taken from the pixels of the PNG
+        (needs ``png`` in ``formats``), so the figure is not drawn or read again.
+    close
+        Close ``fig`` afterwards; False keeps it to draw the next figure of a series on.
 
     Returns
     -------
     list of Path
-        The files written, in the order of ``formats``.
+        The files written, in the order of ``formats`` (the thumbnail not included).
     """
     metadata = {
-        "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
     }
@@ -294,24 +188,115 @@ def save_figure(fig: Figure, base: str | Path, formats: tuple[str, ...] = ("png"
     base.parent.mkdir(parents=True, exist_ok=True)
     written = []
     try:
+        _freeze_layout(fig)
         for fmt in formats:
             path = base.with_suffix(f".{fmt}")
-            fig.savefig(path, format=fmt, metadata=metadata.get(fmt))
+            if fmt == "png":
+                image = render_rgb(fig)
+                dpi = matplotlib.rcParams["savefig.dpi"]
+                # RGB at zlib level 1: half the time of matplotlib's RGBA PNG at level 6, files ~190 KB at
+                # 300 dpi; Pillow writes no timestamp (byte-stable), and the dpi sets the printed size
+                image.save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
+                if thumbnail is not None:
+                    _write_thumbnail(image, Path(thumbnail))
+            else:
+                fig.savefig(path, format=fmt, metadata=metadata.get(fmt))
             written.append(path)
     finally:
-        plt.close(fig)
+        if close:
+            plt.close(fig)
     return written
 
 
-def _thousands(ax: Axes) -> None:
-    """Y tick labels with thousands separators (20,000)."""
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+def _freeze_layout(fig: Figure) -> None:
+    """Lay out a constrained-layout figure once and keep the result, so each format's draw does not redo it."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+
+
+def render_rgb(fig: Figure) -> Image.Image:
+    """Draw ``fig`` once at ``savefig.dpi``, as ``savefig`` would, and give its pixels without the alpha channel.
+
+    Parameters
+    ----------
+    fig
+        An opaque figure (the style's white face).
+
+    Returns
+    -------
+    PIL.Image.Image
+        RGB pixels.
+    """
+    fig.savefig(io.BytesIO(), format="rgba")  # the savefig path: dpi and face colour as for a PNG
+    pixels = np.asarray(fig.canvas.buffer_rgba())  # the Agg canvas keeps what it just drew
+    return Image.fromarray(pixels[..., :3])
+
+
+THUMBNAIL_SIZE = (420, 320)  # pixels, the largest a gallery card shows
+
+
+def _write_thumbnail(image: Image.Image, path: Path) -> None:
+    """Shrink the pixels of the PNG just saved into ``path``."""
+    small = image.copy()
+    small.thumbnail(THUMBNAIL_SIZE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    small.save(path, format="PNG")  # Pillow writes no timestamp: byte-stable
+
+
+def _thousands(axis: matplotlib.axis.Axis) -> None:
+    """Tick labels with thousands separators (20,000)."""
+    axis.set_major_formatter(THOUSANDS)
+
+
+THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
+WHOLE_YEARS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.0f}")
+
+
+def _percent(decimals: int, signed: bool = False) -> matplotlib.ticker.Formatter:
+    """Tick labels such as ``2.5 %`` (or ``+5 %`` for growth)."""
+    sign = "+" if signed else ""
+    return matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:{sign}.{decimals}f} %".replace("+0 %", "0 %"))
 
 
 def _year_axis(ax: Axes, step: int = 2) -> None:
     """Whole years as ticks (never 2002.5)."""
     ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(step))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.0f}"))
+    ax.xaxis.set_major_formatter(WHOLE_YEARS)
+
+
+def _inches(fig: Figure, *, left: float, right: float, top: float, bottom: float) -> None:
+    """Fix the margins in inches, so every figure of a series has its axes in the same place."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
+
+
+def legend_below(ax: Axes, handles: list, texts: list[str], *, ncols: int, gap: float = 16) -> None:
+    """Put a legend under ``ax``, outside the data, its top ``gap`` points below the axes (under the ticks)."""
+    below = matplotlib.transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-gap, units="points")
+    ax.legend(
+        handles, texts, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncols=ncols, borderaxespad=0
+    )
+
+
+BENCHMARK_LINE = {"color": "#444444", "linewidth": 0.8, "linestyle": (0, (4, 2)), "zorder": 4}  # above bands, lines
+
+
+def _mark_benchmarks(ax: Axes, years: list[int], label: str | None = None) -> None:
+    """Dashed vertical lines at the benchmark years, drawn above the areas, bands and lines."""
+    for i, year in enumerate(years):
+        ax.axvline(year, label=label if i == 0 else None, **BENCHMARK_LINE)
+
+
+BAND_COLUMNS = ("lower_100m_yuan", "value_100m_yuan", "upper_100m_yuan")
+
+
+def components_figure() -> tuple[Figure, Axes]:
+    """Make an empty figure for :func:`plot_components`: double column, margins fixed for the legend below."""
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, 3.5))
+    _inches(fig, left=0.7, right=0.15, top=0.3, bottom=0.95)
+    return fig, ax
 
 
 def plot_components(
@@ -340,11 +325,11 @@ def plot_components(
     band
         ``year``, ``lower_100m_yuan``, ``upper_100m_yuan`` of the total, drawn dotted (optional).
     benchmark_years
-        Years with an IO table, drawn as dashed vertical lines.
+        Years with an IO table, drawn as dashed vertical lines above the areas.
     breaks
         Years whose indicator jumped beyond the break threshold, marked by a triangle on the total.
     legend
-        Whether to draw the legend.
+        Whether to draw the legend (under the axes, outside the data).
     """
     wide = data.pivot_table(index="year", columns="component", values="value_100m_yuan", aggfunc="sum")
     wide = wide.reindex(columns=[c for c in COMPONENT_ORDER if c in wide.columns])
@@ -358,18 +343,10 @@ def plot_components(
         )
         bottom = top
     if band is not None:
-        band = band.set_index("year").reindex(years)
-        ax.plot(years, band["lower_100m_yuan"], color="#333333", linestyle=":", linewidth=1.1, label=labels["band"])
-        ax.plot(years, band["upper_100m_yuan"], color="#333333", linestyle=":", linewidth=1.1)
-    for i, year in enumerate(benchmark_years or []):
-        ax.axvline(
-            year,
-            color="#666666",
-            linewidth=0.8,
-            linestyle="--",
-            zorder=0,
-            label=labels["benchmark"] if i == 0 else None,
-        )
+        band = band.set_index("year").reindex(years).astype({"lower_100m_yuan": float, "upper_100m_yuan": float})
+        ax.plot(years, band["lower_100m_yuan"], color="#222222", linestyle=":", linewidth=1.1, label=labels["band"])
+        ax.plot(years, band["upper_100m_yuan"], color="#222222", linestyle=":", linewidth=1.1)
+    _mark_benchmarks(ax, benchmark_years or [], labels["benchmark"])
     marked = [y for y in breaks or [] if y in set(years)]
     if marked:
         total = wide.sum(axis=1)
@@ -378,7 +355,7 @@ def plot_components(
             total.loc[marked],
             linestyle="none",
             marker="v",
-            markersize=7,
+            markersize=6,
             color="black",
             markeredgecolor="white",
             zorder=5,
@@ -388,10 +365,10 @@ def plot_components(
     ax.set_ylim(0, None)
     ax.set_title(title, loc="left")
     ax.set_ylabel(labels["value"])
-    _thousands(ax)
+    _thousands(ax.yaxis)
     _year_axis(ax)
     if legend:
-        ax.legend(loc="upper left", ncols=1)
+        legend_below(ax, *ax.get_legend_handles_labels(), ncols=2)
 
 
 def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scale: bool) -> Figure:
@@ -411,37 +388,50 @@ def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scal
     Returns
     -------
     Figure
-        Fewer than six provinces make one row of panels of the usual size.
+        Double column wide; fewer than six provinces make one row of wider panels.
+
+    Notes
+    -----
+    Panels share one x axis (and, with ``shared_scale``, one y axis) and have at most three y
+    ticks: tick labels are most of the drawing time of 31 small axes.
     """
     names = totals.drop_duplicates("province_code").sort_values("province_code")
     columns = max(1, min(6, len(names)))
     rows = max(1, -(-len(names) // columns))
-    # six panels fill 10 inches; fewer provinces keep the panels' size (the title needs 6 inches)
-    width = max(6.0, 10 * columns / 6)
+    # inches: a page wide whatever the number of provinces (a run of three has wider panels, not hidden ones)
+    left, right, gap = 0.45, 0.1, (0.15 if shared_scale else 0.42)  # own scales need tick labels in the gaps
+    panel = (DOUBLE_COLUMN - left - right - (columns - 1) * gap) / columns
     fig, axes = plt.subplots(
-        rows, columns, figsize=(width, 1.75 * rows), sharex=True, sharey=shared_scale, squeeze=False
+        rows, columns, figsize=(DOUBLE_COLUMN, 1.05 * rows + 0.75), sharex=True, sharey=shared_scale, squeeze=False
     )
+    _inches(fig, left=left, right=right, top=0.45, bottom=0.4)
+    fig.subplots_adjust(wspace=gap / panel, hspace=0.45)
+    by_code = dict(tuple(totals.sort_values("year").groupby("province_code")))
     for ax, (code, name) in zip(axes.flat, zip(names["province_code"], names["name"], strict=True), strict=False):
-        series = totals[totals["province_code"] == code].sort_values("year")
-        ax.fill_between(
-            series["year"],
-            series["lower_100m_yuan"],
-            series["upper_100m_yuan"],
-            color="#0072B2",
-            alpha=0.2,
-            linewidth=0,
-        )
-        ax.plot(series["year"], series["value_100m_yuan"], color="#0072B2", linewidth=1.2)
+        series = by_code[code]
+        years = series["year"].to_numpy()
+        lower, value, upper = (series[c].to_numpy(dtype=float) for c in BAND_COLUMNS)  # nullable dtypes too
+        ax.fill_between(years, lower, upper, color="#0072B2", alpha=0.25, linewidth=0)
+        ax.plot(years, value, color="#0072B2", linewidth=1.0)
         for year in series.loc[series["flag"] == "benchmark", "year"]:
-            ax.axvline(year, color="#999999", linewidth=0.5, linestyle="--", zorder=0)
-        ax.set_title(name, fontsize=8, loc="left")
-        ax.tick_params(labelsize=6.5)
-        _year_axis(ax, step=10)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.axvline(year, color="#555555", linewidth=0.5, linestyle=(0, (3, 2)), zorder=3)
+        # fixed (empty) axis-label places: matplotlib otherwise measures every panel's ticks, and its shared
+        # siblings', on every draw to place them (with the titles, fixed by the style: half the drawing time)
+        ax.set_title(name, fontsize=7, loc="left", pad=2, weight="normal")
+        ax.xaxis.set_label_coords(0.5, -0.2)
+        ax.yaxis.set_label_coords(-0.2, 0.5)
         if not shared_scale:
             ax.set_ylim(0, float(series["upper_100m_yuan"].max()) * 1.05)
+    first = axes.flat[0]
+    first.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(2, integer=True))
+    first.xaxis.set_major_formatter(WHOLE_YEARS)
+    for ax in axes.flat[: len(names)]:
+        if not shared_scale or ax is first:  # shared axes share their locator and formatter
+            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+            _thousands(ax.yaxis)
+        ax.tick_params(labelsize=7, length=2, pad=1.5)
     if shared_scale:  # one limit for all, from the largest upper bound (not from the last panel drawn)
-        axes.flat[0].set_ylim(0, float(totals["upper_100m_yuan"].max()) * 1.05)
+        first.set_ylim(0, float(totals["upper_100m_yuan"].max()) * 1.05)
     for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)
     for column in range(axes.shape[1]):  # year labels under the lowest panel drawn in each column
@@ -449,14 +439,24 @@ def small_multiples(totals: pd.DataFrame, labels: dict[str, str], *, shared_scal
         if drawn:
             drawn[-1].xaxis.set_tick_params(labelbottom=True)
     scale = labels["shared_scale"] if shared_scale else labels["own_scale"]
-    title = labels["multiples_title"].format(total=labels["total"], value=labels["value"], scale=scale)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=10, weight="bold")
-    fig.supxlabel(labels["year"], fontsize=8)
-    fig.tight_layout()
+    title = labels["multiples_title"].format(scale=scale)
+    fig.suptitle(title, x=left / DOUBLE_COLUMN, y=1 - 0.12 / fig.get_figheight(), ha="left", va="top", weight="bold")
+    if len(names) % columns:  # the key in the empty end of the last row, outside every panel
+        key = [
+            matplotlib.lines.Line2D([], [], color="#0072B2", linewidth=1.0),
+            matplotlib.patches.Patch(color="#0072B2", alpha=0.25, linewidth=0),
+            matplotlib.lines.Line2D([], [], color="#555555", linewidth=0.5, linestyle=(0, (3, 2))),
+        ]
+        fig.legend(
+            key,
+            [labels["estimate"], labels["band"], labels["benchmark"]],
+            loc="lower right",
+            bbox_to_anchor=(0.98, 0.03),
+        )
     return fig
 
 
-def plot_categories(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, title: str) -> None:
+def plot_categories(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, title: str, legend: bool = True) -> None:
     """Production and circulation over time (lines).
 
     Parameters
@@ -469,6 +469,8 @@ def plot_categories(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, tit
         A label dictionary of ``LABELS``.
     title
         Axes title.
+    legend
+        Whether to draw the legend (under the axes).
     """
     wide = data.pivot_table(index="year", columns="category", values="value_100m_yuan", aggfunc="sum")
     for category, (colour, style) in (("production", ("#0072B2", "-")), ("circulation", ("#D55E00", "--"))):
@@ -477,9 +479,10 @@ def plot_categories(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, tit
     ax.set_ylabel(labels["value"])
     ax.set_ylim(0, None)
     ax.set_xlim(wide.index.min(), wide.index.max())
-    _thousands(ax)
-    _year_axis(ax)
-    ax.legend(loc="upper left")
+    _thousands(ax.yaxis)
+    _year_axis(ax, step=4)
+    if legend:
+        legend_below(ax, *ax.get_legend_handles_labels(), ncols=2)
 
 
 def plot_ranking(
@@ -498,23 +501,23 @@ def plot_ranking(
     title, xlabel
         Axes title and x label.
     highlight
-        A value to mark with a dashed line (China's), if any.
+        A value to mark with a dashed line (China's), if any; its legend goes under the axes.
     """
     ordered = values.sort_values()
     ax.barh(ordered.index, ordered.to_numpy(), color="#0072B2", height=0.7)
     if highlight is not None:
-        ax.axvline(highlight, color="#D55E00", linestyle="--", linewidth=1.0, label=labels["national"])
-        ax.legend(loc="lower right")
+        ax.axvline(highlight, color="#D55E00", linestyle="--", linewidth=1.0, label=labels["national"], zorder=4)
+        legend_below(ax, *ax.get_legend_handles_labels(), ncols=1, gap=26)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="y", labelsize=7, length=0)
     ax.margins(y=0.01)
 
 
 def plot_heatmap(ax: Axes, wide: pd.DataFrame, labels: dict[str, str], *, title: str) -> None:
-    """Province x year heatmap with a colour bar (labelled as a share of GDP).
+    """Province x year heatmap of the share of GDP, with a colour bar in %.
 
     Parameters
     ----------
@@ -528,12 +531,159 @@ def plot_heatmap(ax: Axes, wide: pd.DataFrame, labels: dict[str, str], *, title:
         Axes title.
     """
     image = ax.imshow(wide.to_numpy(), aspect="auto", cmap="cividis", interpolation="nearest")
-    ax.set_yticks(range(len(wide.index)), wide.index, fontsize=7)
-    ax.set_xticks(range(0, len(wide.columns), 2), [str(c) for c in wide.columns[::2]], fontsize=7, rotation=45)
-    ax.grid(False)
+    _grid_ticks(ax, wide)
     ax.set_title(title, loc="left")
-    colour_bar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    colour_bar.set_label(labels["share"])
+    bar = ax.figure.colorbar(image, ax=ax, fraction=0.035, pad=0.015, format=_percent(_decimals(wide.to_numpy())))
+    bar.set_label(labels["share_short"])
+
+
+def _grid_ticks(ax: Axes, wide: pd.DataFrame) -> None:
+    """Row names on the left and every other year below, for a province x year grid."""
+    ax.set_yticks(range(len(wide.index)), wide.index)
+    ax.set_xticks(range(0, len(wide.columns), 2), [str(c) for c in wide.columns[::2]])
+    ax.tick_params(length=0, labelsize=7)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _decimals(values: np.ndarray) -> int:
+    """Decimals that tell colour-bar ticks apart: none above a range of 10, one below."""
+    finite = values[np.isfinite(values)]
+    return 0 if finite.size == 0 or np.ptp(finite) >= 10 else 1
+
+
+GROWTH_CMAP = "RdBu"  # diverging, colour-blind-safe (ColorBrewer): red falls, blue rises, white 0
+
+
+def growth_norm(values: np.ndarray, quantile: float = 0.98) -> tuple[matplotlib.colors.Normalize, float | None]:
+    """Centre a diverging scale at 0, capped at the ``quantile`` of |growth| (one outlier must not wash out the rest).
+
+    Parameters
+    ----------
+    values
+        Growth rates, %; NaN ignored.
+    quantile
+        Share of the values inside the scale.
+
+    Returns
+    -------
+    (Normalize, float or None)
+        The scale, and its cap where some value lies beyond it (None when none does).
+    """
+    finite = np.abs(values[np.isfinite(values)])
+    if finite.size == 0:
+        return matplotlib.colors.CenteredNorm(0.0, 1.0), None
+    cap = float(np.quantile(finite, quantile)) or float(finite.max()) or 1.0
+    return matplotlib.colors.CenteredNorm(0.0, cap), (cap if finite.max() > cap else None)
+
+
+MISSING_HATCH = {"facecolor": MISSING_TILE, "edgecolor": "#b0b0b0", "hatch": "////", "linewidth": 0}
+
+
+def plot_growth_heatmap(
+    ax: Axes, wide: pd.DataFrame, labels: dict[str, str], *, title: str, note: str = ""
+) -> matplotlib.colorbar.Colorbar:
+    """Province x year heatmap of real growth on a diverging scale centred at 0; empty cells hatched grey.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on.
+    wide
+        Index names (China first), columns years, cells the real growth in % (NaN: no real value).
+    labels
+        A label dictionary of ``LABELS``.
+    title
+        Axes title.
+    note
+        Said under the grid (which cells are empty and why; the cap of the scale), outside the data.
+
+    Returns
+    -------
+    Colorbar
+        The colour bar (its ticks signed percentages).
+    """
+    values = wide.to_numpy(dtype=float)
+    norm, cap = growth_norm(values)
+    cmap = matplotlib.colormaps[GROWTH_CMAP].with_extremes(bad=(0, 0, 0, 0))  # empty cells show the hatching
+    rows, columns = values.shape
+    ax.add_patch(matplotlib.patches.Rectangle((-0.5, -0.5), columns, rows, zorder=0, **MISSING_HATCH))
+    image = ax.imshow(values, aspect="auto", cmap=cmap, norm=norm, interpolation="nearest", zorder=1)
+    _grid_ticks(ax, wide)
+    ax.axhline(0.5, color="white", linewidth=2, zorder=2)  # China apart from the provinces
+    ax.set_title(title, loc="left")
+    bar = ax.figure.colorbar(
+        image, ax=ax, fraction=0.035, pad=0.015, extend="both" if cap else "neither", format=_percent(0, signed=True)
+    )
+    bar.set_label(labels["real_growth_axis"])
+    if not np.isfinite(values).any():
+        ax.text(columns / 2 - 0.5, rows / 2 - 0.5, labels["real_growth_empty"], ha="center", va="center", zorder=3)
+    if note:
+        ax.annotate(
+            wrap(note, NOTE_COLUMNS),
+            xy=(0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -22),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=7,
+        )
+    return bar
+
+
+TILE = 0.94  # side of a tile in grid units (the rest is the white gap)
+TILE_SCALES = ("linear", "log", "diverging")
+
+
+def tile_norm(values: pd.Series, scale: str) -> tuple[matplotlib.colors.Normalize, str]:
+    """Choose the colour scale and colour map of a tile map.
+
+    Parameters
+    ----------
+    values
+        The finite values shown.
+    scale
+        ``linear``, ``log`` (levels spanning orders of magnitude; linear if some value is not
+        positive) or ``diverging`` (growth: centred at 0).
+
+    Returns
+    -------
+    (Normalize, str)
+        The scale and the colour map's name.
+
+    Raises
+    ------
+    ValueError
+        For another scale.
+    """
+    if scale not in TILE_SCALES:
+        raise ValueError(f"unknown tile scale {scale!r}; expected one of {', '.join(TILE_SCALES)}")
+    low, high = float(values.min()), float(values.max())
+    if scale == "diverging":
+        return growth_norm(values.to_numpy(dtype=float), quantile=1.0)[0], GROWTH_CMAP
+    if scale == "log" and low > 0:
+        return matplotlib.colors.LogNorm(vmin=low, vmax=high), "cividis"
+    return matplotlib.colors.Normalize(vmin=low, vmax=high), "cividis"
+
+
+def tile_figure(tiles: pd.DataFrame) -> tuple[Figure, Axes]:
+    """Make a double-column figure shaped like the tile grid, its one axes filling it (no margins).
+
+    Parameters
+    ----------
+    tiles
+        ``province_code``, ``column``, ``row`` of every tile.
+
+    Returns
+    -------
+    (Figure, Axes)
+    """
+    columns, rows = int(tiles["column"].max()) + 1, int(tiles["row"].max()) + 1
+    fig = plt.figure(figsize=(DOUBLE_COLUMN, DOUBLE_COLUMN * rows / columns))
+    ax = fig.add_axes((0, 0, 1, 1))
+    return fig, ax
 
 
 def plot_tile_map(
@@ -545,14 +695,19 @@ def plot_tile_map(
     title: str,
     unit_label: str,
     fmt: str = "{:,.0f}",
-    cmap: str = "cividis",
+    scale: str = "linear",
+    ticks: matplotlib.ticker.Formatter = THOUSANDS,
+    missing_label: str = "",
 ) -> None:
     """Tile-grid map: each province a square in its rough place, coloured by ``values``.
+
+    The title and a horizontal colour bar sit in the empty north-west corner of the grid (Xinjiang
+    starts on the third row), so the tiles fill the figure.
 
     Parameters
     ----------
     ax
-        Axes to draw on.
+        Axes to draw on (best :func:`tile_figure`'s).
     values
         Values by province code; a province without a (finite) value is an empty grey tile, so a
         run on a few provinces still shows the whole country.
@@ -561,24 +716,79 @@ def plot_tile_map(
     names
         Province code -> label.
     title, unit_label
-        Axes title and colour-bar label.
+        Title and colour-bar label.
     fmt
         Format of the value printed on each tile.
-    cmap
-        Matplotlib colour map.
+    scale
+        See :func:`tile_norm`.
+    ticks
+        Formatter of the colour-bar ticks.
+    missing_label
+        Explains the grey tile, in the south-west corner, where some tile has no value.
     """
-    norm = matplotlib.colors.Normalize(vmin=float(values.min()), vmax=float(values.max()))
+    shown = values[values.index.isin(tiles["province_code"]) & np.isfinite(values.astype(float))]
+    norm, cmap = tile_norm(shown, scale)
     colours = matplotlib.colormaps[cmap]
     for tile in tiles.itertuples(index=False):
         value = values.get(tile.province_code, np.nan)
         _draw_tile(ax, tile.column, tile.row, names[tile.province_code], value, colours, norm, fmt)
-    ax.set_xlim(-0.1, tiles["column"].max() + 1)
-    ax.set_ylim(-tiles["row"].max() - 0.1, 1)
-    ax.set_aspect("equal")
+    columns, rows = int(tiles["column"].max()) + 1, int(tiles["row"].max()) + 1
+    ax.set_xlim(-0.08, columns - 1 + TILE + 0.08)
+    ax.set_ylim(-(rows - 1) - 0.08, TILE + 0.08)
     ax.axis("off")
-    ax.set_title(title, loc="left")
-    bar = ax.figure.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=colours), ax=ax, fraction=0.03, pad=0.01)
-    bar.set_label(unit_label)
+    ax.text(0, TILE, title, ha="left", va="top", fontsize=9, weight="bold", wrap=True)
+    # in data units: 3.4 tiles wide, under the title, inside the empty corner of the first two rows
+    bar_axes = ax.inset_axes((0.05, -0.65, 3.4, 0.16), transform=ax.transData)
+    bar = ax.figure.colorbar(
+        matplotlib.cm.ScalarMappable(norm=norm, cmap=colours), cax=bar_axes, orientation="horizontal", format=ticks
+    )
+    if isinstance(norm, matplotlib.colors.LogNorm):
+        bar_axes.xaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+        bar_axes.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        bar_axes.xaxis.set_major_formatter(ticks)
+    bar.ax.tick_params(labelsize=7)
+    bar.ax.set_title(unit_label, fontsize=8, loc="left", pad=3, weight="normal")
+    missing = ~tiles["province_code"].map(values).astype(float).apply(np.isfinite)
+    if missing_label and missing.any():
+        ax.add_patch(matplotlib.patches.Rectangle((0.05, -(rows - 1) + 0.1), 0.25, 0.25, facecolor=MISSING_TILE))
+        ax.text(0.4, -(rows - 1) + 0.225, missing_label, va="center", fontsize=7, color="#555555")
+
+
+NOTE_COLUMNS = 125  # columns of 7-point text across a double-column figure
+
+
+def wrap(text: str, width: int) -> str:
+    """Break ``text`` into lines of at most ``width`` display columns: between words, or between CJK characters.
+
+    Parameters
+    ----------
+    text
+        English or Chinese text (or both).
+    width
+        Columns per line (a CJK character takes two).
+
+    Returns
+    -------
+    str
+        The lines joined by newlines.
+    """
+    lines = [""]
+    for token in WRAP_TOKENS.findall(text):
+        if lines[-1] and _columns(lines[-1] + token.rstrip()) > width:
+            lines[-1] = lines[-1].rstrip()
+            lines.append(token.lstrip())
+        else:
+            lines[-1] += token
+    return "\n".join(line.rstrip() for line in lines)
+
+
+WIDE = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"  # CJK characters and punctuation: a line may break at each
+WRAP_TOKENS = re.compile(rf"[{WIDE}]|[^\s{WIDE}]+\s*|\s+")
+
+
+def _tile_name(name: str) -> str:
+    """Break a long two-word name (Inner Mongolia) in two lines, so the tile keeps a legible font."""
+    return name.replace(" ", "\n", 1) if len(name) > 11 else name
 
 
 def _draw_tile(
@@ -594,35 +804,42 @@ def _draw_tile(
     """One tile: its colour, the province name and the value (name only, greyed, when there is none)."""
     present = bool(np.isfinite(value))
     face = colours(norm(value)) if present else MISSING_TILE
-    ax.add_patch(matplotlib.patches.Rectangle((column, -row), 0.94, 0.94, facecolor=face, edgecolor="white"))
+    ax.add_patch(matplotlib.patches.Rectangle((column, -row), TILE, TILE, facecolor=face, edgecolor="none"))
     luminance = np.dot(matplotlib.colors.to_rgb(face), [0.299, 0.587, 0.114])
     text_colour = ("black" if luminance > 0.5 else "white") if present else MISSING_TEXT
-    ax.text(
-        column + 0.47,
-        -row + 0.62,
-        name,
-        ha="center",
-        va="center",
-        fontsize=6.5 if len(name) <= 12 else 5.2,  # Inner Mongolia must fit its tile
-        color=text_colour,
-    )
+    middle = column + TILE / 2
+    ax.text(middle, -row + 0.64, _tile_name(name), ha="center", va="center", fontsize=7.5, color=text_colour)
     if present:
         ax.text(
-            column + 0.47,
-            -row + 0.3,
+            middle,
+            -row + 0.27,
             fmt.format(value),
             ha="center",
             va="center",
-            fontsize=6.5,
+            fontsize=8,
             color=text_colour,
             weight="bold",
         )
+
+
+METHOD_HATCH = {"hold": "", "linear": "////", "spline": "\\\\\\\\", "chow_lin": "...."}  # band hatching per method
+
+
+def methods_figure() -> tuple[Figure, Axes]:
+    """Make an empty figure for :func:`plot_methods`: double column, margins fixed for the legend below."""
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, 3.1))
+    _inches(fig, left=0.7, right=0.15, top=0.3, bottom=0.6)
+    return fig, ax
 
 
 def plot_methods(
     ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, title: str, benchmark_years: list[int]
 ) -> None:
     """Every method's path of the total, with its band; ``hold`` is drawn as steps.
+
+    Each band is filled lightly in the method's colour, hatched in its own pattern and outlined in
+    the method's line style, so overlapping bands stay apart in colour and in greyscale; the
+    benchmark years are drawn above them.
 
     Parameters
     ----------
@@ -637,33 +854,60 @@ def plot_methods(
     benchmark_years
         Years with an IO table, drawn as dashed vertical lines.
     """
+    handles, texts = [], []
     for method, (colour, style) in METHOD_STYLE.items():
         series = data[data["method"] == method].sort_values("year")
         if series.empty:
             continue
-        ax.fill_between(
-            series["year"], series["lower_100m_yuan"], series["upper_100m_yuan"], color=colour, alpha=0.08, linewidth=0
+        steps = "post" if method == "hold" else None
+        years = series["year"].to_numpy()
+        lower, value, upper = (series[c].to_numpy(dtype=float) for c in BAND_COLUMNS)
+        band = ax.fill_between(
+            years,
+            lower,
+            upper,
+            facecolor=matplotlib.colors.to_rgba(colour, 0.07),
+            edgecolor=matplotlib.colors.to_rgba(colour, 0.45),
+            hatch=METHOD_HATCH.get(method, ""),
+            linewidth=0,
+            step=steps,
         )
-        ax.plot(
-            series["year"],
-            series["value_100m_yuan"],
+        for bound in (lower, upper):
+            ax.plot(
+                years,
+                bound,
+                color=colour,
+                linestyle=style,
+                linewidth=0.5,
+                alpha=0.8,
+                drawstyle="steps-post" if steps else "default",
+            )
+        (line,) = ax.plot(
+            years,
+            value,
             color=colour,
             linestyle=style,
-            label=labels[method],
-            drawstyle="steps-post" if method == "hold" else "default",
+            linewidth=1.5,
+            drawstyle="steps-post" if steps else "default",
+            zorder=3,
         )
-    for year in benchmark_years:
-        ax.axvline(year, color="#999999", linewidth=0.7, linestyle="--", zorder=0)
+        handles.append((band, line))
+        texts.append(labels[method])  # the swatch shows the line over its band
+    _mark_benchmarks(ax, benchmark_years)
+    handles.append(matplotlib.lines.Line2D([], [], **{k: v for k, v in BENCHMARK_LINE.items() if k != "zorder"}))
+    texts.append(labels["benchmark"])
     ax.set_title(title, loc="left")
     ax.set_ylabel(labels["value"])
     ax.set_ylim(0, None)
     ax.set_xlim(data["year"].min(), data["year"].max())
-    _thousands(ax)
+    _thousands(ax.yaxis)
     _year_axis(ax)
-    ax.legend(loc="upper left", title=None)
+    legend_below(ax, handles, texts, ncols=len(handles))
 
 
-def plot_backtest(ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, title: str, subtitle: str = "") -> None:
+def plot_backtest(
+    ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, title: str, subtitle: str = "", legend: bool = True
+) -> None:
     """Distribution of held-out errors by component and method (box plots, APE in %).
 
     Parameters
@@ -678,15 +922,16 @@ def plot_backtest(ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, tit
         Axes title (bold), e.g. :attr:`BacktestPanel.heading`.
     subtitle
         Lines under the title, e.g. :meth:`BacktestPanel.subtitle`: which designs are pooled.
+    legend
+        Whether to draw the methods' legend under the axes (a figure of many panels draws one for all).
     """
     components = [c for c in (*COMPONENT_ORDER, "total") if c in set(errors["component"])]
     methods = [m for m in METHOD_STYLE if m in set(errors["method"])]
     width = 0.8 / len(methods)
+    groups = dict(tuple(errors.groupby(["component", "method"])["ape"]))
     for j, method in enumerate(methods):
         colour, _ = METHOD_STYLE[method]
-        data = [
-            errors[(errors["component"] == c) & (errors["method"] == method)]["ape"].dropna() * 100 for c in components
-        ]
+        data = [groups.get((c, method), pd.Series(dtype=float)).dropna() * 100 for c in components]
         positions = np.arange(len(components)) + (j - (len(methods) - 1) / 2) * width
         parts = ax.boxplot(
             data,
@@ -694,12 +939,15 @@ def plot_backtest(ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, tit
             widths=width * 0.85,
             patch_artist=True,
             showfliers=False,
-            medianprops={"color": "black"},
+            medianprops={"color": "black", "linewidth": 1.0},
+            whiskerprops={"linewidth": 0.7},
+            capprops={"linewidth": 0.7},
         )
         for box in parts["boxes"]:
-            box.set(facecolor=colour, alpha=0.75, hatch=["", "//", "..", "xx"][j % 4], edgecolor="black", linewidth=0.6)
-        ax.plot([], [], color=colour, linewidth=6, alpha=0.75, label=labels[method])
+            box.set(facecolor=colour, alpha=0.75, hatch=["", "//", "..", "xx"][j % 4], edgecolor="black", linewidth=0.5)
+        parts["boxes"][0].set_label(labels[method])  # the legend shows the box's colour and hatch
     ax.set_xticks(range(len(components)), [labels[f"short_{c}"] for c in components])
+    ax.tick_params(axis="x", length=0)
     ax.set_ylabel(labels["ape_axis"])
     ax.set_ylim(0, None)
     if subtitle:
@@ -718,7 +966,8 @@ def plot_backtest(ax: Axes, errors: pd.DataFrame, labels: dict[str, str], *, tit
         ax.set_title(title, loc="left", pad=SUBTITLE_GAP + lines * SUBTITLE_SIZE * 1.25 + 3)
     else:
         ax.set_title(title, loc="left")
-    ax.legend(loc="upper right", ncols=len(methods))
+    if legend:
+        legend_below(ax, *ax.get_legend_handles_labels(), ncols=len(methods))
 
 
 def design_names(errors: pd.DataFrame, labels: dict[str, str]) -> dict[str, str]:
@@ -934,8 +1183,19 @@ def plot_national_ratio(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *,
             zorder=3,
             label=labels[f"national_ratio_{kind}"],
         )
-    for year, ratio in zip(rows["year"], rows["ratio"], strict=True):
-        ax.annotate(f"{ratio:.2f}", (year, ratio), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7)
+    # benchmark years labelled above left of their point, control years below right: neighbouring years
+    # (2017, 2018) keep their labels apart whichever is higher
+    for year, ratio, kind in zip(rows["year"], rows["ratio"], rows["year_kind"], strict=True):
+        above = kind == "benchmark"
+        ax.annotate(
+            f"{ratio:.2f}",
+            (year, ratio),
+            xytext=(-2, 5) if above else (2, -5),
+            textcoords="offset points",
+            ha="right" if above else "left",
+            va="bottom" if above else "top",
+            fontsize=7,
+        )
     ax.set_title(title, loc="left")
     ax.set_ylabel(labels["national_ratio_axis"])
     ax.margins(x=0.06, y=0.15)
