@@ -16,7 +16,7 @@ from PIL import Image
 from digecon.core.provinces import province_table
 from digecon.outputs import gallery as gallery_module
 from digecon.outputs import labels as catalogue
-from digecon.outputs import names, plots
+from digecon.outputs import names, plots, scenarios
 from digecon.outputs.gallery import tile_grid
 
 YEARS = np.arange(2002, 2012)
@@ -232,7 +232,7 @@ COMPOSED += ("multiples_", "national_ratio_benchmark", "national_ratio_control")
 
 
 def test_every_catalogue_key_is_used_by_the_code() -> None:
-    code = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (plots, gallery_module, names))
+    code = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (plots, gallery_module, names, scenarios))
     named = set(plots.METHOD_STYLE) | set(plots.COMPONENT_ORDER) | set(plots.BACKTEST_KINDS)  # keys from the data
     unused = [
         key

@@ -299,6 +299,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "footer_chain": ("{component} {chain} ({how})", "{component}：{chain}（{how}）"),
     "footer_sources": ("inputs (repository@commit): {sources}", "输入数据（仓库@提交）：{sources}"),
     "footer_user_files": ("{n} files of the user's", "用户自有文件{n}个"),
+    # --- the scenario comparison page (outputs/scenarios.py) ---------------------------------------
+    "scenarios_title": ("Scenarios compared", "情景比较"),
+    "scenarios_intro": (
+        "Each scenario is the run's configuration with the keys below changed, estimated on its own. Values: the "
+        "recommended total of each scenario (its own method and convention), 100 million yuan; the national row is "
+        "the sum of the provinces. Spread: highest minus lowest, and as % of {main}.",
+        "每个情景即本次运行的配置改动下列键后单独估算的结果。数值：各情景推荐估计（各自的方法与口径）的合计，"
+        "单位亿元；全国行为各省之和。离散：最高值减最低值，以及占{main}的百分比。",
+    ),
+    "scenarios_scenario": ("Scenario", "情景"),
+    "scenarios_changes": ("Changed keys", "改动的键"),
+    "scenarios_recommended": ("Recommended estimate", "推荐估计"),
+    "scenarios_the_run": ("the run itself (config files and --config)", "本次运行（配置文件与 --config）"),
+    "scenarios_largest": ("Largest spreads in {year}", "{year}年离散最大的省份"),
+    "scenarios_province": ("Province", "省份"),
+    "scenarios_spread": ("Spread, 100 million yuan", "离散，亿元"),
+    "scenarios_spread_percent": ("Spread, % of {main}", "离散，占{main}的%"),
+    "scenarios_table": (
+        "The whole comparison: comparison.csv (province x year, one column per scenario).",
+        "完整比较表：comparison.csv（省份×年份，每个情景一列）。",
+    ),
+    "scenarios_national_title": ("China (sum of provinces): total by scenario", "全国（各省之和）：各情景的合计"),
+    "scenarios_value_axis": ("Value added, 100 million yuan", "增加值，亿元"),
+    "scenarios_deviation_title": (
+        "{year}: each scenario against {main}, by province",
+        "{year}年：各情景相对{main}的差异（按省份）",
+    ),
+    "scenarios_deviation_axis": ("Difference from {main}, %", "相对{main}的差异，%"),
+    "scenarios_footer": ("digecon {version}, run {date}.", "digecon {version}，运行于 {date}。"),
 }
 
 # Punctuation between the parts of composed text; kept apart because the Chinese sentence gap is empty.

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 from matplotlib.figure import Figure
@@ -23,57 +24,11 @@ from digecon.core.files import write_csv, write_text
 from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME
 from digecon.core.settings import MAIN_SCENARIO
 from digecon.outputs.export import round_published
-from digecon.outputs.plots import house_style, save_figure
+from digecon.outputs.labels import labels_for
+from digecon.outputs.plots import DOUBLE_COLUMN, house_style, save_figure
 
 KEYS = ["province_code", "province", "province_en", "year"]
 SPREAD_COLUMNS = ["lowest_100m_yuan", "highest_100m_yuan", "spread_100m_yuan", "spread_percent_of_main"]
-FIGURE_WIDTH = 7.2  # inches: a journal's double column (183 mm)
-
-PAGE_LABELS = {
-    "en": {
-        "title": "Scenarios compared",
-        "intro": (
-            "Each scenario is the run's configuration with the keys below changed, estimated on its own. "
-            "Values: the recommended total of each scenario (its own method and convention), 100 million yuan; "
-            "the national row is the sum of the provinces. Spread: highest minus lowest, and as % of {main}."
-        ),
-        "scenario": "Scenario",
-        "changes": "Changed keys",
-        "recommended": "Recommended estimate",
-        "the_run": "the run itself (config files and --config)",
-        "largest": "Largest spreads in {year}",
-        "province": "Province",
-        "spread": "Spread, 100 million yuan",
-        "spread_percent": "Spread, % of {main}",
-        "table": "The whole comparison: comparison.csv (province x year, one column per scenario).",
-        "national_title": "China (sum of provinces): total by scenario",
-        "value_axis": "Value added, 100 million yuan",
-        "deviation_title": "{year}: each scenario against {main}, by province",
-        "deviation_axis": "Difference from {main}, %",
-        "footer": "digecon {version}, run {date}.",
-    },
-    "zh": {
-        "title": "情景比较",
-        "intro": (
-            "每个情景即本次运行的配置改动下列键后单独估算的结果。数值：各情景推荐估计（各自的方法与口径）的合计，"
-            "单位亿元；全国行为各省之和。离散：最高值减最低值，以及占{main}的百分比。"
-        ),
-        "scenario": "情景",
-        "changes": "改动的键",
-        "recommended": "推荐估计",
-        "the_run": "本次运行（配置文件与 --config）",
-        "largest": "{year}年离散最大的省份",
-        "province": "省份",
-        "spread": "离散，亿元",
-        "spread_percent": "离散，占{main}的%",
-        "table": "完整比较表：comparison.csv（省份×年份，每个情景一列）。",
-        "national_title": "全国（各省之和）：各情景的合计",
-        "value_axis": "增加值，亿元",
-        "deviation_title": "{year}年：各情景相对{main}的差异（按省份）",
-        "deviation_axis": "相对{main}的差异，%",
-        "footer": "digecon {version}，运行于 {date}。",
-    },
-}
 
 
 def recommended_totals(totals: pd.DataFrame, *, method: str, convention: str) -> pd.Series:
@@ -150,7 +105,9 @@ def compare_scenarios(totals: Mapping[str, pd.Series]) -> pd.DataFrame:
     )
 
 
-def comparison_figure(comparison: pd.DataFrame, scenarios: list[str], labels: Mapping[str, str]) -> Figure:
+def comparison_figure(
+    comparison: pd.DataFrame, scenarios: list[str], labels: Mapping[str, str], *, language: str
+) -> Figure:
     """Draw the national total by scenario over the years, and each scenario's deviation by province in the last year.
 
     Parameters
@@ -160,7 +117,9 @@ def comparison_figure(comparison: pd.DataFrame, scenarios: list[str], labels: Ma
     scenarios
         Scenario names, ``main`` first.
     labels
-        :data:`PAGE_LABELS` of the page's language.
+        The catalogue in the page's language (:func:`digecon.outputs.labels.labels_for`).
+    language
+        ``en`` or ``zh``: which province names.
 
     Returns
     -------
@@ -170,9 +129,9 @@ def comparison_figure(comparison: pd.DataFrame, scenarios: list[str], labels: Ma
     last = int(comparison["year"].max())
     latest = comparison[(comparison["year"] == last) & (comparison["province_code"] != NATIONAL_CODE)]
     latest = latest.sort_values(MAIN_SCENARIO)
-    names = latest["province"] if labels is PAGE_LABELS["zh"] else latest["province_en"]
+    names = latest["province"] if language == "zh" else latest["province_en"]
     rows = 1 + 0.16 * len(latest)  # inches for the province panel: one line of 7-point text per province
-    fig = Figure(figsize=(FIGURE_WIDTH, 2.8 + rows), layout="constrained")
+    fig = plt.figure(figsize=(DOUBLE_COLUMN, 2.8 + rows), layout="constrained")
     top, bottom = fig.subfigures(2, 1, height_ratios=[2.8, rows])
     ax = top.subplots()
     colours = {name: f"C{i}" for i, name in enumerate(scenarios)}
@@ -187,8 +146,8 @@ def comparison_figure(comparison: pd.DataFrame, scenarios: list[str], labels: Ma
             label=name,
             linewidth=1.4 if name == MAIN_SCENARIO else 1,
         )
-    ax.set_title(labels["national_title"])
-    ax.set_ylabel(labels["value_axis"])
+    ax.set_title(labels["scenarios_national_title"])
+    ax.set_ylabel(labels["scenarios_value_axis"])
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax2 = bottom.subplots()
@@ -200,8 +159,8 @@ def comparison_figure(comparison: pd.DataFrame, scenarios: list[str], labels: Ma
     ax2.set_yticks(list(positions), list(names))
     ax2.tick_params(axis="y", labelsize=7)
     ax2.set_ylim(-0.7, len(latest) - 0.3)
-    ax2.set_title(labels["deviation_title"].format(year=last, main=MAIN_SCENARIO))
-    ax2.set_xlabel(labels["deviation_axis"].format(main=MAIN_SCENARIO))
+    ax2.set_title(labels["scenarios_deviation_title"].format(year=last, main=MAIN_SCENARIO))
+    ax2.set_xlabel(labels["scenarios_deviation_axis"].format(main=MAIN_SCENARIO))
     return fig
 
 
@@ -240,14 +199,14 @@ def write_comparison(
         The files written.
     """
     folder = Path(folder)
-    labels = PAGE_LABELS[language]
+    labels = labels_for(language)
     names = list(scenarios)
     table = folder / "comparison.csv"
     write_csv(comparison, table, encoding=encoding)
     figure = folder / "figures" / "scenario_comparison"
     write_csv(comparison[[*KEYS, *names, *SPREAD_COLUMNS]], figure.with_suffix(".csv"), encoding=encoding)
     with house_style(language):
-        written = save_figure(comparison_figure(comparison, names, labels), figure)
+        written = save_figure(comparison_figure(comparison, names, labels, language=language), figure)
     last = int(comparison["year"].max())
     largest = comparison[(comparison["year"] == last) & (comparison["province_code"] != NATIONAL_CODE)].nlargest(
         10, "spread_percent_of_main"
@@ -257,7 +216,9 @@ def write_comparison(
     rows = "".join(
         f"<tr><td>{html.escape(name)}</td><td>{html.escape(recommended[name])}</td><td><pre>"
         + html.escape(
-            yaml.safe_dump(dict(layer), allow_unicode=True, sort_keys=False).strip() if layer else labels["the_run"]
+            yaml.safe_dump(dict(layer), allow_unicode=True, sort_keys=False).strip()
+            if layer
+            else labels["scenarios_the_run"]
         )
         + "</pre></td></tr>"
         for name, layer in scenarios.items()
@@ -269,19 +230,19 @@ def write_comparison(
     )
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if language == "zh" else "en"}"><head><meta charset="utf-8">
-<title>{labels["title"]}</title>
+<title>{labels["scenarios_title"]}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}
 pre{{margin:0}}img{{max-width:100%}}footer{{color:#666;margin-top:2em;font-size:.9em}}</style></head><body>
-<h1>{labels["title"]}</h1>
-<p>{html.escape(labels["intro"].format(main=main))}</p>
-<table><tr><th>{labels["scenario"]}</th><th>{labels["recommended"]}</th><th>{labels["changes"]}</th></tr>{rows}</table>
-<p><img src="figures/scenario_comparison.svg" alt="{labels["national_title"]}"></p>
-<h2>{labels["largest"].format(year=last)}</h2>
-<table><tr><th>{labels["province"]}</th><th>{labels["spread"]}</th><th>{labels["spread_percent"].format(main=main)}</th></tr>
+<h1>{labels["scenarios_title"]}</h1>
+<p>{html.escape(labels["scenarios_intro"].format(main=main))}</p>
+<table><tr><th>{labels["scenarios_scenario"]}</th><th>{labels["scenarios_recommended"]}</th><th>{labels["scenarios_changes"]}</th></tr>{rows}</table>
+<p><img src="figures/scenario_comparison.svg" alt="{labels["scenarios_national_title"]}"></p>
+<h2>{labels["scenarios_largest"].format(year=last)}</h2>
+<table><tr><th>{labels["scenarios_province"]}</th><th>{labels["scenarios_spread"]}</th><th>{labels["scenarios_spread_percent"].format(main=main)}</th></tr>
 {spreads}</table>
-<p><a href="comparison.csv">{labels["table"]}</a></p>
-<footer>{labels["footer"].format(version=__version__, date=run_date)}</footer>
+<p><a href="comparison.csv">{labels["scenarios_table"]}</a></p>
+<footer>{labels["scenarios_footer"].format(version=__version__, date=run_date)}</footer>
 </body></html>
 """
     write_text(page, folder / "index.html")
