@@ -29,7 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HISTORY = REPO / "benchmarks" / "cold_run_history.csv"
-FIELDS = ["date", "commit", "cores", "configfile", "cold_seconds", "noop_seconds"]
+FIELDS = ["date", "commit", "cores", "configfile", "cold_seconds", "noop_seconds", "load_before"]
 
 
 def _commit() -> str:
@@ -80,6 +80,7 @@ def main() -> None:
             shutil.copytree(REPO / "data" / "synthetic", folder / "data" / "synthetic")
         command = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile", args.configfile]
         os.environ.pop("DIGECON_MIRROR", None)  # the raw inputs are in place: nothing may be fetched
+        load = os.getloadavg()[0]  # other work on the machine stretches every figure: recorded beside them
         cold = _timed(command, folder)
         noop = _timed(command, folder)
         jobs = _jobs(folder)
@@ -91,7 +92,7 @@ def main() -> None:
                 for row in csv.DictReader(handle)
                 if row["cores"] == str(args.cores) and row["configfile"] == args.configfile
             ]
-    print(f"{args.configfile}, {args.cores} cores, commit {_commit()}")
+    print(f"{args.configfile}, {args.cores} cores, commit {_commit()}, load average before: {load:.2f}")
     print(f"{'':>18} {'this run':>10} {'previous':>10} {'target':>8}")
     last = previous[-1] if previous else {}
     for name, seconds, key, target in (
@@ -116,6 +117,7 @@ def main() -> None:
                 "configfile": args.configfile,
                 "cold_seconds": f"{cold:.1f}",
                 "noop_seconds": f"{noop:.1f}",
+                "load_before": f"{load:.2f}",
             }
         )
 
