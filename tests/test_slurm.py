@@ -287,9 +287,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory, cluster: Cluster) -> dict[str
         "failing": (failing, (FAILING_TARGET, "--profile", PROFILE, *FIRST_STATUS_CHECK)),
     }
     runs = run_at_once(plan, cluster.env)
-    TIMINGS[f"synthetic run through SLURM (--profile {PROFILE})"] = runs["slurm"].seconds
-    TIMINGS[f"synthetic run, local (--cores 2), up to {' and '.join(TABLE_JOBS)}"] = runs["local"].seconds
-    TIMINGS[f"failing run through SLURM ({FAILING_TARGET}; its one job fails)"] = runs["failing"].seconds
+    TIMINGS["synthetic run through the SLURM profile"] = runs["slurm"].seconds
+    TIMINGS["the same locally up to the result tables, beside it"] = runs["local"].seconds
+    TIMINGS["one failing job through the SLURM profile, beside it"] = runs["failing"].seconds
     return runs
 
 
