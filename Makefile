@@ -8,6 +8,8 @@ PYTHON ?= python3
 ARGS ?=
 SET ?=
 OVERRIDES := .snakemake/digecon-overrides.yaml
+# Extra pytest arguments: make test PYTEST_ARGS="-n 2" (pytest-xdist), PYTEST_ARGS="-k panel", ...
+PYTEST_ARGS ?=
 
 .PHONY: run test setup demo unlock clean
 
@@ -30,7 +32,7 @@ unlock: $(VENV)/.installed
 	$(VENV)/bin/snakemake --unlock $(ARGS)
 
 test: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # The whole pipeline on the small synthetic configuration (no data needed), into results/.
 demo: $(VENV)/.installed

@@ -1,12 +1,16 @@
-"""Shared fixtures: the real-data mirror (skip when absent) and a writer of small IO tables."""
+"""Shared fixtures: the real-data mirror (skip when absent) and one synthetic run for the whole session."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.synthetic import scratch_project, snakemake
 from tests.tables import IO_FOLDER
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,3 +35,36 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def io_folder(mirror: Path) -> Path:
     return mirror / IO_FOLDER
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder ``name``, made by ``build(folder)`` once per test run.
+
+    Under pytest-xdist every worker has a session of its own: the first to ask builds the folder in
+    the run's temporary root, which the workers share, and the others wait for it and use it.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            build(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch project (tests.synthetic) after a whole run of the synthetic configuration.
+
+    One run serves every test: read it, or change a copy (``tests.synthetic.copy_project``).
+    """
+
+    def build(folder: Path) -> None:
+        result = snakemake(scratch_project(folder), "--cores", "2")
+        assert result.returncode == 0, result.stderr[-4000:]
+
+    return built_once(tmp_path_factory, "synthetic_run", build)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -50,3 +51,19 @@ def scratch_project(tmp_path: Path) -> Path:
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / item)
     write_inputs(tmp_path / "data" / "synthetic")
     return tmp_path
+
+
+def snakemake(
+    project: Path, *args: str, configfiles: tuple[str, ...] = (), mirror: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Snakemake in ``project`` on the synthetic configuration (and ``configfiles`` over it), output captured."""
+    # --configfile takes every word after it, so it comes last
+    command = [sys.executable, "-m", "snakemake", *args, "--configfile", "config/test/config.yaml", *configfiles]
+    env = {**os.environ, "DIGECON_MIRROR": str(mirror) if mirror else ""}
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
+
+
+def copy_project(project: Path, dest: Path) -> Path:
+    """A copy of a finished ``project`` (times kept, so nothing is out of date) to change; returns ``dest``."""
+    shutil.copytree(project, dest, symlinks=True)
+    return dest

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from digecon.core.locks import lock_problem, snakemake_processes
-from tests.synthetic import scratch_project
+from tests.synthetic import copy_project, snakemake
 
 
 def test_no_lock_no_problem(tmp_path: Path) -> None:
@@ -33,6 +33,11 @@ def test_finds_a_snakemake_process_by_its_folder(tmp_path: Path) -> None:
     # a process whose command line names snakemake, started in tmp_path
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "snakemake"], cwd=tmp_path)
     try:
+        # the child names snakemake only once it has exec'd (on a busy machine, a moment after Popen returns)
+        cmdline = Path(f"/proc/{sleeper.pid}/cmdline")
+        deadline = time.monotonic() + 10
+        while b"snakemake" not in cmdline.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert sleeper.pid in snakemake_processes(tmp_path)
         assert sleeper.pid not in snakemake_processes(tmp_path / "..")
     finally:
@@ -45,11 +50,14 @@ def snakemake_command(*args: str) -> list[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="needs Linux /proc")
-def test_kill_9_mid_run_then_preflight_unlock_and_rerun(tmp_path: Path) -> None:
-    project = scratch_project(tmp_path / "project")
+def test_kill_9_mid_run_then_preflight_unlock_and_rerun(synthetic_run: Path, tmp_path: Path) -> None:
+    # a finished project whose estimate is run again, and killed once it has started
+    project = copy_project(synthetic_run, tmp_path / "project")
+    (project / "logs/estimate_digital_economy.log").unlink()
+    target = "results/tables/digital_economy_va.csv"
     env = {**os.environ, "DIGECON_MIRROR": ""}
     run = subprocess.Popen(
-        snakemake_command("--cores", "2"),
+        snakemake_command(target, "--cores", "2", "--forcerun", "estimate_digital_economy"),
         cwd=project,
         env=env,
         start_new_session=True,
@@ -67,8 +75,9 @@ def test_kill_9_mid_run_then_preflight_unlock_and_rerun(tmp_path: Path) -> None:
     assert preflight.returncode == 1 and "make unlock" in preflight.stderr
     for csv in (project / "data/processed").glob("*.csv"):  # what was written is whole
         pd.read_csv(csv)
-    assert subprocess.run(snakemake_command("--unlock"), cwd=project, env=env, check=False).returncode == 0
-    again = subprocess.run(snakemake_command("--cores", "2"), cwd=project, env=env, capture_output=True, text=True)
+    assert snakemake(project, "--unlock").returncode == 0
+    again = snakemake(project, target, "--cores", "2")
     assert again.returncode == 0, again.stderr[-3000:]
-    values = pd.read_csv(project / "results/tables/digital_economy_va.csv")
+    assert "estimate_digital_economy" in again.stdout + again.stderr  # the killed job ran again
+    values = pd.read_csv(project / target)
     assert len(values) == 4 * 22 * 4 * 4 * 2  # provinces x years x components x methods x conventions

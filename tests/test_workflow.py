@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from digecon.inputs.retrieve import MANIFEST_FIELDS, sha256_of
+from tests.conftest import built_once
 from tests.tables import IO_FOLDER, find, io_table_rows, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,13 +43,15 @@ def test_lint_is_clean(tmp_path: Path) -> None:
     assert "Lints for" not in result.stdout + result.stderr
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pipeline(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
     """The whole pipeline (`snakemake --cores 2`, default target) run once in a scratch project."""
-    project = scratch_project(tmp_path_factory.mktemp("project"))
-    result = snakemake(project, "--cores", "2", mirror=mirror)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project
+
+    def build(folder: Path) -> None:
+        result = snakemake(scratch_project(folder), "--cores", "2", mirror=mirror)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    return built_once(tmp_path_factory, "real_pipeline", build)
 
 
 def test_io_tables(pipeline: Path) -> None:

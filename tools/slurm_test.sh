@@ -23,11 +23,11 @@ PY
   "$VENV/bin/python" -m pip install --quiet -e ".[slurm]"
 fi
 
-# The test starts munged, slurmctld and slurmd in this folder and stops them itself; should it be
-# killed before it can, stop what it left (by the pids it wrote, checked against the folder), always.
-dir="$(mktemp -d /tmp/digecon-slurm.XXXXXX)"
-cleanup() {
-  local child pid
+# The test starts munged, slurmctld and slurmd in a folder of this run's and stops them itself;
+# should it be killed before it can, they are stopped here (by the pids it wrote, checked against the
+# folder), and a later run stops those of a run killed with this script (whose `owner` is gone).
+stop_cluster() {
+  local dir="$1" child pid
   for child in "$dir"/*.child; do
     [ -e "$child" ] || continue
     pid="$(cat "$child")"
@@ -40,7 +40,19 @@ cleanup() {
   fi
   rm -rf "$dir"
 }
-trap cleanup EXIT
+for old in /tmp/digecon-slurm.*; do
+  [ -d "$old" ] || continue
+  if [ -e "$old/owner" ] && kill -0 "$(cat "$old/owner")" 2>/dev/null; then
+    echo "slurm-test: another run's cluster is up in $old (pid $(cat "$old/owner")); try again when it ends" >&2
+    exit 1
+  fi
+  echo "slurm-test: stopping what a killed run left in $old"
+  stop_cluster "$old"
+done
+dir="$(mktemp -d /tmp/digecon-slurm.XXXXXX)"
+echo $$ >"$dir/owner"
+trap 'stop_cluster "$dir"' EXIT
 trap 'exit 130' INT TERM
 
-DIGECON_SLURM_TEST=1 DIGECON_SLURM_DIR="$dir" "$VENV/bin/python" -m pytest -p no:cacheprovider -v --basetemp=/tmp/digecon-slurm-test tests/test_slurm.py "$@"
+DIGECON_SLURM_TEST=1 DIGECON_SLURM_DIR="$dir" "$VENV/bin/python" -m pytest -p no:cacheprovider -v \
+  --basetemp=/tmp/digecon-slurm-test tests/test_slurm.py "$@"
