@@ -26,6 +26,8 @@ rule plan_chunks:
         "logs/chunks/plan.log",
     benchmark:
         "benchmarks/plan_chunks.tsv"
+    conda:
+        "../envs/digecon.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -48,6 +50,8 @@ rule chunk_statistics:
         "logs/chunks/statistics_{chunk}.log",
     benchmark:
         "benchmarks/chunk_statistics_{chunk}.tsv"
+    conda:
+        "../envs/digecon.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -67,6 +71,8 @@ rule gather_pooled:
         f"{CHUNK}/pooled.parquet",
     log:
         "logs/chunks/pooled.log",
+    conda:
+        "../envs/digecon.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -88,6 +94,8 @@ rule chunk_backtest:
         "logs/chunks/backtest_{chunk}.log",
     benchmark:
         "benchmarks/chunk_backtest_{chunk}.tsv"
+    conda:
+        "../envs/digecon.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -110,6 +118,8 @@ rule gather_backtest:
         "logs/chunks/choices.log",
     benchmark:
         "benchmarks/gather_backtest.tsv"
+    conda:
+        "../envs/digecon.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -137,6 +147,8 @@ rule chunk_values:
         "logs/chunks/values_{chunk}.log",
     benchmark:
         "benchmarks/chunk_values_{chunk}.tsv"
+    conda:
+        "../envs/digecon.yaml"
     threads: 1
     resources:
         mem_mb=1000,

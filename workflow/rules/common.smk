@@ -41,11 +41,22 @@ def section(name):
     return dataclasses.asdict(getattr(SETTINGS, name))
 
 
-def data_sources():
-    """One line naming each retrieved dataset by repository and commit, for the gallery page."""
+def retrieved_sources():
+    """Each retrieved dataset's repository@commit, as a mapping (the gallery footer writes it in its language)."""
     seen = {}
     for entry in REGISTRY.retrieved():
         seen.setdefault(entry.dataset, f"{entry.repository}@{entry.commit[:7]}")
+    return seen
+
+
+def data_sources():
+    """One line naming each retrieved dataset by repository and commit, and the user's files, for the panel."""
+    seen = retrieved_sources()
     if REGISTRY.user_paths():
         seen["user"] = f"{len(REGISTRY.user_paths())} files of the user's"
     return "; ".join(f"{dataset}: {source}" for dataset, source in seen.items())
+
+
+def overview_only(path):
+    """An input only the overview figures read: the other kinds need not wait for the job writing it."""
+    return lambda wildcards: [path] if wildcards.kind == "overview" else []

@@ -47,7 +47,8 @@ rule ingest_io_tables:
         runtime=5,
     params:
         settings=section("io_tables"),
-        user_files=sorted(REGISTRY.user_paths()),
+        # only the user's tables: another user file (an index, an indicator) must not rerun the ingest
+        user_files=sorted(REGISTRY.user_paths() & set(REGISTRY.paths("io_table"))),
     message:
         "Reading and checking {} IO tables".format(len(REGISTRY.paths("io_table")))
     script:

@@ -1,16 +1,3 @@
-def gallery_sources():
-    """Each retrieved dataset's repository@commit, for the gallery footer (as data_sources, but a mapping)."""
-    seen = {}
-    for entry in REGISTRY.retrieved():
-        seen.setdefault(entry.dataset, f"{entry.repository}@{entry.commit[:7]}")
-    return seen
-
-
-def overview_only(path):
-    """An input only the overview figures read: the other kinds need not wait for the job writing it."""
-    return lambda wildcards: [path] if wildcards.kind == "overview" else []
-
-
 rule plot_gallery:
     input:
         values=rules.estimate_digital_economy.output.values,
@@ -78,7 +65,7 @@ rule build_gallery:
             component: chain["use"]
             for component, chain in SETTINGS.as_dict()["indicators"]["chains"].items()
         },
-        sources=gallery_sources(),
+        sources=retrieved_sources(),
         user_files=len(REGISTRY.user_paths()),
         gallery=lambda wildcards, output: Path(output.published).with_suffix(""),
     message:
