@@ -1,23 +1,13 @@
-def gallery_sources():
-    """Each retrieved dataset's repository@commit, for the gallery footer (as data_sources, but a mapping)."""
-    seen = {}
-    for entry in REGISTRY.retrieved():
-        seen.setdefault(entry.dataset, f"{entry.repository}@{entry.commit[:7]}")
-    return seen
-
-
-def overview_only(path):
-    """An input only the overview figures read: the other kinds need not wait for the job writing it."""
-    return lambda wildcards: [path] if wildcards.kind == "overview" else []
-
-
 rule plot_gallery:
     input:
         values=rules.estimate_digital_economy.output.values,
         totals=rules.estimate_digital_economy.output.totals,
         backtest=rules.estimate_digital_economy.output.backtest,
         national=rules.estimate_digital_economy.output.national,
-        panel=overview_only(rules.export_panel.output.csv),
+        # only the overview reads the panel: the other kinds need not wait for its job
+        panel=lambda wildcards: (
+            [rules.export_panel.output.csv] if wildcards.kind == "overview" else []
+        ),
         code=package_code("outputs"),
         style=str(PACKAGE / "data" / "digecon.mplstyle"),
     output:
@@ -78,7 +68,11 @@ rule build_gallery:
             component: chain["use"]
             for component, chain in SETTINGS.as_dict()["indicators"]["chains"].items()
         },
-        sources=gallery_sources(),
+        # dataset -> repository@commit of its first file (reversed: a dict keeps the last)
+        sources={
+            entry.dataset: f"{entry.repository}@{entry.commit[:7]}"
+            for entry in reversed(REGISTRY.retrieved())
+        },
         user_files=len(REGISTRY.user_paths()),
         gallery=lambda wildcards, output: Path(output.published).with_suffix(""),
     message:
