@@ -37,6 +37,7 @@ from digecon.estimation.stages import (
     plan_estimate,
     region_chunks,
     save_stage,
+    scoring_inputs_of,
     with_share_of_gdp,
     working_years,
 )
@@ -289,8 +290,17 @@ def estimate_tables_chunked(
         tuple(chunk_rows(frame, assignment, n) for frame in (io_tables, yearbook, ratios))
         for n in sorted(assignment["chunk"].unique())
     ]
-    pooled = gather_pooled([chunk_pool_statistics(*part, plan, **common) for part in parts])
-    decided = gather_backtest([chunk_backtest(*part, plan, pooled, **common) for part in parts], plan, **common)
+    # one chunk: its scoring inputs serve stages 2 and 4 (more chunks would keep every chunk's at once)
+    scoring = [scoring_inputs_of(*part, plan, chains) if len(parts) == 1 else None for part in parts]
+    pooled = gather_pooled(
+        [chunk_pool_statistics(*part, plan, **common, scoring=s) for part, s in zip(parts, scoring, strict=True)]
+    )
+    backtests = [
+        chunk_backtest(*part, plan, pooled, **common, scoring=s) for part, s in zip(parts, scoring, strict=True)
+    ]
+    del scoring
+    decided = gather_backtest(backtests, plan, **common)
+    del backtests
     values = [
         chunk_values(
             *part,

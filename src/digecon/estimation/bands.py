@@ -63,6 +63,12 @@ MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
 )
 
 
+def _sorted_by_group_and_value(v: np.ndarray, g: np.ndarray) -> bool:
+    """Whether the rows are already in (group, value) order: the stable sorts would keep them as they are."""
+    dg = np.diff(g)
+    return bool(np.all((dg > 0) | ((dg == 0) & (np.diff(v) >= 0))))
+
+
 def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
     """Take the quantile ``q`` of ``values`` within each group, all groups at once.
 
@@ -89,9 +95,10 @@ def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTI
     v = values.to_numpy(dtype=float)
     keep = (groups >= 0) & ~np.isnan(v)
     v, g = v[keep], groups[keep]
-    by_value = np.argsort(v, kind="stable")
-    order = by_value[np.argsort(g[by_value], kind="stable")]  # by group, then value
-    v, g = v[order], g[order]
+    if not _sorted_by_group_and_value(v, g):  # band_coverage passes sorted subsets: no sort needed
+        by_value = np.argsort(v, kind="stable")
+        order = by_value[np.argsort(g[by_value], kind="stable")]  # by group, then value
+        v, g = v[order], g[order]
     counts = np.bincount(g, minlength=n_groups)
     starts = np.r_[0, np.cumsum(counts)[:-1]]
     out = np.full(n_groups, np.nan)

@@ -384,10 +384,18 @@ def _scoring(methods: Sequence[str], conventions: Sequence[str], method: str, co
     return list(dict.fromkeys([*methods, method])), list(dict.fromkeys([*conventions, convention]))
 
 
-def _scoring_inputs(
+ScoringInputs = tuple[pd.DataFrame, pd.DataFrame, dict[str, tuple[Candidate, pd.DataFrame]]]
+
+
+def scoring_inputs_of(
     io_tables: pd.DataFrame, yearbook: pd.DataFrame, ratios: pd.DataFrame, plan: Plan, chains: ComponentChains
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, tuple[Candidate, pd.DataFrame]]]:
-    """Build the chunk's scoring benchmarks and indicators (candidates under their aliases) and their series."""
+) -> ScoringInputs:
+    """Build the chunk's scoring benchmarks and indicators (candidates under their aliases) and their series.
+
+    Stages 2 and 4 (:func:`chunk_pool_statistics`, :func:`chunk_backtest`) build them from the
+    chunk's rows; a caller running both on the same chunk in one process may build them once and
+    pass them to both (``scoring=``).
+    """
     aliases, _ = _candidates(plan, chains)
     changes = _changes(plan)
     series = {a: (c, chain_series(yearbook, c, _grid(plan), changes)) for a, c in aliases.items()}
@@ -424,6 +432,7 @@ def chunk_pool_statistics(
     conventions: Sequence[str],
     recommended_method: str,
     recommended_convention: str,
+    scoring: ScoringInputs | None = None,
 ) -> pd.DataFrame:
     """Stage 2, per chunk: the statistics of the pooled parameters, every candidate, design and the values.
 
@@ -436,6 +445,8 @@ def chunk_pool_statistics(
         From :func:`plan_estimate`.
     chains, methods, conventions, recommended_method, recommended_convention
         As for :func:`digecon.api.estimate_tables`.
+    scoring
+        :func:`scoring_inputs_of` the same rows, plan and chains, if already built; None builds them.
 
     Returns
     -------
@@ -444,7 +455,7 @@ def chunk_pool_statistics(
         candidate's alias) and ``s0``, ``s1``, ...: rows of each pooling method's statistics.
     """
     methods_, conventions_ = _scoring(methods, conventions, recommended_method, recommended_convention)
-    benchmarks, indicators, _ = _scoring_inputs(io_tables, yearbook, ratios, plan, chains)
+    benchmarks, indicators, _ = scoring or scoring_inputs_of(io_tables, yearbook, ratios, plan, chains)
     on_designs = pool_statistics(benchmarks, indicators, methods_, conventions_, grid=_backtest_grid(plan))
     on_values = _estimate_statistics(benchmarks, indicators, _grid(plan), methods_, conventions_)
     return pd.concat([f for f in (on_designs, on_values) if not f.empty] or [on_values], ignore_index=True)
@@ -480,6 +491,7 @@ def chunk_backtest(
     conventions: Sequence[str],
     recommended_method: str,
     recommended_convention: str,
+    scoring: ScoringInputs | None = None,
 ) -> ChunkBacktest:
     """Stage 4, per chunk: the backtest rows of every candidate chain, with the pooled parameters.
 
@@ -493,6 +505,8 @@ def chunk_backtest(
         From :func:`gather_pooled`.
     chains, methods, conventions, recommended_method, recommended_convention
         As for :func:`digecon.api.estimate_tables`.
+    scoring
+        :func:`scoring_inputs_of` the same rows, plan and chains, if already built; None builds them.
 
     Returns
     -------
@@ -501,7 +515,7 @@ def chunk_backtest(
         candidate's leading indicator in each region).
     """
     methods_, conventions_ = _scoring(methods, conventions, recommended_method, recommended_convention)
-    benchmarks, indicators, series = _scoring_inputs(io_tables, yearbook, ratios, plan, chains)
+    benchmarks, indicators, series = scoring or scoring_inputs_of(io_tables, yearbook, ratios, plan, chains)
     rows = backtest(
         benchmarks, indicators, methods_, conventions_, pooled=pooled, grid=_backtest_grid(plan), totals=False
     )
