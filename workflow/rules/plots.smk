@@ -68,11 +68,11 @@ rule build_gallery:
             component: chain["use"]
             for component, chain in SETTINGS.as_dict()["indicators"]["chains"].items()
         },
-        # dataset -> repository@commit of its first file (reversed: a dict keeps the last)
-        sources={
-            entry.dataset: f"{entry.repository}@{entry.commit[:7]}"
-            for entry in reversed(REGISTRY.retrieved())
-        },
+        # (dataset, repository@commit) of every retrieved file, in the manifest's order
+        sources=[
+            (entry.dataset, f"{entry.repository}@{entry.commit[:7]}")
+            for entry in REGISTRY.retrieved()
+        ],
         user_files=len(REGISTRY.user_paths()),
         gallery=lambda wildcards, output: Path(output.published).with_suffix(""),
     message:

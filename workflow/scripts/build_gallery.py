@@ -13,6 +13,9 @@ from digecon.outputs.gallery import RunAbout, chosen_chains, publish_gallery
 with logged_run(snakemake.log[0]) as log:
     params = snakemake.params
     used = chosen_chains(pd.read_csv(snakemake.input.chain_comparison))
+    sources = {}
+    for dataset, source in params.sources:
+        sources.setdefault(dataset, source)  # a dataset by the repository of its first file
     about = RunAbout(
         version=params.version,
         run_date=date.today().isoformat(),
@@ -22,7 +25,7 @@ with logged_run(snakemake.log[0]) as log:
         last_year=params.last_year,
         base_year=params.base_year,
         chains={c: (used[c], setting) for c, setting in params.chain_settings.items() if c in used},
-        sources=dict(params.sources),
+        sources=sources,
         user_files=params.user_files,
     )
     items = publish_gallery(
