@@ -86,7 +86,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "share_title": ("Share of GDP, {year}", "{year}年占GDP比重"),
     "heatmap_title": ("Share of GDP by province and year", "各省历年占GDP比重"),
     "in_year": ("{what}, {year}", "{year}年{what}"),
-    "growth_span": ("{growth} ({start}-{end}, per year)", "{growth}（{start}-{end}年，年均）"),
+    "growth_span": ("{growth} ({start}-{end}, per year)", "{start}-{end}年年均{growth}"),
     "multiples_title": (
         "Total digital-economy value added, 100 million yuan ({scale})",
         "数字经济增加值合计（亿元；{scale}）",

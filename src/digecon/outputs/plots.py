@@ -827,8 +827,8 @@ METHOD_HATCH = {"hold": "", "linear": "////", "spline": "\\\\\\\\", "chow_lin": 
 
 def methods_figure() -> tuple[Figure, Axes]:
     """Make an empty figure for :func:`plot_methods`: double column, margins fixed for the legend below."""
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, 3.1))
-    _inches(fig, left=0.7, right=0.15, top=0.3, bottom=0.6)
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, 3.0))
+    _inches(fig, left=0.7, right=0.15, top=0.3, bottom=0.5)
     return fig, ax
 
 
@@ -1198,5 +1198,5 @@ def plot_national_ratio(ax: Axes, data: pd.DataFrame, labels: dict[str, str], *,
         )
     ax.set_title(title, loc="left")
     ax.set_ylabel(labels["national_ratio_axis"])
-    ax.margins(x=0.06, y=0.15)
+    ax.margins(x=0.12, y=0.15)  # room for the labels of the first and last years
     _year_axis(ax, step=5)
