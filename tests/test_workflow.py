@@ -127,8 +127,9 @@ def test_wide_tables_in_three_formats(pipeline: Path) -> None:
 def test_gallery(pipeline: Path) -> None:
     page = (pipeline / "results/gallery/index.html").read_text(encoding="utf-8")
     images = re.findall(r'<img src="([^"]+)"', page)
-    # components and methods of every province, eleven overview figures (national ratio and band coverage incl.)
-    assert len(images) == 31 + 31 + 11
+    # components and methods of every province, twelve overview figures (national ratio, band coverage and
+    # real growth incl.)
+    assert len(images) == 31 + 31 + 12
     for reference in re.findall(r'(?:src|href)="([^"#][^"]*)"', page):
         assert (pipeline / "results/gallery" / reference).is_file(), reference
     assert (pipeline / "results/gallery/province/figures/province_440000.svg").is_file()
