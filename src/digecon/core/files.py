@@ -56,13 +56,19 @@ def _write(path: str | Path, writer: Callable[[Path], Any]) -> None:
 
 # Floats in CSV files: 12 significant digits, so that binary noise never shows (32.239999999999995 is
 # written 32.24) while no value loses anything that matters (1 万元 of 10^9 亿元 is the 13th digit).
-CSV_FLOAT_FORMAT = "%.12g"
+# Rounded as numbers, not formatted with %g, so that 40.0 stays 40.0 and the column reads back as float.
+CSV_SIGNIFICANT_DIGITS = 12
+
+
+def _significant(column: pd.Series) -> pd.Series:
+    """Round a float column to :data:`CSV_SIGNIFICANT_DIGITS` significant digits (NaN stays NaN)."""
+    return column.map(lambda v: v if pd.isna(v) else float(f"{v:.{CSV_SIGNIFICANT_DIGITS}g}"))
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8") -> None:
     """Write a UTF-8 CSV without index (R, Stata and pandas read it as is; Excel users get the .xlsx).
 
-    Floats are written with 12 significant digits (:data:`CSV_FLOAT_FORMAT`): rounding binary
+    Floats are written with 12 significant digits (:data:`CSV_SIGNIFICANT_DIGITS`): rounding binary
     noise away, and monotone, so that lower <= value <= upper still holds in the file.
 
     Parameters
@@ -82,9 +88,13 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8")
     """
     if encoding not in CSV_ENCODINGS:
         raise ValueError(f"CSV encoding {encoding!r}: expected one of {', '.join(CSV_ENCODINGS)}")
+    floats = [name for name, dtype in frame.dtypes.items() if pd.api.types.is_float_dtype(dtype)]
+    rounded = frame.copy() if floats else frame
+    for name in floats:  # column names may be years (int)
+        rounded[name] = _significant(frame[name])
     _write(
         path,
-        lambda p: frame.to_csv(p, index=False, encoding=encoding, lineterminator="\n", float_format=CSV_FLOAT_FORMAT),
+        lambda p: rounded.to_csv(p, index=False, encoding=encoding, lineterminator="\n"),
     )
 
 
