@@ -597,20 +597,22 @@ def settings_from_config(config: Mapping[str, Any], *, known_methods: Iterable[s
     problems = _schema_problems(config) + _method_problems(config, known_methods)
     if problems:
         raise ConfigError(problems)
-    settings = Settings(**{name: _build(cls(), config.get(name) or {}) for name, cls in _sections().items()})
+    settings = _settings_of(config)
     problems = _consistency_problems(settings)
     for name, layer in (config.get("scenarios") or {}).items():
         merged = _scenario_config(config, layer)
         problems += [
             f"scenarios.{name}: {p}"
-            for p in _method_problems(merged, known_methods)
-            + _consistency_problems(
-                Settings(**{n: _build(cls(), merged.get(n) or {}) for n, cls in _sections().items()})
-            )
+            for p in _method_problems(merged, known_methods) + _consistency_problems(_settings_of(merged))
         ]
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def _settings_of(config: Mapping[str, Any]) -> Settings:
+    """Build the settings of a configuration the schema has accepted (defaults for the keys not given)."""
+    return Settings(**{name: _build(cls(), config.get(name) or {}) for name, cls in _sections().items()})
 
 
 def _scenario_config(config: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
@@ -643,7 +645,8 @@ def scenario_settings(config: Mapping[str, Any], *, known_methods: Iterable[str]
     """
     settings_from_config(config, known_methods=known_methods)
     return {
-        name: settings_from_config(_scenario_config(config, layer), known_methods=known_methods)
+        # validated above, scenarios included: only built here
+        name: _settings_of(_scenario_config(config, layer))
         for name, layer in (config.get("scenarios") or {}).items()
     }
 
