@@ -478,6 +478,7 @@ def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[str, Mapping[str
     return Paths(coefficient, value, se, rho)
 
 
+FLAG_NAMES = ("benchmark", "interpolated", "extrapolated")  # the flags of methods.flags
 PATH_COLUMNS = [
     "province_code",
     "component",
@@ -494,7 +495,7 @@ PATH_COLUMNS = [
 
 
 def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
-    """Lay out :class:`Paths` as the long table of :func:`annual_paths` (one row per series x year).
+    """Lay out :class:`Paths` as the long table of :func:`annual_paths`: a row per series x year, by province, year, component.
 
     Parameters
     ----------
@@ -512,25 +513,34 @@ def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
     """
     n, grid = len(prepared.series), prepared.years
     t = len(grid)
-    flag = np.empty((n, t), dtype=object)
+    flag = np.empty((n, t), dtype=np.int8)  # position in FLAG_NAMES
     distance, nearest = np.empty((n, t), dtype=np.int64), np.empty((n, t), dtype=np.int64)
     for b in prepared.blocks:
         f, d, near = flags(b.benchmark_years, grid)
-        flag[b.rows], distance[b.rows], nearest[b.rows] = f, d, near
+        flag[b.rows], distance[b.rows], nearest[b.rows] = pd.Index(FLAG_NAMES).get_indexer(f), d, near
     series = prepared.series
+    codes = series["province_code"].to_numpy()
+    rank = pd.Index([c.key for c in COMPONENTS]).get_indexer(series["component"])
+    # rows in output order (province, year, component in COMPONENTS order), so that the big string
+    # columns below are built once in their final order and never permuted again
+    series_of, year_of = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
+    order = np.lexsort((rank[series_of], year_of, codes[series_of]))
+    row, at = series_of[order], year_of[order]
+    cell = row * t + at
+    labels, component = pd.Index(series["benchmark_years"], dtype="str"), pd.Index(series["component"], dtype="str")
     return pd.DataFrame(
         {
-            "province_code": np.repeat(series["province_code"].to_numpy(), t),
-            "component": np.repeat(series["component"].to_numpy(dtype=object), t),
-            "year": np.tile(grid, n),
-            "coefficient": paths.coefficient.ravel(),
-            "value_100m_yuan": paths.value_100m_yuan.ravel(),
-            "se_100m_yuan": paths.se_100m_yuan.ravel(),
-            "flag": flag.ravel().astype(str),
-            "distance_years": distance.ravel(),
-            "nearest_benchmark": nearest.ravel(),
-            "benchmark_years": np.repeat(series["benchmark_years"].to_numpy(dtype=object), t),
-            "rho": np.repeat(paths.rho, t),
+            "province_code": codes[row],
+            "component": component.take(row),
+            "year": grid[at],
+            "coefficient": paths.coefficient.ravel()[cell],
+            "value_100m_yuan": paths.value_100m_yuan.ravel()[cell],
+            "se_100m_yuan": paths.se_100m_yuan.ravel()[cell],
+            "flag": pd.Index(FLAG_NAMES).take(flag.ravel()[cell]),
+            "distance_years": distance.ravel()[cell],
+            "nearest_benchmark": nearest.ravel()[cell],
+            "benchmark_years": labels.take(row),
+            "rho": paths.rho[row],
         }
     ).assign(method=method)
 
@@ -613,7 +623,8 @@ def estimate_all(
     Returns
     -------
     DataFrame
-        :func:`annual_paths` for every method and convention, with a ``convention`` column.
+        :func:`annual_paths` for every method and convention, with a ``convention`` column; rows in
+        the order of :func:`output_order`.
 
     Raises
     ------
@@ -628,9 +639,10 @@ def estimate_all(
     grid = np.asarray(years)
     matrix, key = indicator_matrix(indicators, grid), series_key(indicators)
     frames = []
-    for convention in conventions:
+    # conventions and methods by name: with path_table's order, the rows come in output order
+    for convention in sorted(conventions):
         prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix, key, grid)
-        for method in methods:
+        for method in sorted(methods):
             spec = registry.method(method)
             if prepared.series.empty:
                 frames.append(pd.DataFrame(columns=[*PATH_COLUMNS, "method"]).assign(convention=convention))
@@ -739,7 +751,10 @@ def output_order(values: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Sorted, with a fresh index.
     """
-    return values.take(output_permutation(values)).reset_index(drop=True)
+    order = output_permutation(values)
+    if (np.diff(order) > 0).all():  # already in order (estimate_all's rows are): no copy of the big table
+        return values.reset_index(drop=True)
+    return values.take(order).reset_index(drop=True)
 
 
 def output_permutation(values: pd.DataFrame) -> np.ndarray:
