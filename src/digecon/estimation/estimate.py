@@ -495,7 +495,7 @@ PATH_COLUMNS = [
 
 
 def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
-    """Lay out :class:`Paths` as the long table of :func:`annual_paths`: a row per series x year, by province, year, component.
+    """Lay out :class:`Paths` as the long table of :func:`annual_paths`: a row per series x year, in output order.
 
     Parameters
     ----------
