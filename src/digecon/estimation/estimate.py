@@ -313,13 +313,21 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
     KeyError
         For a series without an indicator.
     """
-    ordered = coefficients.sort_values(["province_code", "component", "year"], ignore_index=True)
-    codes, components = ordered["province_code"].to_numpy(), ordered["component"].to_numpy(dtype=object)
-    benchmark_years, coefficient = ordered["year"].to_numpy(), ordered["coefficient"].to_numpy(dtype=float)
-    basis = ordered["coefficient_basis"].to_numpy(dtype=object) if "coefficient_basis" in ordered else None
-    if not len(ordered):
+    if not len(coefficients):
         return Prepared(pd.DataFrame(columns=["province_code", "component", "benchmark_years"]), [], years)
-    new = np.r_[True, (codes[1:] != codes[:-1]) | (components[1:] != components[:-1])]
+    # sorted by province, component and year on integer keys; only the columns used are taken
+    component_codes, component_all = _codes(coefficients["component"])
+    province_all = coefficients["province_code"].to_numpy()
+    ordered = np.lexsort((coefficients["year"].to_numpy(), component_all, province_all))
+    codes, component_of_row = province_all[ordered], component_all[ordered]
+    benchmark_years = coefficients["year"].to_numpy()[ordered]
+    coefficient = coefficients["coefficient"].to_numpy(dtype=float)[ordered]
+    basis = (
+        coefficients["coefficient_basis"].to_numpy(dtype=object)[ordered]
+        if "coefficient_basis" in coefficients
+        else None
+    )
+    new = np.r_[True, (codes[1:] != codes[:-1]) | (component_of_row[1:] != component_of_row[:-1])]
     starts = np.flatnonzero(new)
     counts = np.diff(np.r_[starts, len(ordered)])
     series_of_row = np.cumsum(new) - 1
@@ -329,13 +337,14 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
     peak = np.fmax.reduceat(coefficient, starts)
     indicator_basis = np.zeros(len(starts), dtype=bool) if basis is None else basis[starts] == "indicator"
     scale = np.where(indicator_basis, np.fmax(1.0, 2.0 * peak), 1.0)
-    position = matrix.index.get_indexer(pd.MultiIndex.from_arrays([ordered[key].to_numpy()[starts], codes[starts]]))
+    keys = coefficients[key].to_numpy()[ordered[starts]]
+    position = matrix.index.get_indexer(pd.MultiIndex.from_arrays([keys, codes[starts]]))
     if (position < 0).any():
         first = int(np.flatnonzero(position < 0)[0])
-        raise KeyError(f"no indicator {ordered[key].iloc[starts[first]]!r} for province {codes[starts[first]]}")
+        raise KeyError(f"no indicator {keys[first]!r} for province {codes[starts[first]]}")
     x = matrix.to_numpy()
-    component_codes, component_of = np.unique(components[starts].astype(str), return_inverse=True)
-    patterns, block_of = np.unique(np.column_stack([component_of, padded]), axis=0, return_inverse=True)
+    component_of = component_of_row[starts]
+    patterns, block_of = _unique_rows(np.column_stack([component_of, padded]))
     order = np.argsort(block_of, kind="stable")
     bounds = np.flatnonzero(np.r_[True, np.diff(block_of[order]) != 0, True])
     blocks, labels = [], np.empty(len(patterns), dtype=object)
@@ -355,9 +364,29 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
             )
         )
     series = pd.DataFrame(
-        {"province_code": codes[starts], "component": components[starts], "benchmark_years": labels[block_of]}
+        {
+            "province_code": codes[starts],
+            "component": component_codes.take(component_of),
+            "benchmark_years": pd.Index(labels, dtype="str").take(block_of),
+        }
     )
     return Prepared(series, blocks, years)
+
+
+def _codes(labels: pd.Series) -> tuple[pd.Index, np.ndarray]:
+    """Give the distinct labels in code-point order (as ``sort_values``) and each row's position among them."""
+    codes, uniques = pd.factorize(labels, sort=True)
+    return pd.Index(uniques, dtype="str"), codes
+
+
+def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(table, axis=0, return_inverse=True)`` by one lexsort of the columns (much faster on ints)."""
+    order = np.lexsort(table.T[::-1])
+    ranked = table[order]
+    new = np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)]
+    inverse = np.empty(len(table), dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return ranked[new], inverse
 
 
 def fit_pools(spec: Method, prepared: Prepared) -> dict[str, dict[str, float]]:
