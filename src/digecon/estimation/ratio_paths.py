@@ -86,22 +86,30 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
         ``ratio_value`` / ``ratio_source`` giving the year's ratio and where it comes from.
     """
     # the last benchmark of each distinct benchmark-year list, looked up rather than parsed row by row
-    listed = values["benchmark_years"].astype(str)
-    last = listed.map({text: max(int(y) for y in text.split(",")) for text in listed.unique()})
-    after = (values["year"] > last) & values["component"].isin(SPLIT_COMPONENTS)
+    lists, listed = pd.factorize(values["benchmark_years"].astype(str))
+    last = np.array([max(int(y) for y in text.split(",")) for text in listed], dtype=np.int64)[lists]
+    after = (values["year"].to_numpy() > last) & values["component"].isin(SPLIT_COMPONENTS).to_numpy()
     if not after.any():
         return values
-    rows = values[after].assign(last_benchmark=last[after])
+    # only the columns read or rescaled: the others (strings among them) are neither taken nor copied
+    needed = list(dict.fromkeys([*KEY, "component", "ratio_value", "ratio_source", *SCALED]))
+    rows = values.loc[after, needed].assign(last_benchmark=last[after])
     factor, ratio, note = _factors(rows, national.set_index(["ratio", "year"]))
-    out = values.copy()
-    for column in SCALED:
-        out[column] = out[column].astype(float)
-        out.loc[after, column] = rows[column].to_numpy() * factor
-    out.loc[after, "ratio_value"] = ratio
-    out.loc[after, "ratio_source"] = [
-        f"{s}; from {b + 1}: x {n}" for s, b, n in zip(rows["ratio_source"], rows["last_benchmark"], note, strict=True)
-    ]
-    return out
+    changed = {}
+    for column in [*SCALED, "ratio_value"]:
+        changed[column] = values[column].to_numpy(dtype=float, copy=True)
+        changed[column][after] = ratio if column == "ratio_value" else rows[column].to_numpy() * factor
+    return values.assign(**changed, ratio_source=_noted(values["ratio_source"], after, rows, note))
+
+
+def _noted(sources: pd.Series, after: np.ndarray, rows: pd.DataFrame, note: list[str]) -> pd.Series:
+    """``ratio_source`` with the note of the national change on the rows ``after``; each text formatted once."""
+    codes, texts = pd.factorize(sources, use_na_sentinel=False)
+    cells = pd.MultiIndex.from_arrays([codes[after], rows["last_benchmark"].to_numpy(), note])
+    combination, distinct = cells.factorize()
+    noted = [f"{texts[s]}; from {b + 1}: x {n}" for s, b, n in distinct]
+    codes[after] = len(texts) + combination
+    return pd.Series(pd.Index([*texts, *noted], dtype="str").take(codes), index=sources.index, name=sources.name)
 
 
 def _factors(rows: pd.DataFrame, national: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
