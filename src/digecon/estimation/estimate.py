@@ -335,9 +335,9 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
     padded[series_of_row, np.arange(len(ordered)) - starts[series_of_row]] = benchmark_years
     # a ratio to a component-level indicator is not a share (module docstring): scale it into [0, 1]
     peak = np.fmax.reduceat(coefficient, starts)
-    indicator_basis = np.zeros(len(starts), dtype=bool) if basis is None else basis[starts] == "indicator"
+    indicator_basis = np.zeros(len(starts), dtype=bool) if basis is None else basis[starts]
     scale = np.where(indicator_basis, np.fmax(1.0, 2.0 * peak), 1.0)
-    keys = coefficients[key].to_numpy()[ordered[starts]]
+    keys = coefficients[key].take(ordered[starts]).to_numpy()
     position = matrix.index.get_indexer(pd.MultiIndex.from_arrays([keys, codes[starts]]))
     if (position < 0).any():
         first = int(np.flatnonzero(position < 0)[0])
@@ -789,11 +789,25 @@ def output_order(values: pd.DataFrame) -> pd.DataFrame:
 def output_permutation(values: pd.DataFrame) -> np.ndarray:
     """Give the order of :func:`output_order` as a permutation of the rows (one stable lexsort of integer keys)."""
     # integer keys sorted with one stable lexsort: the order of sort_values on the columns, much faster
+    _, conventions = _codes(values["convention"])
+    _, methods = _codes(values["method"])
+    component_of, components = pd.factorize(values["component"])
     keys = [
-        pd.factorize(values["convention"], sort=True)[0],
-        pd.factorize(values["method"], sort=True)[0],
+        conventions,
+        methods,
         values["province_code"].to_numpy(dtype=np.int64),
         values["year"].to_numpy(dtype=np.int64),
-        pd.Index([c.key for c in COMPONENTS]).get_indexer(values["component"]),
+        pd.Index([c.key for c in COMPONENTS]).get_indexer(components)[component_of],
     ]
-    return np.lexsort(keys[::-1])
+    return np.arange(len(values)) if _ascending(keys) else np.lexsort(keys[::-1])
+
+
+def _ascending(keys: list[np.ndarray]) -> bool:
+    """Whether the rows are already in the order of ``keys`` (major first): then no sort is needed."""
+    decided = np.zeros(max(len(keys[0]) - 1, 0), dtype=bool)  # the rows ordered by an earlier key
+    for key in keys:
+        step = np.diff(key)
+        if (~decided & (step < 0)).any():
+            return False
+        decided |= step > 0
+    return True
