@@ -322,11 +322,8 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
     codes, component_of_row = province_all[ordered], component_all[ordered]
     benchmark_years = coefficients["year"].to_numpy()[ordered]
     coefficient = coefficients["coefficient"].to_numpy(dtype=float)[ordered]
-    basis = (
-        coefficients["coefficient_basis"].to_numpy(dtype=object)[ordered]
-        if "coefficient_basis" in coefficients
-        else None
-    )
+    with_basis = "coefficient_basis" in coefficients
+    basis = (coefficients["coefficient_basis"] == "indicator").to_numpy()[ordered] if with_basis else None
     new = np.r_[True, (codes[1:] != codes[:-1]) | (component_of_row[1:] != component_of_row[:-1])]
     starts = np.flatnonzero(new)
     counts = np.diff(np.r_[starts, len(ordered)])
