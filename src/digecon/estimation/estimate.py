@@ -284,7 +284,7 @@ def indicator_matrix(indicators: pd.DataFrame, grid: np.ndarray) -> pd.DataFrame
     """
     # one value per key x province x year (indicator_series), so a plain unstack is enough
     key = series_key(indicators)
-    inside = indicators[indicators["year"].isin(grid)]
+    inside = indicators.loc[indicators["year"].isin(grid), [key, "province_code", "year", "indicator_100m_yuan"]]
     wide = inside.set_index([key, "province_code", "year"])["indicator_100m_yuan"].unstack("year")
     return wide.reindex(columns=grid).astype(float)
 

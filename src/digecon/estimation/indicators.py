@@ -42,7 +42,8 @@ PRICE_BASE_FALL_SHARE = 0.9  # a constant-price volume falling in this share of 
 
 def _grids(rows: pd.DataFrame, codes: np.ndarray, years: list[int], indicator: str) -> dict[str, np.ndarray]:
     """One indicator as (province x year) arrays over ``years``: present, value, source, note."""
-    mine = rows[(rows["indicator"] == indicator) & rows["year"].isin(years)]
+    wanted = ["province_code", "year", "value", "source", *(["note"] if "note" in rows.columns else [])]
+    mine = rows.loc[(rows["indicator"] == indicator) & rows["year"].isin(years), wanted]  # no other column taken
     p = np.searchsorted(codes, mine["province_code"].to_numpy(dtype=np.int64))
     y = np.searchsorted(np.asarray(years), mine["year"].to_numpy(dtype=np.int64))
     shape = (len(codes), len(years))
