@@ -40,10 +40,11 @@ SERIES_COLUMNS = [
 PRICE_BASE_FALL_SHARE = 0.9  # a constant-price volume falling in this share of provinces at once: a new base
 
 
-def _grids(rows: pd.DataFrame, codes: np.ndarray, years: list[int], indicator: str) -> dict[str, np.ndarray]:
-    """One indicator as (province x year) arrays over ``years``: present, value, source, note."""
+def _grids(rows: pd.DataFrame, codes: np.ndarray, years: list[int], positions: np.ndarray) -> dict[str, np.ndarray]:
+    """One indicator, its rows at ``positions``, as (province x year) arrays over years: has, value, source, note."""
     wanted = ["province_code", "year", "value", "source", *(["note"] if "note" in rows.columns else [])]
-    mine = rows.loc[(rows["indicator"] == indicator) & rows["year"].isin(years), wanted]  # no other column taken
+    mine = rows.iloc[positions][wanted]
+    mine = mine[mine["year"].isin(years)]
     p = np.searchsorted(codes, mine["province_code"].to_numpy(dtype=np.int64))
     y = np.searchsorted(np.asarray(years), mine["year"].to_numpy(dtype=np.int64))
     shape = (len(codes), len(years))
@@ -147,9 +148,10 @@ def indicator_series(
             found=str(row["value"]),
         )
     codes = np.array(sorted(int(c) for c in yearbook["province_code"].unique()), dtype=np.int64)
+    rows_of, none = yearbook.groupby("indicator", sort=False).indices, np.arange(0)  # each indicator's rows, found once
     frames = []
     for name, chain in chains.items():
-        series = _splice(chain, [_grids(yearbook, codes, years, i) for i in chain], years)
+        series = _splice(chain, [_grids(yearbook, codes, years, rows_of.get(i, none)) for i in chain], years)
         incomplete = ~series["filled"].all(axis=1)
         if incomplete.any():
             p = int(np.flatnonzero(incomplete)[0])
