@@ -367,16 +367,41 @@ def statistics_table(designs_: list[tuple[str, int, Prepared]], methods: list[st
     DataFrame
         ``POOL_KEYS`` and ``s0``, ``s1``, ...: one row per row of the statistics.
     """
-    frames = []
+    return _statistics_frame(_statistics_blocks(designs_, methods, convention))
+
+
+StatisticsBlock = tuple[np.ndarray, tuple[str, str, str, str]]  # statistics rows and their POOL_KEYS
+
+
+def _statistics_blocks(
+    designs_: list[tuple[str, int, Prepared]], methods: list[str], convention: str
+) -> list[StatisticsBlock]:
+    """List the statistics rows of every design label, method with ``statistics`` and component."""
+    blocks = []
     for label, _, prepared in designs_:
         for name in methods:
             spec = method(name)
             if spec.statistics is None:
                 continue
             for component, rows in block_statistics(spec, prepared).items():
-                frame = pd.DataFrame(rows, columns=[f"s{i}" for i in range(rows.shape[1])])
-                frames.append(frame.assign(convention=convention, design_label=label, method=name, component=component))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=POOL_KEYS)
+                blocks.append((rows, (convention, label, name, component)))
+    return blocks
+
+
+def _statistics_frame(blocks: list[StatisticsBlock]) -> pd.DataFrame:
+    """Lay out statistics blocks as ``s0``, ``s1``, ... and ``POOL_KEYS``: one frame, not one per block."""
+    if not blocks:
+        return pd.DataFrame(columns=POOL_KEYS)
+
+    def frame(rows: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=[f"s{i}" for i in range(rows.shape[1])])
+
+    if len({(rows.shape[1], rows.dtype) for rows, _ in blocks}) > 1:  # the columns and types a concatenation gives
+        frames = [frame(rows).assign(**dict(zip(POOL_KEYS, keys, strict=True))) for rows, keys in blocks]
+        return pd.concat(frames, ignore_index=True)
+    which = np.repeat(np.arange(len(blocks)), [len(rows) for rows, _ in blocks])
+    keys = {k: pd.Index([key[i] for _, key in blocks]).take(which) for i, k in enumerate(POOL_KEYS)}
+    return frame(np.concatenate([rows for rows, _ in blocks])).assign(**keys)
 
 
 POOL_KEYS = ["convention", "design_label", "method", "component"]
@@ -455,12 +480,12 @@ def pool_statistics(
     provincial, years, plan, matrix = _setup(benchmarks, indicators, methods, grid)
     if plan.empty:
         return pd.DataFrame(columns=POOL_KEYS)
-    frames, labels = [], _labels(plan)
+    blocks, labels = [], _labels(plan)
     for convention in conventions:
         coefficients = benchmark_coefficients(provincial, indicators, convention)
         prepared = _prepared_designs(coefficients, matrix, series_key(indicators), years, plan, labels)
-        frames.append(statistics_table(prepared, methods, convention))
-    return pd.concat(frames, ignore_index=True)
+        blocks += _statistics_blocks(prepared, methods, convention)
+    return _statistics_frame(blocks)
 
 
 def backtest(
