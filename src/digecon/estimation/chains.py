@@ -310,16 +310,38 @@ def chain_benchmarks(benchmarks: pd.DataFrame, aggregates: pd.DataFrame, indicat
     return out.drop(columns="io_aggregate")
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Give each row's code (-1 where missing) and the values coded: a categorical's own, else factorized."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(dtype=np.int64), column.cat.categories
+    return pd.factorize(column)
+
+
 def _scores(results: pd.DataFrame, aliases: Mapping[str, Candidate]) -> dict[str, pd.DataFrame]:
     """Median and 80th-percentile APE of each candidate (alias) by method, convention and kind, in one grouping.
 
     Within each alias the groups keep the order in which they first appear in its rows, as a
-    grouping of that alias's rows alone would.
+    grouping of that alias's rows alone would. The rows are grouped on one integer key made of
+    the key columns' codes (categorical columns give theirs at no cost).
     """
-    measured = results.dropna(subset=["ape"])
-    grouped = measured.groupby(["component", "method", "convention", "kind"], sort=False)
-    table = grouped["ape"].agg(n="count", median_ape="median").reset_index()
-    table = table.assign(q80_ape=group_quantile(measured["ape"], grouped.ngroup().to_numpy(), 0.8))
+    keys = ["component", "method", "convention", "kind"]
+    coded = [_codes(results[k]) for k in keys]
+    ape = results["ape"].to_numpy(dtype=float)
+    measured = ~np.isnan(ape) & np.logical_and.reduce([codes >= 0 for codes, _ in coded])  # as groupby drops NaN keys
+    ape = pd.Series(ape[measured])
+    key = np.zeros(len(ape), dtype=np.int64)
+    for codes, values in coded:
+        key = key * len(values) + codes[measured]
+    group = pd.factorize(key)[0]  # numbered in order of first appearance, as groupby(sort=False)
+    first = np.unique(group, return_index=True)[1]
+    table = pd.DataFrame(
+        {k: values.take(codes[measured][first]) for k, (codes, values) in zip(keys, coded, strict=True)}
+        | {
+            "n": np.bincount(group, minlength=len(first)),
+            "median_ape": ape.groupby(group).median().to_numpy(),
+            "q80_ape": group_quantile(ape, group, 0.8),
+        }
+    )
     out = {}
     for alias, c in aliases.items():
         mine = table[table["component"] == alias].drop(columns="component").reset_index(drop=True)
@@ -444,7 +466,8 @@ def candidate_scores(results: pd.DataFrame, aliases: Mapping[str, Candidate], le
     Parameters
     ----------
     results
-        The backtest of :func:`scoring_inputs` (every region), in its own row order.
+        The backtest of :func:`scoring_inputs` (every region), in its own row order: at least
+        ``component``, ``method``, ``convention``, ``kind`` (text or categorical) and ``ape``.
     aliases
         From :func:`aliases_of`.
     leads
