@@ -179,7 +179,7 @@ def _linked_inputs(yearbook: pd.DataFrame, candidate: Candidate, changes: Mappin
     """Give the candidate's yearbook rows, indicators at changing price bases linked across the changes."""
     rows = yearbook
     for position, indicator in enumerate(candidate.chain):
-        if indicator in changes and indicator in set(rows["indicator"]):
+        if indicator in changes and indicator in set(rows["indicator"].unique()):
             linked = link_price_bases(rows, indicator, changes[indicator], candidate.chain[position + 1 :])
             rows = pd.concat([rows[rows["indicator"] != indicator], linked], ignore_index=True)
     return rows
@@ -221,11 +221,14 @@ def chain_series(
             candidate.key, f"no indicator of the chain for province {lacking[0]}", expected=candidate.label
         )
     series = indicator_series(rows, years, {candidate.component: candidate.chain}, key="component")
-    aggregate = series["leading_indicator"].map(IO_AGGREGATES).fillna("")
+    # a few leading indicators: each mapped once, then taken for the rows (a missing one has no aggregate)
+    lead, leads = pd.factorize(series["leading_indicator"])
+    lead = np.where(lead < 0, len(leads), lead)
+    aggregates = [IO_AGGREGATES.get(i, "") for i in leads] + [""]
     return series.assign(
         chain=candidate.name,
-        io_aggregate=aggregate,
-        coefficient_basis=np.where(aggregate != "", "share", "indicator"),
+        io_aggregate=pd.Index(aggregates).take(lead),
+        coefficient_basis=pd.Index(["share" if a else "indicator" for a in aggregates]).take(lead),
     )
 
 
@@ -245,9 +248,9 @@ def base_changes(yearbook: pd.DataFrame, known: Mapping[str, Sequence[int]]) -> 
         Indicator -> every change, found in the data (:func:`~digecon.estimation.indicators.price_base_changes`)
         or known; each is logged.
     """
-    changes = {}
+    changes, present = {}, set(yearbook["indicator"].unique())
     for indicator, years in known.items():
-        if indicator in set(yearbook["indicator"]):
+        if indicator in present:
             found = price_base_changes(yearbook, indicator)
             changes[indicator] = sorted(set(found) | {int(y) for y in years})
             log.info(
