@@ -772,9 +772,11 @@ def chunk_values(
     breaks = indicator_breaks(indicators, break_threshold)
     flagged = breaks[["component", "province_code", "year"]].assign(indicator_break=True)
     values = values.merge(flagged, on=["component", "province_code", "year"], how="left")
+    # the margin of each component looked up once, then taken for the rows (NaN for a component not picked)
+    component, components = pd.factorize(values["component"])
+    margins = np.array([picked[k].margin_points if k in picked else np.nan for k in components] + [np.nan])
     values = values.assign(
-        indicator_break=values["indicator_break"].fillna(False).astype(bool),
-        chain_margin_points=values["component"].map({k: c.margin_points for k, c in picked.items()}),
+        indicator_break=values["indicator_break"].fillna(False).astype(bool), chain_margin_points=margins[component]
     )
     chosen = values[(values["method"] == recommended_method) & (values["convention"] == recommended_convention)]
     pairs = component_indicators(candidates_of(chains), yearbook["indicator"].unique())
