@@ -84,6 +84,19 @@ def _design(code: int, design: str, holdout: int, used: list[int], label: str) -
     }
 
 
+def _province_designs(code: int, b: list[int]) -> list[dict[str, object]]:
+    """List the design rows of one province whose benchmark years are ``b`` (ascending, distinct)."""
+    rows = []
+    for k in range(1, len(b) - 1):
+        label = f"{b[k]} left out (from {b[k - 1]}, {b[k + 1]})"
+        rows.append(_design(code, "leave_one_out", b[k], b[:k] + b[k + 1 :], label))
+    for k in range(1, len(b)):
+        for j in reversed(range(k)):
+            used = b[: j + 1]
+            rows.append(_design(code, "extrapolation", b[k], used, f"{b[k]} from {_span_label(used)}"))
+    return rows
+
+
 def designs(benchmark_years_of: Mapping[int, Sequence[int]]) -> pd.DataFrame:
     """Backtest designs of every province, derived from its own benchmark years.
 
@@ -103,17 +116,18 @@ def designs(benchmark_years_of: Mapping[int, Sequence[int]]) -> pd.DataFrame:
         held-out year to the nearest benchmark used. Sorted leave-one-out first, then by held-out
         year, distance and province.
     """
-    rows = []
+    # provinces with the same benchmark years have the same designs: each set is laid out once, then repeated
+    sharing: dict[tuple[int, ...], list[int]] = {}
     for code, given in benchmark_years_of.items():
-        b = sorted({int(y) for y in given})
-        for k in range(1, len(b) - 1):
-            label = f"{b[k]} left out (from {b[k - 1]}, {b[k + 1]})"
-            rows.append(_design(int(code), "leave_one_out", b[k], b[:k] + b[k + 1 :], label))
-        for k in range(1, len(b)):
-            for j in reversed(range(k)):
-                used = b[: j + 1]
-                rows.append(_design(int(code), "extrapolation", b[k], used, f"{b[k]} from {_span_label(used)}"))
-    frame = pd.DataFrame.from_records(rows, columns=DESIGN_COLUMNS)
+        sharing.setdefault(tuple(sorted({int(y) for y in given})), []).append(int(code))
+    frames = []
+    for years, codes in sharing.items():
+        rows = _province_designs(0, list(years))
+        if rows:
+            one = pd.DataFrame.from_records(rows, columns=DESIGN_COLUMNS)
+            repeated = one.take(np.tile(np.arange(len(one)), len(codes)))
+            frames.append(repeated.assign(province_code=np.repeat(np.asarray(codes, dtype=np.int64), len(one))))
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame.from_records([], columns=DESIGN_COLUMNS)
     order = frame["design"].map(_DESIGN_ORDER)
     return (
         frame.assign(_order=order)
@@ -346,7 +360,8 @@ def _table(
             "benchmarks_used": planned("benchmarks_used"),
             "design_label": planned("design_label"),
             "distance_years": plan["distance_years"].to_numpy()[row],
-        }
+        },
+        copy=False,  # every array is made here
     )
 
 
@@ -393,15 +408,15 @@ def _statistics_frame(blocks: list[StatisticsBlock]) -> pd.DataFrame:
     if not blocks:
         return pd.DataFrame(columns=POOL_KEYS)
 
-    def frame(rows: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(rows, columns=[f"s{i}" for i in range(rows.shape[1])])
+    def frame(rows: np.ndarray, copy: bool | None = None) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=[f"s{i}" for i in range(rows.shape[1])], copy=copy)
 
     if len({(rows.shape[1], rows.dtype) for rows, _ in blocks}) > 1:  # the columns and types a concatenation gives
         frames = [frame(rows).assign(**dict(zip(POOL_KEYS, keys, strict=True))) for rows, keys in blocks]
         return pd.concat(frames, ignore_index=True)
     which = np.repeat(np.arange(len(blocks)), [len(rows) for rows, _ in blocks])
     keys = {k: pd.Index([key[i] for _, key in blocks]).take(which) for i, k in enumerate(POOL_KEYS)}
-    return frame(np.concatenate([rows for rows, _ in blocks])).assign(**keys)
+    return frame(np.concatenate([rows for rows, _ in blocks]), copy=False).assign(**keys)  # stacked here: no copy
 
 
 POOL_KEYS = ["convention", "design_label", "method", "component"]
@@ -439,13 +454,24 @@ def _pooled_of(pooled: pd.DataFrame, convention: str) -> dict[tuple, dict[str, f
     return out
 
 
+def _benchmark_years(provincial: pd.DataFrame) -> dict[int, list[int]]:
+    """Give each province's benchmark years, distinct and ascending, provinces ascending."""
+    codes, years = provincial["province_code"].to_numpy(dtype=np.int64), provincial["year"].to_numpy(dtype=np.int64)
+    if not len(codes):
+        return {}
+    order = np.lexsort((years, codes))
+    codes, years = codes[order], years[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return {int(c): sorted(set(y.tolist())) for c, y in zip(codes[starts], np.split(years, starts[1:]), strict=True)}
+
+
 def _setup(benchmarks: pd.DataFrame, indicators: pd.DataFrame, methods: list[str], grid: list[int] | None):
     """Check the methods; the provincial benchmarks, the backtest years, the designs and the indicator matrix."""
     for name in methods:
         method(name)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
     years = np.asarray(_grid(provincial, indicators) if grid is None else grid)
-    plan = designs({int(c): list(y) for c, y in provincial.groupby("province_code")["year"].unique().items()})
+    plan = designs(_benchmark_years(provincial))
     matrix = indicator_matrix(indicators, years) if not plan.empty else None
     return provincial, years, plan, matrix
 
