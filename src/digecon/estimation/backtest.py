@@ -17,6 +17,7 @@ over the provinces that share a design label. The bands derived from these error
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -382,16 +383,28 @@ def statistics_table(designs_: list[tuple[str, int, Prepared]], methods: list[st
     DataFrame
         ``POOL_KEYS`` and ``s0``, ``s1``, ...: one row per row of the statistics.
     """
-    return _statistics_frame(_statistics_blocks(designs_, methods, convention))
+    return statistics_frame(statistics_blocks(designs_, methods, convention))
 
 
 StatisticsBlock = tuple[np.ndarray, tuple[str, str, str, str]]  # statistics rows and their POOL_KEYS
 
 
-def _statistics_blocks(
+def statistics_blocks(
     designs_: list[tuple[str, int, Prepared]], methods: list[str], convention: str
 ) -> list[StatisticsBlock]:
-    """List the statistics rows of every design label, method with ``statistics`` and component."""
+    """List the statistics rows of every design label, method with ``statistics`` and component.
+
+    Parameters
+    ----------
+    designs_, methods, convention
+        As for :func:`statistics_table`.
+
+    Returns
+    -------
+    list of (ndarray, tuple)
+        Each block's rows and its ``POOL_KEYS``; :func:`statistics_frame` of blocks (of one call or
+        several) lays them out.
+    """
     blocks = []
     for label, _, prepared in designs_:
         for name in methods:
@@ -403,8 +416,19 @@ def _statistics_blocks(
     return blocks
 
 
-def _statistics_frame(blocks: list[StatisticsBlock]) -> pd.DataFrame:
-    """Lay out statistics blocks as ``s0``, ``s1``, ... and ``POOL_KEYS``: one frame, not one per block."""
+def statistics_frame(blocks: list[StatisticsBlock]) -> pd.DataFrame:
+    """Lay out statistics blocks as one table, not a frame per block concatenated (the same table).
+
+    Parameters
+    ----------
+    blocks
+        From :func:`statistics_blocks` (one call or several, concatenated).
+
+    Returns
+    -------
+    DataFrame
+        ``s0``, ``s1``, ... and ``POOL_KEYS``: one row per row of the statistics, block by block.
+    """
     if not blocks:
         return pd.DataFrame(columns=POOL_KEYS)
 
@@ -437,12 +461,21 @@ def choose_pooled(statistics: pd.DataFrame) -> pd.DataFrame:
         ``POOL_KEYS``, ``parameter``, ``value``: one row per convention, design label, method,
         component and parameter (e.g. Chow-Lin's ``rho``).
     """
-    rows = []
     columns = [c for c in statistics.columns if c not in POOL_KEYS]
     columns = sorted(columns, key=lambda c: int(c[1:]))
-    for keys, group in statistics.groupby(POOL_KEYS, sort=True):
-        chosen = method(keys[2]).choose(group[columns].to_numpy(dtype=float))
-        rows += [dict(zip(POOL_KEYS, keys, strict=True), parameter=k, value=float(v)) for k, v in chosen.items()]
+    # the groups of groupby(POOL_KEYS, sort=True), from one stable sort on the keys' sorted codes
+    coded = [pd.factorize(statistics[k], sort=True) for k in POOL_KEYS]
+    index = np.flatnonzero(np.logical_and.reduce([codes >= 0 for codes, _ in coded]))  # groupby drops NaN keys
+    index = index[np.lexsort([codes[index] for codes, _ in reversed(coded)])]
+    keys = np.column_stack([codes[index] for codes, _ in coded])
+    bounds = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1), True]) if len(index) else [0]
+    values = statistics[columns].to_numpy(dtype=float)
+    rows = []
+    for a, b in pairwise(bounds):
+        group = tuple(uniques[code] for (_, uniques), code in zip(coded, keys[a], strict=True))
+        at = index[a:b]  # ascending; a block's rows are usually together: a slice, not a copy
+        chosen = method(group[2]).choose(values[at[0] : at[-1] + 1] if at[-1] - at[0] == b - a - 1 else values[at])
+        rows += [dict(zip(POOL_KEYS, group, strict=True), parameter=k, value=float(v)) for k, v in chosen.items()]
     return pd.DataFrame(rows, columns=[*POOL_KEYS, "parameter", "value"])
 
 
@@ -503,15 +536,38 @@ def pool_statistics(
         ``POOL_KEYS`` and ``s0``, ``s1``, ...: the rows of each method's ``statistics`` (Chow-Lin:
         the cross-validation errors over its rho grid).
     """
+    return statistics_frame(pool_statistics_blocks(benchmarks, indicators, methods, conventions, grid=grid))
+
+
+def pool_statistics_blocks(
+    benchmarks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    methods: list[str],
+    conventions: list[str],
+    *,
+    grid: list[int] | None = None,
+) -> list[StatisticsBlock]:
+    """List the blocks of :func:`pool_statistics` (:func:`statistics_blocks` of every convention), not laid out.
+
+    Parameters
+    ----------
+    benchmarks, indicators, methods, conventions, grid
+        As for :func:`pool_statistics`.
+
+    Returns
+    -------
+    list of (ndarray, tuple)
+        For :func:`statistics_frame`, alone or with other blocks.
+    """
     provincial, years, plan, matrix = _setup(benchmarks, indicators, methods, grid)
     if plan.empty:
-        return pd.DataFrame(columns=POOL_KEYS)
+        return []
     blocks, labels = [], _labels(plan)
     for convention in conventions:
         coefficients = benchmark_coefficients(provincial, indicators, convention)
         prepared = _prepared_designs(coefficients, matrix, series_key(indicators), years, plan, labels)
-        blocks += _statistics_blocks(prepared, methods, convention)
-    return _statistics_frame(blocks)
+        blocks += statistics_blocks(prepared, methods, convention)
+    return blocks
 
 
 def backtest(

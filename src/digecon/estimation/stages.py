@@ -39,11 +39,13 @@ from digecon.core.settings import ComponentChains
 from digecon.estimation.backtest import (
     BACKTEST_COLUMNS,
     POOL_KEYS,
+    StatisticsBlock,
     backtest,
     backtest_years,
     choose_pooled,
-    pool_statistics,
-    statistics_table,
+    pool_statistics_blocks,
+    statistics_blocks,
+    statistics_frame,
     total_rows,
 )
 from digecon.estimation.bands import (
@@ -405,20 +407,16 @@ def scoring_inputs_of(
 
 def _estimate_statistics(
     benchmarks: pd.DataFrame, indicators: pd.DataFrame, grid: list[int], methods: list[str], conventions: list[str]
-) -> pd.DataFrame:
-    """Pooling statistics of the values: every series with every benchmark, over every year computed."""
+) -> list[StatisticsBlock]:
+    """Pooling statistics blocks of the values: every series with every benchmark, over every year computed."""
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
     years = np.asarray(grid)
     matrix, key = indicator_matrix(indicators, years), series_key(indicators)
-    frames = [
-        statistics_table(
-            [(ESTIMATE_SCOPE, 0, prepare(benchmark_coefficients(provincial, indicators, c), matrix, key, years))],
-            methods,
-            c,
-        )
-        for c in conventions
-    ]
-    return pd.concat(frames, ignore_index=True)
+    blocks = []
+    for c in conventions:
+        prepared = prepare(benchmark_coefficients(provincial, indicators, c), matrix, key, years)
+        blocks += statistics_blocks([(ESTIMATE_SCOPE, 0, prepared)], methods, c)
+    return blocks
 
 
 def chunk_pool_statistics(
@@ -456,9 +454,9 @@ def chunk_pool_statistics(
     """
     methods_, conventions_ = _scoring(methods, conventions, recommended_method, recommended_convention)
     benchmarks, indicators, _ = scoring or scoring_inputs_of(io_tables, yearbook, ratios, plan, chains)
-    on_designs = pool_statistics(benchmarks, indicators, methods_, conventions_, grid=_backtest_grid(plan))
+    on_designs = pool_statistics_blocks(benchmarks, indicators, methods_, conventions_, grid=_backtest_grid(plan))
     on_values = _estimate_statistics(benchmarks, indicators, _grid(plan), methods_, conventions_)
-    return pd.concat([f for f in (on_designs, on_values) if not f.empty] or [on_values], ignore_index=True)
+    return statistics_frame(on_designs + on_values)  # one table, not two concatenated
 
 
 def gather_pooled(statistics: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -476,6 +474,8 @@ def gather_pooled(statistics: Sequence[pd.DataFrame]) -> pd.DataFrame:
         (:func:`digecon.estimation.backtest.choose_pooled`).
     """
     found = [s for s in statistics if not s.empty]
+    if len(found) == 1:  # one chunk: no copy (the choice does not read the index)
+        return choose_pooled(found[0])
     return choose_pooled(pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=POOL_KEYS))
 
 
