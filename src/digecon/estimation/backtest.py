@@ -17,6 +17,7 @@ over the provinces that share a design label. The bands derived from these error
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -84,6 +85,19 @@ def _design(code: int, design: str, holdout: int, used: list[int], label: str) -
     }
 
 
+def _province_designs(code: int, b: list[int]) -> list[dict[str, object]]:
+    """List the design rows of one province whose benchmark years are ``b`` (ascending, distinct)."""
+    rows = []
+    for k in range(1, len(b) - 1):
+        label = f"{b[k]} left out (from {b[k - 1]}, {b[k + 1]})"
+        rows.append(_design(code, "leave_one_out", b[k], b[:k] + b[k + 1 :], label))
+    for k in range(1, len(b)):
+        for j in reversed(range(k)):
+            used = b[: j + 1]
+            rows.append(_design(code, "extrapolation", b[k], used, f"{b[k]} from {_span_label(used)}"))
+    return rows
+
+
 def designs(benchmark_years_of: Mapping[int, Sequence[int]]) -> pd.DataFrame:
     """Backtest designs of every province, derived from its own benchmark years.
 
@@ -103,17 +117,18 @@ def designs(benchmark_years_of: Mapping[int, Sequence[int]]) -> pd.DataFrame:
         held-out year to the nearest benchmark used. Sorted leave-one-out first, then by held-out
         year, distance and province.
     """
-    rows = []
+    # provinces with the same benchmark years have the same designs: each set is laid out once, then repeated
+    sharing: dict[tuple[int, ...], list[int]] = {}
     for code, given in benchmark_years_of.items():
-        b = sorted({int(y) for y in given})
-        for k in range(1, len(b) - 1):
-            label = f"{b[k]} left out (from {b[k - 1]}, {b[k + 1]})"
-            rows.append(_design(int(code), "leave_one_out", b[k], b[:k] + b[k + 1 :], label))
-        for k in range(1, len(b)):
-            for j in reversed(range(k)):
-                used = b[: j + 1]
-                rows.append(_design(int(code), "extrapolation", b[k], used, f"{b[k]} from {_span_label(used)}"))
-    frame = pd.DataFrame.from_records(rows, columns=DESIGN_COLUMNS)
+        sharing.setdefault(tuple(sorted({int(y) for y in given})), []).append(int(code))
+    frames = []
+    for years, codes in sharing.items():
+        rows = _province_designs(0, list(years))
+        if rows:
+            one = pd.DataFrame.from_records(rows, columns=DESIGN_COLUMNS)
+            repeated = one.take(np.tile(np.arange(len(one)), len(codes)))
+            frames.append(repeated.assign(province_code=np.repeat(np.asarray(codes, dtype=np.int64), len(one))))
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame.from_records([], columns=DESIGN_COLUMNS)
     order = frame["design"].map(_DESIGN_ORDER)
     return (
         frame.assign(_order=order)
@@ -149,80 +164,206 @@ def _grid(benchmarks: pd.DataFrame, indicators: pd.DataFrame) -> list[int]:
     return years
 
 
-def _used_and_held_out(coefficients: pd.DataFrame, plan: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Benchmark rows each design uses (tagged with its label) and the held-out rows it is scored on."""
-    used_years = plan.assign(year=plan["benchmarks_used"].str.split(",")).explode("year")
-    used = coefficients.merge(
-        used_years.astype({"year": int})[["province_code", "year", "design_label"]], on=["province_code", "year"]
-    )
-    held_out = coefficients[["province_code", "year", "component", "coefficient", "indicator_100m_yuan"]].merge(
-        plan.rename(columns={"holdout_year": "year"}), on=["province_code", "year"]
-    )
-    return used, held_out.rename(columns={"year": "holdout_year"})
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenate ``arange(s, s + n)`` of every start s and count n."""
+    ends = np.cumsum(counts)
+    return np.repeat(starts + counts - ends, counts) + np.arange(ends[-1] if len(ends) else 0)
 
 
-def _scored(estimates: pd.DataFrame, held_out: pd.DataFrame, convention: str) -> pd.DataFrame:
-    """Backtest rows of one convention: each design's path at its held-out year against the table.
+def _keys(left: Sequence[np.ndarray], right: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 key per row of two tables on the same columns, equal for equal rows: what they are joined on."""
+    n = len(left[0])
+    key = np.zeros(n + len(right[0]), dtype=np.int64)
+    for a, b in zip(left, right, strict=True):
+        codes, uniques = pd.factorize(np.concatenate([a, b]))
+        key = key * len(uniques) + codes
+    return key[:n], key[n:]
 
-    Rows keep the order of ``estimates``: design label (as planned), method, province, component.
+
+def _find(table: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position in ``table`` of each wanted key (the first of equal keys), -1 where absent."""
+    if not len(table):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    order = np.argsort(table, kind="stable")
+    at = order[np.minimum(np.searchsorted(table[order], wanted), len(table) - 1)]
+    return np.where(table[at] == wanted, at, -1)
+
+
+def _labels(plan: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    """Give each plan row's label as a number (in plan order), and each label once with its held-out year."""
+    label_of, labels = pd.factorize(plan["design_label"])
+    first = np.unique(label_of, return_index=True)[1]
+    return label_of, list(zip(labels, plan["holdout_year"].to_numpy()[first].astype(int).tolist(), strict=True))
+
+
+def _used_rows(coefficients: pd.DataFrame, plan: pd.DataFrame, label_of: np.ndarray, n_labels: int) -> list[np.ndarray]:
+    """Positions in ``coefficients`` of the rows each design label uses, ascending, one array per label.
+
+    A row is used by a label if its province and year are among the ``benchmarks_used`` of the
+    province's design of that label.
     """
-    rows = estimates.merge(
-        held_out, on=["design_label", "province_code", "component", "holdout_year"], validate="many_to_one"
+    pattern_of, texts = pd.factorize(plan["benchmarks_used"])  # few distinct lists: each parsed once
+    patterns = [np.array([int(y) for y in text.split(",")], dtype=np.int64) for text in texts]
+    sizes = np.array([len(p) for p in patterns], dtype=np.int64)
+    counts = sizes[pattern_of]
+    design = np.repeat(np.arange(len(plan)), counts)
+    years = np.concatenate(patterns)[_ranges((np.cumsum(sizes) - sizes)[pattern_of], counts)]
+    have, want = _keys(
+        [coefficients["province_code"].to_numpy(), coefficients["year"].to_numpy()],
+        [plan["province_code"].to_numpy()[design], years],
     )
-    estimate = rows["estimate_coefficient"] * rows["indicator_100m_yuan"]
-    actual = rows["coefficient"] * rows["indicator_100m_yuan"]
-    ape = ((estimate - actual).abs() / actual).where(actual >= MIN_ACTUAL_100M_YUAN)
-    return rows.assign(
-        estimate=estimate, actual=actual, ape=ape, actual_coefficient=rows["coefficient"], convention=convention
-    ).reindex(columns=BACKTEST_COLUMNS)
-
-
-def _labels(plan: pd.DataFrame) -> list[tuple[str, int]]:
-    """Each design label once, in plan order, with its held-out year."""
-    labels = plan.drop_duplicates("design_label")
-    return list(zip(labels["design_label"], labels["holdout_year"].astype(int), strict=True))
+    order = np.argsort(have, kind="stable")
+    low, high = np.searchsorted(have[order], want, "left"), np.searchsorted(have[order], want, "right")
+    rows = order[_ranges(low, high - low)]
+    label = label_of[np.repeat(design, high - low)]
+    by_label = np.lexsort((rows, label))
+    rows, label = rows[by_label], label[by_label]
+    return np.split(rows, np.searchsorted(label, np.arange(1, n_labels)))
 
 
 def _prepared_designs(
-    used: pd.DataFrame, matrix: pd.DataFrame, key: str, grid: np.ndarray, plan: pd.DataFrame
+    coefficients: pd.DataFrame,
+    matrix: pd.DataFrame,
+    key: str,
+    grid: np.ndarray,
+    plan: pd.DataFrame,
+    labels: tuple[np.ndarray, list[tuple[str, int]]],
 ) -> list[tuple[str, int, Prepared]]:
-    """Every design label: its held-out year and its series (the benchmarks it uses), prepared once."""
-    rows_of = used.groupby("design_label", sort=False).indices
+    """Every design label: its held-out year and its series (the benchmarks it uses), prepared once.
+
+    ``labels`` is :func:`_labels` of the plan; a label none of whose benchmarks has a row is left out.
+    """
+    label_of, held_out = labels
+    # only what prepare reads: each label's rows are taken from a narrow frame
+    columns = dict.fromkeys(["province_code", "component", "year", "coefficient", "coefficient_basis", key])
+    narrow = coefficients[[c for c in columns if c in coefficients]]
+    used = _used_rows(coefficients, plan, label_of, len(held_out))
     return [
-        (label, holdout, prepare(used.iloc[rows_of[label]], matrix, key, grid))
-        for label, holdout in _labels(plan)
-        if label in rows_of
+        (label, holdout, prepare(narrow.take(rows), matrix, key, grid))
+        for (label, holdout), rows in zip(held_out, used, strict=True)
+        if len(rows)
     ]
 
 
-def _design_paths(
-    designs_: list[tuple[str, int, Prepared]], grid: np.ndarray, methods: list[str], pooled: Mapping[tuple, dict]
-) -> pd.DataFrame:
-    """Every design label x method: the estimated coefficient in the held-out year.
+def _coefficient_keys(coefficients: pd.DataFrame, plan: pd.DataFrame, components: pd.Index) -> list[np.ndarray]:
+    """Province, component (its position in ``components``) and year of each coefficient row.
 
-    Pooled parameters are fitted over the provinces sharing the label (given in ``pooled``, keyed
-    by label, method and component).
+    Raises pandas' ``MergeError``, as a many-to-one merge would, if a province has two rows of a
+    component in one of its held-out years.
     """
-    frames = []
-    for label, holdout, prepared in designs_:
-        at = int(np.searchsorted(grid, holdout))
-        for name in methods:
-            spec = method(name)
-            own = {c: pooled.get((label, name, c), {}) for c in prepared.series["component"].unique()}
-            paths = run_paths(spec, prepared, own)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "province_code": prepared.series["province_code"].to_numpy(),
-                        "component": prepared.series["component"].to_numpy(dtype=object),
-                        "holdout_year": np.full(len(prepared.series), grid[at]),
-                        "estimate_coefficient": paths.coefficient[:, at],
-                        "method": name,
-                        "design_label": label,
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
+    columns = [
+        coefficients["province_code"].to_numpy(),
+        components.get_indexer(coefficients["component"]),
+        coefficients["year"].to_numpy(),
+    ]
+    at, held_out = _keys([columns[0], columns[2]], [plan["province_code"].to_numpy(), plan["holdout_year"].to_numpy()])
+    held = np.isin(at, held_out)
+    if pd.MultiIndex.from_arrays([c[held] for c in columns]).has_duplicates:
+        raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
+    return columns
+
+
+def _scored(
+    designs_: list[tuple[str, int, Prepared]],
+    coefficients: pd.DataFrame,
+    plan: pd.DataFrame,
+    labels: tuple[np.ndarray, list[tuple[str, int]]],
+    components: pd.Index,
+    grid: np.ndarray,
+    methods: list[str],
+    pooled: Mapping[tuple, dict],
+) -> dict[str, np.ndarray]:
+    """Every design label x method x series against its held-out benchmark, as columns of arrays.
+
+    Rows go by design label (as planned), method, province, component; a series without the
+    table's row in the held-out year has none. ``plan_row`` is the province's design,
+    ``component`` and ``method`` are positions in ``components`` and ``methods``. Pooled
+    parameters are fitted over the provinces sharing the label (given in ``pooled``, keyed by
+    label, method and component).
+    """
+    label_of, held_out = labels
+    number = {label: i for i, (label, _) in enumerate(held_out)}
+    series = [p.series for _, _, p in designs_]
+    sizes = np.array([len(s) for s in series], dtype=np.int64)
+    at = np.searchsorted(grid, [holdout for _, holdout, _ in designs_]).astype(np.int64)
+    province = np.concatenate([s["province_code"].to_numpy() for s in series])
+    component = np.concatenate([components.get_indexer(s["component"]) for s in series])
+    label = np.repeat([number[name] for name, _, _ in designs_], sizes)
+    holdout = np.repeat(np.asarray([h for _, h, _ in designs_], dtype=np.int64), sizes)
+    year = np.repeat(grid[at], sizes)  # the grid's year at the label's held-out year
+    keys = _coefficient_keys(coefficients, plan, components)
+    coefficient_row = _find(*_keys(keys, [province, component, holdout]))
+    plan_row = _find(*_keys([plan["province_code"].to_numpy(), label_of], [province, label]))
+    scored = (coefficient_row >= 0) & (plan_row >= 0) & (year == holdout)
+    take, method_of, estimate = [], [], []
+    for (design_label, _, prepared), start, size, column in zip(
+        designs_, np.cumsum(sizes) - sizes, sizes, at, strict=True
+    ):
+        kept = np.flatnonzero(scored[start : start + size])
+        present = prepared.series["component"].unique()
+        for m, name in enumerate(methods):
+            own = {c: pooled.get((design_label, name, c), {}) for c in present}
+            paths = run_paths(method(name), prepared, own)
+            take.append(start + kept)
+            method_of.append(np.full(len(kept), m, dtype=np.int64))
+            estimate.append(paths.coefficient[kept, column])
+    take = np.concatenate(take)
+    rows = coefficient_row[take]
+    return {
+        "plan_row": plan_row[take],
+        "province_code": province[take],
+        "component": component[take],
+        "holdout_year": year[take],
+        "method": np.concatenate(method_of),
+        "estimate_coefficient": np.concatenate(estimate),
+        "actual_coefficient": coefficients["coefficient"].to_numpy()[rows],
+        "indicator_100m_yuan": coefficients["indicator_100m_yuan"].to_numpy()[rows],
+    }
+
+
+def _table(
+    parts: list[dict[str, np.ndarray]],
+    plan: pd.DataFrame,
+    components: pd.Index,
+    methods: list[str],
+    conventions: list[str],
+) -> pd.DataFrame:
+    """Lay out the scored rows of every convention (:func:`_scored`, in turn) as ``BACKTEST_COLUMNS``.
+
+    Text columns are built once, from their codes, at the end.
+    """
+    joined = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    convention = np.repeat(np.arange(len(parts)), [len(p["method"]) for p in parts])
+    estimate = joined["estimate_coefficient"] * joined["indicator_100m_yuan"]
+    actual = joined["actual_coefficient"] * joined["indicator_100m_yuan"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ape = np.where(actual >= MIN_ACTUAL_100M_YUAN, np.abs(estimate - actual) / actual, np.nan)
+    row = joined["plan_row"]
+
+    def planned(column: str) -> pd.Index:
+        codes, uniques = pd.factorize(plan[column])
+        return uniques.take(codes[row])
+
+    return pd.DataFrame(
+        {
+            "holdout_year": joined["holdout_year"],
+            "design": planned("design"),
+            "kind": planned("kind"),
+            "province_code": joined["province_code"],
+            "component": components.take(joined["component"]),
+            "method": pd.Index(methods).take(joined["method"]),
+            "convention": pd.Index(conventions).take(convention),
+            "estimate": estimate,
+            "actual": actual,
+            "ape": ape,
+            "estimate_coefficient": joined["estimate_coefficient"],
+            "actual_coefficient": joined["actual_coefficient"],
+            "benchmarks_used": planned("benchmarks_used"),
+            "design_label": planned("design_label"),
+            "distance_years": plan["distance_years"].to_numpy()[row],
+        },
+        copy=False,  # every array is made here
+    )
 
 
 def statistics_table(designs_: list[tuple[str, int, Prepared]], methods: list[str], convention: str) -> pd.DataFrame:
@@ -242,16 +383,64 @@ def statistics_table(designs_: list[tuple[str, int, Prepared]], methods: list[st
     DataFrame
         ``POOL_KEYS`` and ``s0``, ``s1``, ...: one row per row of the statistics.
     """
-    frames = []
+    return statistics_frame(statistics_blocks(designs_, methods, convention))
+
+
+StatisticsBlock = tuple[np.ndarray, tuple[str, str, str, str]]  # statistics rows and their POOL_KEYS
+
+
+def statistics_blocks(
+    designs_: list[tuple[str, int, Prepared]], methods: list[str], convention: str
+) -> list[StatisticsBlock]:
+    """List the statistics rows of every design label, method with ``statistics`` and component.
+
+    Parameters
+    ----------
+    designs_, methods, convention
+        As for :func:`statistics_table`.
+
+    Returns
+    -------
+    list of (ndarray, tuple)
+        Each block's rows and its ``POOL_KEYS``; :func:`statistics_frame` of blocks (of one call or
+        several) lays them out.
+    """
+    blocks = []
     for label, _, prepared in designs_:
         for name in methods:
             spec = method(name)
             if spec.statistics is None:
                 continue
             for component, rows in block_statistics(spec, prepared).items():
-                frame = pd.DataFrame(rows, columns=[f"s{i}" for i in range(rows.shape[1])])
-                frames.append(frame.assign(convention=convention, design_label=label, method=name, component=component))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=POOL_KEYS)
+                blocks.append((rows, (convention, label, name, component)))
+    return blocks
+
+
+def statistics_frame(blocks: list[StatisticsBlock]) -> pd.DataFrame:
+    """Lay out statistics blocks as one table, not a frame per block concatenated (the same table).
+
+    Parameters
+    ----------
+    blocks
+        From :func:`statistics_blocks` (one call or several, concatenated).
+
+    Returns
+    -------
+    DataFrame
+        ``s0``, ``s1``, ... and ``POOL_KEYS``: one row per row of the statistics, block by block.
+    """
+    if not blocks:
+        return pd.DataFrame(columns=POOL_KEYS)
+
+    def frame(rows: np.ndarray, copy: bool | None = None) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=[f"s{i}" for i in range(rows.shape[1])], copy=copy)
+
+    if len({(rows.shape[1], rows.dtype) for rows, _ in blocks}) > 1:  # the columns and types a concatenation gives
+        frames = [frame(rows).assign(**dict(zip(POOL_KEYS, keys, strict=True))) for rows, keys in blocks]
+        return pd.concat(frames, ignore_index=True)
+    which = np.repeat(np.arange(len(blocks)), [len(rows) for rows, _ in blocks])
+    keys = {k: pd.Index([key[i] for _, key in blocks]).take(which) for i, k in enumerate(POOL_KEYS)}
+    return frame(np.concatenate([rows for rows, _ in blocks]), copy=False).assign(**keys)  # stacked here: no copy
 
 
 POOL_KEYS = ["convention", "design_label", "method", "component"]
@@ -272,12 +461,21 @@ def choose_pooled(statistics: pd.DataFrame) -> pd.DataFrame:
         ``POOL_KEYS``, ``parameter``, ``value``: one row per convention, design label, method,
         component and parameter (e.g. Chow-Lin's ``rho``).
     """
-    rows = []
     columns = [c for c in statistics.columns if c not in POOL_KEYS]
     columns = sorted(columns, key=lambda c: int(c[1:]))
-    for keys, group in statistics.groupby(POOL_KEYS, sort=True):
-        chosen = method(keys[2]).choose(group[columns].to_numpy(dtype=float))
-        rows += [dict(zip(POOL_KEYS, keys, strict=True), parameter=k, value=float(v)) for k, v in chosen.items()]
+    # the groups of groupby(POOL_KEYS, sort=True), from one stable sort on the keys' sorted codes
+    coded = [pd.factorize(statistics[k], sort=True) for k in POOL_KEYS]
+    index = np.flatnonzero(np.logical_and.reduce([codes >= 0 for codes, _ in coded]))  # groupby drops NaN keys
+    index = index[np.lexsort([codes[index] for codes, _ in reversed(coded)])]
+    keys = np.column_stack([codes[index] for codes, _ in coded])
+    bounds = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1), True]) if len(index) else [0]
+    values = statistics[columns].to_numpy(dtype=float)
+    rows = []
+    for a, b in pairwise(bounds):
+        group = tuple(uniques[code] for (_, uniques), code in zip(coded, keys[a], strict=True))
+        at = index[a:b]  # ascending; a block's rows are usually together: a slice, not a copy
+        chosen = method(group[2]).choose(values[at[0] : at[-1] + 1] if at[-1] - at[0] == b - a - 1 else values[at])
+        rows += [dict(zip(POOL_KEYS, group, strict=True), parameter=k, value=float(v)) for k, v in chosen.items()]
     return pd.DataFrame(rows, columns=[*POOL_KEYS, "parameter", "value"])
 
 
@@ -289,13 +487,24 @@ def _pooled_of(pooled: pd.DataFrame, convention: str) -> dict[tuple, dict[str, f
     return out
 
 
+def _benchmark_years(provincial: pd.DataFrame) -> dict[int, list[int]]:
+    """Give each province's benchmark years, distinct and ascending, provinces ascending."""
+    codes, years = provincial["province_code"].to_numpy(dtype=np.int64), provincial["year"].to_numpy(dtype=np.int64)
+    if not len(codes):
+        return {}
+    order = np.lexsort((years, codes))
+    codes, years = codes[order], years[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return {int(c): sorted(set(y.tolist())) for c, y in zip(codes[starts], np.split(years, starts[1:]), strict=True)}
+
+
 def _setup(benchmarks: pd.DataFrame, indicators: pd.DataFrame, methods: list[str], grid: list[int] | None):
     """Check the methods; the provincial benchmarks, the backtest years, the designs and the indicator matrix."""
     for name in methods:
         method(name)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
     years = np.asarray(_grid(provincial, indicators) if grid is None else grid)
-    plan = designs({int(c): list(y) for c, y in provincial.groupby("province_code")["year"].unique().items()})
+    plan = designs(_benchmark_years(provincial))
     matrix = indicator_matrix(indicators, years) if not plan.empty else None
     return provincial, years, plan, matrix
 
@@ -327,15 +536,38 @@ def pool_statistics(
         ``POOL_KEYS`` and ``s0``, ``s1``, ...: the rows of each method's ``statistics`` (Chow-Lin:
         the cross-validation errors over its rho grid).
     """
+    return statistics_frame(pool_statistics_blocks(benchmarks, indicators, methods, conventions, grid=grid))
+
+
+def pool_statistics_blocks(
+    benchmarks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    methods: list[str],
+    conventions: list[str],
+    *,
+    grid: list[int] | None = None,
+) -> list[StatisticsBlock]:
+    """List the blocks of :func:`pool_statistics` (:func:`statistics_blocks` of every convention), not laid out.
+
+    Parameters
+    ----------
+    benchmarks, indicators, methods, conventions, grid
+        As for :func:`pool_statistics`.
+
+    Returns
+    -------
+    list of (ndarray, tuple)
+        For :func:`statistics_frame`, alone or with other blocks.
+    """
     provincial, years, plan, matrix = _setup(benchmarks, indicators, methods, grid)
     if plan.empty:
-        return pd.DataFrame(columns=POOL_KEYS)
-    frames = []
+        return []
+    blocks, labels = [], _labels(plan)
     for convention in conventions:
-        used, _ = _used_and_held_out(benchmark_coefficients(provincial, indicators, convention), plan)
-        prepared = _prepared_designs(used, matrix, series_key(indicators), years, plan)
-        frames.append(statistics_table(prepared, methods, convention))
-    return pd.concat(frames, ignore_index=True)
+        coefficients = benchmark_coefficients(provincial, indicators, convention)
+        prepared = _prepared_designs(coefficients, matrix, series_key(indicators), years, plan, labels)
+        blocks += statistics_blocks(prepared, methods, convention)
+    return blocks
 
 
 def backtest(
@@ -387,11 +619,11 @@ def backtest(
     provincial, years, plan, matrix = _setup(benchmarks, indicators, methods, grid)
     if plan.empty or not methods:  # a single benchmark per province leaves nothing to hold out
         return pd.DataFrame(columns=BACKTEST_COLUMNS)
-    frames = []
+    parts, labels = [], _labels(plan)
+    components = pd.factorize(provincial["component"])[1]
     for convention in conventions:
         coefficients = benchmark_coefficients(provincial, indicators, convention)
-        used, held_out = _used_and_held_out(coefficients, plan)
-        prepared = _prepared_designs(used, matrix, series_key(indicators), years, plan)
+        prepared = _prepared_designs(coefficients, matrix, series_key(indicators), years, plan, labels)
         if pooled is None:  # fitted per label over the provinces sharing it
             own = {
                 (label, name, c): params
@@ -401,8 +633,8 @@ def backtest(
             }
         else:
             own = _pooled_of(pooled, convention)
-        frames.append(_scored(_design_paths(prepared, years, methods, own), held_out, convention))
-    results = pd.concat(frames, ignore_index=True)
+        parts.append(_scored(prepared, coefficients, plan, labels, components, years, methods, own))
+    results = _table(parts, plan, components, methods, conventions)
     return pd.concat([results, total_rows(results)], ignore_index=True) if totals else results
 
 

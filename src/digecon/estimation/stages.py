@@ -39,11 +39,13 @@ from digecon.core.settings import ComponentChains
 from digecon.estimation.backtest import (
     BACKTEST_COLUMNS,
     POOL_KEYS,
+    StatisticsBlock,
     backtest,
     backtest_years,
     choose_pooled,
-    pool_statistics,
-    statistics_table,
+    pool_statistics_blocks,
+    statistics_blocks,
+    statistics_frame,
     total_rows,
 )
 from digecon.estimation.bands import (
@@ -405,20 +407,16 @@ def scoring_inputs_of(
 
 def _estimate_statistics(
     benchmarks: pd.DataFrame, indicators: pd.DataFrame, grid: list[int], methods: list[str], conventions: list[str]
-) -> pd.DataFrame:
-    """Pooling statistics of the values: every series with every benchmark, over every year computed."""
+) -> list[StatisticsBlock]:
+    """Pooling statistics blocks of the values: every series with every benchmark, over every year computed."""
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
     years = np.asarray(grid)
     matrix, key = indicator_matrix(indicators, years), series_key(indicators)
-    frames = [
-        statistics_table(
-            [(ESTIMATE_SCOPE, 0, prepare(benchmark_coefficients(provincial, indicators, c), matrix, key, years))],
-            methods,
-            c,
-        )
-        for c in conventions
-    ]
-    return pd.concat(frames, ignore_index=True)
+    blocks = []
+    for c in conventions:
+        prepared = prepare(benchmark_coefficients(provincial, indicators, c), matrix, key, years)
+        blocks += statistics_blocks([(ESTIMATE_SCOPE, 0, prepared)], methods, c)
+    return blocks
 
 
 def chunk_pool_statistics(
@@ -456,9 +454,9 @@ def chunk_pool_statistics(
     """
     methods_, conventions_ = _scoring(methods, conventions, recommended_method, recommended_convention)
     benchmarks, indicators, _ = scoring or scoring_inputs_of(io_tables, yearbook, ratios, plan, chains)
-    on_designs = pool_statistics(benchmarks, indicators, methods_, conventions_, grid=_backtest_grid(plan))
+    on_designs = pool_statistics_blocks(benchmarks, indicators, methods_, conventions_, grid=_backtest_grid(plan))
     on_values = _estimate_statistics(benchmarks, indicators, _grid(plan), methods_, conventions_)
-    return pd.concat([f for f in (on_designs, on_values) if not f.empty] or [on_values], ignore_index=True)
+    return statistics_frame(on_designs + on_values)  # one table, not two concatenated
 
 
 def gather_pooled(statistics: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -476,6 +474,8 @@ def gather_pooled(statistics: Sequence[pd.DataFrame]) -> pd.DataFrame:
         (:func:`digecon.estimation.backtest.choose_pooled`).
     """
     found = [s for s in statistics if not s.empty]
+    if len(found) == 1:  # one chunk: no copy (the choice does not read the index)
+        return choose_pooled(found[0])
     return choose_pooled(pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=POOL_KEYS))
 
 
@@ -546,14 +546,35 @@ def _label_order(rows: pd.DataFrame) -> list[str]:
     return list(first.sort_values(keys, kind="stable")["design_label"])
 
 
-def _order(rows: pd.DataFrame, conventions: list[str], labels: list[str], methods: list[str]) -> np.ndarray:
-    """Order backtest rows as one backtest call lays them out: convention, design, method, region, component."""
+Coded = dict[str, tuple[np.ndarray, pd.Index]]  # column -> each row's code (-1 where missing), the values coded
+
+
+def _positions(coded: tuple[np.ndarray, pd.Index], wanted: Sequence) -> np.ndarray:
+    """Give each row's position in ``wanted`` (-1 if absent) from its column's codes: a lookup of the few values."""
+    codes, values = coded
+    return np.append(pd.Index(wanted).get_indexer(values), -1)[codes]
+
+
+def _ranks(coded: tuple[np.ndarray, pd.Index]) -> np.ndarray:
+    """Give each row's rank among the column's values sorted (-1 where missing), as ``factorize(sort=True)``."""
+    codes, values = coded
+    return np.append(pd.factorize(values, sort=True)[0], -1)[codes]
+
+
+def _order(
+    coded: Coded, provinces: np.ndarray, conventions: list[str], labels: list[str], methods: list[str]
+) -> np.ndarray:
+    """Order backtest rows as one backtest call lays them out: convention, design, method, region, component.
+
+    ``coded`` holds the codes of ``convention``, ``design_label``, ``method`` and ``component``
+    (``pd.factorize`` of each column, done once); ``provinces`` the rows' region codes.
+    """
     keys = [
-        pd.Index(conventions).get_indexer(rows["convention"]),
-        pd.Index(labels).get_indexer(rows["design_label"]),
-        pd.Index(methods).get_indexer(rows["method"]),
-        rows["province_code"].to_numpy(dtype=np.int64),
-        pd.factorize(rows["component"], sort=True)[0],
+        _positions(coded["convention"], conventions),
+        _positions(coded["design_label"], labels),
+        _positions(coded["method"], methods),
+        provinces,
+        _ranks(coded["component"]),
     ]
     return np.lexsort(keys[::-1])
 
@@ -633,11 +654,20 @@ def gather_backtest(
     found = [b.backtest for b in backtests if not b.backtest.empty]
     rows = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=BACKTEST_COLUMNS)
     labels = _label_order(rows)
-    order = _order(rows, conventions_, labels, methods_)
+    # every text column that decides is coded once; rows are ordered and chosen on the codes
+    coded = {c: pd.factorize(rows[c]) for c in ["convention", "design_label", "method", "component", "kind"]}
+    provinces = rows["province_code"].to_numpy(dtype=np.int64)
+    order = _order(coded, provinces, conventions_, labels, methods_)
     leads = pd.concat([b.leads for b in backtests], ignore_index=True)
     leads = leads.sort_values(["component", "province_code"], kind="stable", ignore_index=True)
-    # only the columns the scores read are laid out in backtest order (their groups keep its order)
-    scoring = rows[["component", "method", "convention", "kind", "ape"]].take(order).reset_index(drop=True)
+    # only the columns the scores read are laid out in backtest order (their groups keep its order), as categoricals
+    scoring = pd.DataFrame(
+        {
+            c: pd.Categorical.from_codes(coded[c][0][order], coded[c][1])
+            for c in ["component", "method", "convention", "kind"]
+        }
+        | {"ape": rows["ape"].to_numpy()[order]}
+    )
     scores = candidate_scores(scoring, aliases, leads)
     choices, comparison = choose_chains(
         scores,
@@ -648,10 +678,20 @@ def gather_backtest(
         convention=recommended_convention,
     )
     chosen = choices_table(choices, aliases).set_index("alias")["component"].to_dict()
-    wanted = rows["component"].isin(list(chosen)) & rows["method"].isin(methods) & rows["convention"].isin(conventions)
-    mine = rows[wanted]
-    mine = mine.assign(component=mine["component"].map(chosen))
-    mine = mine.take(_order(mine, conventions, labels, methods)).reset_index(drop=True)
+    # the chosen aliases' rows under their components' names, in the order of a backtest of them
+    names = pd.Index(list(dict.fromkeys(chosen.values())))
+    aliases_coded, alias_values = coded["component"]
+    named = (np.append(names.get_indexer([chosen.get(a) for a in alias_values]), -1)[aliases_coded], names)
+    wanted = (
+        (named[0] >= 0)
+        & (_positions(coded["method"], methods) >= 0)
+        & (_positions(coded["convention"], conventions) >= 0)
+    )
+    index = np.flatnonzero(wanted)
+    subset = {c: (codes[index], values) for c, (codes, values) in (coded | {"component": named}).items()}
+    index = index[_order(subset, provinces[index], conventions, labels, methods)]
+    mine = rows.drop(columns="component").take(index).reset_index(drop=True)
+    mine.insert(rows.columns.get_loc("component"), "component", names.take(named[0][index]))
     results = (
         pd.concat([mine, total_rows(mine)], ignore_index=True) if len(mine) else pd.DataFrame(columns=BACKTEST_COLUMNS)
     )
@@ -732,9 +772,11 @@ def chunk_values(
     breaks = indicator_breaks(indicators, break_threshold)
     flagged = breaks[["component", "province_code", "year"]].assign(indicator_break=True)
     values = values.merge(flagged, on=["component", "province_code", "year"], how="left")
+    # the margin of each component looked up once, then taken for the rows (NaN for a component not picked)
+    component, components = pd.factorize(values["component"])
+    margins = np.array([picked[k].margin_points if k in picked else np.nan for k in components] + [np.nan])
     values = values.assign(
-        indicator_break=values["indicator_break"].fillna(False).astype(bool),
-        chain_margin_points=values["component"].map({k: c.margin_points for k, c in picked.items()}),
+        indicator_break=values["indicator_break"].fillna(False).astype(bool), chain_margin_points=margins[component]
     )
     chosen = values[(values["method"] == recommended_method) & (values["convention"] == recommended_convention)]
     pairs = component_indicators(candidates_of(chains), yearbook["indicator"].unique())
