@@ -366,11 +366,40 @@ def band_source(distance: np.ndarray, measured: np.ndarray) -> np.ndarray:
     return np.select(conditions, [MEASURED, BELOW, BEYOND], default=INTERPOLATED)
 
 
+def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct combinations of ``columns`` (missing values included) in ``frame``.
+
+    Returns
+    -------
+    tuple
+        The position of one row of each combination, and each row's combination number.
+    """
+    combined, size = np.zeros(len(frame), dtype=np.int64), 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        combined, size = combined * len(uniques) + codes, size * len(uniques)
+        if size > 2**31:  # renumber densely before the next column could overflow int64
+            combined, uniques = pd.factorize(combined)
+            size = len(uniques)
+    number, uniques = pd.factorize(combined)
+    one = np.empty(len(uniques), dtype=np.intp)
+    one[number] = np.arange(len(frame))  # any row of a combination will do: they have the same keys
+    return one, number
+
+
 def _half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Half-width and its source for rows with ``SUMMARY_KEYS`` and ``distance_years``; NaN without a rule.
 
     A benchmark year (distance 0) gets 0 even without a rule: the IO table itself is the value.
+    Both depend on a row's keys only, so they are found for each distinct combination of keys once.
     """
+    one, number = _distinct(keys, [*SUMMARY_KEYS, "distance_years"])
+    h, source = _distinct_half_widths(keys.iloc[one].reset_index(drop=True), rule)
+    return h[number], source[number]
+
+
+def _distinct_half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_half_widths` of a few rows: one call of :func:`half_width` per group of the rule."""
     distance = keys["distance_years"].to_numpy(float)
     h = np.where(distance == 0, 0.0, np.nan)
     source = np.full(len(keys), NO_BAND, dtype=object)
@@ -403,9 +432,12 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
         (value x (1 - h), not below zero) and ``upper_100m_yuan`` (value x (1 + h)); empty where
         the backtest measured no error for the group (zero in benchmark years, distance 0).
     """
-    kind = np.where(estimates["flag"] == "extrapolated", "extrapolation", "interpolation")
-    keys = estimates[["convention", "method", "component", "distance_years"]].assign(kind=kind).reset_index(drop=True)
-    h, _ = _half_widths(keys, rule)
+    # the half-width depends on these keys only: find it for each distinct combination once
+    one, number = _distinct(estimates, ["convention", "method", "component", "flag", "distance_years"])
+    distinct = estimates.iloc[one]
+    kind = np.where(distinct["flag"] == "extrapolated", "extrapolation", "interpolation")
+    keys = distinct[["convention", "method", "component", "distance_years"]].assign(kind=kind).reset_index(drop=True)
+    h = _distinct_half_widths(keys, rule)[0][number]
     value = estimates["value_100m_yuan"].to_numpy()
     return estimates.assign(
         band_relative=h,
