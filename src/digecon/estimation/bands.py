@@ -69,7 +69,7 @@ def _sorted_by_group_and_value(v: np.ndarray, g: np.ndarray) -> bool:
     return bool(np.all((dg > 0) | ((dg == 0) & (np.diff(v) >= 0))))
 
 
-def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
+def group_quantile(values: pd.Series | np.ndarray, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
     """Take the quantile ``q`` of ``values`` within each group, all groups at once.
 
     The numbers are those of ``Series.quantile(q)`` on each group (numpy's linear method:
@@ -92,7 +92,7 @@ def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTI
     """
     groups = np.asarray(groups)
     n_groups = int(groups.max()) + 1 if len(groups) else 0
-    v = values.to_numpy(dtype=float)
+    v = values.to_numpy(dtype=float) if isinstance(values, pd.Series) else np.asarray(values, dtype=float)
     keep = (groups >= 0) & ~np.isnan(v)
     v, g = v[keep], groups[keep]
     if not _sorted_by_group_and_value(v, g):  # band_coverage passes sorted subsets: no sort needed
@@ -274,19 +274,34 @@ def _rule_groups(errors: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     return grouped.ngroup().to_numpy(), grouped.size().reset_index()[[*SUMMARY_KEYS, "distance_years"]]
 
 
-def _rule(band_error: pd.Series, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
+def _rule(band_error: pd.Series | np.ndarray, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
     """Build the rule (``RULE_COLUMNS``) of the band errors given, numbered into the groups of ``keys``."""
     if not len(band_error):
         return pd.DataFrame(columns=RULE_COLUMNS)
-    present, inverse = np.unique(groups, return_inverse=True)
+    # np.unique(groups, return_inverse=True) without its sort: group numbers are -1 .. len(keys) - 1
+    counts = np.bincount(np.asarray(groups) + 1, minlength=len(keys) + 1)
+    present = np.flatnonzero(counts) - 1
+    inverse = (np.cumsum(counts > 0) - 1)[np.asarray(groups) + 1]
     measured = keys.iloc[present].reset_index(drop=True)
-    measured = measured.assign(n=np.bincount(inverse), q80_band_error=group_quantile(band_error, inverse))
+    measured = measured.assign(n=counts[present + 1], q80_band_error=group_quantile(band_error, inverse))
+    distance, q80 = measured["distance_years"].to_numpy(float), measured["q80_band_error"].to_numpy()
+    # the keys are sorted: each convention, method, component and kind is a run of rows, its distances ascending
+    starts = np.flatnonzero(_changes(measured, SUMMARY_KEYS))
     fits = []
-    for _, group in measured.groupby(SUMMARY_KEYS, sort=False):  # the groups in sorted order, rows contiguous
-        fit = fit_power_law(group["distance_years"].to_numpy(float), group["q80_band_error"].to_numpy())
-        fits += [fit] * len(group)
+    for start, end in zip(starts, [*starts[1:], len(measured)], strict=True):
+        fits += [fit_power_law(distance[start:end], q80[start:end])] * (end - start)
     a, b, note = zip(*fits, strict=True)
     return measured.assign(band_a=list(a), band_b=list(b), band_rule=list(note)).reindex(columns=RULE_COLUMNS)
+
+
+def _changes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Whether each row starts a new run of equal ``columns`` (the first row does)."""
+    change = np.ones(len(frame), dtype=bool)
+    change[1:] = False
+    for column in columns:
+        values = frame[column].to_numpy()
+        change[1:] |= values[1:] != values[:-1]
+    return change
 
 
 def describe_rule(rule: pd.DataFrame) -> pd.DataFrame:
