@@ -69,6 +69,22 @@ def _sorted_by_group_and_value(v: np.ndarray, g: np.ndarray) -> bool:
     return bool(np.all((dg > 0) | ((dg == 0) & (np.diff(v) >= 0))))
 
 
+def _small(codes: np.ndarray, size: int) -> np.ndarray:
+    """Non-negative codes below ``size`` as 16-bit keys where they fit: numpy's stable sort of those is a radix sort."""
+    return codes.astype(np.uint16) if size <= 2**16 else codes
+
+
+def _order_by_group_and_value(v: np.ndarray, g: np.ndarray, n_groups: int) -> np.ndarray:
+    """Positions that sort the rows by group number (-1 first), then value (NaN last in a group).
+
+    The order of equal values is left open: a quantile reads only the sorted values of a group,
+    never which of two equal values came first (they are the same number, up to the sign of a
+    zero), so the value sort need not be stable; the group sort must be.
+    """
+    by_value = np.argsort(v)
+    return by_value[np.argsort(_small(g[by_value] + 1, n_groups + 1), kind="stable")]
+
+
 def group_quantile(values: pd.Series | np.ndarray, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
     """Take the quantile ``q`` of ``values`` within each group, all groups at once.
 
@@ -96,13 +112,7 @@ def group_quantile(values: pd.Series | np.ndarray, groups: np.ndarray, q: float 
     keep = (groups >= 0) & ~np.isnan(v)
     v, g = v[keep], groups[keep]
     if not _sorted_by_group_and_value(v, g):  # band_coverage passes sorted subsets: no sort needed
-        # The quantiles read only the sorted values of each group, never which of two equal values
-        # came first, so the value sort need not be stable (equal values are the same number, up to
-        # the sign of a zero). The group sort must be, and numpy's stable sort of 16-bit keys is a
-        # radix sort, several times faster than that of int64.
-        by_value = np.argsort(v)
-        g_small = g.astype(np.uint16) if n_groups <= 2**16 else g
-        order = by_value[np.argsort(g_small[by_value], kind="stable")]  # by group, then value
+        order = _order_by_group_and_value(v, g, n_groups)
         v, g = v[order], g[order]
     counts = np.bincount(g, minlength=n_groups)
     starts = np.r_[0, np.cumsum(counts)[:-1]]
@@ -381,6 +391,23 @@ def band_source(distance: np.ndarray, measured: np.ndarray) -> np.ndarray:
     return np.select(conditions, [MEASURED, BELOW, BEYOND], default=INTERPOLATED)
 
 
+def _combined(codes: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """One number per combination of codes (each given with its number of values); -1 where any code is.
+
+    Two rows get the same number exactly when all their codes are the same.
+    """
+    combined, size = np.zeros(len(codes[0][0]), dtype=np.int64), 1
+    for code, n in codes:
+        combined, size = combined * n + code, size * n
+        if size > 2**31:  # renumber densely before the next code could overflow int64
+            combined, uniques = pd.factorize(combined)
+            size = len(uniques)
+    missing = np.zeros(len(combined), dtype=bool)
+    for code, _ in codes:
+        missing |= code < 0
+    return np.where(missing, -1, combined)
+
+
 def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Number the distinct combinations of ``columns`` (missing values included) in ``frame``.
 
@@ -389,14 +416,8 @@ def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.n
     tuple
         The position of one row of each combination, and each row's combination number.
     """
-    combined, size = np.zeros(len(frame), dtype=np.int64), 1
-    for column in columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
-        combined, size = combined * len(uniques) + codes, size * len(uniques)
-        if size > 2**31:  # renumber densely before the next column could overflow int64
-            combined, uniques = pd.factorize(combined)
-            size = len(uniques)
-    number, uniques = pd.factorize(combined)
+    codes = [pd.factorize(frame[column], use_na_sentinel=False) for column in columns]
+    number, uniques = pd.factorize(_combined([(code, len(values)) for code, values in codes]))
     one = np.empty(len(uniques), dtype=np.intp)
     one[number] = np.arange(len(frame))  # any row of a combination will do: they have the same keys
     return one, number
@@ -511,28 +532,13 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
     return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
 
 
-def _inside(rows: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Whether each backtest row's actual lies in the band the rule gives its estimate; h and its source."""
-    h, source = _half_widths(rows.reset_index(drop=True), rule)
-    estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
+def _inside(estimate: np.ndarray, actual: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Whether each actual lies in the band of relative half-width ``h`` around its estimate."""
     lower, upper = np.maximum(estimate * (1 - h), 0.0), estimate * (1 + h)
     # In sample, the row whose error is the 80th percentile lies exactly on its bound: a tolerance far
     # below any published digit keeps it inside whatever the last bits of the inputs (CSV round trips).
     slack = 1e-9 * np.abs(estimate)
-    return (actual >= lower - slack) & (actual <= upper + slack), h, source
-
-
-def _scored(rows: pd.DataFrame, nested: pd.DataFrame, in_sample: pd.DataFrame) -> pd.DataFrame:
-    """Each held-out row inside or outside its nested and its in-sample band."""
-    inside_nested, h_nested, source = _inside(rows, nested)
-    inside_in_sample, h_in_sample, _ = _inside(rows, in_sample)
-    return rows[COVERAGE_KEYS].assign(
-        inside_nested=np.where(np.isnan(h_nested), np.nan, inside_nested),
-        half_width_nested=h_nested,
-        band_from=source,
-        inside_in_sample=inside_in_sample,
-        half_width_in_sample=h_in_sample,
-    )
+    return (actual >= lower - slack) & (actual <= upper + slack)
 
 
 def band_coverage(
@@ -566,25 +572,63 @@ def band_coverage(
     if errors.empty:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
     groups, keys = _rule_groups(errors)
+    band_error = errors["band_error"].to_numpy(float)
     # sorted by group and error once: every nested rule below sorts an already sorted subset
-    ranked = np.lexsort((errors["band_error"].to_numpy(float), groups))
-    band_error, groups = errors["band_error"].iloc[ranked], groups[ranked]
-    held_out = errors[leave_out].to_numpy()[ranked]
-    in_sample = _rule(band_error, groups, keys)
-    scored = []
-    for held, rows in errors.groupby(leave_out, sort=False):
-        others = held_out != held
-        scored.append(_scored(rows, _rule(band_error[others], groups[others], keys), in_sample))
-    grouped = pd.concat(scored, ignore_index=True).groupby(COVERAGE_KEYS, sort=False)
-    table = grouped.agg(
+    ranked = _order_by_group_and_value(band_error, groups, len(keys))
+    sorted_error, sorted_groups = band_error[ranked], groups[ranked]
+    # A row's half-width depends on its group (its keys) and the rule only: each rule is evaluated
+    # at the groups' keys, and the rows take their group's half-width.
+    h_in_sample, _ = _distinct_half_widths(keys, _rule(sorted_error, sorted_groups, keys))
+    # held-out values numbered in order of appearance, as groupby(leave_out, sort=False) takes them;
+    # -1 (missing) is never held out, and its rows stay in every nested rule as before
+    held, labels = pd.factorize(errors[leave_out])
+    sorted_held = held[ranked]
+    h_nested = np.full(len(errors), np.nan)
+    sources = np.empty((len(labels), len(keys)), dtype=object)  # band_from by held-out value and group
+    for k in range(len(labels)):
+        others = sorted_held != k
+        h_k, sources[k] = _distinct_half_widths(keys, _rule(sorted_error[others], sorted_groups[others], keys))
+        mine = held == k
+        h_nested[mine] = h_k[groups[mine]]
+    estimate, actual = errors["estimate"].to_numpy(float), errors["actual"].to_numpy(float)
+    inside_nested = np.where(np.isnan(h_nested), np.nan, _inside(estimate, actual, h_nested))
+    inside_in_sample = _inside(estimate, actual, h_in_sample[groups])
+    # one number per COVERAGE_KEYS (the group stands for SUMMARY_KEYS and the distance); rows with a
+    # missing key are left out, as groupby leaves them out
+    design, _ = pd.factorize(errors["design_label"])
+    year, _ = pd.factorize(errors["holdout_year"])
+    combination = _combined([(groups, len(keys)), (design, design.max() + 1), (year, year.max() + 1)])
+    # the rows scored in the order the held-out values take them: "first" below is the first of that order
+    keep = np.flatnonzero((held >= 0) & (combination >= 0))
+    order = keep[np.argsort(_small(held[keep], len(labels)), kind="stable")]
+    scored = pd.DataFrame(
+        {
+            "combination": combination[order],
+            "row": order,
+            "inside_nested": inside_nested[order],
+            "half_width_nested": h_nested[order],
+            "inside_in_sample": inside_in_sample[order],
+        }
+    )
+    counted = scored.groupby("combination", sort=False).agg(
+        row=("row", "first"),
         n=("inside_in_sample", "size"),
         n_inside_nested=("inside_nested", "sum"),
         n_nested=("inside_nested", "count"),
         half_width_nested=("half_width_nested", "first"),
-        band_from=("band_from", "first"),
         n_inside_in_sample=("inside_in_sample", "sum"),
-        half_width_in_sample=("half_width_in_sample", "first"),
-    ).reset_index()
+    )
+    first = counted["row"].to_numpy()  # every row of a combination has the same band source and in-sample h
+    table = errors[COVERAGE_KEYS].iloc[first].reset_index(drop=True)
+    table = table.assign(
+        n=counted["n"].to_numpy(),
+        n_inside_nested=counted["n_inside_nested"].to_numpy(),
+        n_nested=counted["n_nested"].to_numpy(),
+        half_width_nested=counted["half_width_nested"].to_numpy(),
+        band_from=sources[held[first], groups[first]],
+        n_inside_in_sample=counted["n_inside_in_sample"].to_numpy(),
+        half_width_in_sample=h_in_sample[groups[first]],
+    )
     table = table.assign(
         nominal=nominal,
         coverage_nested=(table["n_inside_nested"] / table["n_nested"]).where(table["n_nested"] > 0),
