@@ -66,7 +66,7 @@ MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
 def _sorted_by_group_and_value(v: np.ndarray, g: np.ndarray) -> bool:
     """Whether the rows are already in (group, value) order: the stable sorts would keep them as they are."""
     dg = np.diff(g)
-    return bool(np.all((dg > 0) | ((dg == 0) & (np.diff(v) >= 0))))
+    return bool(np.all((dg > 0) | ((dg == 0) & (v[1:] >= v[:-1]))))  # not np.diff(v): inf - inf is NaN
 
 
 def _small(codes: np.ndarray, size: int) -> np.ndarray:
