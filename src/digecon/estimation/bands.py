@@ -439,13 +439,16 @@ def _distinct_half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.nd
     distance = keys["distance_years"].to_numpy(float)
     h = np.where(distance == 0, 0.0, np.nan)
     source = np.full(len(keys), NO_BAND, dtype=object)
-    groups = {key: group for key, group in rule.groupby(SUMMARY_KEYS)}
+    # positions, not a frame per group: the rule's columns are read once
+    groups = rule.groupby(SUMMARY_KEYS).indices
+    rule_distance, rule_q80 = rule["distance_years"].to_numpy(float), rule["q80_band_error"].to_numpy(float)
+    rule_b = rule["band_b"].to_numpy(float)
     for key, index in keys.groupby(SUMMARY_KEYS).indices.items():
         group = groups.get(key)
         if group is None:
             continue
-        measured, q80 = group["distance_years"].to_numpy(float), group["q80_band_error"].to_numpy(float)
-        h[index] = half_width(distance[index], measured, q80, float(group["band_b"].iloc[0]))
+        measured, q80 = rule_distance[group], rule_q80[group]
+        h[index] = half_width(distance[index], measured, q80, float(rule_b[group[0]]))
         source[index] = band_source(distance[index], measured)
     return h, source
 
