@@ -54,6 +54,7 @@ COVERAGE_COLUMNS = [
     "coverage_in_sample",
     "half_width_in_sample",
 ]
+MEASURE_COLUMNS = ["estimate", "actual", "ape"]  # what band_errors reads besides distance_years
 MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
     "measured",
     "interpolated",
@@ -221,10 +222,10 @@ def band_errors(results: pd.DataFrame) -> pd.DataFrame:
         ``band_error`` = |estimate - actual| / estimate (infinite where the estimate is not
         positive: no relative band can hold the actual then).
     """
-    rows = results.dropna(subset=["ape"])
-    rows = rows[rows["distance_years"] > 0]
-    estimate, actual = rows["estimate"].astype(float), rows["actual"].astype(float)
-    error = ((estimate - actual).abs() / estimate).where(estimate > 0, np.inf)
+    rows = results[(results["ape"].notna() & (results["distance_years"] > 0)).to_numpy()]  # one copy, not two
+    estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # the quotients where the estimate is not positive are dropped
+        error = np.where(estimate > 0, np.abs(estimate - actual) / estimate, np.inf)
     return rows.assign(band_error=error)
 
 
@@ -271,7 +272,7 @@ def band_rule(results: pd.DataFrame) -> pd.DataFrame:
         their ``q80_band_error``; and per group ``band_a``, ``band_b`` (the growth beyond the
         largest measured distance) and ``band_rule``, how a and b were found.
     """
-    errors = band_errors(results)
+    errors = band_errors(results[[*SUMMARY_KEYS, "distance_years", *MEASURE_COLUMNS]])  # no other column is copied
     if errors.empty:
         return pd.DataFrame(columns=RULE_COLUMNS)
     groups, keys = _rule_groups(errors)
@@ -571,7 +572,7 @@ def band_coverage(
         ``n_inside_in_sample``, ``coverage_in_sample``, ``half_width_in_sample`` (band from every
         design).
     """
-    errors = band_errors(results)
+    errors = band_errors(results[list(dict.fromkeys([*COVERAGE_KEYS, leave_out, *MEASURE_COLUMNS]))])
     if errors.empty:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
     groups, keys = _rule_groups(errors)
