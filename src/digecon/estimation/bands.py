@@ -281,8 +281,10 @@ def band_rule(results: pd.DataFrame) -> pd.DataFrame:
 
 def _rule_groups(errors: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     """Each band error's group (convention, method, component, kind, distance) number, and the groups' keys, sorted."""
-    grouped = errors.groupby([*SUMMARY_KEYS, "distance_years"])
-    return grouped.ngroup().to_numpy(), grouped.size().reset_index()[[*SUMMARY_KEYS, "distance_years"]]
+    groups, keys = _sorted_groups(errors, [*SUMMARY_KEYS, "distance_years"])
+    if (groups < 0).any():  # (this raised an IndexError before: no rule can be built for such rows)
+        raise ValueError(f"backtest rows without a {', '.join(SUMMARY_KEYS)} or distance_years: no band rule")
+    return groups, keys
 
 
 def _rule(band_error: pd.Series | np.ndarray, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
@@ -392,21 +394,54 @@ def band_source(distance: np.ndarray, measured: np.ndarray) -> np.ndarray:
     return np.select(conditions, [MEASURED, BELOW, BEYOND], default=INTERPOLATED)
 
 
-def _combined(codes: list[tuple[np.ndarray, int]]) -> np.ndarray:
+def _combined(codes: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int]:
     """One number per combination of codes (each given with its number of values); -1 where any code is.
 
-    Two rows get the same number exactly when all their codes are the same.
+    Two rows get the same number exactly when all their codes are the same, and the numbers are
+    in the lexicographic order of the codes.
+
+    Returns
+    -------
+    tuple
+        The numbers, and a bound above them.
     """
     combined, size = np.zeros(len(codes[0][0]), dtype=np.int64), 1
     for code, n in codes:
         combined, size = combined * n + code, size * n
-        if size > 2**31:  # renumber densely before the next code could overflow int64
-            combined, uniques = pd.factorize(combined)
+        if size > 2**31:  # renumber densely, in order, before the next code could overflow int64
+            uniques, combined = np.unique(combined, return_inverse=True)
             size = len(uniques)
     missing = np.zeros(len(combined), dtype=bool)
     for code, _ in codes:
         missing |= code < 0
-    return np.where(missing, -1, combined)
+    return np.where(missing, -1, combined), size
+
+
+def _sorted_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """``groupby(columns).ngroup()`` and the groups' keys, without a groupby over the string keys.
+
+    Returns
+    -------
+    tuple
+        Each row's group number (the groups in sorted order of their keys; -1 where a key is
+        missing), and the keys of each group number, one row each.
+    """
+    factorized = [pd.factorize(frame[column], sort=True) for column in columns]
+    combined, size = _combined([(codes, len(uniques)) for codes, uniques in factorized])
+    valid = combined >= 0
+    if size <= max(2 * len(frame), 2**16):  # a count per possible number is cheaper than a sort
+        counts = np.bincount(combined[valid], minlength=size)
+        present = counts > 0
+        number = (np.cumsum(present) - 1)[combined[valid]]
+        n_groups = int(present.sum())
+    else:
+        uniques, number = np.unique(combined[valid], return_inverse=True)
+        n_groups = len(uniques)
+    groups = np.full(len(frame), -1, dtype=np.int64)
+    groups[valid] = number
+    one = np.empty(n_groups, dtype=np.intp)
+    one[number] = np.flatnonzero(valid)  # any row of a group will do: they have the same keys
+    return groups, frame[columns].iloc[one].reset_index(drop=True)
 
 
 def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -418,7 +453,7 @@ def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.n
         The position of one row of each combination, and each row's combination number.
     """
     codes = [pd.factorize(frame[column], use_na_sentinel=False) for column in columns]
-    number, uniques = pd.factorize(_combined([(code, len(values)) for code, values in codes]))
+    number, uniques = pd.factorize(_combined([(code, len(values)) for code, values in codes])[0])
     one = np.empty(len(uniques), dtype=np.intp)
     one[number] = np.arange(len(frame))  # any row of a combination will do: they have the same keys
     return one, number
@@ -601,7 +636,7 @@ def band_coverage(
     # missing key are left out, as groupby leaves them out
     design, _ = pd.factorize(errors["design_label"])
     year, _ = pd.factorize(errors["holdout_year"])
-    combination = _combined([(groups, len(keys)), (design, design.max() + 1), (year, year.max() + 1)])
+    combination, _ = _combined([(groups, len(keys)), (design, design.max() + 1), (year, year.max() + 1)])
     # the rows scored in the order the held-out values take them: "first" below is the first of that order
     keep = np.flatnonzero((held >= 0) & (combination >= 0))
     order = keep[np.argsort(_small(held[keep], len(labels)), kind="stable")]
