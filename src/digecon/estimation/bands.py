@@ -54,6 +54,7 @@ COVERAGE_COLUMNS = [
     "coverage_in_sample",
     "half_width_in_sample",
 ]
+MEASURE_COLUMNS = ["estimate", "actual", "ape"]  # what band_errors reads besides distance_years
 MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
     "measured",
     "interpolated",
@@ -64,12 +65,41 @@ MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
 
 
 def _sorted_by_group_and_value(v: np.ndarray, g: np.ndarray) -> bool:
-    """Whether the rows are already in (group, value) order: the stable sorts would keep them as they are."""
+    """Whether the rows are already in (group, value) order, so that no sort is needed."""
     dg = np.diff(g)
-    return bool(np.all((dg > 0) | ((dg == 0) & (np.diff(v) >= 0))))
+    return bool(np.all((dg > 0) | ((dg == 0) & (v[1:] >= v[:-1]))))  # not np.diff(v): inf - inf is NaN
 
 
-def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
+def _small(codes: np.ndarray, size: int) -> np.ndarray:
+    """Non-negative codes below ``size`` as 16-bit keys where they fit: numpy's stable sort of those is a radix sort."""
+    return codes.astype(np.uint16) if size <= 2**16 else codes
+
+
+def _order_by_group_and_value(v: np.ndarray, g: np.ndarray, n_groups: int) -> np.ndarray:
+    """Positions that sort the rows by group number (-1 first), then value (NaN last in a group).
+
+    The order of equal values is left open: a quantile reads only the sorted values of a group,
+    never which of two equal values came first (they are the same number, up to the sign of a
+    zero), so the value sort need not be stable; the group sort must be.
+    """
+    by_value = np.argsort(v)
+    return by_value[np.argsort(_small(g[by_value] + 1, n_groups + 1), kind="stable")]
+
+
+def _sort_by_group_and_value(v: np.ndarray, g: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """The values (no NaN) sorted by group number (0 .. n_groups - 1), then value, and their groups."""
+    if n_groups > len(v) // 64:  # many small groups: a loop over them would cost more than it saves
+        order = _order_by_group_and_value(v, g, n_groups)
+        return v[order], g[order]
+    by_group = np.argsort(_small(g, n_groups), kind="stable")
+    v, g = v[by_group], g[by_group]
+    ends = np.cumsum(np.bincount(g, minlength=n_groups))
+    for start, end in zip([0, *ends[:-1].tolist()], ends.tolist(), strict=True):
+        v[start:end].sort()  # in place; numpy sorts floats (no positions) several times faster than argsort
+    return v, g
+
+
+def group_quantile(values: pd.Series | np.ndarray, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
     """Take the quantile ``q`` of ``values`` within each group, all groups at once.
 
     The numbers are those of ``Series.quantile(q)`` on each group (numpy's linear method:
@@ -92,13 +122,11 @@ def group_quantile(values: pd.Series, groups: np.ndarray, q: float = BAND_QUANTI
     """
     groups = np.asarray(groups)
     n_groups = int(groups.max()) + 1 if len(groups) else 0
-    v = values.to_numpy(dtype=float)
+    v = values.to_numpy(dtype=float) if isinstance(values, pd.Series) else np.asarray(values, dtype=float)
     keep = (groups >= 0) & ~np.isnan(v)
     v, g = v[keep], groups[keep]
     if not _sorted_by_group_and_value(v, g):  # band_coverage passes sorted subsets: no sort needed
-        by_value = np.argsort(v, kind="stable")
-        order = by_value[np.argsort(g[by_value], kind="stable")]  # by group, then value
-        v, g = v[order], g[order]
+        v, g = _sort_by_group_and_value(v, g, n_groups)
     counts = np.bincount(g, minlength=n_groups)
     starts = np.r_[0, np.cumsum(counts)[:-1]]
     out = np.full(n_groups, np.nan)
@@ -135,7 +163,7 @@ def error_summary(results: pd.DataFrame) -> pd.DataFrame:
         rule of the group (:func:`describe_rule`): ``band_distances``, ``band_q80``, ``band_a``,
         ``band_b``, ``band_rule``.
     """
-    measured = results.dropna(subset=["ape"])
+    measured = results[[*SUMMARY_KEYS, "ape", "distance_years"]].dropna(subset=["ape"])  # no other column copied
     measured = measured.assign(ape_per_year=measured["ape"] / measured["distance_years"])
     grouped = measured.groupby(SUMMARY_KEYS)
     summary = grouped.agg(n=("ape", "count"), median_ape=("ape", "median"), mean_ape=("ape", "mean")).reset_index()
@@ -166,7 +194,7 @@ def by_distance(results: pd.DataFrame) -> pd.DataFrame:
 
 def _ape_statistics(results: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Count, median, mean and q80 of the measured APEs of ``results`` grouped by ``keys``."""
-    measured = results.dropna(subset=["ape"])
+    measured = results[[*keys, "ape"]].dropna(subset=["ape"])  # no other column is copied
     grouped = measured.groupby(keys)
     summary = grouped["ape"].agg(n="count", median_ape="median", mean_ape="mean").reset_index()
     return summary.assign(q80_ape=group_quantile(measured["ape"], grouped.ngroup().to_numpy()))
@@ -206,10 +234,10 @@ def band_errors(results: pd.DataFrame) -> pd.DataFrame:
         ``band_error`` = |estimate - actual| / estimate (infinite where the estimate is not
         positive: no relative band can hold the actual then).
     """
-    rows = results.dropna(subset=["ape"])
-    rows = rows[rows["distance_years"] > 0]
-    estimate, actual = rows["estimate"].astype(float), rows["actual"].astype(float)
-    error = ((estimate - actual).abs() / estimate).where(estimate > 0, np.inf)
+    rows = results[(results["ape"].notna() & (results["distance_years"] > 0)).to_numpy()]  # one copy, not two
+    estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # the quotients where the estimate is not positive are dropped
+        error = np.where(estimate > 0, np.abs(estimate - actual) / estimate, np.inf)
     return rows.assign(band_error=error)
 
 
@@ -256,7 +284,7 @@ def band_rule(results: pd.DataFrame) -> pd.DataFrame:
         their ``q80_band_error``; and per group ``band_a``, ``band_b`` (the growth beyond the
         largest measured distance) and ``band_rule``, how a and b were found.
     """
-    errors = band_errors(results)
+    errors = band_errors(results[[*SUMMARY_KEYS, "distance_years", *MEASURE_COLUMNS]])  # no other column is copied
     if errors.empty:
         return pd.DataFrame(columns=RULE_COLUMNS)
     groups, keys = _rule_groups(errors)
@@ -265,23 +293,40 @@ def band_rule(results: pd.DataFrame) -> pd.DataFrame:
 
 def _rule_groups(errors: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     """Each band error's group (convention, method, component, kind, distance) number, and the groups' keys, sorted."""
-    grouped = errors.groupby([*SUMMARY_KEYS, "distance_years"])
-    return grouped.ngroup().to_numpy(), grouped.size().reset_index()[[*SUMMARY_KEYS, "distance_years"]]
+    groups, keys = _sorted_groups(errors, [*SUMMARY_KEYS, "distance_years"])
+    if (groups < 0).any():  # (this raised an IndexError before: no rule can be built for such rows)
+        raise ValueError(f"backtest rows without a {', '.join(SUMMARY_KEYS)} or distance_years: no band rule")
+    return groups, keys
 
 
-def _rule(band_error: pd.Series, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
+def _rule(band_error: pd.Series | np.ndarray, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
     """Build the rule (``RULE_COLUMNS``) of the band errors given, numbered into the groups of ``keys``."""
     if not len(band_error):
         return pd.DataFrame(columns=RULE_COLUMNS)
-    present, inverse = np.unique(groups, return_inverse=True)
+    # np.unique(groups, return_inverse=True) without its sort: group numbers are -1 .. len(keys) - 1
+    counts = np.bincount(np.asarray(groups) + 1, minlength=len(keys) + 1)
+    present = np.flatnonzero(counts) - 1
+    inverse = (np.cumsum(counts > 0) - 1)[np.asarray(groups) + 1]
     measured = keys.iloc[present].reset_index(drop=True)
-    measured = measured.assign(n=np.bincount(inverse), q80_band_error=group_quantile(band_error, inverse))
+    measured = measured.assign(n=counts[present + 1], q80_band_error=group_quantile(band_error, inverse))
+    distance, q80 = measured["distance_years"].to_numpy(float), measured["q80_band_error"].to_numpy()
+    # the keys are sorted: each convention, method, component and kind is a run of rows, its distances ascending
+    starts = np.flatnonzero(_changes(measured, SUMMARY_KEYS))
     fits = []
-    for _, group in measured.groupby(SUMMARY_KEYS, sort=False):  # the groups in sorted order, rows contiguous
-        fit = fit_power_law(group["distance_years"].to_numpy(float), group["q80_band_error"].to_numpy())
-        fits += [fit] * len(group)
+    for start, end in zip(starts, [*starts[1:], len(measured)], strict=True):
+        fits += [fit_power_law(distance[start:end], q80[start:end])] * (end - start)
     a, b, note = zip(*fits, strict=True)
     return measured.assign(band_a=list(a), band_b=list(b), band_rule=list(note)).reindex(columns=RULE_COLUMNS)
+
+
+def _changes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Whether each row starts a new run of equal ``columns`` (the first row does)."""
+    change = np.ones(len(frame), dtype=bool)
+    change[1:] = False
+    for column in columns:
+        values = frame[column].to_numpy()
+        change[1:] |= values[1:] != values[:-1]
+    return change
 
 
 def describe_rule(rule: pd.DataFrame) -> pd.DataFrame:
@@ -361,21 +406,97 @@ def band_source(distance: np.ndarray, measured: np.ndarray) -> np.ndarray:
     return np.select(conditions, [MEASURED, BELOW, BEYOND], default=INTERPOLATED)
 
 
+def _combined(codes: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int]:
+    """One number per combination of codes (each given with its number of values); -1 where any code is.
+
+    Two rows get the same number exactly when all their codes are the same, and the numbers are
+    in the lexicographic order of the codes.
+
+    Returns
+    -------
+    tuple
+        The numbers, and a bound above them.
+    """
+    combined, size = np.zeros(len(codes[0][0]), dtype=np.int64), 1
+    for code, n in codes:
+        combined, size = combined * n + code, size * n
+        if size > 2**31:  # renumber densely, in order, before the next code could overflow int64
+            uniques, combined = np.unique(combined, return_inverse=True)
+            size = len(uniques)
+    missing = np.zeros(len(combined), dtype=bool)
+    for code, _ in codes:
+        missing |= code < 0
+    return np.where(missing, -1, combined), size
+
+
+def _sorted_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """``groupby(columns).ngroup()`` and the groups' keys, without a groupby over the string keys.
+
+    Returns
+    -------
+    tuple
+        Each row's group number (the groups in sorted order of their keys; -1 where a key is
+        missing), and the keys of each group number, one row each.
+    """
+    factorized = [pd.factorize(frame[column], sort=True) for column in columns]
+    combined, size = _combined([(codes, len(uniques)) for codes, uniques in factorized])
+    valid = combined >= 0
+    if size <= max(2 * len(frame), 2**16):  # a count per possible number is cheaper than a sort
+        counts = np.bincount(combined[valid], minlength=size)
+        present = counts > 0
+        number = (np.cumsum(present) - 1)[combined[valid]]
+        n_groups = int(present.sum())
+    else:
+        uniques, number = np.unique(combined[valid], return_inverse=True)
+        n_groups = len(uniques)
+    groups = np.full(len(frame), -1, dtype=np.int64)
+    groups[valid] = number
+    one = np.empty(n_groups, dtype=np.intp)
+    one[number] = np.flatnonzero(valid)  # any row of a group will do: they have the same keys
+    return groups, frame[columns].iloc[one].reset_index(drop=True)
+
+
+def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct combinations of ``columns`` (missing values included) in ``frame``.
+
+    Returns
+    -------
+    tuple
+        The position of one row of each combination, and each row's combination number.
+    """
+    codes = [pd.factorize(frame[column], use_na_sentinel=False) for column in columns]
+    number, uniques = pd.factorize(_combined([(code, len(values)) for code, values in codes])[0])
+    one = np.empty(len(uniques), dtype=np.intp)
+    one[number] = np.arange(len(frame))  # any row of a combination will do: they have the same keys
+    return one, number
+
+
 def _half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Half-width and its source for rows with ``SUMMARY_KEYS`` and ``distance_years``; NaN without a rule.
 
     A benchmark year (distance 0) gets 0 even without a rule: the IO table itself is the value.
+    Both depend on a row's keys only, so they are found for each distinct combination of keys once.
     """
+    one, number = _distinct(keys, [*SUMMARY_KEYS, "distance_years"])
+    h, source = _distinct_half_widths(keys.iloc[one].reset_index(drop=True), rule)
+    return h[number], source[number]
+
+
+def _distinct_half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_half_widths` of a few rows: one call of :func:`half_width` per group of the rule."""
     distance = keys["distance_years"].to_numpy(float)
     h = np.where(distance == 0, 0.0, np.nan)
     source = np.full(len(keys), NO_BAND, dtype=object)
-    groups = {key: group for key, group in rule.groupby(SUMMARY_KEYS)}
+    # positions, not a frame per group: the rule's columns are read once
+    groups = rule.groupby(SUMMARY_KEYS).indices
+    rule_distance, rule_q80 = rule["distance_years"].to_numpy(float), rule["q80_band_error"].to_numpy(float)
+    rule_b = rule["band_b"].to_numpy(float)
     for key, index in keys.groupby(SUMMARY_KEYS).indices.items():
         group = groups.get(key)
         if group is None:
             continue
-        measured, q80 = group["distance_years"].to_numpy(float), group["q80_band_error"].to_numpy(float)
-        h[index] = half_width(distance[index], measured, q80, float(group["band_b"].iloc[0]))
+        measured, q80 = rule_distance[group], rule_q80[group]
+        h[index] = half_width(distance[index], measured, q80, float(rule_b[group[0]]))
         source[index] = band_source(distance[index], measured)
     return h, source
 
@@ -398,9 +519,12 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
         (value x (1 - h), not below zero) and ``upper_100m_yuan`` (value x (1 + h)); empty where
         the backtest measured no error for the group (zero in benchmark years, distance 0).
     """
-    kind = np.where(estimates["flag"] == "extrapolated", "extrapolation", "interpolation")
-    keys = estimates[["convention", "method", "component", "distance_years"]].assign(kind=kind).reset_index(drop=True)
-    h, _ = _half_widths(keys, rule)
+    # the half-width depends on these keys only: find it for each distinct combination once
+    one, number = _distinct(estimates, ["convention", "method", "component", "flag", "distance_years"])
+    distinct = estimates.iloc[one]
+    kind = np.where(distinct["flag"] == "extrapolated", "extrapolation", "interpolation")
+    keys = distinct[["convention", "method", "component", "distance_years"]].assign(kind=kind).reset_index(drop=True)
+    h = _distinct_half_widths(keys, rule)[0][number]
     value = estimates["value_100m_yuan"].to_numpy()
     return estimates.assign(
         band_relative=h,
@@ -459,28 +583,13 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
     return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
 
 
-def _inside(rows: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Whether each backtest row's actual lies in the band the rule gives its estimate; h and its source."""
-    h, source = _half_widths(rows.reset_index(drop=True), rule)
-    estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
+def _inside(estimate: np.ndarray, actual: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Whether each actual lies in the band of relative half-width ``h`` around its estimate."""
     lower, upper = np.maximum(estimate * (1 - h), 0.0), estimate * (1 + h)
     # In sample, the row whose error is the 80th percentile lies exactly on its bound: a tolerance far
     # below any published digit keeps it inside whatever the last bits of the inputs (CSV round trips).
     slack = 1e-9 * np.abs(estimate)
-    return (actual >= lower - slack) & (actual <= upper + slack), h, source
-
-
-def _scored(rows: pd.DataFrame, nested: pd.DataFrame, in_sample: pd.DataFrame) -> pd.DataFrame:
-    """Each held-out row inside or outside its nested and its in-sample band."""
-    inside_nested, h_nested, source = _inside(rows, nested)
-    inside_in_sample, h_in_sample, _ = _inside(rows, in_sample)
-    return rows[COVERAGE_KEYS].assign(
-        inside_nested=np.where(np.isnan(h_nested), np.nan, inside_nested),
-        half_width_nested=h_nested,
-        band_from=source,
-        inside_in_sample=inside_in_sample,
-        half_width_in_sample=h_in_sample,
-    )
+    return (actual >= lower - slack) & (actual <= upper + slack)
 
 
 def band_coverage(
@@ -510,29 +619,69 @@ def band_coverage(
         ``n_inside_in_sample``, ``coverage_in_sample``, ``half_width_in_sample`` (band from every
         design).
     """
-    errors = band_errors(results)
+    errors = band_errors(results[list(dict.fromkeys([*COVERAGE_KEYS, leave_out, *MEASURE_COLUMNS]))])
     if errors.empty:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
     groups, keys = _rule_groups(errors)
+    band_error = errors["band_error"].to_numpy(float)
     # sorted by group and error once: every nested rule below sorts an already sorted subset
-    ranked = np.lexsort((errors["band_error"].to_numpy(float), groups))
-    band_error, groups = errors["band_error"].iloc[ranked], groups[ranked]
-    held_out = errors[leave_out].to_numpy()[ranked]
-    in_sample = _rule(band_error, groups, keys)
-    scored = []
-    for held, rows in errors.groupby(leave_out, sort=False):
-        others = held_out != held
-        scored.append(_scored(rows, _rule(band_error[others], groups[others], keys), in_sample))
-    grouped = pd.concat(scored, ignore_index=True).groupby(COVERAGE_KEYS, sort=False)
-    table = grouped.agg(
+    ranked = _order_by_group_and_value(band_error, groups, len(keys))
+    sorted_error, sorted_groups = band_error[ranked], groups[ranked]
+    # A row's half-width depends on its group (its keys) and the rule only: each rule is evaluated
+    # at the groups' keys, and the rows take their group's half-width.
+    h_in_sample, _ = _distinct_half_widths(keys, _rule(sorted_error, sorted_groups, keys))
+    # held-out values numbered in order of appearance, as groupby(leave_out, sort=False) takes them;
+    # -1 (missing) is never held out, and its rows stay in every nested rule as before
+    held, labels = pd.factorize(errors[leave_out])
+    sorted_held = held[ranked]
+    h_nested = np.full(len(errors), np.nan)
+    sources = np.empty((len(labels), len(keys)), dtype=object)  # band_from by held-out value and group
+    for k in range(len(labels)):
+        others = sorted_held != k
+        h_k, sources[k] = _distinct_half_widths(keys, _rule(sorted_error[others], sorted_groups[others], keys))
+        mine = held == k
+        h_nested[mine] = h_k[groups[mine]]
+    estimate, actual = errors["estimate"].to_numpy(float), errors["actual"].to_numpy(float)
+    inside_nested = np.where(np.isnan(h_nested), np.nan, _inside(estimate, actual, h_nested))
+    inside_in_sample = _inside(estimate, actual, h_in_sample[groups])
+    # one number per COVERAGE_KEYS (the group stands for SUMMARY_KEYS and the distance); rows with a
+    # missing key are left out, as groupby leaves them out
+    design, _ = pd.factorize(errors["design_label"])
+    year, _ = pd.factorize(errors["holdout_year"])
+    combination, _ = _combined([(groups, len(keys)), (design, design.max() + 1), (year, year.max() + 1)])
+    # the rows scored in the order the held-out values take them: "first" below is the first of that order
+    keep = np.flatnonzero((held >= 0) & (combination >= 0))
+    order = keep[np.argsort(_small(held[keep], len(labels)), kind="stable")]
+    scored = pd.DataFrame(
+        {
+            "combination": combination[order],
+            "row": order,
+            "inside_nested": inside_nested[order],
+            "half_width_nested": h_nested[order],
+            "inside_in_sample": inside_in_sample[order],
+        }
+    )
+    counted = scored.groupby("combination", sort=False).agg(
+        row=("row", "first"),
         n=("inside_in_sample", "size"),
         n_inside_nested=("inside_nested", "sum"),
         n_nested=("inside_nested", "count"),
         half_width_nested=("half_width_nested", "first"),
-        band_from=("band_from", "first"),
         n_inside_in_sample=("inside_in_sample", "sum"),
-        half_width_in_sample=("half_width_in_sample", "first"),
-    ).reset_index()
+    )
+    # the first row of each combination in that order gives band_from (a source is never missing, so
+    # "first" took that row's) and the in-sample h (the same for every row of a combination)
+    first = counted["row"].to_numpy()
+    table = errors[COVERAGE_KEYS].iloc[first].reset_index(drop=True)
+    table = table.assign(
+        n=counted["n"].to_numpy(),
+        n_inside_nested=counted["n_inside_nested"].to_numpy(),
+        n_nested=counted["n_nested"].to_numpy(),
+        half_width_nested=counted["half_width_nested"].to_numpy(),
+        band_from=sources[held[first], groups[first]],
+        n_inside_in_sample=counted["n_inside_in_sample"].to_numpy(),
+        half_width_in_sample=h_in_sample[groups[first]],
+    )
     table = table.assign(
         nominal=nominal,
         coverage_nested=(table["n_inside_nested"] / table["n_nested"]).where(table["n_nested"] > 0),
