@@ -87,7 +87,7 @@ def _order_by_group_and_value(v: np.ndarray, g: np.ndarray, n_groups: int) -> np
 
 
 def _sort_by_group_and_value(v: np.ndarray, g: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """The values (no NaN) sorted by group number (0 .. n_groups - 1), then value, and their groups."""
+    """Sort the values (no NaN) by group number (0 .. n_groups - 1), then value; give them and their groups."""
     if n_groups > len(v) // 64:  # many small groups: a loop over them would cost more than it saves
         order = _order_by_group_and_value(v, g, n_groups)
         return v[order], g[order]
@@ -457,7 +457,7 @@ def _sorted_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
 
 
 def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Number the distinct combinations of ``columns`` (missing values included) in ``frame``.
+    """Give each distinct combination of ``columns`` (missing values included) in ``frame`` a number.
 
     Returns
     -------

@@ -31,6 +31,7 @@ import pandas as pd
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.estimation import methods as registry
 from digecon.estimation.indicators import series_key
+from digecon.estimation.joins import left_join
 from digecon.estimation.methods import Method, MethodPath, SeriesInput, flags, pin_benchmarks
 
 CONVENTIONS = ("share", "benchmark")
@@ -749,18 +750,15 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
             "benchmark_file",
         ]
     ].rename(columns={"year": "nearest_benchmark"})
-    out = estimates.merge(names, on="province_code", how="left").merge(
-        info, on=["province_code", "component", "nearest_benchmark"], how="left", validate="many_to_one"
+    # left joins by row positions: the merges' factorizing of the big table's string keys was most of the time
+    out = left_join(
+        left_join(estimates, names, ["province_code"]), info, ["province_code", "component", "nearest_benchmark"]
     )
     key = series_key(indicators)
-    out = out.merge(
-        indicators.rename(
-            columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
-        ).drop(columns="aggregate" if key != "aggregate" else [], errors="ignore"),
-        on=[key, "province_code", "year"],
-        how="left",
-        validate="many_to_one",
-    )
+    wanted = indicators.rename(
+        columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
+    ).drop(columns="aggregate" if key != "aggregate" else [], errors="ignore")
+    out = left_join(out, wanted, [key, "province_code", "year"])
     return output_order(out).reindex(columns=OUTPUT_COLUMNS)
 
 
