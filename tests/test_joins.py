@@ -1,0 +1,59 @@
+"""The position-based left join gives exactly what pandas' many-to-one left merge gives."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from digecon.estimation.joins import left_join, positions
+
+
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    left = pd.DataFrame(
+        {
+            "code": [110000, 120000, 110000, 990000, 120000],
+            "component": ["telecom", "media", "media", "telecom", None],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "code": [120000, 110000, 110000],
+            "component": ["media", "media", "telecom"],
+            "count": [7, 8, 9],
+            "flag": [True, False, True],
+            "source": ["b.xls", "a.xls", "c.xls"],
+        }
+    )
+    return left, right
+
+
+def test_left_join_equals_the_merge_with_missing_rows_and_their_dtypes() -> None:
+    left, right = _tables()
+    expected = left.merge(right, on=["code", "component"], how="left", validate="many_to_one")
+    joined = left_join(left, right, ["code", "component"])
+    pd.testing.assert_frame_equal(joined, expected, check_exact=True)
+    assert joined["count"].dtype == float and joined["flag"].dtype == object  # as the merge: rows 3 and 4 unmatched
+    assert positions(left, right, ["code", "component"]).tolist() == [2, 0, 1, -1, -1]
+
+
+def test_left_join_keeps_integer_and_boolean_columns_when_every_row_matches() -> None:
+    left, right = _tables()
+    left = left.iloc[:3]
+    joined = left_join(left, right, ["code", "component"])
+    pd.testing.assert_frame_equal(joined, left.merge(right, on=["code", "component"], how="left"), check_exact=True)
+    assert joined["count"].tolist() == [9, 7, 8] and joined["flag"].dtype == bool
+
+
+def test_left_join_refuses_a_right_table_with_repeated_keys_and_clashing_columns() -> None:
+    left, right = _tables()
+    with pytest.raises(pd.errors.MergeError, match="not unique"):
+        left_join(left, pd.concat([right, right.iloc[:1]]), ["code", "component"])
+    with pytest.raises(ValueError, match="value"):
+        left_join(left, right.assign(value=0.0), ["code", "component"])
+
+
+def test_left_join_of_an_empty_right_table_fills_every_row() -> None:
+    left, right = _tables()
+    joined = left_join(left, right.iloc[:0], ["code", "component"])
+    assert joined["source"].isna().all() and len(joined) == len(left)
+    assert np.array_equal(joined["value"], left["value"])
