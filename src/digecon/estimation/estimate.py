@@ -82,7 +82,8 @@ BENCHMARK_COLUMNS = [
 def _aggregate_va(io_tables: pd.DataFrame, name: str) -> pd.Series:
     """VA of one IO aggregate (``IO_AGGREGATE_FLAGS``) per province and year, 亿元."""
     flags_of = IO_AGGREGATE_FLAGS[name]
-    inside = io_tables if flags_of is None else io_tables[(io_tables[list(flags_of)] == 1).any(axis=1)]
+    va = io_tables[["province_code", "year", "value_added"]]  # only these: the string columns are not copied
+    inside = va if flags_of is None else va[(io_tables[list(flags_of)] == 1).any(axis=1)]
     return inside.groupby(["province_code", "year"])["value_added"].sum() / 1e4
 
 
@@ -133,7 +134,10 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
     tables = sector_va.index
     codes, years = tables.get_level_values("province_code"), tables.get_level_values("year")
     aggregates = {name: _aggregate_va(io_tables, name) for name in {c.aggregate for c in COMPONENTS}}
-    files = io_tables.groupby(["province_code", "year"])["source_file"].first().map(lambda f: Path(f).name)
+    files = (
+        io_tables[["province_code", "year", "source_file"]].groupby(["province_code", "year"])["source_file"].first()
+    )
+    files = files.map(lambda f: Path(f).name)
     ratio_lookup = ratios.set_index(["io_year", "province_code", "ratio"])
     frames = []
     for c in COMPONENTS:
@@ -214,11 +218,10 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
     """
     _check_convention(convention)
     key = series_key(indicators)
-    merged = benchmarks.drop(columns="coefficient_basis", errors="ignore").merge(
+    merged = left_join(
+        benchmarks.drop(columns="coefficient_basis", errors="ignore"),
         indicators[[key, "province_code", "year", "indicator_100m_yuan"]],
-        on=[key, "province_code", "year"],
-        how="left",
-        validate="many_to_one",
+        [key, "province_code", "year"],
     )
     basis = _basis(benchmarks, merged)
     share = (basis == "share") if convention == "share" else np.zeros(len(merged), dtype=bool)
