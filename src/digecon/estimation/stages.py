@@ -84,6 +84,7 @@ from digecon.estimation.estimate import (
     prepare,
 )
 from digecon.estimation.indicators import indicator_breaks, series_key
+from digecon.estimation.joins import positions
 from digecon.estimation.national import national_consistency
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
 
@@ -770,14 +771,12 @@ def chunk_values(
     if table_ratios is not None and not table_ratios.empty:
         values = follow_national_split(values, ratio_by_year(table_ratios, grid))
     breaks = indicator_breaks(indicators, break_threshold)
-    flagged = breaks[["component", "province_code", "year"]].assign(indicator_break=True)
-    values = values.merge(flagged, on=["component", "province_code", "year"], how="left")
+    keys = ["component", "province_code", "year"]
+    flagged = positions(values, breaks[keys].drop_duplicates(), keys) >= 0  # by positions: no merge of the big table
     # the margin of each component looked up once, then taken for the rows (NaN for a component not picked)
     component, components = pd.factorize(values["component"])
     margins = np.array([picked[k].margin_points if k in picked else np.nan for k in components] + [np.nan])
-    values = values.assign(
-        indicator_break=values["indicator_break"].fillna(False).astype(bool), chain_margin_points=margins[component]
-    )
+    values = values.assign(indicator_break=flagged, chain_margin_points=margins[component])
     chosen = values[(values["method"] == recommended_method) & (values["convention"] == recommended_convention)]
     pairs = component_indicators(candidates_of(chains), yearbook["indicator"].unique())
     totals = with_share_of_gdp(totals_with_bounds(values, rule), yearbook)
