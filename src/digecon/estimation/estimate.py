@@ -761,7 +761,8 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
     wanted = indicators.rename(
         columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
     ).drop(columns="aggregate" if key != "aggregate" else [], errors="ignore")
-    out = left_join(out, wanted, [key, "province_code", "year"])
+    on = [key, "province_code", "year"]
+    out = left_join(out, wanted[on + [c for c in wanted.columns if c in OUTPUT_COLUMNS and c not in on]], on)
     return output_order(out).reindex(columns=OUTPUT_COLUMNS)
 
 
