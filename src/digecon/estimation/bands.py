@@ -520,8 +520,9 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
         the backtest measured no error for the group (zero in benchmark years, distance 0).
     """
     # the half-width depends on these keys only: find it for each distinct combination once
-    one, number = _distinct(estimates, ["convention", "method", "component", "flag", "distance_years"])
-    distinct = estimates.iloc[one]
+    columns = ["convention", "method", "component", "flag", "distance_years"]
+    one, number = _distinct(estimates, columns)
+    distinct = estimates[columns].iloc[one]  # a few rows of the key columns only
     kind = np.where(distinct["flag"] == "extrapolated", "extrapolation", "interpolation")
     keys = distinct[["convention", "method", "component", "distance_years"]].assign(kind=kind).reset_index(drop=True)
     h = _distinct_half_widths(keys, rule)[0][number]
