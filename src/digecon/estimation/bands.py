@@ -145,7 +145,7 @@ def group_quantile(values: pd.Series | np.ndarray, groups: np.ndarray, q: float 
     return out
 
 
-def error_summary(results: pd.DataFrame) -> pd.DataFrame:
+def error_summary(results: pd.DataFrame, rule: pd.DataFrame | None = None) -> pd.DataFrame:
     """APE statistics by convention, method, component and kind, and the band rule of each group.
 
     Parameters
@@ -153,6 +153,8 @@ def error_summary(results: pd.DataFrame) -> pd.DataFrame:
     results
         From :func:`digecon.estimation.backtest.backtest`: ``ape`` (empty for actuals below
         1 亿元, which are left out), ``estimate``, ``actual`` and ``distance_years`` per row.
+    rule
+        :func:`band_rule` of ``results`` where the caller has it already; None builds it.
 
     Returns
     -------
@@ -172,7 +174,7 @@ def error_summary(results: pd.DataFrame) -> pd.DataFrame:
         q80_ape=group_quantile(measured["ape"], groups),
         q80_ape_per_year=group_quantile(measured["ape_per_year"], groups),
     )
-    return summary.merge(describe_rule(band_rule(results)), on=SUMMARY_KEYS, how="left")
+    return summary.merge(describe_rule(band_rule(results) if rule is None else rule), on=SUMMARY_KEYS, how="left")
 
 
 def by_distance(results: pd.DataFrame) -> pd.DataFrame:

@@ -696,15 +696,16 @@ def gather_backtest(
     results = (
         pd.concat([mine, total_rows(mine)], ignore_index=True) if len(mine) else pd.DataFrame(columns=BACKTEST_COLUMNS)
     )
+    rule = band_rule(results)
     return Choices(
         choices_table(choices, aliases),
         comparison,
         results,
-        error_summary(results),
+        error_summary(results, rule),
         by_design(results),
         by_distance(results),
         band_coverage(results),
-        band_rule(results),
+        rule,
     )
 
 
