@@ -38,6 +38,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from digecon.estimation.joins import left_join
+
 BAND_QUANTILE = 0.8
 SUMMARY_KEYS = ["convention", "method", "component", "kind"]
 RULE_COLUMNS = [*SUMMARY_KEYS, "distance_years", "n", "q80_band_error", "band_a", "band_b", "band_rule"]
@@ -558,7 +560,8 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
         ``circulation_100m_yuan``, ``distance_years`` (largest over components), ``flag`` and the
         band columns of :func:`apply_bounds`.
     """
-    keys = ["province_code", "province", "province_en", "year", "method", "convention"]
+    # grouped without the names (a function of the code, so the order is the same), put back after
+    keys = ["province_code", "year", "method", "convention"]
     value, flag = values["value_100m_yuan"], values["flag"]
     parts = values[keys].assign(
         value_100m_yuan=value,
@@ -568,8 +571,7 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
         all_benchmark=flag == "benchmark",
         any_extrapolated=flag == "extrapolated",
     )
-    # dropna=False: a region that is not a province has no name, and must not vanish from the totals
-    grouped = parts.groupby(keys, dropna=False)
+    grouped = parts.groupby(keys)
     totals = grouped.agg(
         value_100m_yuan=("value_100m_yuan", "sum"),
         production_100m_yuan=("production_100m_yuan", "sum"),
@@ -578,6 +580,9 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
         all_benchmark=("all_benchmark", "all"),
         any_extrapolated=("any_extrapolated", "any"),
     ).reset_index()
+    # a region that is not a province has no name, and is kept (NaN names)
+    names = values.loc[~values["province_code"].duplicated(), ["province_code", "province", "province_en"]]
+    totals = left_join(totals[["province_code"]], names, ["province_code"]).join(totals.drop(columns="province_code"))
     totals = totals.assign(
         flag=np.where(
             totals["all_benchmark"], "benchmark", np.where(totals["any_extrapolated"], "extrapolated", "interpolated")
