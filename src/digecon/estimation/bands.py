@@ -641,42 +641,14 @@ def band_coverage(
     # held-out values numbered in order of appearance, as groupby(leave_out, sort=False) takes them;
     # -1 (missing) is never held out, and its rows stay in every nested rule as before
     held, labels = pd.factorize(errors[leave_out])
-    sorted_held = held[ranked]
-    h_nested = np.full(len(errors), np.nan)
-    sources = np.empty((len(labels), len(keys)), dtype=object)  # band_from by held-out value and group
-    for k in range(len(labels)):
-        others = sorted_held != k
-        h_k, sources[k] = _distinct_half_widths(keys, _rule(sorted_error[others], sorted_groups[others], keys))
-        mine = held == k
-        h_nested[mine] = h_k[groups[mine]]
+    h_nested, sources = _nested_half_widths(sorted_error, sorted_groups, held[ranked], held, groups, keys)
     estimate, actual = errors["estimate"].to_numpy(float), errors["actual"].to_numpy(float)
     inside_nested = np.where(np.isnan(h_nested), np.nan, _inside(estimate, actual, h_nested))
     inside_in_sample = _inside(estimate, actual, h_in_sample[groups])
-    # one number per COVERAGE_KEYS (the group stands for SUMMARY_KEYS and the distance); rows with a
-    # missing key are left out, as groupby leaves them out
-    design, _ = pd.factorize(errors["design_label"])
-    year, _ = pd.factorize(errors["holdout_year"])
-    combination, _ = _combined([(groups, len(keys)), (design, design.max() + 1), (year, year.max() + 1)])
-    # the rows scored in the order the held-out values take them: "first" below is the first of that order
-    keep = np.flatnonzero((held >= 0) & (combination >= 0))
-    order = keep[np.argsort(_small(held[keep], len(labels)), kind="stable")]
     scored = pd.DataFrame(
-        {
-            "combination": combination[order],
-            "row": order,
-            "inside_nested": inside_nested[order],
-            "half_width_nested": h_nested[order],
-            "inside_in_sample": inside_in_sample[order],
-        }
+        {"inside_nested": inside_nested, "half_width_nested": h_nested, "inside_in_sample": inside_in_sample}
     )
-    counted = scored.groupby("combination", sort=False).agg(
-        row=("row", "first"),
-        n=("inside_in_sample", "size"),
-        n_inside_nested=("inside_nested", "sum"),
-        n_nested=("inside_nested", "count"),
-        half_width_nested=("half_width_nested", "first"),
-        n_inside_in_sample=("inside_in_sample", "sum"),
-    )
+    counted = _counted_by_design(errors, scored, groups, len(keys), held, len(labels))
     # the first row of each combination in that order gives band_from (a source is never missing, so
     # "first" took that row's) and the in-sample h (the same for every row of a combination)
     first = counted["row"].to_numpy()
@@ -697,6 +669,55 @@ def band_coverage(
     )
     table = table.sort_values([*SUMMARY_KEYS, "distance_years", "holdout_year", "design_label"], ignore_index=True)
     return table.astype({"n_inside_nested": int, "n_inside_in_sample": int}).reindex(columns=COVERAGE_COLUMNS)
+
+
+def _nested_half_widths(
+    sorted_error: np.ndarray,
+    sorted_groups: np.ndarray,
+    sorted_held: np.ndarray,
+    held: np.ndarray,
+    groups: np.ndarray,
+    keys: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's half-width by the rule rebuilt without its held-out value, and band_from by held-out value and group.
+
+    ``sorted_*`` are the band errors, group numbers and held-out numbers sorted by group and error;
+    ``held`` and ``groups`` those of the rows in their own order (-1: never held out).
+    """
+    n_held = int(held.max()) + 1 if len(held) else 0
+    h_nested = np.full(len(held), np.nan)
+    sources = np.empty((n_held, len(keys)), dtype=object)
+    for k in range(n_held):
+        others = sorted_held != k
+        h_k, sources[k] = _distinct_half_widths(keys, _rule(sorted_error[others], sorted_groups[others], keys))
+        mine = held == k
+        h_nested[mine] = h_k[groups[mine]]
+    return h_nested, sources
+
+
+def _counted_by_design(
+    errors: pd.DataFrame, scored: pd.DataFrame, groups: np.ndarray, n_groups: int, held: np.ndarray, n_held: int
+) -> pd.DataFrame:
+    """Count the rows of ``scored`` inside their bands per ``COVERAGE_KEYS``; ``row`` is the first row of each.
+
+    One number per COVERAGE_KEYS (the group stands for SUMMARY_KEYS and the distance); rows with a
+    missing key are left out, as groupby leaves them out. The rows are taken in the order the
+    held-out values take them: "first" is the first of that order.
+    """
+    design, _ = pd.factorize(errors["design_label"])
+    year, _ = pd.factorize(errors["holdout_year"])
+    combination, _ = _combined([(groups, n_groups), (design, design.max() + 1), (year, year.max() + 1)])
+    keep = np.flatnonzero((held >= 0) & (combination >= 0))
+    order = keep[np.argsort(_small(held[keep], n_held), kind="stable")]
+    ordered = scored.iloc[order].assign(combination=combination[order], row=order)
+    return ordered.groupby("combination", sort=False).agg(
+        row=("row", "first"),
+        n=("inside_in_sample", "size"),
+        n_inside_nested=("inside_nested", "sum"),
+        n_nested=("inside_nested", "count"),
+        half_width_nested=("half_width_nested", "first"),
+        n_inside_in_sample=("inside_in_sample", "sum"),
+    )
 
 
 def coverage_by_distance(coverage: pd.DataFrame) -> pd.DataFrame:
