@@ -358,7 +358,7 @@ def link_price_bases(
     rows = rows.iloc[np.argsort(rows["province_code"].to_numpy(dtype=np.int64), kind="stable")]  # as groupby
     codes = np.unique(rows["province_code"].to_numpy(dtype=np.int64))
     years = np.unique(rows["year"].to_numpy(dtype=np.int64))
-    present = set(yearbook.loc[yearbook["indicator"].isin(bridges), "indicator"])
+    present = set(yearbook.loc[yearbook["indicator"].isin(bridges), "indicator"].unique())  # a few names, not every row
     bridge_values = [(b, _wide(yearbook[yearbook["indicator"] == b], codes, years)) for b in bridges if b in present]
     p = np.searchsorted(codes, rows["province_code"].to_numpy(dtype=np.int64))
     y = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
