@@ -100,10 +100,10 @@ def _splice(chain: tuple[str, ...], grids: list[dict[str, np.ndarray]], years: l
         factor = value[p, a] / g["value"][p, a]
         value[p, y] = g["value"][p, y] * factor
         source[p, y], spliced[p, y] = g["source"][p, y], True
-        label[p, y] = [
-            f"{lead_name} (spliced: {chain[i]} x {f:.4f}, ratio in {years[k]})"
-            for lead_name, f, k in zip(first[p], factor, a, strict=True)
-        ]
+        # the label depends on the province and the anchor year only: each distinct pair is formatted once
+        pairs, pair_of = np.unique(p * n_years + a, return_index=True, return_inverse=True)[1:]
+        texts = [f"{first[p[j]]} (spliced: {chain[i]} x {factor[j]:.4f}, ratio in {years[a[j]]})" for j in pairs]
+        label[p, y] = np.array(texts, dtype=object)[pair_of.ravel()]
         filled[p, y] = True
     return {"filled": filled, "value": value, "label": label, "source": source, "spliced": spliced, "first": first}
 
