@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digecon.estimation.joins import left_join, positions
+from digecon.estimation.joins import as_text, left_join, positions
 
 
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -57,3 +57,11 @@ def test_left_join_of_an_empty_right_table_fills_every_row() -> None:
     joined = left_join(left, right.iloc[:0], ["code", "component"])
     assert joined["source"].isna().all() and len(joined) == len(left)
     assert np.array_equal(joined["value"], left["value"])
+
+
+def test_as_text_equals_a_string_series_missing_values_included() -> None:
+    values = np.array(["工业增加值", None, "地区生产总值", "工业增加值", np.nan], dtype=object)
+    expected = pd.Series(values)
+    got = pd.Series(as_text(values))
+    pd.testing.assert_series_equal(got, expected, check_exact=True)
+    assert got.dtype == "str" and got.isna().tolist() == [False, True, False, False, True]

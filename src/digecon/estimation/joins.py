@@ -1,4 +1,4 @@
-"""Left joins of a large table on a small one by integer row positions (what ``describe`` needs at scale).
+"""Layout at scale: left joins of a large table on a small one by row positions, text columns from few texts.
 
 ``DataFrame.merge`` factorizes the keys of both tables together and builds a new table; on the
 values (millions of rows, string keys) that is most of the estimate's layout time. Here each key
@@ -59,3 +59,12 @@ def left_join(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> pd.
     at = positions(left, right, on)
     taken = {c: pd.api.extensions.take(right[c].array, at, allow_fill=True) for c in extra}
     return left.reset_index(drop=True).assign(**taken)
+
+
+def as_text(values: np.ndarray) -> pd.Index:
+    """Give an object array of strings (None or NaN for missing) as a ``str`` column, each distinct text converted once.
+
+    The same as ``pd.Series(values)`` for strings, several times faster where texts repeat.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return pd.Index(uniques, dtype="str").take(codes)
