@@ -20,6 +20,7 @@ from digecon.estimation.bands import (
     error_summary,
     fit_power_law,
     half_width,
+    rule_and_coverage,
     totals_with_bounds,
 )
 
@@ -216,6 +217,14 @@ def test_nested_coverage_of_three_designs_by_hand() -> None:
     assert pooled.loc[5, ["n_designs", "n"]].tolist() == [3, 5]
     assert pooled.loc[5, ["coverage_nested", "coverage_in_sample"]].tolist() == pytest.approx([0.6, 0.8])
     assert pooled.loc[10, "band_from"] == "fitted beyond measured"
+
+
+def test_one_pass_gives_the_band_rule_and_the_coverage() -> None:
+    rule, coverage = rule_and_coverage(three_designs())
+    pd.testing.assert_frame_equal(rule, band_rule(three_designs()), check_exact=True)
+    pd.testing.assert_frame_equal(coverage, band_coverage(three_designs()), check_exact=True)
+    # the rule at distance 5: q80 of the five band errors 0.1 ... 0.5 (as in sample above)
+    assert rule.loc[rule["distance_years"] == 5, "q80_band_error"].tolist() == pytest.approx([0.42])
 
 
 def test_nested_coverage_can_leave_out_every_design_of_a_held_out_year() -> None:

@@ -603,7 +603,16 @@ def _inside(estimate: np.ndarray, actual: np.ndarray, h: np.ndarray) -> np.ndarr
 def band_coverage(
     results: pd.DataFrame, *, nominal: float = BAND_QUANTILE, leave_out: str = "design_label"
 ) -> pd.DataFrame:
-    """Nested (leave-one-design-out) and in-sample coverage of the bands, by design.
+    """Nested (leave-one-design-out) and in-sample coverage of the bands, by design (see :func:`rule_and_coverage`)."""
+    return rule_and_coverage(results, nominal=nominal, leave_out=leave_out)[1]
+
+
+def rule_and_coverage(
+    results: pd.DataFrame, *, nominal: float = BAND_QUANTILE, leave_out: str = "design_label"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build the band rule (:func:`band_rule`) and the bands' coverage from one pass over the errors.
+
+    The coverage is nested (leave-one-design-out) and in-sample, by design.
 
     Parameters
     ----------
@@ -617,8 +626,9 @@ def band_coverage(
 
     Returns
     -------
-    DataFrame
-        ``COVERAGE_COLUMNS``, one row per convention, method, component, kind and design:
+    (DataFrame, DataFrame)
+        :func:`band_rule` of ``results``, and the coverage: ``COVERAGE_COLUMNS``, one row per
+        convention, method, component, kind and design:
         ``n`` held-out actuals (of at least 1 亿元), ``nominal``, ``n_inside_nested`` and
         ``coverage_nested`` (share inside the band rebuilt from every other design; empty where the
         other designs give the group no band), ``half_width_nested`` and ``band_from`` (where
@@ -629,7 +639,7 @@ def band_coverage(
     """
     errors = band_errors(results[list(dict.fromkeys([*COVERAGE_KEYS, leave_out, *MEASURE_COLUMNS]))])
     if errors.empty:
-        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+        return pd.DataFrame(columns=RULE_COLUMNS), pd.DataFrame(columns=COVERAGE_COLUMNS)
     groups, keys = _rule_groups(errors)
     band_error = errors["band_error"].to_numpy(float)
     # sorted by group and error once: every nested rule below sorts an already sorted subset
@@ -637,7 +647,8 @@ def band_coverage(
     sorted_error, sorted_groups = band_error[ranked], groups[ranked]
     # A row's half-width depends on its group (its keys) and the rule only: each rule is evaluated
     # at the groups' keys, and the rows take their group's half-width.
-    h_in_sample, _ = _distinct_half_widths(keys, _rule(sorted_error, sorted_groups, keys))
+    rule = _rule(sorted_error, sorted_groups, keys)  # band_rule(results): the same errors in the same groups
+    h_in_sample, _ = _distinct_half_widths(keys, rule)
     # held-out values numbered in order of appearance, as groupby(leave_out, sort=False) takes them;
     # -1 (missing) is never held out, and its rows stay in every nested rule as before
     held, labels = pd.factorize(errors[leave_out])
@@ -668,7 +679,7 @@ def band_coverage(
         coverage_in_sample=table["n_inside_in_sample"] / table["n"],
     )
     table = table.sort_values([*SUMMARY_KEYS, "distance_years", "holdout_year", "design_label"], ignore_index=True)
-    return table.astype({"n_inside_nested": int, "n_inside_in_sample": int}).reindex(columns=COVERAGE_COLUMNS)
+    return rule, table.astype({"n_inside_nested": int, "n_inside_in_sample": int}).reindex(columns=COVERAGE_COLUMNS)
 
 
 def _nested_half_widths(

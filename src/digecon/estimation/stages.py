@@ -50,11 +50,10 @@ from digecon.estimation.backtest import (
 )
 from digecon.estimation.bands import (
     apply_bounds,
-    band_coverage,
-    band_rule,
     by_design,
     by_distance,
     error_summary,
+    rule_and_coverage,
     totals_with_bounds,
 )
 from digecon.estimation.chains import (
@@ -696,7 +695,7 @@ def gather_backtest(
     results = (
         pd.concat([mine, total_rows(mine)], ignore_index=True) if len(mine) else pd.DataFrame(columns=BACKTEST_COLUMNS)
     )
-    rule = band_rule(results)
+    rule, coverage = rule_and_coverage(results)
     return Choices(
         choices_table(choices, aliases),
         comparison,
@@ -704,7 +703,7 @@ def gather_backtest(
         error_summary(results, rule),
         by_design(results),
         by_distance(results),
-        band_coverage(results),
+        coverage,
         rule,
     )
 
