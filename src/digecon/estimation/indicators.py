@@ -44,7 +44,7 @@ PRICE_BASE_FALL_SHARE = 0.9  # a constant-price volume falling in this share of 
 def _grids(rows: pd.DataFrame, codes: np.ndarray, years: list[int], positions: np.ndarray) -> dict[str, np.ndarray]:
     """One indicator, its rows at ``positions``, as (province x year) arrays over years: has, value, source, note."""
     wanted = ["province_code", "year", "value", "source", *(["note"] if "note" in rows.columns else [])]
-    mine = rows.iloc[positions][wanted]
+    mine = rows[wanted].iloc[positions]
     mine = mine[mine["year"].isin(years)]
     p = np.searchsorted(codes, mine["province_code"].to_numpy(dtype=np.int64))
     y = np.searchsorted(np.asarray(years), mine["year"].to_numpy(dtype=np.int64))
