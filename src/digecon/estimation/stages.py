@@ -777,7 +777,8 @@ def chunk_values(
     component, components = pd.factorize(values["component"])
     margins = np.array([picked[k].margin_points if k in picked else np.nan for k in components] + [np.nan])
     values = values.assign(indicator_break=flagged, chain_margin_points=margins[component])
-    chosen = values[(values["method"] == recommended_method) & (values["convention"] == recommended_convention)]
+    recommended = (values["method"] == recommended_method) & (values["convention"] == recommended_convention)
+    chosen = values.loc[recommended, ["province_code", "year", "component", "value_100m_yuan"]]  # what check_rows reads
     pairs = component_indicators(candidates_of(chains), yearbook["indicator"].unique())
     totals = with_share_of_gdp(totals_with_bounds(values, rule), yearbook)
     return ChunkValues(values, totals, benchmarks, indicators, breaks, check_rows(chosen, yearbook, pairs))
