@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digecon.estimation.joins import as_text, left_join, positions
+from digecon.estimation.joins import as_text, find, left_join, positions, row_keys
 
 
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,3 +65,16 @@ def test_as_text_equals_a_string_series_missing_values_included() -> None:
     got = pd.Series(as_text(values))
     pd.testing.assert_series_equal(got, expected, check_exact=True)
     assert got.dtype == "str" and got.isna().tolist() == [False, True, False, False, True]
+
+
+def test_left_join_matches_missing_keys_as_the_merge_does() -> None:
+    left = pd.DataFrame({"code": [1, 2, 3], "component": ["media", None, "telecom"]})
+    right = pd.DataFrame({"code": [2, 1], "component": [None, "media"], "source": ["none.xls", "media.xls"]})
+    expected = left.merge(right, on=["code", "component"], how="left", validate="many_to_one")
+    pd.testing.assert_frame_equal(left_join(left, right, ["code", "component"]), expected, check_exact=True)
+    assert expected["source"].tolist()[:2] == ["media.xls", "none.xls"]
+
+
+def test_row_keys_and_find_locate_rows_and_miss_absent_values() -> None:
+    wanted, table = row_keys([np.array([5, 7, 9]), np.array(["a", "b", "a"])], [np.array([7, 5]), np.array(["b", "a"])])
+    assert find(table, wanted).tolist() == [1, 0, -1] and wanted[2] == -1

@@ -35,6 +35,7 @@ from digecon.estimation.estimate import (
     pool_statistics as block_statistics,
 )
 from digecon.estimation.indicators import series_key
+from digecon.estimation.joins import find, row_keys
 from digecon.estimation.methods import METHODS, method
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
@@ -170,25 +171,6 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts + counts - ends, counts) + np.arange(ends[-1] if len(ends) else 0)
 
 
-def _keys(left: Sequence[np.ndarray], right: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """One int64 key per row of two tables on the same columns, equal for equal rows: what they are joined on."""
-    n = len(left[0])
-    key = np.zeros(n + len(right[0]), dtype=np.int64)
-    for a, b in zip(left, right, strict=True):
-        codes, uniques = pd.factorize(np.concatenate([a, b]))
-        key = key * len(uniques) + codes
-    return key[:n], key[n:]
-
-
-def _find(table: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Position in ``table`` of each wanted key (the first of equal keys), -1 where absent."""
-    if not len(table):
-        return np.full(len(wanted), -1, dtype=np.int64)
-    order = np.argsort(table, kind="stable")
-    at = order[np.minimum(np.searchsorted(table[order], wanted), len(table) - 1)]
-    return np.where(table[at] == wanted, at, -1)
-
-
 def _labels(plan: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, int]]]:
     """Give each plan row's label as a number (in plan order), and each label once with its held-out year."""
     label_of, labels = pd.factorize(plan["design_label"])
@@ -208,9 +190,9 @@ def _used_rows(coefficients: pd.DataFrame, plan: pd.DataFrame, label_of: np.ndar
     counts = sizes[pattern_of]
     design = np.repeat(np.arange(len(plan)), counts)
     years = np.concatenate(patterns)[_ranges((np.cumsum(sizes) - sizes)[pattern_of], counts)]
-    have, want = _keys(
-        [coefficients["province_code"].to_numpy(), coefficients["year"].to_numpy()],
+    want, have = row_keys(
         [plan["province_code"].to_numpy()[design], years],
+        [coefficients["province_code"].to_numpy(), coefficients["year"].to_numpy()],
     )
     order = np.argsort(have, kind="stable")
     low, high = np.searchsorted(have[order], want, "left"), np.searchsorted(have[order], want, "right")
@@ -256,7 +238,9 @@ def _coefficient_keys(coefficients: pd.DataFrame, plan: pd.DataFrame, components
         components.get_indexer(coefficients["component"]),
         coefficients["year"].to_numpy(),
     ]
-    at, held_out = _keys([columns[0], columns[2]], [plan["province_code"].to_numpy(), plan["holdout_year"].to_numpy()])
+    at, held_out = row_keys(
+        [columns[0], columns[2]], [plan["province_code"].to_numpy(), plan["holdout_year"].to_numpy()]
+    )
     held = np.isin(at, held_out)
     if pd.MultiIndex.from_arrays([c[held] for c in columns]).has_duplicates:
         raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
@@ -292,8 +276,10 @@ def _scored(
     holdout = np.repeat(np.asarray([h for _, h, _ in designs_], dtype=np.int64), sizes)
     year = np.repeat(grid[at], sizes)  # the grid's year at the label's held-out year
     keys = _coefficient_keys(coefficients, plan, components)
-    coefficient_row = _find(*_keys(keys, [province, component, holdout]))
-    plan_row = _find(*_keys([plan["province_code"].to_numpy(), label_of], [province, label]))
+    wanted, table = row_keys([province, component, holdout], keys)
+    coefficient_row = find(table, wanted)
+    wanted, table = row_keys([province, label], [plan["province_code"].to_numpy(), label_of])
+    plan_row = find(table, wanted)
     scored = (coefficient_row >= 0) & (plan_row >= 0) & (year == holdout)
     take, method_of, estimate = [], [], []
     for (design_label, _, prepared), start, size, column in zip(

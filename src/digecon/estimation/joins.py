@@ -12,14 +12,43 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 
-def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the right values (0 ..) and of the left ones in the same numbering (-1: not among the right's)."""
-    right_codes, uniques = pd.factorize(right)
-    left_codes, left_uniques = pd.factorize(left)
-    mapped = pd.Index(uniques).get_indexer(left_uniques)
-    return np.where(left_codes >= 0, mapped[left_codes], -1), right_codes
+def _codes(left: ArrayLike, right: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the right values (0 ..) and of the left ones in the same numbering (-1: not among the right's).
+
+    Missing values are values here, as in a merge: a missing left value matches a missing right one.
+    """
+    right_codes, uniques = pd.factorize(right, use_na_sentinel=False)
+    left_codes, left_uniques = pd.factorize(left, use_na_sentinel=False)
+    return pd.Index(uniques).get_indexer(left_uniques)[left_codes], right_codes
+
+
+def row_keys(left: Sequence[ArrayLike], right: Sequence[ArrayLike]) -> tuple[np.ndarray, np.ndarray]:
+    """Give one int64 key per row of two tables on the same key columns, equal exactly for equal rows.
+
+    Each column is factorized on its own side and the left's distinct values are looked up among
+    the right's, so a long column of strings is never converted. The right's keys are 0 or more;
+    a left row with a value the right lacks gets -1 (found nowhere by :func:`find`).
+    """
+    left_key, right_key = np.zeros(len(left[0]), dtype=np.int64), np.zeros(len(right[0]), dtype=np.int64)
+    missing = np.zeros(len(left_key), dtype=bool)
+    for a, b in zip(left, right, strict=True):
+        left_codes, right_codes = _codes(a, b)
+        size = int(right_codes.max()) + 1 if len(right_codes) else 1
+        missing |= left_codes < 0
+        left_key, right_key = left_key * size + left_codes, right_key * size + right_codes
+    return np.where(missing, -1, left_key), right_key
+
+
+def find(table: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Give the position in ``table`` of each wanted key (the first of equal keys), -1 where absent."""
+    if not len(table):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    order = np.argsort(table, kind="stable")
+    at = order[np.minimum(np.searchsorted(table[order], wanted), len(table) - 1)]
+    return np.where(table[at] == wanted, at, -1)
 
 
 def positions(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> np.ndarray:
@@ -30,20 +59,10 @@ def positions(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> np.
     pandas.errors.MergeError
         If ``right`` has two rows with the same key (as a many-to-one merge would).
     """
-    left_key, right_key = np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64)
-    missing = np.zeros(len(left), dtype=bool)
-    for column in on:
-        left_codes, right_codes = _codes(left[column], right[column])
-        size = int(right_codes.max()) + 1 if len(right_codes) else 1
-        missing |= left_codes < 0
-        left_key, right_key = left_key * size + left_codes, right_key * size + right_codes
-    order = np.argsort(right_key, kind="stable")
-    ranked = right_key[order]
-    if len(ranked) > 1 and (np.diff(ranked) == 0).any():
+    left_key, right_key = row_keys([left[c] for c in on], [right[c] for c in on])
+    if len(np.unique(right_key)) < len(right_key):
         raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
-    at = np.minimum(np.searchsorted(ranked, left_key), max(len(ranked) - 1, 0))
-    found = ~missing & (ranked[at] == left_key) if len(ranked) else np.zeros(len(left), dtype=bool)
-    return np.where(found, order[at] if len(ranked) else -1, -1)
+    return find(right_key, left_key)
 
 
 def left_join(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> pd.DataFrame:
