@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from digecon.estimation.joins import left_join
+from digecon.estimation.joins import combined_codes, left_join
 
 BAND_QUANTILE = 0.8
 SUMMARY_KEYS = ["convention", "method", "component", "kind"]
@@ -410,29 +410,6 @@ def band_source(distance: np.ndarray, measured: np.ndarray) -> np.ndarray:
     return np.select(conditions, [MEASURED, BELOW, BEYOND], default=INTERPOLATED)
 
 
-def _combined(codes: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int]:
-    """One number per combination of codes (each given with its number of values); -1 where any code is.
-
-    Two rows get the same number exactly when all their codes are the same, and the numbers are
-    in the lexicographic order of the codes.
-
-    Returns
-    -------
-    tuple
-        The numbers, and a bound above them.
-    """
-    combined, size = np.zeros(len(codes[0][0]), dtype=np.int64), 1
-    for code, n in codes:
-        combined, size = combined * n + code, size * n
-        if size > 2**31:  # renumber densely, in order, before the next code could overflow int64
-            uniques, combined = np.unique(combined, return_inverse=True)
-            size = len(uniques)
-    missing = np.zeros(len(combined), dtype=bool)
-    for code, _ in codes:
-        missing |= code < 0
-    return np.where(missing, -1, combined), size
-
-
 def _sorted_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """``groupby(columns).ngroup()`` and the groups' keys, without a groupby over the string keys.
 
@@ -443,7 +420,7 @@ def _sorted_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
         missing), and the keys of each group number, one row each.
     """
     factorized = [pd.factorize(frame[column], sort=True) for column in columns]
-    combined, size = _combined([(codes, len(uniques)) for codes, uniques in factorized])
+    combined, size = combined_codes([(codes, len(uniques)) for codes, uniques in factorized])
     valid = combined >= 0
     if size <= max(2 * len(frame), 2**16):  # a count per possible number is cheaper than a sort
         counts = np.bincount(combined[valid], minlength=size)
@@ -469,7 +446,7 @@ def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.n
         The position of one row of each combination, and each row's combination number.
     """
     codes = [pd.factorize(frame[column], use_na_sentinel=False) for column in columns]
-    number, uniques = pd.factorize(_combined([(code, len(values)) for code, values in codes])[0])
+    number, uniques = pd.factorize(combined_codes([(code, len(values)) for code, values in codes])[0])
     one = np.empty(len(uniques), dtype=np.intp)
     one[number] = np.arange(len(frame))  # any row of a combination will do: they have the same keys
     return one, number
@@ -717,7 +694,7 @@ def _counted_by_design(
     """
     design, _ = pd.factorize(errors["design_label"])
     year, _ = pd.factorize(errors["holdout_year"])
-    combination, _ = _combined([(groups, n_groups), (design, design.max() + 1), (year, year.max() + 1)])
+    combination, _ = combined_codes([(groups, n_groups), (design, design.max() + 1), (year, year.max() + 1)])
     keep = np.flatnonzero((held >= 0) & (combination >= 0))
     order = keep[np.argsort(_small(held[keep], n_held), kind="stable")]
     ordered = scored.iloc[order].assign(combination=combination[order], row=order)

@@ -36,6 +36,7 @@ from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.settings import ComponentChains
 from digecon.estimation.bands import group_quantile
 from digecon.estimation.indicators import indicator_series, link_price_bases, price_base_changes
+from digecon.estimation.joins import combined_codes
 
 log = logging.getLogger(__name__)
 
@@ -332,9 +333,7 @@ def _scores(results: pd.DataFrame, aliases: Mapping[str, Candidate]) -> dict[str
     ape = results["ape"].to_numpy(dtype=float)
     measured = ~np.isnan(ape) & np.logical_and.reduce([codes >= 0 for codes, _ in coded])  # as groupby drops NaN keys
     ape = pd.Series(ape[measured])
-    key = np.zeros(len(ape), dtype=np.int64)
-    for codes, values in coded:
-        key = key * len(values) + codes[measured]
+    key, _ = combined_codes([(codes[measured], len(values)) for codes, values in coded])
     group = pd.factorize(key)[0]  # numbered in order of first appearance, as groupby(sort=False)
     first = np.unique(group, return_index=True)[1]
     table = pd.DataFrame(

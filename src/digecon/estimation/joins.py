@@ -25,6 +25,29 @@ def _codes(left: ArrayLike, right: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     return pd.Index(uniques).get_indexer(left_uniques)[left_codes], right_codes
 
 
+def combined_codes(codes: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int]:
+    """One number per combination of codes (each given with its number of values); -1 where any code is.
+
+    Two rows get the same number exactly when all their codes are the same, and the numbers are
+    in the lexicographic order of the codes.
+
+    Returns
+    -------
+    tuple
+        The numbers, and a bound above them.
+    """
+    combined, size = np.zeros(len(codes[0][0]), dtype=np.int64), 1
+    for code, n in codes:
+        combined, size = combined * n + code, size * n
+        if size > 2**31:  # renumber densely, in order, before the next code could overflow int64
+            uniques, combined = np.unique(combined, return_inverse=True)
+            size = len(uniques)
+    missing = np.zeros(len(combined), dtype=bool)
+    for code, _ in codes:
+        missing |= code < 0
+    return np.where(missing, -1, combined), size
+
+
 def row_keys(left: Sequence[ArrayLike], right: Sequence[ArrayLike]) -> tuple[np.ndarray, np.ndarray]:
     """Give one int64 key per row of two tables on the same key columns, equal exactly for equal rows.
 
@@ -32,14 +55,14 @@ def row_keys(left: Sequence[ArrayLike], right: Sequence[ArrayLike]) -> tuple[np.
     the right's, so a long column of strings is never converted. The right's keys are 0 or more;
     a left row with a value the right lacks gets -1 (found nowhere by :func:`find`).
     """
-    left_key, right_key = np.zeros(len(left[0]), dtype=np.int64), np.zeros(len(right[0]), dtype=np.int64)
-    missing = np.zeros(len(left_key), dtype=bool)
+    n, columns = len(left[0]), []
     for a, b in zip(left, right, strict=True):
         left_codes, right_codes = _codes(a, b)
-        size = int(right_codes.max()) + 1 if len(right_codes) else 1
-        missing |= left_codes < 0
-        left_key, right_key = left_key * size + left_codes, right_key * size + right_codes
-    return np.where(missing, -1, left_key), right_key
+        columns.append(
+            (np.concatenate([left_codes, right_codes]), int(right_codes.max()) + 1 if len(right_codes) else 1)
+        )
+    key, _ = combined_codes(columns)
+    return key[:n], key[n:]
 
 
 def find(table: np.ndarray, wanted: np.ndarray) -> np.ndarray:
