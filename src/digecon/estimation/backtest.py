@@ -459,8 +459,7 @@ def choose_pooled(statistics: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for a, b in pairwise(bounds):
         group = tuple(uniques[code] for (_, uniques), code in zip(coded, keys[a], strict=True))
-        at = index[a:b]  # ascending; a block's rows are usually together: a slice, not a copy
-        chosen = method(group[2]).choose(values[at[0] : at[-1] + 1] if at[-1] - at[0] == b - a - 1 else values[at])
+        chosen = method(group[2]).choose(values[index[a:b]])
         rows += [dict(zip(POOL_KEYS, group, strict=True), parameter=k, value=float(v)) for k, v in chosen.items()]
     return pd.DataFrame(rows, columns=[*POOL_KEYS, "parameter", "value"])
 

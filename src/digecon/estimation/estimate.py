@@ -32,7 +32,7 @@ from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.estimation import methods as registry
 from digecon.estimation.indicators import series_key
 from digecon.estimation.joins import left_join
-from digecon.estimation.methods import Method, MethodPath, SeriesInput, flags, pin_benchmarks
+from digecon.estimation.methods import FLAGS, Method, MethodPath, SeriesInput, flags, pin_benchmarks
 
 CONVENTIONS = ("share", "benchmark")
 # IO aggregate -> the concordance flags whose sectors it sums (None: every sector, the table's GDP)
@@ -508,7 +508,6 @@ def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[str, Mapping[str
     return Paths(coefficient, value, se, rho)
 
 
-FLAG_NAMES = ("benchmark", "interpolated", "extrapolated")  # the flags of methods.flags
 PATH_COLUMNS = [
     "province_code",
     "component",
@@ -543,11 +542,12 @@ def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
     """
     n, grid = len(prepared.series), prepared.years
     t = len(grid)
-    flag = np.empty((n, t), dtype=np.int8)  # position in FLAG_NAMES
+    names = pd.Index(FLAGS)
+    flag = np.empty((n, t), dtype=np.int8)  # position in FLAGS
     distance, nearest = np.empty((n, t), dtype=np.int64), np.empty((n, t), dtype=np.int64)
     for b in prepared.blocks:
         f, d, near = flags(b.benchmark_years, grid)
-        flag[b.rows], distance[b.rows], nearest[b.rows] = pd.Index(FLAG_NAMES).get_indexer(f), d, near
+        flag[b.rows], distance[b.rows], nearest[b.rows] = names.get_indexer(f), d, near
     series = prepared.series
     codes = series["province_code"].to_numpy()
     rank = pd.Index([c.key for c in COMPONENTS]).get_indexer(series["component"])
@@ -566,7 +566,7 @@ def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
             "coefficient": paths.coefficient.ravel()[cell],
             "value_100m_yuan": paths.value_100m_yuan.ravel()[cell],
             "se_100m_yuan": paths.se_100m_yuan.ravel()[cell],
-            "flag": pd.Index(FLAG_NAMES).take(flag.ravel()[cell]),
+            "flag": names.take(flag.ravel()[cell]),
             "distance_years": distance.ravel()[cell],
             "nearest_benchmark": nearest.ravel()[cell],
             "benchmark_years": labels.take(row),
@@ -779,21 +779,23 @@ def output_order(values: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Sorted, with a fresh index.
     """
-    order = output_permutation(values)
-    if (np.diff(order) > 0).all():  # already in order (estimate_all's rows are): no copy of the big table
-        return values.reset_index(drop=True)
-    return values.take(order).reset_index(drop=True)
+    return rows_in_order(values, output_permutation(values))
+
+
+def rows_in_order(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """Put the rows in ``order`` (a permutation), with a fresh index; no copy where they already are in it."""
+    if (np.diff(order) > 0).all():  # e.g. estimate_all's rows, already in output order
+        return frame.reset_index(drop=True)
+    return frame.take(order).reset_index(drop=True)
 
 
 def output_permutation(values: pd.DataFrame) -> np.ndarray:
     """Give the order of :func:`output_order` as a permutation of the rows (one stable lexsort of integer keys)."""
     # integer keys sorted with one stable lexsort: the order of sort_values on the columns, much faster
-    _, conventions = _codes(values["convention"])
-    _, methods = _codes(values["method"])
     component_of, components = pd.factorize(values["component"])
     keys = [
-        conventions,
-        methods,
+        pd.factorize(values["convention"], sort=True)[0],
+        pd.factorize(values["method"], sort=True)[0],
         values["province_code"].to_numpy(dtype=np.int64),
         values["year"].to_numpy(dtype=np.int64),
         pd.Index([c.key for c in COMPONENTS]).get_indexer(components)[component_of],

@@ -79,8 +79,9 @@ from digecon.estimation.estimate import (
     estimate_all,
     indicator_matrix,
     io_aggregates,
-    output_permutation,
+    output_order,
     prepare,
+    rows_in_order,
 )
 from digecon.estimation.indicators import indicator_breaks, series_key
 from digecon.estimation.joins import positions
@@ -790,13 +791,6 @@ def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)
 
 
-def _sorted(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
-    """Put the rows in ``order`` (a permutation), without a copy where they already are."""
-    if (np.diff(order) > 0).all():
-        return frame.reset_index(drop=True)
-    return frame.take(order).reset_index(drop=True)
-
-
 def _lexsort(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
     """Give the stable order of the rows by the columns ``by`` (strings in code-point order, as sort_values)."""
     keys = [pd.factorize(frame[c], sort=True)[0] for c in by]
@@ -829,17 +823,17 @@ def gather_results(
     """
     uses = {k: i for i, k in enumerate(_uses(chains))}
     values = _concat([c.values for c in chunks])
-    values = _sorted(values, output_permutation(values))
+    values = output_order(values)
     totals = _concat([c.totals for c in chunks])
-    totals = _sorted(totals, _lexsort(totals, ["province_code", "year", "method", "convention"]))
+    totals = rows_in_order(totals, _lexsort(totals, ["province_code", "year", "method", "convention"]))
     benchmarks = _concat([c.benchmarks for c in chunks])
-    benchmarks = _sorted(benchmarks, _lexsort(benchmarks, ["province_code", "year"]))
+    benchmarks = rows_in_order(benchmarks, _lexsort(benchmarks, ["province_code", "year"]))
     indicators = _concat([c.indicators for c in chunks])
-    indicators = _sorted(
+    indicators = rows_in_order(
         indicators, _lexsort(indicators.assign(_k=indicators["component"].map(uses)), ["_k", "province_code", "year"])
     )
     breaks = _concat([c.indicator_breaks for c in chunks])
-    breaks = _sorted(breaks, _lexsort(breaks, ["component", "province_code", "year"]))
+    breaks = rows_in_order(breaks, _lexsort(breaks, ["component", "province_code", "year"]))
     checks = flag_checks(_concat([c.check_rows for c in chunks]), component_check_factor)
     national = national_consistency(benchmarks, values, national_tables, national_ratios)
     return Result(

@@ -102,6 +102,9 @@ class Method:
     choose: ChooseFunction | None = None
 
 
+FLAGS = ("benchmark", "interpolated", "extrapolated")  # the flags of flags(), in this order
+
+
 def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray, NDArray]:
     """Flag each year and give its distance to the nearest benchmark and that benchmark's year.
 
@@ -125,7 +128,8 @@ def flags(benchmark_years: NDArray, years: NDArray) -> tuple[NDArray, NDArray, N
     nearest = gaps.argmin(axis=1)
     distance = gaps[np.arange(len(years)), nearest]
     inside = (years > benchmark_years.min()) & (years < benchmark_years.max())
-    flag = np.where(distance == 0, "benchmark", np.where(inside, "interpolated", "extrapolated"))
+    benchmark, interpolated, extrapolated = FLAGS
+    flag = np.where(distance == 0, benchmark, np.where(inside, interpolated, extrapolated))
     return flag, distance, benchmark_years[nearest]
 
 
