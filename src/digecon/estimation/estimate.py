@@ -320,7 +320,7 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
     if not len(coefficients):
         return Prepared(pd.DataFrame(columns=["province_code", "component", "benchmark_years"]), [], years)
     # sorted by province, component and year on integer keys; only the columns used are taken
-    component_codes, component_all = _codes(coefficients["component"])
+    component_all, component_codes = pd.factorize(coefficients["component"], sort=True)  # as sort_values orders
     province_all = coefficients["province_code"].to_numpy()
     ordered = np.lexsort((coefficients["year"].to_numpy(), component_all, province_all))
     codes, component_of_row = province_all[ordered], component_all[ordered]
@@ -367,17 +367,11 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: n
     series = pd.DataFrame(
         {
             "province_code": codes[starts],
-            "component": component_codes.take(component_of),
+            "component": pd.Index(component_codes, dtype="str").take(component_of),
             "benchmark_years": pd.Index(labels, dtype="str").take(block_of),
         }
     )
     return Prepared(series, blocks, years)
-
-
-def _codes(labels: pd.Series) -> tuple[pd.Index, np.ndarray]:
-    """Give the distinct labels in code-point order (as ``sort_values``) and each row's position among them."""
-    codes, uniques = pd.factorize(labels, sort=True)
-    return pd.Index(uniques, dtype="str"), codes
 
 
 def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
