@@ -78,3 +78,15 @@ def test_left_join_matches_missing_keys_as_the_merge_does() -> None:
 def test_row_keys_and_find_locate_rows_and_miss_absent_values() -> None:
     wanted, table = row_keys([np.array([5, 7, 9]), np.array(["a", "b", "a"])], [np.array([7, 5]), np.array(["b", "a"])])
     assert find(table, wanted).tolist() == [1, 0, -1] and wanted[2] == -1
+
+
+@pytest.mark.parametrize("distinct", [10, 100])  # dense keys (a table by key) and sparse ones (a sorted lookup)
+def test_positions_equal_the_merge_for_dense_and_sparse_keys(distinct: int) -> None:
+    rng = np.random.default_rng(7)
+    right = pd.DataFrame({"a": np.arange(distinct), "b": [f"x{i}" for i in range(distinct)][::-1]})
+    right = right.assign(row=np.arange(distinct))  # product of distinct values: 100 (dense) or 10,000 (sparse)
+    left = pd.DataFrame({"a": rng.integers(0, distinct + 2, 500), "b": [f"x{i}" for i in rng.integers(0, distinct, 500)]})
+    expected = left.merge(right, on=["a", "b"], how="left")["row"].fillna(-1).astype(int).to_numpy()
+    assert positions(left, right, ["a", "b"]).tolist() == expected.tolist() and (expected >= 0).any()
+    with pytest.raises(pd.errors.MergeError, match="not unique"):
+        positions(left, pd.concat([right, right.iloc[-1:]]), ["a", "b"])

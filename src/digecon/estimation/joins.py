@@ -83,9 +83,17 @@ def positions(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> np.
         If ``right`` has two rows with the same key (as a many-to-one merge would).
     """
     left_key, right_key = row_keys([left[c] for c in on], [right[c] for c in on])
-    if len(np.unique(right_key)) < len(right_key):
+    bound = int(right_key.max()) + 1 if len(right_key) else 0
+    if bound > 8 * len(right_key) + 4096:  # sparse keys: look them up in the sorted right keys
+        if (np.diff(np.sort(right_key)) == 0).any():
+            raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
+        return find(right_key, left_key)
+    # dense keys (the usual case): a table indexed by key, counted and filled in O(n), no sort
+    if (np.bincount(right_key, minlength=bound) > 1).any():
         raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
-    return find(right_key, left_key)
+    slot = np.full(bound + 1, -1, dtype=np.int64)  # the last cell, -1, answers absent keys (-1 or beyond)
+    slot[right_key] = np.arange(len(right_key))
+    return slot[np.clip(left_key, -1, bound)]
 
 
 def left_join(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> pd.DataFrame:
