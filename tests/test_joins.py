@@ -4,7 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digecon.estimation.joins import as_text, find, left_join, positions, row_keys
+from digecon.estimation.joins import (
+    as_text,
+    concat_tables,
+    find,
+    label_codes,
+    left_join,
+    positions,
+    row_keys,
+    take_labels,
+)
 
 
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -85,8 +94,46 @@ def test_positions_equal_the_merge_for_dense_and_sparse_keys(distinct: int) -> N
     rng = np.random.default_rng(7)
     right = pd.DataFrame({"a": np.arange(distinct), "b": [f"x{i}" for i in range(distinct)][::-1]})
     right = right.assign(row=np.arange(distinct))  # product of distinct values: 100 (dense) or 10,000 (sparse)
-    left = pd.DataFrame({"a": rng.integers(0, distinct + 2, 500), "b": [f"x{i}" for i in rng.integers(0, distinct, 500)]})
+    left = pd.DataFrame(
+        {"a": rng.integers(0, distinct + 2, 500), "b": [f"x{i}" for i in rng.integers(0, distinct, 500)]}
+    )
     expected = left.merge(right, on=["a", "b"], how="left")["row"].fillna(-1).astype(int).to_numpy()
     assert positions(left, right, ["a", "b"]).tolist() == expected.tolist() and (expected >= 0).any()
     with pytest.raises(pd.errors.MergeError, match="not unique"):
         positions(left, pd.concat([right, right.iloc[-1:]]), ["a", "b"])
+
+
+def test_take_labels_gives_the_texts_as_a_categorical_in_code_point_order() -> None:
+    texts = ["媒体", "electronics", None, "电信"]
+    taken = take_labels(texts, np.array([3, 0, 2, -1, 1, 3]))
+    assert list(taken.categories) == sorted(["媒体", "electronics", "电信"]) and taken.categories.dtype == "str"
+    expected = pd.Series(["电信", "媒体", None, None, "electronics", "电信"], dtype="str")
+    pd.testing.assert_series_equal(pd.Series(taken).astype("str"), expected)
+    # sorting the codes orders the rows as sorting the texts does
+    assert np.argsort(taken.codes[[0, 1, 4]], kind="stable").tolist() == [2, 1, 0]
+
+
+def test_left_join_with_labels_gives_the_merge_s_texts_as_categoricals() -> None:
+    left, right = _tables()
+    expected = left.merge(right, on=["code", "component"], how="left", validate="many_to_one")
+    joined = left_join(left, right, ["code", "component"], labels=True)
+    assert isinstance(joined["source"].dtype, pd.CategoricalDtype) and joined["count"].dtype == float
+    pd.testing.assert_frame_equal(joined.astype({"source": "str"}), expected, check_exact=True)
+
+
+def test_concat_tables_keeps_columns_categorical_when_their_categories_differ() -> None:
+    first = pd.DataFrame({"method": take_labels(["spline"], np.zeros(2, dtype=np.intp)), "value": [1.0, 2.0]})
+    second = pd.DataFrame({"method": take_labels(["linear", "hold"], np.array([0, 1])), "value": [3.0, 4.0]})
+    joined = concat_tables([first, second])
+    assert pd.concat([first, second])["method"].dtype == "str"  # what pandas alone does
+    assert list(joined["method"].cat.categories) == ["hold", "linear", "spline"]
+    assert joined["method"].tolist() == ["spline", "spline", "linear", "hold"] and joined["value"].sum() == 10.0
+
+
+def test_label_codes_rebuild_a_categorical_column_and_code_a_text_one() -> None:
+    # pandas 3.1: from_codes with factorize's uniques of a categorical (a CategoricalIndex) gives wrong rows
+    column = pd.Series(take_labels(["b", "a"], np.array([0, 1, 0])))
+    codes, values = label_codes(column)
+    assert pd.Categorical.from_codes(codes, values).tolist() == ["b", "a", "b"] and values.tolist() == ["a", "b"]
+    codes, values = label_codes(pd.Series(["b", "a", "b"]))
+    assert codes.tolist() == [0, 1, 0] and values.tolist() == ["b", "a"]

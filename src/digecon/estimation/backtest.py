@@ -35,7 +35,7 @@ from digecon.estimation.estimate import (
     pool_statistics as block_statistics,
 )
 from digecon.estimation.indicators import series_key
-from digecon.estimation.joins import find, row_keys
+from digecon.estimation.joins import concat_tables, find, row_keys, take_labels
 from digecon.estimation.methods import METHODS, method
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
@@ -316,7 +316,8 @@ def _table(
 ) -> pd.DataFrame:
     """Lay out the scored rows of every convention (:func:`_scored`, in turn) as ``BACKTEST_COLUMNS``.
 
-    Text columns are built once, from their codes, at the end.
+    Text columns are categoricals, built once from their codes at the end
+    (:func:`~digecon.estimation.joins.take_labels`).
     """
     joined = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     convention = np.repeat(np.arange(len(parts)), [len(p["method"]) for p in parts])
@@ -326,9 +327,8 @@ def _table(
         ape = np.where(actual >= MIN_ACTUAL_100M_YUAN, np.abs(estimate - actual) / actual, np.nan)
     row = joined["plan_row"]
 
-    def planned(column: str) -> pd.Index:
-        codes, uniques = pd.factorize(plan[column])
-        return uniques.take(codes[row])
+    def planned(column: str) -> pd.Categorical:
+        return take_labels(plan[column], row)
 
     return pd.DataFrame(
         {
@@ -336,9 +336,9 @@ def _table(
             "design": planned("design"),
             "kind": planned("kind"),
             "province_code": joined["province_code"],
-            "component": components.take(joined["component"]),
-            "method": pd.Index(methods).take(joined["method"]),
-            "convention": pd.Index(conventions).take(convention),
+            "component": take_labels(components, joined["component"]),
+            "method": take_labels(methods, joined["method"]),
+            "convention": take_labels(conventions, convention),
             "estimate": estimate,
             "actual": actual,
             "ape": ape,
@@ -620,7 +620,7 @@ def backtest(
             own = _pooled_of(pooled, convention)
         parts.append(_scored(prepared, coefficients, plan, labels, components, years, methods, own))
     results = _table(parts, plan, components, methods, conventions)
-    return pd.concat([results, total_rows(results)], ignore_index=True) if totals else results
+    return concat_tables([results, total_rows(results)]) if totals else results
 
 
 def total_rows(results: pd.DataFrame) -> pd.DataFrame:
@@ -646,7 +646,10 @@ def total_rows(results: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     total = total[total["n"] == results["component"].nunique()]
     ape = (total["estimate"] - total["actual"]).abs() / total["actual"]
-    total = total.assign(component="total", ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN))
+    total = total.assign(
+        component=take_labels(["total"], np.zeros(len(total), dtype=np.intp)),
+        ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN),
+    )
     return total.reindex(columns=BACKTEST_COLUMNS)
 
 

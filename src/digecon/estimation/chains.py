@@ -36,7 +36,7 @@ from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.settings import ComponentChains
 from digecon.estimation.bands import group_quantile
 from digecon.estimation.indicators import indicator_series, link_price_bases, price_base_changes
-from digecon.estimation.joins import combined_codes
+from digecon.estimation.joins import combined_codes, label_codes
 
 log = logging.getLogger(__name__)
 
@@ -314,13 +314,6 @@ def chain_benchmarks(benchmarks: pd.DataFrame, aggregates: pd.DataFrame, indicat
     return out.drop(columns="io_aggregate")
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Give each row's code (-1 where missing) and the values coded: a categorical's own, else factorized."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(dtype=np.int64), column.cat.categories
-    return pd.factorize(column)
-
-
 def _scores(results: pd.DataFrame, aliases: Mapping[str, Candidate]) -> dict[str, pd.DataFrame]:
     """Median and 80th-percentile APE of each candidate (alias) by method, convention and kind, in one grouping.
 
@@ -329,7 +322,7 @@ def _scores(results: pd.DataFrame, aliases: Mapping[str, Candidate]) -> dict[str
     the key columns' codes (categorical columns give theirs at no cost).
     """
     keys = ["component", "method", "convention", "kind"]
-    coded = [_codes(results[k]) for k in keys]
+    coded = [label_codes(results[k]) for k in keys]
     ape = results["ape"].to_numpy(dtype=float)
     measured = ~np.isnan(ape) & np.logical_and.reduce([codes >= 0 for codes, _ in coded])  # as groupby drops NaN keys
     ape = pd.Series(ape[measured])

@@ -31,7 +31,7 @@ import pandas as pd
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.estimation import methods as registry
 from digecon.estimation.indicators import series_key
-from digecon.estimation.joins import left_join
+from digecon.estimation.joins import concat_tables, left_join, take_labels
 from digecon.estimation.methods import FLAGS, Method, MethodPath, SeriesInput, flags, pin_benchmarks
 
 CONVENTIONS = ("share", "benchmark")
@@ -545,28 +545,33 @@ def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
     series = prepared.series
     codes = series["province_code"].to_numpy()
     rank = pd.Index([c.key for c in COMPONENTS]).get_indexer(series["component"])
-    # rows in output order (province, year, component in COMPONENTS order), so that the big string
+    # rows in output order (province, year, component in COMPONENTS order), so that the big
     # columns below are built once in their final order and never permuted again
     series_of, year_of = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
     order = np.lexsort((rank[series_of], year_of, codes[series_of]))
     row, at = series_of[order], year_of[order]
     cell = row * t + at
-    labels, component = pd.Index(series["benchmark_years"], dtype="str"), pd.Index(series["component"], dtype="str")
     return pd.DataFrame(
         {
             "province_code": codes[row],
-            "component": component.take(row),
+            "component": take_labels(series["component"], row),
             "year": grid[at],
             "coefficient": paths.coefficient.ravel()[cell],
             "value_100m_yuan": paths.value_100m_yuan.ravel()[cell],
             "se_100m_yuan": paths.se_100m_yuan.ravel()[cell],
-            "flag": names.take(flag.ravel()[cell]),
+            "flag": take_labels(FLAGS, flag.ravel()[cell]),
             "distance_years": distance.ravel()[cell],
             "nearest_benchmark": nearest.ravel()[cell],
-            "benchmark_years": labels.take(row),
+            "benchmark_years": take_labels(series["benchmark_years"], row),
             "rho": paths.rho[row],
+            "method": _label(method, len(row)),
         }
-    ).assign(method=method)
+    )
+
+
+def _label(text: str, n: int) -> pd.Categorical:
+    """One text on ``n`` rows, as a categorical column (:func:`~digecon.estimation.joins.take_labels`)."""
+    return take_labels([text], np.zeros(n, dtype=np.intp))
 
 
 def annual_paths(
@@ -673,8 +678,8 @@ def estimate_all(
                 continue
             own = fit_pools(spec, prepared) if pooled is None else pooled.get((convention, method), {})
             table = path_table(prepared, run_paths(spec, prepared, own), method)
-            frames.append(table.assign(convention=convention))
-    return pd.concat(frames, ignore_index=True)
+            frames.append(table.assign(convention=_label(convention, len(table))))
+    return concat_tables(frames)
 
 
 OUTPUT_COLUMNS = [
@@ -749,14 +754,19 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
     ].rename(columns={"year": "nearest_benchmark"})
     # left joins by row positions: the merges' factorizing of the big table's string keys was most of the time
     out = left_join(
-        left_join(estimates, names, ["province_code"]), info, ["province_code", "component", "nearest_benchmark"]
+        left_join(estimates, names, ["province_code"], labels=True),
+        info,
+        ["province_code", "component", "nearest_benchmark"],
+        labels=True,
     )
     key = series_key(indicators)
     wanted = indicators.rename(
         columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
     ).drop(columns="aggregate" if key != "aggregate" else [], errors="ignore")
     on = [key, "province_code", "year"]
-    out = left_join(out, wanted[on + [c for c in wanted.columns if c in OUTPUT_COLUMNS and c not in on]], on)
+    out = left_join(
+        out, wanted[on + [c for c in wanted.columns if c in OUTPUT_COLUMNS and c not in on]], on, labels=True
+    )
     return output_order(out).reindex(columns=OUTPUT_COLUMNS)
 
 

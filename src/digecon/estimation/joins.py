@@ -4,6 +4,11 @@
 values (millions of rows, string keys) that is most of the estimate's layout time. Here each key
 column of the large table is factorized alone (fast on pyarrow strings), its few distinct values
 are looked up among the small table's, and the small table's columns are taken by position.
+
+The text columns of the values (the provenance of every row) are categoricals (:func:`take_labels`):
+a few distinct texts and a small integer per row, instead of millions of strings. Their categories
+are in code-point order, so that sorting or ``factorize(sort=True)`` orders the rows as the texts
+would; :func:`concat_tables` keeps them categorical across tables whose categories differ.
 """
 
 from __future__ import annotations
@@ -96,19 +101,75 @@ def positions(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> np.
     return slot[np.clip(left_key, -1, bound)]
 
 
-def left_join(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str]) -> pd.DataFrame:
+def left_join(left: pd.DataFrame, right: pd.DataFrame, on: Sequence[str], *, labels: bool = False) -> pd.DataFrame:
     """``left.merge(right, on=on, how="left", validate="many_to_one")``, by positions: same rows, order and dtypes.
 
     ``right``'s other columns must not be in ``left`` (no suffixes here). As in the merge, an
-    integer column becomes float and a boolean one object where some row finds no match.
+    integer column becomes float and a boolean one object where some row finds no match. With
+    ``labels``, ``right``'s text columns arrive as categoricals (:func:`take_labels`): the same
+    texts, no string built per row.
     """
     extra = [c for c in right.columns if c not in on]
     clash = sorted(set(extra) & set(left.columns))
     if clash:
         raise ValueError(f"both tables have the columns {clash}; rename them before the join")
     at = positions(left, right, on)
-    taken = {c: pd.api.extensions.take(right[c].array, at, allow_fill=True) for c in extra}
+    taken = {
+        c: take_labels(right[c], at)
+        if labels and _is_text(right[c])
+        else pd.api.extensions.take(right[c].array, at, allow_fill=True)
+        for c in extra
+    }
     return left.reset_index(drop=True).assign(**taken)
+
+
+def _is_text(column: pd.Series) -> bool:
+    """Whether a column holds texts (str or object strings, missing values allowed), not numbers or flags."""
+    return not isinstance(column.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(column)
+
+
+def label_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Give each row's code (-1 where missing) and the values coded: a categorical's own, else factorized.
+
+    Unlike ``pd.factorize`` of a categorical, the values are a plain index (its categories, unused
+    ones included), so ``pd.Categorical.from_codes(codes, values)`` rebuilds the column.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(dtype=np.int64), column.cat.categories
+    return pd.factorize(column)
+
+
+def take_labels(texts: ArrayLike, at: np.ndarray) -> pd.Categorical:
+    """Give ``texts[at]`` as a categorical (categories in code-point order; -1 in ``at`` or a missing text: missing).
+
+    Each distinct text is kept once, so the column costs a small integer per row: the way the
+    values' provenance columns are built (module doc).
+    """
+    codes, uniques = pd.factorize(np.asarray(texts, dtype=object), sort=True)
+    return pd.Categorical.from_codes(np.append(codes, -1)[at], pd.Index(uniques, dtype="str"))
+
+
+def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with its categorical columns as ``str`` (for the small tables grouped from the large ones)."""
+    return frame.astype({c: "str" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+def concat_tables(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames, ignore_index=True)``, with a column categorical in every frame kept categorical.
+
+    pandas makes a column of differing categories plain text; here the categories are unioned
+    (in code-point order) first, so the rows keep their small codes.
+    """
+    frames = list(frames)
+    shared = {}
+    for column in frames[0].columns if frames else []:
+        parts = [f[column] for f in frames]
+        if len(frames) > 1 and all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            union = sorted(set().union(*(p.cat.categories for p in parts)))
+            shared[column] = pd.CategoricalDtype(pd.Index(union, dtype="str"))
+    if shared:
+        frames = [f.astype(shared) for f in frames]
+    return pd.concat(frames, ignore_index=True)
 
 
 def as_text(values: np.ndarray) -> pd.Index:

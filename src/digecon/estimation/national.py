@@ -185,7 +185,7 @@ def national_figures(benchmarks: pd.DataFrame, components: pd.DataFrame | None =
 
 def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Sort by ``by`` and then component in ``COMPONENTS`` order (the total last)."""
-    order = frame["component"].map(_ORDER)
+    order = frame["component"].astype(object).map(_ORDER)  # numbers (a categorical would map to a categorical)
     return frame.assign(_o=order).sort_values([*by, "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 

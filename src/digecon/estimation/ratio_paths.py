@@ -23,6 +23,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from digecon.estimation.joins import take_labels
+
 SPLIT_COMPONENTS = ("telecom", "it_services", "media")
 KEY = ["province_code", "year", "method", "convention"]
 SCALED = ["value_100m_yuan", "coefficient", "se_100m_yuan", "lower_100m_yuan", "upper_100m_yuan"]
@@ -86,8 +88,8 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
         ``ratio_value`` / ``ratio_source`` giving the year's ratio and where it comes from.
     """
     # the last benchmark of each distinct benchmark-year list, looked up rather than parsed row by row
-    lists, listed = pd.factorize(values["benchmark_years"].astype(str))
-    last = np.array([max(int(y) for y in text.split(",")) for text in listed], dtype=np.int64)[lists]
+    lists, listed = pd.factorize(values["benchmark_years"])
+    last = np.array([max(int(y) for y in str(text).split(",")) for text in listed], dtype=np.int64)[lists]
     after = (values["year"].to_numpy() > last) & values["component"].isin(SPLIT_COMPONENTS).to_numpy()
     if not after.any():
         return values
@@ -109,7 +111,7 @@ def _noted(sources: pd.Series, after: np.ndarray, rows: pd.DataFrame, note: list
     combination, distinct = cells.factorize()
     noted = [f"{texts[s]}; from {b + 1}: x {n}" for s, b, n in distinct]
     codes[after] = len(texts) + combination
-    return pd.Series(pd.Index([*texts, *noted], dtype="str").take(codes), index=sources.index, name=sources.name)
+    return pd.Series(take_labels([*texts, *noted], codes), index=sources.index, name=sources.name)
 
 
 def _factors(rows: pd.DataFrame, national: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:

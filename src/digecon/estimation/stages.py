@@ -84,7 +84,7 @@ from digecon.estimation.estimate import (
     rows_in_order,
 )
 from digecon.estimation.indicators import indicator_breaks, series_key
-from digecon.estimation.joins import positions
+from digecon.estimation.joins import concat_tables, label_codes, plain_text, positions, take_labels
 from digecon.estimation.national import national_consistency
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
 
@@ -542,7 +542,8 @@ def _label_order(rows: pd.DataFrame) -> list[str]:
         distance_years=("distance_years", "first"),
         province_code=("province_code", "min"),
     )
-    first = first.assign(order=first["design"].map(DESIGN_ORDER)).reset_index()
+    # as numbers: a categorical's map would give a categorical, sorted by its categories' order
+    first = first.assign(order=first["design"].astype(object).map(DESIGN_ORDER)).reset_index()
     keys = ["order", "holdout_year", "distance_years", "province_code", "design_label"]
     return list(first.sort_values(keys, kind="stable")["design_label"])
 
@@ -568,7 +569,7 @@ def _order(
     """Order backtest rows as one backtest call lays them out: convention, design, method, region, component.
 
     ``coded`` holds the codes of ``convention``, ``design_label``, ``method`` and ``component``
-    (``pd.factorize`` of each column, done once); ``provinces`` the rows' region codes.
+    (:func:`~digecon.estimation.joins.label_codes` of each column, done once); ``provinces`` the rows' region codes.
     """
     keys = [
         _positions(coded["convention"], conventions),
@@ -653,10 +654,10 @@ def gather_backtest(
     methods_, conventions_ = _scoring(methods, conventions, recommended_method, recommended_convention)
     aliases, unavailable = _candidates(plan, chains)
     found = [b.backtest for b in backtests if not b.backtest.empty]
-    rows = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=BACKTEST_COLUMNS)
+    rows = concat_tables(found) if found else pd.DataFrame(columns=BACKTEST_COLUMNS)
     labels = _label_order(rows)
     # every text column that decides is coded once; rows are ordered and chosen on the codes
-    coded = {c: pd.factorize(rows[c]) for c in ["convention", "design_label", "method", "component", "kind"]}
+    coded = {c: label_codes(rows[c]) for c in ["convention", "design_label", "method", "component", "kind"]}
     provinces = rows["province_code"].to_numpy(dtype=np.int64)
     order = _order(coded, provinces, conventions_, labels, methods_)
     leads = pd.concat([b.leads for b in backtests], ignore_index=True)
@@ -692,19 +693,17 @@ def gather_backtest(
     subset = {c: (codes[index], values) for c, (codes, values) in (coded | {"component": named}).items()}
     index = index[_order(subset, provinces[index], conventions, labels, methods)]
     mine = rows.drop(columns="component").take(index).reset_index(drop=True)
-    mine.insert(rows.columns.get_loc("component"), "component", names.take(named[0][index]))
-    results = (
-        pd.concat([mine, total_rows(mine)], ignore_index=True) if len(mine) else pd.DataFrame(columns=BACKTEST_COLUMNS)
-    )
+    mine.insert(rows.columns.get_loc("component"), "component", take_labels(names, named[0][index]))
+    results = concat_tables([mine, total_rows(mine)]) if len(mine) else pd.DataFrame(columns=BACKTEST_COLUMNS)
     rule, coverage = rule_and_coverage(results)
     return Choices(
         choices_table(choices, aliases),
         comparison,
         results,
         error_summary(results, rule),
-        by_design(results),
-        by_distance(results),
-        coverage,
+        plain_text(by_design(results)),
+        plain_text(by_distance(results)),
+        plain_text(coverage),
         rule,
     )
 
@@ -788,7 +787,7 @@ def chunk_values(
 def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate the chunks' tables (the empty ones left out unless all are; one table is not copied)."""
     found = [f for f in frames if not f.empty] or list(frames[:1])
-    return found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)
+    return found[0] if len(found) == 1 else concat_tables(found)
 
 
 def _lexsort(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
@@ -835,7 +834,7 @@ def gather_results(
     breaks = _concat([c.indicator_breaks for c in chunks])
     breaks = rows_in_order(breaks, _lexsort(breaks, ["component", "province_code", "year"]))
     checks = flag_checks(_concat([c.check_rows for c in chunks]), component_check_factor)
-    national = national_consistency(benchmarks, values, national_tables, national_ratios)
+    national = plain_text(national_consistency(benchmarks, values, national_tables, national_ratios))
     return Result(
         values,
         totals,
