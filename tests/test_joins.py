@@ -6,6 +6,7 @@ import pytest
 
 from digecon.estimation.joins import (
     as_text,
+    combined_codes,
     concat_tables,
     find,
     label_codes,
@@ -137,3 +138,17 @@ def test_label_codes_rebuild_a_categorical_column_and_code_a_text_one() -> None:
     assert pd.Categorical.from_codes(codes, values).tolist() == ["b", "a", "b"] and values.tolist() == ["a", "b"]
     codes, values = label_codes(pd.Series(["b", "a", "b"]))
     assert codes.tolist() == [0, 1, 0] and values.tolist() == ["b", "a"]
+
+
+@pytest.mark.parametrize("n", [7, 2**25])  # small counts; counts whose product (2**75) would overflow int64
+def test_combined_codes_number_combinations_in_lexicographic_order(n: int) -> None:
+    rng = np.random.default_rng(3)
+    columns = [rng.integers(0, 3, 200) * (n // 3) for _ in range(3)]
+    columns[1][5] = -1
+    numbers, bound = combined_codes([(c, n) for c in columns])
+    rows = list(zip(*columns, strict=True))
+    valid = [i for i in range(200) if i != 5]
+    assert numbers[5] == -1 and (numbers[valid] < bound).all()
+    for i in valid[:40]:
+        for j in valid[:40]:
+            assert (numbers[i] < numbers[j]) == (rows[i] < rows[j]) and (numbers[i] == numbers[j]) == (rows[i] == rows[j])

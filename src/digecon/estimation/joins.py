@@ -43,10 +43,10 @@ def combined_codes(codes: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int
     """
     combined, size = np.zeros(len(codes[0][0]), dtype=np.int64), 1
     for code, n in codes:
-        combined, size = combined * n + code, size * n
-        if size > 2**31:  # renumber densely, in order, before the next code could overflow int64
+        if size * n > 2**62:  # renumber densely, in order (a sort: rare), so that this step cannot overflow int64
             uniques, combined = np.unique(combined, return_inverse=True)
             size = len(uniques)
+        combined, size = combined * n + code, size * n
     missing = np.zeros(len(combined), dtype=bool)
     for code, _ in codes:
         missing |= code < 0
