@@ -95,7 +95,12 @@ DESIGN_ORDER = {"leave_one_out": 0, "extrapolation": 1}
 
 @dataclass(frozen=True)
 class Result:
-    """Everything the estimator produces (see the README for each table's columns)."""
+    """Everything the estimator produces (see the README for each table's columns).
+
+    The text columns of ``values``, ``totals`` and ``backtest`` (millions of rows at scale) are
+    categoricals with their categories in code-point order (:mod:`digecon.estimation.joins`); the
+    other tables hold plain ``str``.
+    """
 
     values: pd.DataFrame  # one row per province x year x component x method x convention
     totals: pd.DataFrame  # one row per province x year x method x convention, with the total's own band
