@@ -667,3 +667,22 @@ def test_the_synthetic_gallery_speaks_one_language_throughout(
 def test_the_scan_finds_english_left_in_a_chinese_page() -> None:
     assert leftovers("方法：线性；Grey tiles: no value", "zh") == ["Grey", "tiles", "no", "value"]
     assert leftovers("合计 {total} 与 band_from_measured，nan", "en") == ["{total}", "nan", "band_from_measured"]
+
+
+def test_the_page_links_the_scenario_comparison_only_when_scenarios_ran(tmp_path: Path) -> None:
+    about = toy_about(scenarios=("linear_only", "census_2010"), scenarios_page="../scenarios/index.html")
+    for language, text in [
+        ("en", "Scenarios compared: linear_only, census_2010"),
+        ("zh", "情景比较：linear_only, census_2010"),
+    ]:
+        write_gallery_html([], tmp_path / language / "index.html", language=language, about=about)
+        links = Links()
+        links.feed((tmp_path / language / "index.html").read_text(encoding="utf-8"))
+        assert links.links == ["../scenarios/index.html"]
+        assert f'<a href="../scenarios/index.html">{text}</a></nav>' in (tmp_path / language / "index.html").read_text(
+            encoding="utf-8"
+        )
+    write_gallery_html([], tmp_path / "none.html", language="en", about=toy_about())
+    none = Links()
+    none.feed((tmp_path / "none.html").read_text(encoding="utf-8"))
+    assert none.links == [] and "Scenarios" not in (tmp_path / "none.html").read_text(encoding="utf-8")

@@ -151,4 +151,5 @@ def test_combined_codes_number_combinations_in_lexicographic_order(n: int) -> No
     assert numbers[5] == -1 and (numbers[valid] < bound).all()
     for i in valid[:40]:
         for j in valid[:40]:
-            assert (numbers[i] < numbers[j]) == (rows[i] < rows[j]) and (numbers[i] == numbers[j]) == (rows[i] == rows[j])
+            assert (numbers[i] < numbers[j]) == (rows[i] < rows[j])
+            assert (numbers[i] == numbers[j]) == (rows[i] == rows[j])

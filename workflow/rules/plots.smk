@@ -48,6 +48,10 @@ rule build_gallery:
             rules.plot_gallery.output.figure_list, kind=list(GALLERY_KINDS)
         ),
         chain_comparison=rules.estimate_digital_economy.output.chain_comparison,
+        # the scenario page the gallery links to (a function: that rule is defined later)
+        scenarios_page=lambda wildcards: (
+            rules.compare_scenarios.output.page if SCENARIOS else []
+        ),
         code=package_code("outputs"),
     output:
         # The gallery folder itself is not a job output (Snakemake would delete it before the job):
@@ -79,6 +83,7 @@ rule build_gallery:
         },
         sources=retrieved_sources(),
         user_files=len(REGISTRY.user_paths()),
+        scenarios=list(SCENARIOS),
         gallery=lambda wildcards, output: Path(output.published).with_suffix(""),
     message:
         "Writing the offline gallery page"

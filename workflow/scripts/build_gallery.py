@@ -1,5 +1,6 @@
 """Assemble the gallery (every kind's figures and the page) in a new folder and swap it in whole."""
 
+import os
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,9 @@ with logged_run(snakemake.log[0]) as log:
         chains={c: (used[c], setting) for c, setting in params.chain_settings.items() if c in used},
         sources=dict(params.sources),
         user_files=params.user_files,
+        scenarios=tuple(params.scenarios),
+        # relative, so that the link works when the gallery is opened straight from disk
+        scenarios_page=os.path.relpath(snakemake.input.scenarios_page, params.gallery) if params.scenarios else "",
     )
     items = publish_gallery(
         [Path(p).parent for p in snakemake.input.figure_lists], params.gallery, language=params.language, about=about

@@ -150,7 +150,7 @@ def take_labels(texts: ArrayLike, at: np.ndarray) -> pd.Categorical:
 
 
 def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table with its categorical columns as ``str`` (for the small tables grouped from the large ones)."""
+    """Give the table with its categorical columns as ``str`` (the small tables grouped from the large ones)."""
     return frame.astype({c: "str" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
 
 

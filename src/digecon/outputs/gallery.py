@@ -67,6 +67,8 @@ class RunAbout:
     chains: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # component -> (chain used, setting)
     sources: Mapping[str, str] = field(default_factory=dict)  # dataset -> repository@commit
     user_files: int = 0
+    scenarios: tuple[str, ...] = ()  # the scenarios compared (``scenarios:``), none by default
+    scenarios_page: str = ""  # their comparison page, relative to the gallery folder
 
 
 def tile_grid() -> pd.DataFrame:
@@ -893,6 +895,12 @@ def write_gallery_html(items: list[GalleryItem], path: str | Path, *, language: 
             )
     title = words["page_title"]
     footer = _html_text(footer_text(about, words))
+    scenarios = (
+        f'<a href="{html.escape(about.scenarios_page)}">'
+        f"{html.escape(words['nav_scenarios'].format(names=', '.join(about.scenarios)))}</a>"
+        if about.scenarios_page
+        else ""
+    )
     page = f"""<!DOCTYPE html>
 <html lang="{HTML_LANG[language]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -909,7 +917,7 @@ nav a {{ margin-right: 1rem; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>{_html_text(words["page_intro"].format(method=method, convention=convention))}</p>
-<nav>{"".join(f'<a href="#{k}">{html.escape(words[f"kind_{k}"])}</a>' for k in KINDS)}</nav>
+<nav>{"".join(f'<a href="#{k}">{html.escape(words[f"kind_{k}"])}</a>' for k in KINDS)}{scenarios}</nav>
 {"".join(sections)}
 <footer>{footer}</footer>
 </body></html>

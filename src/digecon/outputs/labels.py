@@ -285,6 +285,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "中国各省数字经济增加值；方法：{method}，口径：{convention}。每幅图均链接到其PNG图片、供论文使用的SVG矢量图"
         "以及图中数据的CSV文件。",
     ),
+    "nav_scenarios": ("Scenarios compared: {names}", "情景比较：{names}"),  # the link to the scenario page
     "link_png": ("PNG", "PNG"),
     "link_svg": ("SVG", "SVG"),
     "link_data": ("data (CSV)", "数据（CSV）"),
