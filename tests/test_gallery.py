@@ -455,7 +455,13 @@ def test_national_ratio_figure_marks_control_years_and_says_nothing_is_rescaled(
     assert "regional benchmark years (2002, 2007, 2012;" in item.caption
     assert "control years with a national table only (2005;" in item.caption
     assert "2005 1.430 (+2.1% since 2002)" in item.caption  # total: 1.4 + 0.03 over 1.4
-    assert "not rescaled" in item.caption and "14 % -> 24 %" in item.caption
+    assert (
+        "not rescaled" in item.caption
+        and "(information sector, 2017 held out: median APE 14 % -> 24 %)" in item.caption
+    )
+    # the same measured numbers in the Chinese caption
+    chinese = gallery._national_ratio_caption(toy_national(), gallery.labels_for("zh"))
+    assert "各省未按全国总量等比例缩放" in chinese and "留出2017年：绝对百分比误差中位数14% → 24%" in chinese
     without = build_figures(
         "overview", toy_values(), toy_totals(), toy_backtest(), tmp_path / "b", method="linear", convention="share"
     )

@@ -1092,7 +1092,11 @@ def _national_ratio_caption(rows: pd.DataFrame, words: dict[str, str]) -> str:
         benchmark=words["year_separator"].join(map(str, years["benchmark"])) or words["none"],
         control=words["year_separator"].join(map(str, years["control"])) or words["none"],
         drifts=words["item_separator"].join(drifts),
-        not_rescaled=NOT_RESCALED,
+        not_rescaled=words["national_not_rescaled"].format(
+            held_out=NOT_RESCALED["held_out"],
+            kept=100 * NOT_RESCALED["median_ape_kept"],
+            rescaled=100 * NOT_RESCALED["median_ape_rescaled"],
+        ),
     )
 
 
