@@ -24,9 +24,9 @@ from digecon.estimation.prices import (
     deflate_components,
     implicit_deflators,
     price_indices,
-    read_price_indices,
     worst_flag,
 )
+from digecon.inputs.price_indices import read_price_indices
 
 BEIJING = 110000
 

@@ -4,7 +4,7 @@ rule export_panel:
         totals=rules.estimate_digital_economy.output.totals,
         yearbook=rules.prepare_yearbook.output.yearbook,
         price_indices=REGISTRY.paths("price_indices"),
-        code=package_code("estimation", "outputs"),
+        code=package_code("inputs", "estimation", "outputs"),
     output:
         csv="results/tables/panel.csv",
         dta="results/tables/panel.dta",

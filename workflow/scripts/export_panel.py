@@ -4,7 +4,8 @@ import pandas as pd
 
 from digecon import __version__
 from digecon.core.logs import logged_run
-from digecon.estimation.prices import implicit_deflators, price_indices, read_price_indices
+from digecon.estimation.prices import implicit_deflators, price_indices
+from digecon.inputs.price_indices import read_price_indices
 from digecon.outputs.panel import PanelAbout, panel_table, write_panel
 
 with logged_run(snakemake.log[0]) as log:

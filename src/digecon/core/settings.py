@@ -348,7 +348,7 @@ class PlotSettings:
 
 @dataclass(frozen=True)
 class PriceSettings:
-    """Constant prices: the base year and the user's volume indices (digecon.estimation.prices)."""
+    """Constant prices: the base year and the user's volume indices (inputs.price_indices, estimation.prices)."""
 
     base_year: int = _setting(
         2017,

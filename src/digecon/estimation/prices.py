@@ -18,24 +18,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from digecon.core.errors import InputError
-from digecon.inputs.usercsv import Column, read_user_csv, sources
+from digecon.inputs.price_indices import INDEX_COLUMNS, SERIES
 
 log = logging.getLogger(__name__)
 
 INDEX_UNIT = "上年=100"  # the unit of the NBS volume indices in the yearbook table
-# series -> (nominal indicator in 亿元, volume-index indicator in 上年=100) of the yearbook table
-SERIES = {
-    "industry": ("工业增加值", "工业增加值指数"),
-    "secondary": ("第二产业增加值", "第二产业增加值指数"),
-    "tertiary": ("第三产业增加值", "第三产业增加值指数"),
-    "gdp": ("地区生产总值", "地区生产总值指数"),
-}
 # component -> deflator series, preferred first: a province uses the first series it has any index of
 COMPONENT_DEFLATORS = {
     "electronics": ("industry", "secondary"),
@@ -45,7 +36,6 @@ COMPONENT_DEFLATORS = {
 }
 DEFLATED, NO_INDEX, NO_NOMINAL = "deflated", "no price index", "no nominal series"
 REAL_FLAGS = (NO_INDEX, NO_NOMINAL, DEFLATED)  # worst first: an aggregate takes its worst part's flag
-INDEX_COLUMNS = ["province_code", "year", "series", "index_previous_year_100", "source"]
 DEFLATOR_COLUMNS = [
     "province_code",
     "year",
@@ -56,63 +46,6 @@ DEFLATOR_COLUMNS = [
     "deflator_base_100",
     "real_flag",
 ]
-# A volume index 上年=100 of a province's sector lies far inside this range; a value outside it is
-# a growth rate (6.1), a fixed-base index or a level given by mistake.
-PLAUSIBLE_INDEX = (50.0, 200.0)
-USER_INDEX_COLUMNS = (
-    Column("province", "province"),
-    Column("year", "year"),
-    Column("index", "positive"),
-    Column("series", "choice", choices=tuple(SERIES)),
-    Column("source", "text", required=False),
-)
-
-
-def read_price_indices(path: str | Path) -> pd.DataFrame:
-    """Read the user's volume indices: long CSV ``province,year,index,series[,source]``.
-
-    ``index`` is a volume index on the previous year (上年=100, e.g. 106.1 for 6.1 % real growth);
-    ``series`` is ``industry``, ``secondary``, ``tertiary`` or ``gdp``; ``source`` defaults to the
-    file name. Validated by :func:`digecon.inputs.usercsv.read_user_csv`.
-
-    Parameters
-    ----------
-    path
-        The CSV file (UTF-8, with or without BOM).
-
-    Returns
-    -------
-    DataFrame
-        ``INDEX_COLUMNS``.
-
-    Raises
-    ------
-    InputError
-        For a bad cell, a repeated province-year-series, or an index outside ``PLAUSIBLE_INDEX``
-        (a growth rate or a fixed-base index given instead of 上年=100).
-    """
-    path = Path(path)
-    table = read_user_csv(path, USER_INDEX_COLUMNS, unique=("province", "year", "series"))
-    odd = table[(table["index"] < PLAUSIBLE_INDEX[0]) | (table["index"] > PLAUSIBLE_INDEX[1])]
-    if not odd.empty:
-        first = odd.iloc[0]
-        raise InputError(
-            path,
-            "column 'index': not a volume index on the previous year",
-            row=int(first["csv_row"]),
-            expected=f"上年=100, between {PLAUSIBLE_INDEX[0]:g} and {PLAUSIBLE_INDEX[1]:g} (e.g. 106.1, not 6.1)",
-            found=f"'{first['index']:g}'",
-        )
-    source = sources(table, path)
-    return pd.DataFrame(
-        {
-            "province_code": table["province"].astype(int),
-            "year": table["year"].astype(int),
-            "series": table["series"],
-            "index_previous_year_100": table["index"].astype(float),
-            "source": source,
-        }
-    )[INDEX_COLUMNS]
 
 
 def price_indices(yearbook: pd.DataFrame, user: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
@@ -124,8 +57,8 @@ def price_indices(yearbook: pd.DataFrame, user: Sequence[pd.DataFrame] = ()) -> 
         Long yearbook table (``province_code``, ``year``, ``indicator``, ``unit``, ``value``,
         ``source``); its rows named by the index indicators of ``SERIES`` with unit 上年=100 are read.
     user
-        From :func:`read_price_indices`, one frame per file; where files repeat a
-        province-year-series, the last one wins.
+        From :func:`digecon.inputs.price_indices.read_price_indices`, one frame per file; where files
+        repeat a province-year-series, the last one wins.
 
     Returns
     -------
