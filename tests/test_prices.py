@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from digecon.core.errors import InputError
 from digecon.estimation.prices import (
     DEFLATED,
     NO_INDEX,
@@ -152,26 +151,6 @@ def test_user_indices_extend_and_replace_the_built_in_ones(tmp_path: Path) -> No
     deflators = implicit_deflators(yearbook(), indices.reset_index(), base_year=2017)
     secondary = deflators.query("series == 'secondary'").set_index("year")
     assert secondary.loc[2020, "real_100m_yuan"] == pytest.approx(1000 * 1.04 * 1.03 * 1.015)
-
-
-def test_a_growth_rate_instead_of_an_index_is_refused(tmp_path: Path) -> None:
-    user = write(tmp_path / "rates.csv", "province,year,index,series\n北京,2020,101.2,gdp\n北京,2021,6.1,secondary\n")
-    with pytest.raises(InputError, match=r"not a volume index on the previous year.*106\.1, not 6\.1.*'6\.1'"):
-        read_price_indices(user)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("province,year,index,series\n北京,2020,103,services\n", "column 'series': bad value"),
-        ("province,year,index\n北京,2020,103\n", "column 'series' is missing"),
-        ("province,year,index,series\n北京,2020,103,gdp\n北京市,2020,104,gdp\n", "a row repeats"),
-        ("province,year,index,series\n全国,2020,103,gdp\n", "column 'province': bad value"),
-    ],
-)
-def test_bad_user_index_files_are_refused_with_the_cell(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(InputError, match=message):
-        read_price_indices(write(tmp_path / "bad.csv", text))
 
 
 # --- real data: the mirror's 地区生产总值指数.csv and 地区生产总值.csv -------------------------------

@@ -88,6 +88,10 @@ def test_duplicate_and_missing_column_and_ragged_row(tmp_path: Path) -> None:
 def test_whole_file_faults(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="the file is empty"):
         read_user_indicators(write(tmp_path, "", "empty.csv"))
+    # a BOM alone (Excel's empty 'CSV UTF-8'), blank lines or empty cells: empty too, not a crash
+    for name, text in [("bom.csv", "\ufeff"), ("blank.csv", "\n\n  \n"), ("commas.csv", ",,,\n,,\n")]:
+        with pytest.raises(InputError, match=f"{name}: the file is empty"):
+            read_user_indicators(write(tmp_path, text, name))
     with pytest.raises(InputError, match=r"not UTF-8 text .* 'CSV UTF-8'"):
         read_user_indicators(write(tmp_path, GOOD_INDICATORS, "gbk.csv", encoding="gbk"))
     truncated = GOOD_INDICATORS.encode("utf-8")[:-7]  # cut inside a multi-byte character

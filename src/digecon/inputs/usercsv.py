@@ -80,8 +80,6 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read the file ({exc.strerror})") from exc
-    if not raw.strip():
-        raise InputError(path, "the file is empty", expected="a header row and data rows")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -100,6 +98,8 @@ def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
     except csv.Error as exc:
         raise InputError(path, f"not a readable CSV ({exc})", row=reader.line_num - 1) from exc
     rows = [row for row in rows if any(row)]  # blank lines (e.g. a trailing one) carry nothing
+    if not rows:  # no bytes, only a BOM, blank lines or empty cells
+        raise InputError(path, "the file is empty", expected="a header row and data rows")
     header, data = rows[0], rows[1:]
     for number, row in enumerate(data, start=1):
         if len(row) != len(header):
