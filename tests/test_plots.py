@@ -408,3 +408,37 @@ def test_real_growth_heatmap_shows_empty_cells_as_hatching_and_says_so_when_all_
     assert len(hatched) == 1 and hatched[0].get_zorder() < ax.images[0].get_zorder()
     assert empty_label == ["a note"]  # only the note: there are values to show
     assert all_empty == [words["real_growth_empty"]]
+
+
+def test_a_band_methods_share_is_drawn_once_and_only_where_it_is_the_same() -> None:
+    years = list(range(2000, 2008))
+    first = pd.DataFrame({"lower_100m_yuan": np.arange(8.0), "upper_100m_yuan": np.arange(8.0) + 2}, index=years)
+    # the same band as the first from 2003 on (2002 differs), e.g. two methods extrapolating alike
+    second = first.copy()
+    second.loc[2002, "upper_100m_yuan"] = 9.0
+    second.loc[2000, "lower_100m_yuan"] = -1.0
+    lower, upper = plots._unshared(second, [first])
+    # kept: 2000-2003 (each touches a segment that differs: 2000-2001 and 2001-2002, 2002-2003); left out: 2004-2007
+    assert np.isnan(upper).tolist() == [False, False, False, False, True, True, True, True]
+    assert np.isnan(lower).tolist() == np.isnan(upper).tolist()
+    assert upper[2] == 9.0 and lower[0] == -1.0
+    lower, upper = plots._unshared(second, [])  # nothing drawn before it: the whole band
+    assert not np.isnan(lower).any() and not np.isnan(upper).any()
+    with plots.house_style() as words:
+        data = methods_data()
+        shared = data["method"] == "spline"
+        data.loc[shared, ["lower_100m_yuan", "upper_100m_yuan"]] = data.loc[
+            data["method"] == "linear", ["lower_100m_yuan", "upper_100m_yuan"]
+        ].to_numpy()
+        fig, ax = plots.methods_figure()
+        plots.plot_methods(ax, data, words, title="t", benchmark_years=[2007])
+        # each method's two thin bound lines: spline's are left out entirely, linear's drawn
+        hidden: dict[str, list[bool]] = {}
+        for line in ax.lines:
+            if line.get_linewidth() == 0.5:
+                hidden.setdefault(line.get_color(), []).append(
+                    bool(np.isnan(np.asarray(line.get_ydata(), float)).all())
+                )
+        assert hidden[plots.METHOD_STYLE["spline"][0]] == [True, True]
+        assert hidden[plots.METHOD_STYLE["linear"][0]] == [False, False]
+        plt.close(fig)

@@ -173,10 +173,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "methods_caption": (
         "Total digital-economy value added of {name} under each method ({convention} convention); shaded, "
-        "hatched and outlined in the method's colour and line: each method's band from the backtest; hold is "
-        "drawn as steps.",
+        "hatched and outlined in the method's colour and line: each method's band from the backtest, drawn once "
+        "where methods share it (in the first one's style, in the order of the legend); hold is drawn as steps.",
         "{name}各方法下的数字经济增加值合计（{convention}口径）；按方法的颜色、线型描边并加阴影线的区域："
-        "各方法由回测得出的不确定区间；保持法画为阶梯线。",
+        "各方法由回测得出的不确定区间，几种方法区间相同处只画一次（按图例顺序取第一种方法的样式）；保持法画为阶梯线。",
     ),
     "chains_caption": (
         "Indicator chains, chosen by the backtest's median extrapolation APE "

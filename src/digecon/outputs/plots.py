@@ -838,8 +838,9 @@ def plot_methods(
     """Every method's path of the total, with its band; ``hold`` is drawn as steps.
 
     Each band is filled lightly in the method's colour, hatched in its own pattern and outlined in
-    the method's line style, so overlapping bands stay apart in colour and in greyscale; the
-    benchmark years are drawn above them.
+    the method's line style, so overlapping bands stay apart in colour and in greyscale; where a
+    method's band is the same as that of a method drawn before it, it is drawn once
+    (:func:`_unshared`). The benchmark years are drawn above them.
 
     Parameters
     ----------
@@ -855,6 +856,7 @@ def plot_methods(
         Years with an IO table, drawn as dashed vertical lines.
     """
     handles, texts = [], []
+    drawn: list[pd.DataFrame] = []  # bands already drawn as lines (not steps), by year
     for method, (colour, style) in METHOD_STYLE.items():
         series = data[data["method"] == method].sort_values("year")
         if series.empty:
@@ -862,6 +864,10 @@ def plot_methods(
         steps = "post" if method == "hold" else None
         years = series["year"].to_numpy()
         lower, value, upper = (series[c].to_numpy(dtype=float) for c in BAND_COLUMNS)
+        if not steps:
+            band_of = series.set_index("year")[["lower_100m_yuan", "upper_100m_yuan"]]
+            lower, upper = _unshared(band_of, drawn)
+            drawn.append(band_of)
         band = ax.fill_between(
             years,
             lower,
@@ -903,6 +909,26 @@ def plot_methods(
     _thousands(ax.yaxis)
     _year_axis(ax)
     legend_below(ax, handles, texts, ncols=len(handles))
+
+
+def _unshared(band: pd.DataFrame, drawn: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """Give a band's lower and upper bounds, NaN where an earlier method's band is the same on both sides.
+
+    Methods often share their band (after the last benchmark most extrapolate alike, with the same
+    rule): drawn once, the band stays readable instead of four hatchings on top of each other. A
+    segment between two years is left out only if it is the same at both ends, so what is drawn is
+    exactly what differs.
+    """
+    lower, upper = (band[c].to_numpy(dtype=float) for c in ("lower_100m_yuan", "upper_100m_yuan"))
+    same = np.zeros(len(band), dtype=bool)
+    for earlier in drawn:
+        theirs = earlier.reindex(band.index)
+        same |= np.isclose(lower, theirs["lower_100m_yuan"], rtol=1e-9) & np.isclose(
+            upper, theirs["upper_100m_yuan"], rtol=1e-9
+        )
+    padded = np.concatenate([[True], same, [True]])
+    hidden = padded[:-2] & padded[1:-1] & padded[2:]  # the segments on both sides of the year are shared
+    return np.where(hidden, np.nan, lower), np.where(hidden, np.nan, upper)
 
 
 def plot_backtest(
