@@ -129,6 +129,9 @@ def test_concat_tables_keeps_columns_categorical_when_their_categories_differ() 
     assert pd.concat([first, second])["method"].dtype == "str"  # what pandas alone does
     assert list(joined["method"].cat.categories) == ["hold", "linear", "spline"]
     assert joined["method"].tolist() == ["spline", "spline", "linear", "hold"] and joined["value"].sum() == 10.0
+    # a column missing from one table is filled as pandas fills it
+    ragged = concat_tables([first, second.drop(columns="method")])
+    assert ragged["method"].tolist()[:2] == ["spline", "spline"] and ragged["method"].isna().sum() == 2
 
 
 def test_label_codes_rebuild_a_categorical_column_and_code_a_text_one() -> None:

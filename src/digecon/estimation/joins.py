@@ -162,9 +162,9 @@ def concat_tables(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """
     frames = list(frames)
     shared = {}
-    for column in frames[0].columns if frames else []:
-        parts = [f[column] for f in frames]
-        if len(frames) > 1 and all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+    for column in frames[0].columns if len(frames) > 1 else []:
+        parts = [f[column] for f in frames if column in f.columns]
+        if len(parts) == len(frames) and all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
             union = sorted(set().union(*(p.cat.categories for p in parts)))
             shared[column] = pd.CategoricalDtype(pd.Index(union, dtype="str"))
     if shared:
