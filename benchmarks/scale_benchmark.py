@@ -11,11 +11,13 @@ the tidy forms :func:`~digecon.api.estimate_tables` takes. The run is the defaul
 4 components, every method and convention, the backtest of every candidate chain, the bands and
 their coverage.
 
-Each size runs in a fresh subprocess, which prints its wall time and CPU time (the estimate only,
-not building the inputs; on a shared machine the CPU time is the steadier figure) and its peak
-memory, read from ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the end (the whole process:
-Python, the imports, the inputs and the estimate). The growth exponent is
-the log-log slope of time against regions between consecutive sizes (1 = linear).
+Each size runs in a fresh subprocess, which prints its wall time, its CPU time split into user and
+system time (the estimate only, not building the inputs; on a shared machine the CPU time is the
+steadier figure, and the system time is mostly page faults, which a virtual machine can make
+costly) and its peak memory, read from ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` at the end
+(the whole process: Python, the imports, the inputs and the estimate). The growth exponents are
+the log-log slopes of wall time and of user time against regions between consecutive sizes
+(1 = linear).
 With ``--chunks N`` the run goes through the chunk stages (:mod:`digecon.api`) in N chunks, one
 after the other in the same process.
 """
@@ -232,17 +234,19 @@ def run_once(n_regions: int, chunks: int, repeat: int) -> dict[str, float]:
     inputs = synthetic_inputs(n_regions)
     options = {"years": YEARS, "methods": ["hold", "linear", "spline", "chow_lin"], "break_threshold": 0.5}
     options["conventions"] = ["share", "benchmark"]
-    times, cpu = [], []
+    runs = []
     for _ in range(repeat):
-        start, used = time.perf_counter(), time.process_time()
+        start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         if chunks > 1:
             api.estimate_tables_chunked(**inputs, **options, chunks=chunks)
         else:
             api.estimate_tables(**inputs, **options)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - used)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+        runs.append({"seconds": time.perf_counter() - start, "user_seconds": user, "system_seconds": system})
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return {"regions": n_regions, "seconds": min(times), "cpu_seconds": min(cpu), "peak_mib": peak_kib / 1024}
+    fastest = min(runs, key=lambda r: r["seconds"])
+    return {"regions": n_regions, **fastest, "peak_mib": peak_kib / 1024}
 
 
 def main(sizes: list[int], chunks: int, repeat: int) -> None:
@@ -253,17 +257,21 @@ def main(sizes: list[int], chunks: int, repeat: int) -> None:
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"{n} regions done: {rows[-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
-    print("| regions | time (s) | CPU time (s) | peak memory (MiB, ru_maxrss) | growth exponent (time) |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "| regions | time (s) | user CPU (s) | system (s) | peak memory (MiB, ru_maxrss) "
+        "| growth exponent (time) | growth exponent (user CPU) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for i, row in enumerate(rows):
-        exponent = ""
+        exponents = ["", ""]
         if i:
             before = rows[i - 1]
-            exponent = (
-                f"{math.log(row['seconds'] / before['seconds']) / math.log(row['regions'] / before['regions']):.2f}"
-            )
-        cells = f"{row['seconds']:.1f} | {row['cpu_seconds']:.1f} | {row['peak_mib']:.0f}"
-        print(f"| {row['regions']} | {cells} | {exponent} |")
+            step = math.log(row["regions"] / before["regions"])
+            exponents = [f"{math.log(row[k] / before[k]) / step:.2f}" for k in ("seconds", "user_seconds")]
+        cells = (
+            f"{row['seconds']:.1f} | {row['user_seconds']:.1f} | {row['system_seconds']:.1f} | {row['peak_mib']:.0f}"
+        )
+        print(f"| {row['regions']} | {cells} | {' | '.join(exponents)} |")
 
 
 if __name__ == "__main__":

@@ -146,7 +146,11 @@ def take_labels(texts: ArrayLike, at: np.ndarray) -> pd.Categorical:
     values' provenance columns are built (module doc).
     """
     codes, uniques = pd.factorize(np.asarray(texts, dtype=object), sort=True)
-    return pd.Categorical.from_codes(np.append(codes, -1)[at], pd.Index(uniques, dtype="str"))
+    # taken from a lookup in the categorical's own small code type: no int64 column made, then narrowed
+    small = np.append(codes, -1).astype(
+        np.int8 if len(uniques) < 2**7 else np.int16 if len(uniques) < 2**15 else np.int32
+    )
+    return pd.Categorical.from_codes(small[at], pd.Index(uniques, dtype="str"), validate=False)
 
 
 def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
