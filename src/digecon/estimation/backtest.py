@@ -35,7 +35,7 @@ from digecon.estimation.estimate import (
     pool_statistics as block_statistics,
 )
 from digecon.estimation.indicators import series_key
-from digecon.estimation.joins import concat_tables, find, row_keys, take_labels
+from digecon.estimation.joins import concat_tables, find, repeat_label, row_keys, take_labels
 from digecon.estimation.methods import METHODS, method
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
@@ -647,7 +647,7 @@ def total_rows(results: pd.DataFrame) -> pd.DataFrame:
     total = total[total["n"] == results["component"].nunique()]
     ape = (total["estimate"] - total["actual"]).abs() / total["actual"]
     total = total.assign(
-        component=take_labels(["total"], np.zeros(len(total), dtype=np.intp)),
+        component=repeat_label("total", len(total)),
         ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN),
     )
     return total.reindex(columns=BACKTEST_COLUMNS)

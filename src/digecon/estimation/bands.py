@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from digecon.estimation.joins import combined_codes, left_join, take_labels
+from digecon.estimation.methods import FLAGS
 
 BAND_QUANTILE = 0.8
 SUMMARY_KEYS = ["convention", "method", "component", "kind"]
@@ -560,10 +561,11 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
     # a region that is not a province has no name, and is kept (NaN names)
     names = values.loc[~values["province_code"].duplicated(), ["province_code", "province", "province_en"]]
     totals = left_join(totals[["province_code"]], names, ["province_code"]).join(totals.drop(columns="province_code"))
-    flag = np.where(totals["all_benchmark"], 0, np.where(totals["any_extrapolated"], 1, 2))
-    totals = totals.assign(flag=take_labels(["benchmark", "extrapolated", "interpolated"], flag)).drop(
-        columns=["all_benchmark", "any_extrapolated"]
+    benchmark, interpolated, extrapolated = range(len(FLAGS))  # positions in FLAGS
+    flag = np.where(
+        totals["all_benchmark"], benchmark, np.where(totals["any_extrapolated"], extrapolated, interpolated)
     )
+    totals = totals.assign(flag=take_labels(FLAGS, flag)).drop(columns=["all_benchmark", "any_extrapolated"])
     return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
 
 

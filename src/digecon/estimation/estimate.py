@@ -31,7 +31,7 @@ import pandas as pd
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.estimation import methods as registry
 from digecon.estimation.indicators import series_key
-from digecon.estimation.joins import concat_tables, left_join, take_labels
+from digecon.estimation.joins import concat_tables, left_join, repeat_label, take_labels
 from digecon.estimation.methods import FLAGS, Method, MethodPath, SeriesInput, flags, pin_benchmarks
 
 CONVENTIONS = ("share", "benchmark")
@@ -564,14 +564,9 @@ def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
             "nearest_benchmark": nearest.ravel()[cell],
             "benchmark_years": take_labels(series["benchmark_years"], row),
             "rho": paths.rho[row],
-            "method": _label(method, len(row)),
+            "method": repeat_label(method, len(row)),
         }
     )
-
-
-def _label(text: str, n: int) -> pd.Categorical:
-    """One text on ``n`` rows, as a categorical column (:func:`~digecon.estimation.joins.take_labels`)."""
-    return take_labels([text], np.zeros(n, dtype=np.intp))
 
 
 def annual_paths(
@@ -678,7 +673,7 @@ def estimate_all(
                 continue
             own = fit_pools(spec, prepared) if pooled is None else pooled.get((convention, method), {})
             table = path_table(prepared, run_paths(spec, prepared, own), method)
-            frames.append(table.assign(convention=_label(convention, len(table))))
+            frames.append(table.assign(convention=repeat_label(convention, len(table))))
     return concat_tables(frames)
 
 

@@ -153,6 +153,11 @@ def take_labels(texts: ArrayLike, at: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(small[at], pd.Index(uniques, dtype="str"), validate=False)
 
 
+def repeat_label(text: str, n: int) -> pd.Categorical:
+    """One text on ``n`` rows, as a categorical column (:func:`take_labels`)."""
+    return take_labels([text], np.zeros(n, dtype=np.intp))
+
+
 def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Give the table with its categorical columns as ``str`` (the small tables grouped from the large ones)."""
     return frame.astype({c: "str" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
