@@ -1,13 +1,13 @@
-"""How the whole estimate (:func:`digecon.api.estimate_tables`) scales with the number of regions.
+"""How the whole estimate (:func:`digecon.estimate`) scales with the number of regions.
 
-Usage: python benchmarks/scale_benchmark.py [--sizes 300 1000 3000 10000] [--chunks N] [--repeat R]
+Usage: python benchmarks/scale_benchmark.py [--sizes 300 1000 3000 10000] [--repeat R]
 
 Synthetic regions (codes 900001, 900002, ..., not provinces) get a 42-sector IO table every five
 years (2002, 2007, ..., 2022), a national table (code 0) of the same years, annual indicators
 2000-2024 for every candidate chain of the default settings (工业增加值 ... 地区生产总值, C39 revenue,
 software revenue, 电信业务总量 with price-base changes, the wage bills of sections I and R), the
 split ratios, the national detailed tables' ratios and national control tables (2005, 2015, 2020):
-the tidy forms :func:`~digecon.api.estimate_tables` takes. The run is the default one: 25 years,
+the tables of :class:`digecon.Inputs`. The run is the default one: 25 years,
 4 components, every method and convention, the backtest of every candidate chain, the bands and
 their coverage.
 
@@ -18,8 +18,6 @@ costly) and its peak memory, read from ``resource.getrusage(RUSAGE_SELF).ru_maxr
 (the whole process: Python, the imports, the inputs and the estimate). The growth exponents are
 the log-log slopes of wall time and of user time against regions between consecutive sizes
 (1 = linear).
-With ``--chunks N`` the run goes through the chunk stages (:mod:`digecon.api`) in N chunks, one
-after the other in the same process.
 """
 
 from __future__ import annotations
@@ -62,7 +60,7 @@ def _split(ratio: str, year: int) -> float:
 
 
 def synthetic_inputs(n_regions: int, seed: int = 13) -> dict[str, pd.DataFrame]:
-    """Make the tidy inputs of :func:`digecon.api.estimate_tables` for ``n_regions`` synthetic regions.
+    """Make the tidy inputs of :class:`digecon.Inputs` for ``n_regions`` synthetic regions.
 
     Parameters
     ----------
@@ -75,7 +73,7 @@ def synthetic_inputs(n_regions: int, seed: int = 13) -> dict[str, pd.DataFrame]:
     -------
     dict
         ``io_tables`` (万元), ``yearbook`` (亿元), ``ratios``, ``table_ratios``, ``national_tables`` and
-        ``national_ratios``, keyed by the argument names of :func:`digecon.api.estimate_tables`.
+        ``national_ratios``, keyed by the field names of :class:`digecon.Inputs`.
     """
     rng = np.random.default_rng(seed)
     codes = np.arange(FIRST_CODE, FIRST_CODE + n_regions)
@@ -227,20 +225,19 @@ def _national(io_tables: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"table_ratios": table_ratios, "national_tables": national_tables, "national_ratios": national_ratios}
 
 
-def run_once(n_regions: int, chunks: int, repeat: int) -> dict[str, float]:
-    """Build the inputs of one size and time the estimate (in this process); peak memory at the end."""
-    from digecon import api
+SETTINGS = {"estimate": {"first_year": YEARS[0], "last_year": YEARS[-1]}, "indicators": {"break_threshold": 0.5}}
 
-    inputs = synthetic_inputs(n_regions)
-    options = {"years": YEARS, "methods": ["hold", "linear", "spline", "chow_lin"], "break_threshold": 0.5}
-    options["conventions"] = ["share", "benchmark"]
+
+def run_once(n_regions: int, repeat: int) -> dict[str, float]:
+    """Build the inputs of one size and time the estimate (in this process); peak memory at the end."""
+    import digecon
+    from digecon.core.settings import settings_from_config
+
+    inputs, settings = digecon.Inputs(**synthetic_inputs(n_regions)), settings_from_config(SETTINGS)
     runs = []
     for _ in range(repeat):
         start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
-        if chunks > 1:
-            api.estimate_tables_chunked(**inputs, **options, chunks=chunks)
-        else:
-            api.estimate_tables(**inputs, **options)
+        digecon.estimate(inputs, settings)
         after = resource.getrusage(resource.RUSAGE_SELF)
         user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
         runs.append({"seconds": time.perf_counter() - start, "user_seconds": user, "system_seconds": system})
@@ -249,11 +246,11 @@ def run_once(n_regions: int, chunks: int, repeat: int) -> dict[str, float]:
     return {"regions": n_regions, **fastest, "peak_mib": peak_kib / 1024}
 
 
-def main(sizes: list[int], chunks: int, repeat: int) -> None:
+def main(sizes: list[int], repeat: int) -> None:
     """Run every size in a fresh subprocess and print the table."""
     rows = []
     for n in sizes:
-        command = [sys.executable, __file__, "--one", str(n), "--chunks", str(chunks), "--repeat", str(repeat)]
+        command = [sys.executable, __file__, "--one", str(n), "--repeat", str(repeat)]
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"{n} regions done: {rows[-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
@@ -277,11 +274,10 @@ def main(sizes: list[int], chunks: int, repeat: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[300, 1000, 3000, 10000])
-    parser.add_argument("--chunks", type=int, default=1, help="run through the chunk stages in this many chunks")
     parser.add_argument("--repeat", type=int, default=1, help="time the estimate this often, keep the fastest")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the subprocess of one size
     arguments = parser.parse_args()
     if arguments.one:
-        print(json.dumps(run_once(arguments.one, arguments.chunks, arguments.repeat)))
+        print(json.dumps(run_once(arguments.one, arguments.repeat)))
     else:
-        main(arguments.sizes, arguments.chunks, arguments.repeat)
+        main(arguments.sizes, arguments.repeat)

@@ -7,41 +7,36 @@
 
 With settings of a configuration file: ``settings, _ = digecon.load_settings(["config/config.yaml"])``,
 then ``digecon.load_inputs("data/raw", settings)`` and ``digecon.estimate(inputs, settings)``.
-The Snakemake rules call the same functions (:mod:`digecon.inputs.sources`, :func:`estimate_tables`),
-and take their files from the same registry, so both give identical numbers.
+The Snakemake rule estimate_digital_economy calls :func:`estimate` on the tables the ingest rules
+wrote, read from the same registry of files, so both give identical numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from digecon.core.settings import ComponentChains, EstimateSettings, IndicatorSettings, Settings
-from digecon.estimation.stages import (
-    Choices,
-    ChunkBacktest,
-    ChunkValues,
-    Plan,
-    Result,
-    chunk_backtest,
-    chunk_pool_statistics,
-    chunk_rows,
-    chunk_values,
-    gather_backtest,
-    gather_pooled,
-    gather_results,
-    load_stage,
-    plan_estimate,
-    region_chunks,
-    save_stage,
-    scoring_inputs_of,
-    with_share_of_gdp,
+from digecon.core.settings import Settings
+from digecon.estimation import chains as chain_choice
+from digecon.estimation.backtest import backtest, with_totals
+from digecon.estimation.bands import apply_bounds, band_coverage, band_rule, by_design, by_distance, error_summary
+from digecon.estimation.chains import Choice
+from digecon.estimation.estimate import (
+    benchmark_components,
+    describe,
+    estimate_all,
+    io_aggregates,
     working_years,
 )
-from digecon.inputs.registry import Registry, build_registry
+from digecon.estimation.indicators import indicator_breaks
+from digecon.estimation.national import national_consistency
+from digecon.estimation.prices import deflate_components, implicit_deflators, price_indices
+from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
+from digecon.estimation.totals import totals_of
+from digecon.inputs.price_indices import read_price_indices
+from digecon.inputs.registry import build_registry
 from digecon.inputs.sources import (
     gdp_series_for_checks,
     read_io_tables,
@@ -51,45 +46,43 @@ from digecon.inputs.sources import (
     read_yearbook,
 )
 
-__all__ = [
-    "Choices",
-    "ChunkBacktest",
-    "ChunkValues",
-    "Inputs",
-    "Plan",
-    "Result",
-    "chunk_backtest",
-    "chunk_pool_statistics",
-    "chunk_rows",
-    "chunk_values",
-    "estimate",
-    "estimate_tables",
-    "estimate_tables_chunked",
-    "gather_backtest",
-    "gather_pooled",
-    "gather_results",
-    "load_inputs",
-    "load_stage",
-    "plan_estimate",
-    "region_chunks",
-    "save_stage",
-    "with_share_of_gdp",
-    "working_years",
-]
+__all__ = ["Inputs", "Result", "estimate", "load_inputs"]
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """Every input of a run, read and checked."""
+    """Every input of a run, read and checked (the tables of ``data/processed``)."""
 
-    io_tables: pd.DataFrame  # tidy IO tables, 万元 (data/processed/io_tables.csv)
-    io_checks: pd.DataFrame  # the checks report (data/processed/io_table_checks.csv)
-    yearbook: pd.DataFrame  # long annual series, 亿元 (data/processed/yearbook.csv)
-    ratios: pd.DataFrame  # s_I63 and r_media per IO year and province (data/processed/ratios.csv)
-    registry: Registry  # the files they came from
-    table_ratios: pd.DataFrame | None = None  # s_I63, r_media of every detailed table (data/processed/table_ratios.csv)
-    national_tables: pd.DataFrame | None = None  # national 42-sector tables, 万元 (data/processed/national_tables.csv)
-    national_ratios: pd.DataFrame | None = None  # their s_I63 and r_media (data/processed/national_ratios.csv)
+    io_tables: pd.DataFrame  # tidy IO tables, 万元 (io_tables.csv)
+    yearbook: pd.DataFrame  # long annual series, 亿元 (yearbook.csv)
+    ratios: pd.DataFrame  # s_I63 and r_media per IO year and province (ratios.csv)
+    table_ratios: pd.DataFrame | None = None  # s_I63, r_media of every detailed table (table_ratios.csv)
+    national_tables: pd.DataFrame | None = None  # national 42-sector tables, 万元 (national_tables.csv)
+    national_ratios: pd.DataFrame | None = None  # their s_I63 and r_media (national_ratios.csv)
+    price_indices: tuple[pd.DataFrame, ...] = ()  # the user's volume indices (prices.user_csv), one per file
+    io_checks: pd.DataFrame = field(default_factory=pd.DataFrame)  # the checks report (io_table_checks.csv)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the estimator produces (see the README for each table's columns)."""
+
+    values: pd.DataFrame  # one row per province x year x component x method x convention
+    totals: pd.DataFrame  # one row per province x year x method x convention: own band, GDP, share of GDP
+    real_values: pd.DataFrame  # the values at prices of prices.base_year, with their deflator and real_flag
+    deflators: pd.DataFrame  # the implicit deflators of every province and series
+    benchmarks: pd.DataFrame  # component values and aggregates in each IO table
+    indicators: pd.DataFrame  # the spliced indicator series
+    backtest: pd.DataFrame
+    backtest_summary: pd.DataFrame
+    backtest_by_design: pd.DataFrame  # errors per backtest design (e.g. "2017 from 2002-2012")
+    backtest_by_distance: pd.DataFrame  # errors by distance to the nearest benchmark used
+    band_coverage: pd.DataFrame  # nested and in-sample coverage of the bands, by design
+    national_consistency: pd.DataFrame
+    indicator_breaks: pd.DataFrame  # year-on-year indicator changes beyond the threshold
+    chain_comparison: pd.DataFrame  # every candidate indicator chain's backtest errors, the chosen ones flagged
+    chain_choices: dict[str, Choice]  # component -> the chain used and its margin over the runner-up
+    component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
 
 
 def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None) -> Inputs:
@@ -120,90 +113,49 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
         settings.io_tables,
         user_files=registry.user_paths(),
     )
-    ratios = read_ratios(
-        io_tables,
-        {i.year: i.path for i in registry.of("detailed_national_table")},
-        next(iter(registry.paths("census_ratios")), None),
-        news_publishing_share=settings.ratios.news_publishing_share,
-    )
+    census = next(iter(registry.paths("census_ratios")), None)
     detailed = {i.year: i.path for i in registry.of("detailed_national_table")}
-    table_ratios = read_table_ratios(detailed, news_publishing_share=settings.ratios.news_publishing_share)
+    share = settings.ratios.news_publishing_share
     national_tables, national_ratios = read_national_tables(
         {i.year: i.path for i in registry.of("national_io_table")},
         detailed,
-        next(iter(registry.paths("census_ratios")), None),
-        news_publishing_share=settings.ratios.news_publishing_share,
+        census,
+        news_publishing_share=share,
         va_tolerance=settings.io_tables.va_identity_tolerance,
     )
-    return Inputs(io_tables, checks, yearbook, ratios, registry, table_ratios, national_tables, national_ratios)
+    return Inputs(
+        io_tables,
+        yearbook,
+        read_ratios(io_tables, detailed, census, news_publishing_share=share),
+        read_table_ratios(detailed, news_publishing_share=share),
+        national_tables,
+        national_ratios,
+        tuple(read_price_indices(p) for p in registry.paths("price_indices")),
+        checks,
+    )
 
 
-def estimate_tables(
-    io_tables: pd.DataFrame,
-    yearbook: pd.DataFrame,
-    ratios: pd.DataFrame,
-    *,
-    years: Iterable[int],
-    methods: Iterable[str],
-    conventions: Iterable[str],
-    break_threshold: float,
-    table_ratios: pd.DataFrame | None = None,
-    national_tables: pd.DataFrame | None = None,
-    national_ratios: pd.DataFrame | None = None,
-    chains: ComponentChains | None = None,
-    price_base_changes: Mapping[str, Sequence[int]] | None = None,
-    component_check_factor: float | None = None,
-    recommended_method: str | None = None,
-    recommended_convention: str | None = None,
-) -> Result:
+def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     """Estimate the annual digital-economy value added of every province by component, method and convention.
+
+    The steps, each a function over tables: the candidate indicator chains and their series; the
+    backtest of every candidate; the choice of a chain per component; the values of the chosen
+    chains with their bands; the totals with their share of GDP and the real values; the checks.
 
     Parameters
     ----------
-    io_tables
-        Tidy IO tables (``data/processed/io_tables.csv``), 万元.
-    yearbook
-        Long annual series (亿元), see :func:`digecon.inputs.sources.read_yearbook`.
-    ratios
-        ``s_I63`` / ``r_media`` per IO year and province (:func:`digecon.inputs.sources.read_ratios`).
-    years
-        Years written out (contiguous); the estimate and backtest are computed over these and
-        every benchmark year, and the output range only selects rows.
-    methods, conventions
-        Names of the method registry (:mod:`digecon.estimation.methods`) and ``share`` / ``benchmark``.
-    break_threshold
-        Year-on-year indicator change flagged as a possible break (:func:`indicator_breaks`).
-    table_ratios
-        ``s_I63`` / ``r_media`` of the national detailed tables
-        (:func:`digecon.inputs.sources.read_table_ratios`): after a province's last benchmark the
-        split follows them (:mod:`digecon.estimation.ratio_paths`); None keeps the last split.
-    national_tables, national_ratios
-        The national 42-sector tables of years without regional tables and their split ratios
-        (:func:`digecon.inputs.sources.read_national_tables`), compared with the provinces' sum of
-        the estimates (:func:`digecon.estimation.national.national_consistency`); None: only the
-        national tables among ``io_tables`` are compared.
-    chains
-        The candidate indicator chains of each component and which to use
-        (:class:`~digecon.core.settings.ComponentChains`; None: the defaults, every ``use: auto``).
-        Every candidate is scored by the backtest; the values, bands and every table downstream
-        use the chosen one (:mod:`digecon.estimation.chains`).
-    price_base_changes
-        Indicator -> years its constant-price base changes (besides those found in the data);
-        None: the default of ``indicators.price_base_changes``.
-    component_check_factor
-        Factor of the check against component-level indicators
-        (:func:`~digecon.estimation.chains.component_indicator_checks`); None: the default.
-    recommended_method, recommended_convention
-        Whose median extrapolation APE ``auto`` compares, and whose values are checked (None: the
-        defaults of ``estimate.recommended_method`` / ``recommended_convention``); they are scored
-        even if not among ``methods`` / ``conventions``.
+    inputs
+        From :func:`load_inputs` (or the tables of ``data/processed``).
+    settings
+        The run's settings (default: :class:`~digecon.core.settings.Settings` defaults): the years
+        written out, the methods and conventions (the recommended ones are scored even if not
+        among them), the indicator chains, break threshold, price-base changes and check factor,
+        the price base year.
 
     Returns
     -------
     Result
-        The values (亿元) with their bands, the totals with their share of GDP, the backtest and
-        its summaries, the national consistency check, the indicator breaks, the comparison of
-        the candidate chains and the checks against component-level indicators.
+        See :class:`Result` and the README's "What comes out".
 
     Raises
     ------
@@ -213,150 +165,74 @@ def estimate_tables(
     ValueError
         For an unknown method or convention.
     """
-    return estimate_tables_chunked(
-        io_tables,
-        yearbook,
-        ratios,
-        years=years,
-        methods=methods,
-        conventions=conventions,
-        break_threshold=break_threshold,
-        table_ratios=table_ratios,
-        national_tables=national_tables,
-        national_ratios=national_ratios,
-        chains=chains,
-        price_base_changes=price_base_changes,
-        component_check_factor=component_check_factor,
-        recommended_method=recommended_method,
-        recommended_convention=recommended_convention,
-        chunks=1,
-    )
-
-
-def estimate_tables_chunked(
-    io_tables: pd.DataFrame,
-    yearbook: pd.DataFrame,
-    ratios: pd.DataFrame,
-    *,
-    years: Iterable[int],
-    methods: Iterable[str],
-    conventions: Iterable[str],
-    break_threshold: float,
-    table_ratios: pd.DataFrame | None = None,
-    national_tables: pd.DataFrame | None = None,
-    national_ratios: pd.DataFrame | None = None,
-    chains: ComponentChains | None = None,
-    price_base_changes: Mapping[str, Sequence[int]] | None = None,
-    component_check_factor: float | None = None,
-    recommended_method: str | None = None,
-    recommended_convention: str | None = None,
-    chunks: int = 1,
-) -> Result:
-    """Run the stages of :mod:`digecon.estimation.stages` on ``chunks`` chunks of regions, one after the other.
-
-    This is what the workflow does with one job per chunk and stage; the result is that of
-    :func:`estimate_tables`, which is this with one chunk.
-
-    Parameters
-    ----------
-    io_tables, yearbook, ratios, years, methods, conventions, break_threshold, table_ratios
-        As for :func:`estimate_tables`.
-    national_tables, national_ratios, chains, price_base_changes, component_check_factor
-        As for :func:`estimate_tables`.
-    recommended_method, recommended_convention
-        As for :func:`estimate_tables`.
-    chunks
-        How many chunks of consecutive region codes (:func:`~digecon.estimation.stages.region_chunks`).
-
-    Returns
-    -------
-    Result
-    """
-    years = sorted(int(y) for y in years)
-    methods, conventions = list(methods), list(conventions)
-    chains = chains or IndicatorSettings().chains
-    bases = IndicatorSettings().price_base_changes if price_base_changes is None else price_base_changes
-    factor = IndicatorSettings().component_check_factor if component_check_factor is None else component_check_factor
-    common = {
-        "chains": chains,
-        "methods": methods,
-        "conventions": conventions,
-        "recommended_method": recommended_method or EstimateSettings().recommended_method,
-        "recommended_convention": recommended_convention or EstimateSettings().recommended_convention,
-    }
-    plan = plan_estimate(io_tables, yearbook, years=years, chains=chains, price_base_changes=bases)
-    assignment = region_chunks(io_tables, yearbook, chunks)
-    parts = [
-        tuple(chunk_rows(frame, assignment, n) for frame in (io_tables, yearbook, ratios))
-        for n in sorted(assignment["chunk"].unique())
-    ]
-    # one chunk: its scoring inputs serve stages 2 and 4 (more chunks would keep every chunk's at once)
-    scoring = [scoring_inputs_of(*part, plan, chains) if len(parts) == 1 else None for part in parts]
-    pooled = gather_pooled(
-        [chunk_pool_statistics(*part, plan, **common, scoring=s) for part, s in zip(parts, scoring, strict=True)]
-    )
-    backtests = [
-        chunk_backtest(*part, plan, pooled, **common, scoring=s) for part, s in zip(parts, scoring, strict=True)
-    ]
-    del scoring
-    decided = gather_backtest(backtests, plan, **common)
-    del backtests
-    values = [
-        chunk_values(
-            *part,
-            plan,
-            pooled,
-            decided.choices,
-            decided.band_rule,
-            years=years,
-            break_threshold=break_threshold,
-            table_ratios=table_ratios,
-            **common,
-        )
-        for part in parts
-    ]
-    return gather_results(
-        values,
-        decided,
-        chains=chains,
-        component_check_factor=factor,
-        national_tables=national_tables,
-        national_ratios=national_ratios,
-    )
-
-
-def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
-    """Run :func:`estimate_tables` on the inputs and with the settings of a run.
-
-    Parameters
-    ----------
-    inputs
-        From :func:`load_inputs`.
-    settings
-        Years, methods, conventions, the recommended method and convention, and the indicator
-        settings: break threshold, candidate chains, price-base changes, check factor (default:
-        :class:`~digecon.core.settings.Settings` defaults).
-
-    Returns
-    -------
-    Result
-        See :func:`estimate_tables`.
-    """
     settings = settings or Settings()
-    return estimate_tables(
-        inputs.io_tables,
-        inputs.yearbook,
-        inputs.ratios,
-        years=settings.years,
-        methods=settings.estimate.methods,
-        conventions=settings.estimate.conventions,
-        break_threshold=settings.indicators.break_threshold,
-        table_ratios=inputs.table_ratios,
-        national_tables=inputs.national_tables,
-        national_ratios=inputs.national_ratios,
-        chains=settings.indicators.chains,
-        price_base_changes=settings.indicators.price_base_changes,
-        component_check_factor=settings.indicators.component_check_factor,
-        recommended_method=settings.estimate.recommended_method,
-        recommended_convention=settings.estimate.recommended_convention,
+    est, indicator_settings = settings.estimate, settings.indicators
+    years = list(settings.years)
+    methods, conventions = list(est.methods), list(est.conventions)
+    scored_methods = list(dict.fromkeys([*methods, est.recommended_method]))
+    scored_conventions = list(dict.fromkeys([*conventions, est.recommended_convention]))
+    yearbook = inputs.yearbook
+
+    # 1. the candidate chains and their series over every year computed
+    components = benchmark_components(inputs.io_tables, inputs.ratios)
+    aggregates = io_aggregates(inputs.io_tables)
+    grid = working_years(components, years)
+    candidates, unavailable = chain_choice.available_candidates(indicator_settings.chains, yearbook)
+    changes = chain_choice.base_changes(yearbook, indicator_settings.price_base_changes)
+    series = {c: chain_choice.chain_series(yearbook, c, grid, changes) for c in candidates}
+
+    # 2. the backtest of every candidate, and 3. the choice of one per component
+    scoring = backtest(*chain_choice.scoring_inputs(components, aggregates, series), scored_methods, scored_conventions)
+    choices, comparison = chain_choice.choose_chains(
+        chain_choice.candidate_scores(scoring, series),
+        candidates,
+        unavailable,
+        indicator_settings.chains,
+        method=est.recommended_method,
+        convention=est.recommended_convention,
+    )
+    chosen = chain_choice.chosen_rows(scoring, choices, methods, conventions)
+    results = with_totals(chosen)
+    rule = band_rule(results)
+
+    # 4. the values of the chosen chains, with their bands
+    indicators = pd.concat([series[choices[k].candidate] for k in choices], ignore_index=True)
+    benchmarks = chain_choice.chain_benchmarks(components, aggregates, indicators)
+    values = estimate_all(benchmarks, indicators, grid, methods, conventions)
+    values = describe(apply_bounds(values[values["year"].isin(years)], rule), benchmarks, indicators)
+    if inputs.table_ratios is not None and not inputs.table_ratios.empty:
+        values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid))
+    breaks = indicator_breaks(indicators, indicator_settings.break_threshold)
+    values = chain_choice.with_chain_notes(values, breaks, choices)
+
+    # 5. totals with their own band and share of GDP; real values
+    totals = totals_of(values, rule, yearbook)
+    deflators = implicit_deflators(
+        yearbook, price_indices(yearbook, inputs.price_indices), base_year=settings.prices.base_year
+    )
+    real_values = deflate_components(
+        values[["province_code", "year", "component", "method", "convention", "value_100m_yuan"]], deflators
+    )
+
+    # 6. checks: against the component-level indicators and the national tables
+    recommended = values[(values["method"] == est.recommended_method) & (values["convention"] == est.recommended_convention)]
+    return Result(
+        values=values,
+        totals=totals,
+        real_values=real_values,
+        deflators=deflators,
+        benchmarks=benchmarks,
+        indicators=indicators,
+        backtest=results,
+        backtest_summary=error_summary(results, rule),
+        backtest_by_design=by_design(results),
+        backtest_by_distance=by_distance(results),
+        band_coverage=band_coverage(results),
+        national_consistency=national_consistency(benchmarks, values, inputs.national_tables, inputs.national_ratios),
+        indicator_breaks=breaks,
+        chain_comparison=comparison,
+        chain_choices=choices,
+        component_checks=chain_choice.component_indicator_checks(
+            recommended, yearbook, candidates, indicator_settings.component_check_factor
+        ),
     )

@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
 
-from digecon.estimation.joins import combined_codes, left_join, take_labels
-from digecon.estimation.methods import FLAGS
+from digecon.estimation.estimate import plain
+
 
 BAND_QUANTILE = 0.8
 SUMMARY_KEYS = ["convention", "method", "component", "kind"]
@@ -57,7 +58,6 @@ COVERAGE_COLUMNS = [
     "coverage_in_sample",
     "half_width_in_sample",
 ]
-MEASURE_COLUMNS = ["estimate", "actual", "ape"]  # what band_errors reads besides distance_years
 MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
     "measured",
     "interpolated",
@@ -67,85 +67,14 @@ MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
 )
 
 
-def _sorted_by_group_and_value(v: np.ndarray, g: np.ndarray) -> bool:
-    """Whether the rows are already in (group, value) order, so that no sort is needed."""
-    dg = np.diff(g)
-    return bool(np.all((dg > 0) | ((dg == 0) & (v[1:] >= v[:-1]))))  # not np.diff(v): inf - inf is NaN
+def q80(grouped: SeriesGroupBy) -> pd.Series:
+    """The band quantile (``BAND_QUANTILE``) of every group, by ``np.quantile`` (no missing values in a group).
 
-
-def _small(codes: np.ndarray, size: int) -> np.ndarray:
-    """Non-negative codes below ``size`` as 16-bit keys where they fit: numpy's stable sort of those is a radix sort."""
-    return codes.astype(np.uint16) if size <= 2**16 else codes
-
-
-def _order_by_group_and_value(v: np.ndarray, g: np.ndarray, n_groups: int) -> np.ndarray:
-    """Positions that sort the rows by group number (-1 first), then value (NaN last in a group).
-
-    The order of equal values is left open: a quantile reads only the sorted values of a group,
-    never which of two equal values came first (they are the same number, up to the sign of a
-    zero), so the value sort need not be stable; the group sort must be.
+    ``SeriesGroupBy.quantile`` interpolates with a formula of its own that differs from numpy's
+    (and ``Series.quantile``'s) in the last bit in about one group of 400; the groups here are
+    few (one per method, component, kind and distance), so each is taken on its own.
     """
-    by_value = np.argsort(v)
-    return by_value[np.argsort(_small(g[by_value] + 1, n_groups + 1), kind="stable")]
-
-
-def _sort_by_group_and_value(v: np.ndarray, g: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sort the values (no NaN) by group number (0 .. n_groups - 1), then value; give them and their groups."""
-    if n_groups > len(v) // 64:  # many small groups: a loop over them would cost more than it saves
-        order = _order_by_group_and_value(v, g, n_groups)
-        return v[order], g[order]
-    by_group = np.argsort(_small(g, n_groups), kind="stable")
-    v, g = v[by_group], g[by_group]
-    ends = np.cumsum(np.bincount(g, minlength=n_groups))
-    for start, end in zip([0, *ends[:-1].tolist()], ends.tolist(), strict=True):
-        v[start:end].sort()  # in place; numpy sorts floats (no positions) several times faster than argsort
-    return v, g
-
-
-def group_quantile(values: pd.Series | np.ndarray, groups: np.ndarray, q: float = BAND_QUANTILE) -> np.ndarray:
-    """Take the quantile ``q`` of ``values`` within each group, all groups at once.
-
-    The numbers are those of ``Series.quantile(q)`` on each group (numpy's linear method:
-    virtual index (n - 1) q, then numpy's interpolation between its two neighbours, NaN left
-    out), computed with one sort instead of one call per group.
-
-    Parameters
-    ----------
-    values
-        The values.
-    groups
-        Each value's group number, 0 .. n_groups - 1 (``GroupBy.ngroup()``; negative: no group).
-    q
-        The quantile, in [0, 1].
-
-    Returns
-    -------
-    ndarray
-        One quantile per group number (NaN for a group without values).
-    """
-    groups = np.asarray(groups)
-    n_groups = int(groups.max()) + 1 if len(groups) else 0
-    v = values.to_numpy(dtype=float) if isinstance(values, pd.Series) else np.asarray(values, dtype=float)
-    keep = (groups >= 0) & ~np.isnan(v)
-    v, g = v[keep], groups[keep]
-    if not _sorted_by_group_and_value(v, g):  # band_coverage passes sorted subsets: no sort needed
-        v, g = _sort_by_group_and_value(v, g, n_groups)
-    counts = np.bincount(g, minlength=n_groups)
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    out = np.full(n_groups, np.nan)
-    has = counts > 0
-    n = counts[has].astype(float)
-    virtual = (n - 1) * q
-    previous = np.floor(virtual)
-    above = virtual >= n - 1  # numpy takes the last value there
-    below = np.where(above, n - 1, previous).astype(np.intp)
-    upper = np.where(above, n - 1, previous + 1).astype(np.intp)
-    a, b = v[starts[has] + below], v[starts[has] + upper]
-    t = virtual - np.where(above, -1.0, previous)
-    diff = b - a
-    with np.errstate(invalid="ignore"):
-        out[has] = np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)  # numpy's _lerp
-    return out
+    return grouped.agg(lambda values: np.quantile(values.to_numpy(), BAND_QUANTILE))
 
 
 def error_summary(results: pd.DataFrame, rule: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -168,16 +97,19 @@ def error_summary(results: pd.DataFrame, rule: pd.DataFrame | None = None) -> pd
         rule of the group (:func:`describe_rule`): ``band_distances``, ``band_q80``, ``band_a``,
         ``band_b``, ``band_rule``.
     """
-    measured = results[[*SUMMARY_KEYS, "ape", "distance_years"]].dropna(subset=["ape"])  # no other column copied
+    measured = results[[*SUMMARY_KEYS, "ape", "distance_years"]].dropna(subset=["ape"])
     measured = measured.assign(ape_per_year=measured["ape"] / measured["distance_years"])
     grouped = measured.groupby(SUMMARY_KEYS)
-    summary = grouped.agg(n=("ape", "count"), median_ape=("ape", "median"), mean_ape=("ape", "mean")).reset_index()
-    groups = grouped.ngroup().to_numpy()
-    summary = summary.assign(
-        q80_ape=group_quantile(measured["ape"], groups),
-        q80_ape_per_year=group_quantile(measured["ape_per_year"], groups),
-    )
-    return summary.merge(describe_rule(band_rule(results) if rule is None else rule), on=SUMMARY_KEYS, how="left")
+    summary = grouped["ape"].agg(n="count", median_ape="median", mean_ape="mean")
+    summary = summary.assign(q80_ape=q80(grouped["ape"]), q80_ape_per_year=q80(grouped["ape_per_year"]))
+    rule = band_rule(results) if rule is None else rule
+    return plain(summary.reset_index()).merge(describe_rule(rule), on=SUMMARY_KEYS, how="left")
+
+
+def _ape_statistics(results: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Count, median, mean and q80 of the measured APEs of ``results`` grouped by ``keys``."""
+    grouped = results[[*keys, "ape"]].dropna(subset=["ape"]).groupby(keys)["ape"]
+    return plain(grouped.agg(n="count", median_ape="median", mean_ape="mean").assign(q80_ape=q80(grouped)).reset_index())
 
 
 def by_distance(results: pd.DataFrame) -> pd.DataFrame:
@@ -195,14 +127,6 @@ def by_distance(results: pd.DataFrame) -> pd.DataFrame:
         ``median_ape``, ``mean_ape``, ``q80_ape``.
     """
     return _ape_statistics(results, [*SUMMARY_KEYS, "distance_years"])
-
-
-def _ape_statistics(results: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Count, median, mean and q80 of the measured APEs of ``results`` grouped by ``keys``."""
-    measured = results[[*keys, "ape"]].dropna(subset=["ape"])  # no other column is copied
-    grouped = measured.groupby(keys)
-    summary = grouped["ape"].agg(n="count", median_ape="median", mean_ape="mean").reset_index()
-    return summary.assign(q80_ape=group_quantile(measured["ape"], grouped.ngroup().to_numpy()))
 
 
 def by_design(results: pd.DataFrame) -> pd.DataFrame:
@@ -239,21 +163,19 @@ def band_errors(results: pd.DataFrame) -> pd.DataFrame:
         ``band_error`` = |estimate - actual| / estimate (infinite where the estimate is not
         positive: no relative band can hold the actual then).
     """
-    rows = results[(results["ape"].notna() & (results["distance_years"] > 0)).to_numpy()]  # one copy, not two
-    estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):  # the quotients where the estimate is not positive are dropped
-        error = np.where(estimate > 0, np.abs(estimate - actual) / estimate, np.inf)
-    return rows.assign(band_error=error)
+    rows = results[results["ape"].notna() & (results["distance_years"] > 0)]
+    estimate, actual = rows["estimate"].astype(float), rows["actual"].astype(float)
+    return rows.assign(band_error=((estimate - actual).abs() / estimate).where(estimate > 0, np.inf))
 
 
-def fit_power_law(distances: np.ndarray, q80: np.ndarray) -> tuple[float, float, str]:
+def fit_power_law(distances: np.ndarray, q80s: np.ndarray) -> tuple[float, float, str]:
     """Fit q80(d) = a d^b by least squares on logs, or fall back to linear growth (b = 1).
 
     Parameters
     ----------
     distances
         Measured distances, years, ascending and positive.
-    q80
+    q80s
         The band quantile of the band errors at each distance.
 
     Returns
@@ -263,15 +185,15 @@ def fit_power_law(distances: np.ndarray, q80: np.ndarray) -> tuple[float, float,
         q80 when there are at least two and the fitted b is positive; otherwise b = 1 and
         a = q80(d_max) / d_max, with the reason.
     """
-    positive = q80 > 0
+    positive = q80s > 0
     if positive.sum() >= 2:
-        b, log_a = np.polyfit(np.log(distances[positive]), np.log(q80[positive]), 1)
+        b, log_a = np.polyfit(np.log(distances[positive]), np.log(q80s[positive]), 1)
         if b > 0:
             return float(np.exp(log_a)), float(b), "power law fitted on logs"
         reason = "fitted b <= 0 (errors did not grow with distance)"
     else:
         reason = "fewer than two measured distances with errors, no fit"
-    return float(q80[-1] / distances[-1]), 1.0, f"{reason}: linear growth (b = 1)"
+    return float(q80s[-1] / distances[-1]), 1.0, f"{reason}: linear growth (b = 1)"
 
 
 def band_rule(results: pd.DataFrame) -> pd.DataFrame:
@@ -289,49 +211,21 @@ def band_rule(results: pd.DataFrame) -> pd.DataFrame:
         their ``q80_band_error``; and per group ``band_a``, ``band_b`` (the growth beyond the
         largest measured distance) and ``band_rule``, how a and b were found.
     """
-    errors = band_errors(results[[*SUMMARY_KEYS, "distance_years", *MEASURE_COLUMNS]])  # no other column is copied
+    return _rule(band_errors(results))
+
+
+def _rule(errors: pd.DataFrame) -> pd.DataFrame:
+    """Build the rule (``RULE_COLUMNS``) of the band errors given (:func:`band_errors`)."""
     if errors.empty:
         return pd.DataFrame(columns=RULE_COLUMNS)
-    groups, keys = _rule_groups(errors)
-    return _rule(errors["band_error"], groups, keys)
-
-
-def _rule_groups(errors: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Each band error's group (convention, method, component, kind, distance) number, and the groups' keys, sorted."""
-    groups, keys = _sorted_groups(errors, [*SUMMARY_KEYS, "distance_years"])
-    if (groups < 0).any():  # (this raised an IndexError before: no rule can be built for such rows)
-        raise ValueError(f"backtest rows without a {', '.join(SUMMARY_KEYS)} or distance_years: no band rule")
-    return groups, keys
-
-
-def _rule(band_error: pd.Series | np.ndarray, groups: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
-    """Build the rule (``RULE_COLUMNS``) of the band errors given, numbered into the groups of ``keys``."""
-    if not len(band_error):
-        return pd.DataFrame(columns=RULE_COLUMNS)
-    # np.unique(groups, return_inverse=True) without its sort: group numbers are -1 .. len(keys) - 1
-    counts = np.bincount(np.asarray(groups) + 1, minlength=len(keys) + 1)
-    present = np.flatnonzero(counts) - 1
-    inverse = (np.cumsum(counts > 0) - 1)[np.asarray(groups) + 1]
-    measured = keys.iloc[present].reset_index(drop=True)
-    measured = measured.assign(n=counts[present + 1], q80_band_error=group_quantile(band_error, inverse))
-    distance, q80 = measured["distance_years"].to_numpy(float), measured["q80_band_error"].to_numpy()
-    # the keys are sorted: each convention, method, component and kind is a run of rows, its distances ascending
-    starts = np.flatnonzero(_changes(measured, SUMMARY_KEYS))
-    fits = []
-    for start, end in zip(starts, [*starts[1:], len(measured)], strict=True):
-        fits += [fit_power_law(distance[start:end], q80[start:end])] * (end - start)
-    a, b, note = zip(*fits, strict=True)
-    return measured.assign(band_a=list(a), band_b=list(b), band_rule=list(note)).reindex(columns=RULE_COLUMNS)
-
-
-def _changes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """Whether each row starts a new run of equal ``columns`` (the first row does)."""
-    change = np.ones(len(frame), dtype=bool)
-    change[1:] = False
-    for column in columns:
-        values = frame[column].to_numpy()
-        change[1:] |= values[1:] != values[:-1]
-    return change
+    grouped = errors.groupby([*SUMMARY_KEYS, "distance_years"])["band_error"]
+    measured = plain(grouped.count().rename("n").to_frame().assign(q80_band_error=q80(grouped)).reset_index())
+    fits = {
+        key: fit_power_law(rows["distance_years"].to_numpy(float), rows["q80_band_error"].to_numpy())
+        for key, rows in measured.groupby(SUMMARY_KEYS)
+    }
+    a, b, note = zip(*(fits[key] for key in measured[SUMMARY_KEYS].itertuples(index=False, name=None)), strict=True)
+    return measured.assign(band_a=a, band_b=b, band_rule=note).reindex(columns=RULE_COLUMNS)
 
 
 def describe_rule(rule: pd.DataFrame) -> pd.DataFrame:
@@ -365,14 +259,14 @@ def describe_rule(rule: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*SUMMARY_KEYS, "band_distances", "band_q80", "band_a", "band_b", "band_rule"])
 
 
-def half_width(distance: np.ndarray, measured: np.ndarray, q80: np.ndarray, b: float) -> np.ndarray:
+def half_width(distance: np.ndarray, measured: np.ndarray, q80s: np.ndarray, b: float) -> np.ndarray:
     """Evaluate one group's rule: the relative half-width at each distance.
 
     Parameters
     ----------
     distance
         Distances to the nearest benchmark, years (0 for a benchmark year).
-    measured, q80
+    measured, q80s
         The group's measured distances (ascending) and the q80 of its band errors there.
     b
         Exponent of the growth beyond the largest measured distance.
@@ -383,10 +277,10 @@ def half_width(distance: np.ndarray, measured: np.ndarray, q80: np.ndarray, b: f
         h(d) by the rule of the module docstring.
     """
     d = np.asarray(distance, dtype=float)
-    h = np.interp(d, measured, q80)
+    h = np.interp(d, measured, q80s)
     below, beyond = d < measured[0], d > measured[-1]
-    h[below] = q80[0] * d[below] / measured[0]
-    h[beyond] = q80[-1] * (d[beyond] / measured[-1]) ** b
+    h[below] = q80s[0] * d[below] / measured[0]
+    h[beyond] = q80s[-1] * (d[beyond] / measured[-1]) ** b
     return h
 
 
@@ -411,76 +305,27 @@ def band_source(distance: np.ndarray, measured: np.ndarray) -> np.ndarray:
     return np.select(conditions, [MEASURED, BELOW, BEYOND], default=INTERPOLATED)
 
 
-def _sorted_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """``groupby(columns).ngroup()`` and the groups' keys, without a groupby over the string keys.
-
-    Returns
-    -------
-    tuple
-        Each row's group number (the groups in sorted order of their keys; -1 where a key is
-        missing), and the keys of each group number, one row each.
-    """
-    factorized = [pd.factorize(frame[column], sort=True) for column in columns]
-    combined, size = combined_codes([(codes, len(uniques)) for codes, uniques in factorized])
-    valid = combined >= 0
-    if size <= max(2 * len(frame), 2**16):  # a count per possible number is cheaper than a sort
-        counts = np.bincount(combined[valid], minlength=size)
-        present = counts > 0
-        number = (np.cumsum(present) - 1)[combined[valid]]
-        n_groups = int(present.sum())
-    else:
-        uniques, number = np.unique(combined[valid], return_inverse=True)
-        n_groups = len(uniques)
-    groups = np.full(len(frame), -1, dtype=np.int64)
-    groups[valid] = number
-    one = np.empty(n_groups, dtype=np.intp)
-    one[number] = np.flatnonzero(valid)  # any row of a group will do: they have the same keys
-    return groups, frame[columns].iloc[one].reset_index(drop=True)
-
-
-def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Give each distinct combination of ``columns`` (missing values included) in ``frame`` a number.
-
-    Returns
-    -------
-    tuple
-        The position of one row of each combination, and each row's combination number.
-    """
-    codes = [pd.factorize(frame[column], use_na_sentinel=False) for column in columns]
-    number, uniques = pd.factorize(combined_codes([(code, len(values)) for code, values in codes])[0])
-    one = np.empty(len(uniques), dtype=np.intp)
-    one[number] = np.arange(len(frame))  # any row of a combination will do: they have the same keys
-    return one, number
-
-
 def _half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Half-width and its source for rows with ``SUMMARY_KEYS`` and ``distance_years``; NaN without a rule.
 
     A benchmark year (distance 0) gets 0 even without a rule: the IO table itself is the value.
-    Both depend on a row's keys only, so they are found for each distinct combination of keys once.
+    Both depend on a row's keys only, so they are found once for each distinct combination.
     """
-    one, number = _distinct(keys, [*SUMMARY_KEYS, "distance_years"])
-    h, source = _distinct_half_widths(keys.iloc[one].reset_index(drop=True), rule)
-    return h[number], source[number]
-
-
-def _distinct_half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_half_widths` of a few rows: one call of :func:`half_width` per group of the rule."""
-    distance = keys["distance_years"].to_numpy(float)
+    columns = [*SUMMARY_KEYS, "distance_years"]
+    distinct = keys[columns].drop_duplicates(ignore_index=True)
+    distance = distinct["distance_years"].to_numpy(float)
     h = np.where(distance == 0, 0.0, np.nan)
-    source = np.full(len(keys), NO_BAND, dtype=object)
-    # positions, not a frame per group: the rule's columns are read once
+    source = np.full(len(distinct), NO_BAND, dtype=object)
     groups = rule.groupby(SUMMARY_KEYS).indices
-    rule_distance, rule_q80 = rule["distance_years"].to_numpy(float), rule["q80_band_error"].to_numpy(float)
-    rule_b = rule["band_b"].to_numpy(float)
-    for key, index in keys.groupby(SUMMARY_KEYS).indices.items():
-        group = groups.get(key)
-        if group is None:
+    measured_all, q80_all, b_all = (rule[c].to_numpy(float) for c in ("distance_years", "q80_band_error", "band_b"))
+    for key, index in distinct.groupby(SUMMARY_KEYS, observed=True).indices.items():
+        if key not in groups:
             continue
-        measured, q80 = rule_distance[group], rule_q80[group]
-        h[index] = half_width(distance[index], measured, q80, float(rule_b[group[0]]))
-        source[index] = band_source(distance[index], measured)
-    return h, source
+        rows = groups[key]
+        h[index] = half_width(distance[index], measured_all[rows], q80_all[rows], b_all[rows[0]])
+        source[index] = band_source(distance[index], measured_all[rows])
+    found = keys[columns].merge(distinct.assign(h=h, source=source), on=columns, how="left")
+    return found["h"].to_numpy(float), found["source"].to_numpy(object)
 
 
 def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
@@ -501,13 +346,8 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
         (value x (1 - h), not below zero) and ``upper_100m_yuan`` (value x (1 + h)); empty where
         the backtest measured no error for the group (zero in benchmark years, distance 0).
     """
-    # the half-width depends on these keys only: find it for each distinct combination once
-    columns = ["convention", "method", "component", "flag", "distance_years"]
-    one, number = _distinct(estimates, columns)
-    distinct = estimates[columns].iloc[one]  # a few rows of the key columns only
-    kind = np.where(distinct["flag"] == "extrapolated", "extrapolation", "interpolation")
-    keys = distinct[["convention", "method", "component", "distance_years"]].assign(kind=kind).reset_index(drop=True)
-    h = _distinct_half_widths(keys, rule)[0][number]
+    kind = np.where(estimates["flag"] == "extrapolated", "extrapolation", "interpolation")
+    h, _ = _half_widths(estimates[["convention", "method", "component", "distance_years"]].assign(kind=kind), rule)
     value = estimates["value_100m_yuan"].to_numpy()
     return estimates.assign(
         band_relative=h,
@@ -516,81 +356,34 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
-    """Digital-economy total per province, year, method and convention, with its own band.
-
-    The band comes from the backtest errors of the total itself (same rule as the components),
-    not from summing component bounds, which would assume their errors all move together.
-    A total is flagged ``benchmark`` only if every component is, ``extrapolated`` if any is.
-
-    Parameters
-    ----------
-    values
-        The component estimates (:func:`digecon.estimation.estimate.describe` layout); regions
-        without a name (codes that are not provinces) are kept.
-    rule
-        From :func:`band_rule`, with ``component == "total"`` rows.
-
-    Returns
-    -------
-    DataFrame
-        Province, year, method, convention, ``value_100m_yuan``, ``production_100m_yuan``,
-        ``circulation_100m_yuan``, ``distance_years`` (largest over components), ``flag`` and the
-        band columns of :func:`apply_bounds`.
-    """
-    # grouped without the names (a function of the code, so the order is the same), put back after
-    keys = ["province_code", "year", "method", "convention"]
-    value, flag = values["value_100m_yuan"], values["flag"]
-    parts = values[keys].assign(
-        value_100m_yuan=value,
-        production_100m_yuan=value.where(values["category"] == "production"),
-        circulation_100m_yuan=value.where(values["category"] == "circulation"),
-        distance_years=values["distance_years"],
-        all_benchmark=flag == "benchmark",
-        any_extrapolated=flag == "extrapolated",
-    )
-    grouped = parts.groupby(keys)
-    totals = grouped.agg(
-        value_100m_yuan=("value_100m_yuan", "sum"),
-        production_100m_yuan=("production_100m_yuan", "sum"),
-        circulation_100m_yuan=("circulation_100m_yuan", "sum"),
-        distance_years=("distance_years", "max"),
-        all_benchmark=("all_benchmark", "all"),
-        any_extrapolated=("any_extrapolated", "any"),
-    ).reset_index()
-    # a region that is not a province has no name, and is kept (NaN names)
-    names = values.loc[~values["province_code"].duplicated(), ["province_code", "province", "province_en"]]
-    totals = left_join(totals[["province_code"]], names, ["province_code"]).join(totals.drop(columns="province_code"))
-    benchmark, interpolated, extrapolated = range(len(FLAGS))  # positions in FLAGS
-    flag = np.where(
-        totals["all_benchmark"], benchmark, np.where(totals["any_extrapolated"], extrapolated, interpolated)
-    )
-    totals = totals.assign(flag=take_labels(FLAGS, flag)).drop(columns=["all_benchmark", "any_extrapolated"])
-    return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
-
-
-def _inside(estimate: np.ndarray, actual: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """Whether each actual lies in the band of relative half-width ``h`` around its estimate."""
+def _inside(rows: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether each backtest row's actual lies in the band the rule gives its estimate; h and its source."""
+    h, source = _half_widths(rows.reset_index(drop=True), rule)
+    estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
     lower, upper = np.maximum(estimate * (1 - h), 0.0), estimate * (1 + h)
     # In sample, the row whose error is the 80th percentile lies exactly on its bound: a tolerance far
     # below any published digit keeps it inside whatever the last bits of the inputs (CSV round trips).
     slack = 1e-9 * np.abs(estimate)
-    return (actual >= lower - slack) & (actual <= upper + slack)
+    return (actual >= lower - slack) & (actual <= upper + slack), h, source
+
+
+def _scored(rows: pd.DataFrame, nested: pd.DataFrame, in_sample: pd.DataFrame) -> pd.DataFrame:
+    """Each held-out row inside or outside its nested and its in-sample band."""
+    inside_nested, h_nested, source = _inside(rows, nested)
+    inside_in_sample, h_in_sample, _ = _inside(rows, in_sample)
+    return rows[COVERAGE_KEYS].assign(
+        inside_nested=np.where(np.isnan(h_nested), np.nan, inside_nested),
+        half_width_nested=h_nested,
+        band_from=source,
+        inside_in_sample=inside_in_sample,
+        half_width_in_sample=h_in_sample,
+    )
 
 
 def band_coverage(
     results: pd.DataFrame, *, nominal: float = BAND_QUANTILE, leave_out: str = "design_label"
 ) -> pd.DataFrame:
-    """Nested (leave-one-design-out) and in-sample coverage of the bands, by design (see :func:`rule_and_coverage`)."""
-    return rule_and_coverage(results, nominal=nominal, leave_out=leave_out)[1]
-
-
-def rule_and_coverage(
-    results: pd.DataFrame, *, nominal: float = BAND_QUANTILE, leave_out: str = "design_label"
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Build the band rule (:func:`band_rule`) and the bands' coverage from one pass over the errors.
-
-    The coverage is nested (leave-one-design-out) and in-sample, by design.
+    """Nested (leave-one-design-out) and in-sample coverage of the bands, by design.
 
     Parameters
     ----------
@@ -604,9 +397,8 @@ def rule_and_coverage(
 
     Returns
     -------
-    (DataFrame, DataFrame)
-        :func:`band_rule` of ``results``, and the coverage: ``COVERAGE_COLUMNS``, one row per
-        convention, method, component, kind and design:
+    DataFrame
+        ``COVERAGE_COLUMNS``, one row per convention, method, component, kind and design:
         ``n`` held-out actuals (of at least 1 亿元), ``nominal``, ``n_inside_nested`` and
         ``coverage_nested`` (share inside the band rebuilt from every other design; empty where the
         other designs give the group no band), ``half_width_nested`` and ``band_from`` (where
@@ -615,98 +407,31 @@ def rule_and_coverage(
         ``n_inside_in_sample``, ``coverage_in_sample``, ``half_width_in_sample`` (band from every
         design).
     """
-    errors = band_errors(results[list(dict.fromkeys([*COVERAGE_KEYS, leave_out, *MEASURE_COLUMNS]))])
+    errors = band_errors(results[list(dict.fromkeys([*COVERAGE_KEYS, leave_out, "estimate", "actual", "ape"]))])
     if errors.empty:
-        return pd.DataFrame(columns=RULE_COLUMNS), pd.DataFrame(columns=COVERAGE_COLUMNS)
-    groups, keys = _rule_groups(errors)
-    band_error = errors["band_error"].to_numpy(float)
-    # sorted by group and error once: every nested rule below sorts an already sorted subset
-    ranked = _order_by_group_and_value(band_error, groups, len(keys))
-    sorted_error, sorted_groups = band_error[ranked], groups[ranked]
-    # A row's half-width depends on its group (its keys) and the rule only: each rule is evaluated
-    # at the groups' keys, and the rows take their group's half-width.
-    rule = _rule(sorted_error, sorted_groups, keys)  # band_rule(results): the same errors in the same groups
-    h_in_sample, _ = _distinct_half_widths(keys, rule)
-    # held-out values numbered in order of appearance, as groupby(leave_out, sort=False) takes them;
-    # -1 (missing) is never held out, and its rows stay in every nested rule as before
-    held, labels = pd.factorize(errors[leave_out])
-    h_nested, sources = _nested_half_widths(sorted_error, sorted_groups, held[ranked], held, groups, keys)
-    estimate, actual = errors["estimate"].to_numpy(float), errors["actual"].to_numpy(float)
-    inside_nested = np.where(np.isnan(h_nested), np.nan, _inside(estimate, actual, h_nested))
-    inside_in_sample = _inside(estimate, actual, h_in_sample[groups])
-    scored = pd.DataFrame(
-        {"inside_nested": inside_nested, "half_width_nested": h_nested, "inside_in_sample": inside_in_sample}
-    )
-    counted = _counted_by_design(errors, scored, groups, len(keys), held, len(labels))
-    # the first row of each combination in that order gives band_from (a source is never missing, so
-    # "first" took that row's) and the in-sample h (the same for every row of a combination)
-    first = counted["row"].to_numpy()
-    table = errors[COVERAGE_KEYS].iloc[first].reset_index(drop=True)
-    table = table.assign(
-        n=counted["n"].to_numpy(),
-        n_inside_nested=counted["n_inside_nested"].to_numpy(),
-        n_nested=counted["n_nested"].to_numpy(),
-        half_width_nested=counted["half_width_nested"].to_numpy(),
-        band_from=sources[held[first], groups[first]],
-        n_inside_in_sample=counted["n_inside_in_sample"].to_numpy(),
-        half_width_in_sample=h_in_sample[groups[first]],
-    )
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    in_sample = _rule(errors)
+    scored = [
+        _scored(rows, _rule(errors[errors[leave_out] != held]), in_sample)
+        for held, rows in errors.groupby(leave_out, sort=False)
+    ]
+    grouped = pd.concat(scored, ignore_index=True).groupby(COVERAGE_KEYS, sort=False)
+    table = grouped.agg(
+        n=("inside_in_sample", "size"),
+        n_inside_nested=("inside_nested", "sum"),
+        n_nested=("inside_nested", "count"),
+        half_width_nested=("half_width_nested", "first"),
+        band_from=("band_from", "first"),
+        n_inside_in_sample=("inside_in_sample", "sum"),
+        half_width_in_sample=("half_width_in_sample", "first"),
+    ).reset_index()
     table = table.assign(
         nominal=nominal,
         coverage_nested=(table["n_inside_nested"] / table["n_nested"]).where(table["n_nested"] > 0),
         coverage_in_sample=table["n_inside_in_sample"] / table["n"],
     )
-    table = table.sort_values([*SUMMARY_KEYS, "distance_years", "holdout_year", "design_label"], ignore_index=True)
-    return rule, table.astype({"n_inside_nested": int, "n_inside_in_sample": int}).reindex(columns=COVERAGE_COLUMNS)
-
-
-def _nested_half_widths(
-    sorted_error: np.ndarray,
-    sorted_groups: np.ndarray,
-    sorted_held: np.ndarray,
-    held: np.ndarray,
-    groups: np.ndarray,
-    keys: pd.DataFrame,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's half-width by the rule rebuilt without its held-out value, and band_from by held-out value and group.
-
-    ``sorted_*`` are the band errors, group numbers and held-out numbers sorted by group and error;
-    ``held`` and ``groups`` those of the rows in their own order (-1: never held out).
-    """
-    n_held = int(held.max()) + 1 if len(held) else 0
-    h_nested = np.full(len(held), np.nan)
-    sources = np.empty((n_held, len(keys)), dtype=object)
-    for k in range(n_held):
-        others = sorted_held != k
-        h_k, sources[k] = _distinct_half_widths(keys, _rule(sorted_error[others], sorted_groups[others], keys))
-        mine = held == k
-        h_nested[mine] = h_k[groups[mine]]
-    return h_nested, sources
-
-
-def _counted_by_design(
-    errors: pd.DataFrame, scored: pd.DataFrame, groups: np.ndarray, n_groups: int, held: np.ndarray, n_held: int
-) -> pd.DataFrame:
-    """Count the rows of ``scored`` inside their bands per ``COVERAGE_KEYS``; ``row`` is the first row of each.
-
-    One number per COVERAGE_KEYS (the group stands for SUMMARY_KEYS and the distance); rows with a
-    missing key are left out, as groupby leaves them out. The rows are taken in the order the
-    held-out values take them: "first" is the first of that order.
-    """
-    design, _ = pd.factorize(errors["design_label"])
-    year, _ = pd.factorize(errors["holdout_year"])
-    combination, _ = combined_codes([(groups, n_groups), (design, design.max() + 1), (year, year.max() + 1)])
-    keep = np.flatnonzero((held >= 0) & (combination >= 0))
-    order = keep[np.argsort(_small(held[keep], n_held), kind="stable")]
-    ordered = scored.iloc[order].assign(combination=combination[order], row=order)
-    return ordered.groupby("combination", sort=False).agg(
-        row=("row", "first"),
-        n=("inside_in_sample", "size"),
-        n_inside_nested=("inside_nested", "sum"),
-        n_nested=("inside_nested", "count"),
-        half_width_nested=("half_width_nested", "first"),
-        n_inside_in_sample=("inside_in_sample", "sum"),
-    )
+    table = plain(table).sort_values([*SUMMARY_KEYS, "distance_years", "holdout_year", "design_label"], ignore_index=True)
+    return table.astype({"n_inside_nested": int, "n_inside_in_sample": int}).reindex(columns=COVERAGE_COLUMNS)
 
 
 def coverage_by_distance(coverage: pd.DataFrame) -> pd.DataFrame:

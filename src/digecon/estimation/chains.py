@@ -34,9 +34,9 @@ import pandas as pd
 from digecon.core.errors import InputError
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.settings import ComponentChains
-from digecon.estimation.bands import group_quantile
+from digecon.estimation.bands import q80
+from digecon.estimation.estimate import plain
 from digecon.estimation.indicators import indicator_series, link_price_bases, price_base_changes
-from digecon.estimation.joins import combined_codes, label_codes
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,38 @@ def unavailable_candidates(
         if all(c in unavailable for c in candidates if c.component == component):
             raise InputError(f"indicators.chains.{component}", "no candidate has data", expected=f"one of {listed}")
     return unavailable
+
+
+def available_candidates(
+    chains: ComponentChains, yearbook: pd.DataFrame
+) -> tuple[list[Candidate], dict[Candidate, str]]:
+    """Split the candidates of the chain settings into those this run's yearbook can serve and the others.
+
+    Parameters
+    ----------
+    chains
+        ``indicators.chains``.
+    yearbook
+        Long yearbook data.
+
+    Returns
+    -------
+    (available, unavailable)
+        The available candidates in configuration order; unavailable candidate -> why.
+
+    Raises
+    ------
+    InputError
+        From :func:`unavailable_candidates`.
+    """
+    candidates = candidates_of(chains)
+    unavailable = unavailable_candidates(candidates, yearbook["indicator"].unique(), uses_of(chains))
+    return [c for c in candidates if c not in unavailable], unavailable
+
+
+def uses_of(chains: ComponentChains) -> dict[str, str]:
+    """Component -> its ``use`` setting (``auto`` or a candidate's name), in configuration order."""
+    return {f.name: getattr(chains, f.name).use for f in dataclasses.fields(chains)}
 
 
 def _linked_inputs(yearbook: pd.DataFrame, candidate: Candidate, changes: Mapping[str, Sequence[int]]) -> pd.DataFrame:
@@ -314,36 +346,6 @@ def chain_benchmarks(benchmarks: pd.DataFrame, aggregates: pd.DataFrame, indicat
     return out.drop(columns="io_aggregate")
 
 
-def _scores(results: pd.DataFrame, aliases: Mapping[str, Candidate]) -> dict[str, pd.DataFrame]:
-    """Median and 80th-percentile APE of each candidate (alias) by method, convention and kind, in one grouping.
-
-    Within each alias the groups keep the order in which they first appear in its rows, as a
-    grouping of that alias's rows alone would. The rows are grouped on one integer key made of
-    the key columns' codes (categorical columns give theirs at no cost).
-    """
-    keys = ["component", "method", "convention", "kind"]
-    coded = [label_codes(results[k]) for k in keys]
-    ape = results["ape"].to_numpy(dtype=float)
-    measured = ~np.isnan(ape) & np.logical_and.reduce([codes >= 0 for codes, _ in coded])  # as groupby drops NaN keys
-    ape = pd.Series(ape[measured])
-    key, _ = combined_codes([(codes[measured], len(values)) for codes, values in coded])
-    group = pd.factorize(key)[0]  # numbered in order of first appearance, as groupby(sort=False)
-    first = np.unique(group, return_index=True)[1]
-    table = pd.DataFrame(
-        {k: values.take(codes[measured][first]) for k, (codes, values) in zip(keys, coded, strict=True)}
-        | {
-            "n": np.bincount(group, minlength=len(first)),
-            "median_ape": ape.groupby(group).median().to_numpy(),
-            "q80_ape": group_quantile(ape, group, 0.8),
-        }
-    )
-    out = {}
-    for alias, c in aliases.items():
-        mine = table[table["component"] == alias].drop(columns="component").reset_index(drop=True)
-        out[alias] = mine.assign(component=c.component, candidate=c.name, chain=c.label, coefficient_basis=c.basis)
-    return out
-
-
 def _fallback_note(leads: pd.DataFrame, candidate: Candidate) -> str:
     """Name the provinces that lack the leading indicator (and what leads there); ``leads`` one row per province."""
     lead = leads.set_index("province_code")["leading_indicator"]
@@ -405,33 +407,13 @@ def _choose(scores: pd.DataFrame, candidates: Sequence[Candidate], use: str, met
     )
 
 
-def aliases_of(candidates: Sequence[Candidate], unavailable: Mapping[Candidate, str]) -> dict[str, Candidate]:
-    """Name each available candidate ``#0``, ``#1``, ... in configuration order: its component in the scoring backtest.
-
-    Parameters
-    ----------
-    candidates
-        From :func:`candidates_of`.
-    unavailable
-        From :func:`unavailable_candidates`.
-
-    Returns
-    -------
-    dict
-        Alias -> candidate.
-    """
-    return {f"#{n}": c for n, c in enumerate(c for c in candidates if c not in unavailable)}
-
-
 def scoring_inputs(
-    benchmarks: pd.DataFrame, aggregates: pd.DataFrame, series: Mapping[str, tuple[Candidate, pd.DataFrame]]
+    benchmarks: pd.DataFrame, aggregates: pd.DataFrame, series: Mapping[Candidate, pd.DataFrame]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Benchmarks and indicators of the scoring backtest: each candidate a component of its own (its alias).
+    """Benchmarks and indicators of the scoring backtest: every candidate a series of its own (``candidate``).
 
-    Each candidate enters as a component of its own (its component's benchmarks carried by its
-    series), so designs, pooled parameters (Chow-Lin's rho is pooled per component) and errors are
-    exactly those of a backtest of that candidate alone, at the cost of one call instead of one
-    per candidate (a call's cost is per design and method, hardly per series).
+    Designs, pooled parameters (Chow-Lin's rho is pooled per component and candidate) and errors
+    are exactly those of a backtest of each candidate alone, at the cost of one backtest.
 
     Parameters
     ----------
@@ -440,53 +422,56 @@ def scoring_inputs(
     aggregates
         From :func:`digecon.estimation.estimate.io_aggregates`.
     series
-        Alias -> (candidate, its :func:`chain_series`).
+        Candidate -> its :func:`chain_series`.
 
     Returns
     -------
     (benchmarks, indicators)
-        :func:`chain_benchmarks` and :func:`chain_series` of every candidate, ``component`` its alias.
+        :func:`chain_benchmarks` and :func:`chain_series` of every candidate, with ``candidate``.
     """
     frames, indicator_frames = [], []
-    for alias, (c, own) in series.items():
+    for c, own in series.items():
         aligned = chain_benchmarks(benchmarks[benchmarks["component"] == c.component], aggregates, own)
-        frames.append(aligned.assign(component=alias))
-        indicator_frames.append(own.assign(component=alias))
+        frames.append(aligned.assign(candidate=c.name))
+        indicator_frames.append(own.assign(candidate=c.name))
     return pd.concat(frames, ignore_index=True), pd.concat(indicator_frames, ignore_index=True)
 
 
-def candidate_scores(results: pd.DataFrame, aliases: Mapping[str, Candidate], leads: pd.DataFrame) -> pd.DataFrame:
-    """Score every candidate from the scoring backtest's rows.
+def candidate_scores(results: pd.DataFrame, series: Mapping[Candidate, pd.DataFrame]) -> pd.DataFrame:
+    """Score every candidate from the scoring backtest's rows: median and q80 APE by method, convention and kind.
 
     Parameters
     ----------
     results
-        The backtest of :func:`scoring_inputs` (every region), in its own row order: at least
-        ``component``, ``method``, ``convention``, ``kind`` (text or categorical) and ``ape``.
-    aliases
-        From :func:`aliases_of`.
-    leads
-        ``component`` (alias), ``province_code``, ``leading_indicator``: one row per candidate and
-        province, provinces ascending.
+        The backtest of :func:`scoring_inputs`, in its own row order: ``component``, ``candidate``,
+        ``method``, ``convention``, ``kind`` and ``ape``.
+    series
+        Candidate -> its :func:`chain_series` (whose ``leading_indicator`` says where the first
+        indicator is missing).
 
     Returns
     -------
     DataFrame
-        Per candidate, method, convention and kind: ``n``, ``median_ape``, ``q80_ape`` and the
-        candidate's ``note`` (provinces led by another indicator).
+        Per candidate (in the order of ``series``) and method, convention and kind (in the order
+        they first appear in the backtest): ``n``, ``median_ape``, ``q80_ape``, the candidate's
+        ``chain`` and ``coefficient_basis``, and its ``note`` (provinces led by another indicator).
     """
-    scores = _scores(results, aliases)
-    frames = [
-        scores[alias].assign(note=_fallback_note(leads[leads["component"] == alias], c)) for alias, c in aliases.items()
-    ]
+    keys = ["component", "candidate", "method", "convention", "kind"]
+    grouped = results[[*keys, "ape"]].dropna(subset=["ape"]).groupby(keys, sort=False)["ape"]
+    table = plain(grouped.agg(n="count", median_ape="median").assign(q80_ape=q80(grouped)).reset_index())
+    frames = []
+    for c, own in series.items():
+        mine = table[(table["component"] == c.component) & (table["candidate"] == c.name)]
+        leads = own.drop_duplicates("province_code")[["province_code", "leading_indicator"]]
+        frames.append(mine.assign(chain=c.label, coefficient_basis=c.basis, note=_fallback_note(leads, c)))
     return pd.concat(frames, ignore_index=True)
 
 
 def choose_chains(
     scores: pd.DataFrame,
-    candidates: Sequence[Candidate],
+    available: Sequence[Candidate],
     unavailable: Mapping[Candidate, str],
-    uses: Mapping[str, str],
+    chains: ComponentChains,
     *,
     method: str,
     convention: str,
@@ -497,36 +482,84 @@ def choose_chains(
     ----------
     scores
         From :func:`candidate_scores`.
-    candidates
-        From :func:`candidates_of`.
-    unavailable
-        From :func:`unavailable_candidates`.
-    uses
-        Component -> its ``use`` setting.
+    available, unavailable
+        From :func:`available_candidates`.
+    chains
+        ``indicators.chains``: each component's ``use``.
     method, convention
         The recommended ones: ``auto`` compares the candidates' median extrapolation APE under them.
 
     Returns
     -------
     (choices, comparison)
-        Component -> :class:`Choice`; the table of ``COMPARISON_COLUMNS``.
+        Component -> :class:`Choice`, in configuration order; the table of ``COMPARISON_COLUMNS``.
     """
-    available = [c for c in candidates if c not in unavailable]
     choices = {
         component: _choose(
             scores[scores["component"] == component],
             [c for c in available if c.component == component],
-            uses[component],
+            use,
             method,
             convention,
         )
-        for component in uses
+        for component, use in uses_of(chains).items()
     }
     for c, why in unavailable.items():
         log.warning("%s (%s): %s; not scored", c.key, c.label, why)
     for choice in choices.values():
         log.info("indicator chain of %s", choice.sentence())
     return choices, _comparison(scores, unavailable, choices)
+
+
+def chosen_rows(
+    results: pd.DataFrame, choices: Mapping[str, Choice], methods: Sequence[str], conventions: Sequence[str]
+) -> pd.DataFrame:
+    """The scoring backtest's rows of the chosen chains under ``methods`` and ``conventions``, without ``candidate``.
+
+    Parameters
+    ----------
+    results
+        The backtest of :func:`scoring_inputs`.
+    choices
+        From :func:`choose_chains`.
+    methods, conventions
+        Those of the run (the scoring backtest may hold the recommended ones besides).
+
+    Returns
+    -------
+    DataFrame
+        The rows in the scoring backtest's order.
+    """
+    chosen = pd.DataFrame([(k, c.candidate.name) for k, c in choices.items()], columns=["component", "candidate"])
+    rows = results[results["method"].isin(methods) & results["convention"].isin(conventions)]
+    return rows.merge(chosen, on=["component", "candidate"]).drop(columns="candidate")
+
+
+def with_chain_notes(values: pd.DataFrame, breaks: pd.DataFrame, choices: Mapping[str, Choice]) -> pd.DataFrame:
+    """Add ``indicator_break`` (the indicator changed beyond the threshold into that year) and ``chain_margin_points``.
+
+    Parameters
+    ----------
+    values
+        The described estimates.
+    breaks
+        From :func:`digecon.estimation.indicators.indicator_breaks` of the chosen chains.
+    choices
+        From :func:`choose_chains`.
+
+    Returns
+    -------
+    DataFrame
+        ``values`` with the two columns (the margin is empty for a component not chosen).
+    """
+    keys = ["component", "province_code", "year"]
+    flagged = breaks[keys].drop_duplicates().assign(indicator_break=True)
+    out = values.merge(flagged, on=keys, how="left", validate="many_to_one")
+    margins = {k: c.margin_points for k, c in choices.items()}
+    return out.assign(
+        indicator_break=out["indicator_break"].notna().to_numpy(),
+        chain_margin_points=out["component"].map(margins).astype(float),
+    )
 
 
 def _comparison(
@@ -580,11 +613,17 @@ def component_indicators(candidates: Sequence[Candidate], indicators: Iterable[s
     return list(dict.fromkeys(pairs))
 
 
-CHECK_ROW_COLUMNS = ["component", "indicator", "province_code", "year", "value_100m_yuan", "value"]
+def component_indicator_checks(
+    values: pd.DataFrame, yearbook: pd.DataFrame, candidates: Sequence[Candidate], factor: float
+) -> pd.DataFrame:
+    """Flag the province-years whose estimate / component indicator ratio is far from the national ratio.
 
-
-def check_rows(values: pd.DataFrame, yearbook: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    """List the province-years each check of :func:`component_indicator_checks` compares: estimate and indicator.
+    A share carried forward from a table cannot see an industry that grew up after it (a province
+    whose C39 revenue multiplied while its industry grew slowly). For each component-level
+    leading indicator the yearbook has (:func:`component_indicators`) and year, the national ratio
+    is the sum of the estimates over the sum of the indicator over the provinces with both
+    positive; a province is flagged when its own ratio is above ``factor`` times that or below it
+    divided by ``factor``. Only years the indicator itself covers are checked (no spliced values).
 
     Parameters
     ----------
@@ -593,34 +632,8 @@ def check_rows(values: pd.DataFrame, yearbook: pd.DataFrame, pairs: Sequence[tup
         ``value_100m_yuan`` (亿元).
     yearbook
         Long yearbook data (亿元).
-    pairs
-        From :func:`component_indicators`.
-
-    Returns
-    -------
-    DataFrame
-        ``CHECK_ROW_COLUMNS``: every province-year with both positive, per (component, indicator);
-        rows of disjoint sets of regions concatenate.
-    """
-    frames = []
-    for component, indicator in pairs:
-        estimate = values.loc[values["component"] == component, ["province_code", "year", "value_100m_yuan"]]
-        own = yearbook.loc[yearbook["indicator"] == indicator, ["province_code", "year", "value"]]
-        both = estimate.merge(own.astype({"value": float}), on=["province_code", "year"])
-        both = both[(both["value"] > 0) & (both["value_100m_yuan"] > 0)]
-        frames.append(both.assign(component=component, indicator=indicator))
-    if not frames:
-        return pd.DataFrame(columns=CHECK_ROW_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[CHECK_ROW_COLUMNS]
-
-
-def flag_checks(rows: pd.DataFrame, factor: float) -> pd.DataFrame:
-    """Flag the rows whose estimate / indicator ratio is beyond ``factor`` of the year's national ratio.
-
-    Parameters
-    ----------
-    rows
-        From :func:`check_rows` (over every region: the national ratio sums them all).
+    candidates
+        The candidate chains (:func:`candidates_of`).
     factor
         The stated factor (``indicators.component_check_factor``), above 1.
 
@@ -629,7 +642,15 @@ def flag_checks(rows: pd.DataFrame, factor: float) -> pd.DataFrame:
     DataFrame
         ``CHECK_COLUMNS``, one row per flagged province, year, component and indicator.
     """
-    # provinces in ascending order within each check and year: the sums add up in the same order however gathered
+    frames = []
+    for component, indicator in component_indicators(candidates, yearbook["indicator"].unique()):
+        estimate = values.loc[values["component"] == component, ["province_code", "year", "value_100m_yuan"]]
+        own = yearbook.loc[yearbook["indicator"] == indicator, ["province_code", "year", "value"]]
+        both = estimate.merge(own.astype({"value": float}), on=["province_code", "year"])
+        both = both[(both["value"] > 0) & (both["value_100m_yuan"] > 0)]
+        frames.append(both.assign(component=component, indicator=indicator))
+    columns = ["component", "indicator", "province_code", "year", "value_100m_yuan", "value"]
+    rows = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     rows = rows.sort_values(["component", "indicator", "province_code", "year"], kind="stable", ignore_index=True)
     sums = rows.groupby(["component", "indicator", "year"])[["value_100m_yuan", "value"]].transform("sum")
     national = sums["value_100m_yuan"] / sums["value"]
@@ -653,73 +674,6 @@ def flag_checks(rows: pd.DataFrame, factor: float) -> pd.DataFrame:
         .reindex(columns=CHECK_COLUMNS)
         .sort_values(["component", "indicator", "province_code", "year"], ignore_index=True)
     )
-
-
-def component_indicator_checks(
-    values: pd.DataFrame, yearbook: pd.DataFrame, pairs: Sequence[tuple[str, str]], factor: float
-) -> pd.DataFrame:
-    """Flag the province-years whose estimate / component indicator ratio is far from the national ratio.
-
-    A share carried forward from a table cannot see an industry that grew up after it (a province
-    whose C39 revenue multiplied while its industry grew slowly). For each (component, indicator)
-    and year, the national ratio is the sum of the estimates over the sum of the indicator over
-    the provinces with both; a province is flagged when its own ratio is above ``factor`` times
-    that or below it divided by ``factor``. Only years the indicator itself covers are checked
-    (no spliced values). This is :func:`flag_checks` of :func:`check_rows`.
-
-    Parameters
-    ----------
-    values
-        The estimates of one method and convention: ``province_code``, ``year``, ``component``,
-        ``value_100m_yuan`` (亿元).
-    yearbook
-        Long yearbook data (亿元).
-    pairs
-        From :func:`component_indicators`.
-    factor
-        The stated factor (``indicators.component_check_factor``), above 1.
-
-    Returns
-    -------
-    DataFrame
-        ``CHECK_COLUMNS``, one row per flagged province, year, component and indicator.
-    """
-    return flag_checks(check_rows(values, yearbook, pairs), factor)
-
-
-def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice], *, convention: str) -> str:
-    """Write the candidates' backtest errors as Markdown for the README: the decision, then one table.
-
-    Parameters
-    ----------
-    comparison
-        ``chain_comparison`` (:class:`ChainSelection`).
-    choices
-        Component -> its :class:`Choice`.
-    convention
-        The convention of the table.
-
-    Returns
-    -------
-    str
-        One line per component saying which chain won and by how much, then a table with one row
-        per component, candidate and kind, one column per method: median APE (80th percentile)
-        over provinces and designs; the chosen candidate in bold.
-    """
-    lines = [f"- {choice.sentence()}" for choice in choices.values()]
-    rows = comparison[(comparison["convention"] == convention) & (comparison["n"] > 0)]
-    methods = list(dict.fromkeys(rows["method"]))
-    lines += ["", "| component | candidate | chain | basis | kind | " + " | ".join(methods) + " |"]
-    lines.append("|---" * 5 + "|" + "---|" * len(methods))
-    for (component, candidate, kind), group in rows.groupby(["component", "candidate", "kind"], sort=False):
-        first = group.iloc[0]
-        cell = {r.method: f"{r.median_ape:.1%} ({r.q80_ape:.0%})" for r in group.itertuples()}
-        name = f"**{candidate}**" if first["chosen"] else candidate
-        cells = " | ".join(cell.get(m, "") for m in methods)
-        lines.append(f"| {component} | {name} | {first['chain']} | {first['coefficient_basis']} | {kind} | {cells} |")
-    missing = comparison[comparison["n"] == 0]
-    lines += [f"- {r.component} / {r.candidate} ({r.chain}): {r.note}" for r in missing.itertuples()]
-    return "\n".join(lines) + "\n"
 
 
 def check_summary(checks: pd.DataFrame, *, shown: int = 6) -> list[str]:

@@ -8,21 +8,22 @@ Benchmark coefficients follow one of two conventions:
 * ``benchmark``: c = V / X in the benchmark year; reproduces the IO values exactly.
 
 Which aggregate A is "the same" depends on the indicator chain's leading indicator
-(:data:`IO_AGGREGATES` in :mod:`digecon.estimation.chains`): 工业增加值 <-> industry, 其他行业增加值 <->
-other services, and so on. An indicator of the component itself (C39 revenue, software revenue, a
-wage bill) has no such aggregate in the table, so its coefficient is c = V / X under both
-conventions; the column ``coefficient_basis`` says which (``share`` or ``indicator``). Such a
-ratio is not a share: the methods' bound of [0, 1] becomes [0, max(1, 2 max c_b)].
+(:data:`~digecon.estimation.chains.IO_AGGREGATES`): 工业增加值 <-> industry, 其他行业增加值 <-> other
+services, and so on. An indicator of the component itself (C39 revenue, software revenue, a wage
+bill) has no such aggregate in the table, so its coefficient is c = V / X under both conventions;
+the column ``coefficient_basis`` says which (``share`` or ``indicator``). Such a ratio is not a
+share: the methods' bound of [0, 1] becomes [0, max(1, 2 max c_b)].
 
-The path of c between and beyond benchmarks comes from a registered method
-(:mod:`digecon.estimation.methods`); this module never names one.
+A *series* is one province's benchmarks of one component (and, when candidate chains are scored,
+of one candidate: the column ``candidate``). The path of c between and beyond benchmarks comes
+from a registered method (:mod:`digecon.estimation.methods`), run on blocks of series that share
+their benchmark years; this module never names a method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from itertools import pairwise
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +31,7 @@ import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.estimation import methods as registry
-from digecon.estimation.indicators import series_key
-from digecon.estimation.joins import concat_tables, left_join, repeat_label, take_labels
-from digecon.estimation.methods import FLAGS, Method, MethodPath, SeriesInput, flags, pin_benchmarks
+from digecon.estimation.methods import Method, SeriesBlock, flags, pin_benchmarks
 
 CONVENTIONS = ("share", "benchmark")
 # IO aggregate -> the concordance flags whose sectors it sums (None: every sector, the table's GDP)
@@ -53,8 +52,13 @@ class Component:
     sector: str  # sector_key in the IO table
     ratio: str | None  # split ratio applied to the sector's VA
     complement: bool  # use 1 - ratio
-    aggregate: str  # IO aggregate and indicator chain
+    aggregate: str  # the IO aggregate of the default chain
     category: str
+
+    @property
+    def ratio_label(self) -> str:
+        """The split ratio the sector's VA is multiplied by: ``1 - s_I63``, ``r_media`` or empty."""
+        return ("1 - " if self.complement else "") + self.ratio if self.ratio else ""
 
 
 COMPONENTS = (
@@ -63,6 +67,7 @@ COMPONENTS = (
     Component("telecom", "information", "s_I63", False, "other_services", "circulation"),
     Component("media", "culture", "r_media", False, "other_services", "circulation"),
 )
+COMPONENT_ORDER = {c.key: i for i, c in enumerate(COMPONENTS)}
 BENCHMARK_COLUMNS = [
     "province_code",
     "year",
@@ -82,8 +87,7 @@ BENCHMARK_COLUMNS = [
 def _aggregate_va(io_tables: pd.DataFrame, name: str) -> pd.Series:
     """VA of one IO aggregate (``IO_AGGREGATE_FLAGS``) per province and year, 亿元."""
     flags_of = IO_AGGREGATE_FLAGS[name]
-    va = io_tables[["province_code", "year", "value_added"]]  # only these: the string columns are not copied
-    inside = va if flags_of is None else va[(io_tables[list(flags_of)] == 1).any(axis=1)]
+    inside = io_tables if flags_of is None else io_tables[(io_tables[list(flags_of)] == 1).any(axis=1)]
     return inside.groupby(["province_code", "year"])["value_added"].sum() / 1e4
 
 
@@ -123,64 +127,92 @@ def benchmark_components(io_tables: pd.DataFrame, ratios: pd.DataFrame) -> pd.Da
     Returns
     -------
     DataFrame
-        ``BENCHMARK_COLUMNS``, one row per table x component.
+        ``BENCHMARK_COLUMNS``, one row per table x component, tables by province and year.
+
+    Raises
+    ------
+    KeyError
+        For a table without the ratio one of its components needs.
     """
-    sector_va = (
-        io_tables.pivot_table(
-            index=["province_code", "year"], columns="sector_key", values="value_added", aggfunc="sum"
-        )
-        / 1e4
-    )
-    tables = sector_va.index
-    codes, years = tables.get_level_values("province_code"), tables.get_level_values("year")
+    sector_va = io_tables.pivot_table(
+        index=["province_code", "year"], columns="sector_key", values="value_added", aggfunc="sum"
+    ).div(1e4)
+    files = io_tables.groupby(["province_code", "year"])["source_file"].first().map(lambda f: Path(f).name)
     aggregates = {name: _aggregate_va(io_tables, name) for name in {c.aggregate for c in COMPONENTS}}
-    files = (
-        io_tables[["province_code", "year", "source_file"]].groupby(["province_code", "year"])["source_file"].first()
-    )
-    files = files.map(lambda f: Path(f).name)
-    ratio_lookup = ratios.set_index(["io_year", "province_code", "ratio"])
+    ratio_of = ratios.set_index(["io_year", "province_code", "ratio"])
     frames = []
     for c in COMPONENTS:
-        va = sector_va[c.sector].to_numpy()
-        value, ratio_value, ratio_source = va, np.full(len(va), np.nan), np.full(len(va), "", dtype=object)
+        table = pd.DataFrame(
+            {
+                "component": c.key,
+                "category": c.category,
+                "aggregate": c.aggregate,
+                "sector_va_100m_yuan": sector_va[c.sector],
+                "ratio": c.ratio_label,
+                "ratio_value": np.nan,
+                "ratio_source": "",
+                "benchmark_value_100m_yuan": sector_va[c.sector],
+                "aggregate_va_100m_yuan": aggregates[c.aggregate].reindex(sector_va.index),
+                "benchmark_file": files.reindex(sector_va.index),
+            }
+        ).reset_index()
         if c.ratio is not None:
-            keys = pd.MultiIndex.from_arrays([years, codes, np.full(len(va), c.ratio)])
-            found = ratio_lookup.reindex(keys)
+            keys = pd.MultiIndex.from_arrays([table["year"], table["province_code"], [c.ratio] * len(table)])
+            found = ratio_of.reindex(keys)
             if found["value"].isna().any():
                 missing = keys[found["value"].isna().to_numpy()][0]
                 raise KeyError(f"no ratio {missing[2]} for province {missing[1]} in {missing[0]}")
-            raw = found["value"].to_numpy(dtype=float)
-            ratio_value = (1.0 - raw) if c.complement else raw
-            value = va * ratio_value
-            ratio_source = found["ratio_source"].astype(str).to_numpy(dtype=object)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "province_code": codes.astype(int),
-                    "year": years.astype(int),
-                    "component": np.full(len(va), c.key, dtype=object),
-                    "category": np.full(len(va), c.category, dtype=object),
-                    "aggregate": np.full(len(va), c.aggregate, dtype=object),
-                    "sector_va_100m_yuan": va,
-                    "ratio": np.full(
-                        len(va), ("1 - " if c.complement else "") + c.ratio if c.ratio else "", dtype=object
-                    ),
-                    "ratio_value": ratio_value,
-                    "ratio_source": ratio_source,
-                    "benchmark_value_100m_yuan": value,
-                    "aggregate_va_100m_yuan": aggregates[c.aggregate].reindex(tables).to_numpy(),
-                    "benchmark_file": files.reindex(tables).to_numpy(dtype=object),
-                }
-            )
-        )
-    # one row per table x component: table after table, the components in COMPONENTS order
-    order = np.argsort(np.tile(np.arange(len(tables)), len(COMPONENTS)), kind="stable")
-    return pd.concat(frames, ignore_index=True).iloc[order].reset_index(drop=True)[BENCHMARK_COLUMNS]
+            value = found["value"].to_numpy(dtype=float)
+            table["ratio_value"] = (1.0 - value) if c.complement else value
+            table["ratio_source"] = found["ratio_source"].astype(str).to_numpy()
+            table["benchmark_value_100m_yuan"] = table["sector_va_100m_yuan"] * table["ratio_value"]
+        frames.append(table.assign(order=COMPONENT_ORDER[c.key]))
+    out = pd.concat(frames, ignore_index=True).sort_values(["province_code", "year", "order"], ignore_index=True)
+    return out.astype({"province_code": int, "year": int})[BENCHMARK_COLUMNS]
 
 
-def _ratio_label(c: Component) -> str:
-    """Name the split ratio a component's value is the sector's VA times (``1 - s_I63``, ``r_media``, empty)."""
-    return ("1 - " if c.complement else "") + c.ratio if c.ratio else ""
+def working_years(benchmarks: pd.DataFrame, years: Sequence[int]) -> list[int]:
+    """Give the years computed: every year from the first to the last of the output and benchmark years.
+
+    Computing over every benchmark year means that neither the backtest nor any coefficient
+    depends on which years are written out.
+
+    Parameters
+    ----------
+    benchmarks
+        At least ``year`` of the benchmark tables (:func:`benchmark_components`).
+    years
+        The output years (at least one).
+
+    Returns
+    -------
+    list of int
+        Contiguous years.
+    """
+    low = min(min(years), int(benchmarks["year"].min()))
+    high = max(max(years), int(benchmarks["year"].max()))
+    return list(range(low, high + 1))
+
+
+def categorical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give the table with its text columns as categoricals.
+
+    The large tables (values, backtest) repeat a few texts over many rows: as categoricals they
+    cost a small integer per row, and their filters, groupings and merges work on those integers.
+    The categories are the texts sorted, so that sorting orders the rows as the texts would.
+    """
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
+    return frame.astype(dict.fromkeys(text, "category"))
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give the table with its categorical columns as plain text (the small tables summarising the large ones)."""
+    return frame.astype({c: "str" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+def series_keys(frame: pd.DataFrame) -> list[str]:
+    """Name the columns that tell a series apart besides the province: ``component`` (and ``candidate``)."""
+    return ["component", "candidate"] if "candidate" in frame.columns else ["component"]
 
 
 def _check_convention(convention: str) -> None:
@@ -195,11 +227,10 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
     Parameters
     ----------
     benchmarks
-        From :func:`benchmark_components`.
+        Benchmark rows aligned with their chains (:func:`digecon.estimation.chains.chain_benchmarks`,
+        with ``coefficient_basis``); the keys of :func:`series_keys`.
     indicators
-        From :func:`digecon.estimation.indicators.indicator_series` (one series per aggregate, joined
-        on the benchmarks' ``aggregate``) or :func:`digecon.estimation.chains.chain_series` (one per
-        component, with ``coefficient_basis``).
+        From :func:`digecon.estimation.chains.chain_series`, keyed the same way.
     convention
         ``share`` (c = V / A, the IO aggregate) or ``benchmark`` (c = V / X, the yearbook indicator).
         Rows whose ``coefficient_basis`` is ``indicator`` (a component-level indicator, no A in the
@@ -208,8 +239,8 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
     Returns
     -------
     DataFrame
-        ``benchmarks`` plus ``indicator_100m_yuan`` (X in the benchmark year, 亿元), ``coefficient``,
-        ``coefficient_basis`` and ``convention``.
+        ``benchmarks`` plus ``indicator_100m_yuan`` (X in the benchmark year, 亿元), ``coefficient``
+        and ``convention``.
 
     Raises
     ------
@@ -217,175 +248,116 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
         For an unknown convention.
     """
     _check_convention(convention)
-    key = series_key(indicators)
-    merged = left_join(
-        benchmarks.drop(columns="coefficient_basis", errors="ignore"),
-        indicators[[key, "province_code", "year", "indicator_100m_yuan"]],
-        [key, "province_code", "year"],
+    on = [*series_keys(benchmarks), "province_code", "year"]
+    merged = benchmarks.merge(
+        indicators[[*on, "indicator_100m_yuan"]], on=on, how="left", validate="many_to_one"
     )
-    basis = _basis(benchmarks, merged)
-    share = (basis == "share") if convention == "share" else np.zeros(len(merged), dtype=bool)
+    share = (merged["coefficient_basis"] == "share").to_numpy() & (convention == "share")
     denominator = np.where(share, merged["aggregate_va_100m_yuan"], merged["indicator_100m_yuan"])
-    return merged.assign(
-        coefficient=merged["benchmark_value_100m_yuan"] / denominator, coefficient_basis=basis, convention=convention
-    )
-
-
-def _basis(benchmarks: pd.DataFrame, merged: pd.DataFrame) -> np.ndarray:
-    """Each benchmark row's coefficient basis: from the chain (``share`` / ``indicator``), else ``share``."""
-    if "coefficient_basis" not in benchmarks:
-        return np.full(len(merged), "share", dtype=object)
-    return benchmarks["coefficient_basis"].fillna("share").to_numpy(dtype=object)
+    return merged.assign(coefficient=merged["benchmark_value_100m_yuan"] / denominator, convention=convention)
 
 
 @dataclass(frozen=True)
 class Block:
-    """Series of one component that share their benchmark years: what a method's ``paths`` sees at once.
+    """Series sharing their pooling group and benchmark years.
 
-    ``rows`` are the series' positions in :class:`Prepared` ``series``. The inputs are scaled:
-    ``scale`` divides the coefficients and multiplies X (1 for a share; for a ratio to a
-    component-level indicator, ``max(1, 2 max c_b)``, so that the methods' bound of 1 becomes
-    twice the largest benchmark ratio).
+    ``rows`` are the series' positions in :class:`Prepared` ``series``. A method sees the block
+    scaled (:attr:`scaled`): ``scale`` divides the coefficients and multiplies X (1 for a share; for
+    a ratio to a component-level indicator, ``max(1, 2 max c_b)``, so that the methods' bound of 1
+    becomes twice the largest benchmark ratio).
     """
 
-    component: str
-    benchmark_years: np.ndarray  # (benchmarks,)
-    rows: np.ndarray  # (series,)
-    coefficients: np.ndarray  # (series, benchmarks), as given
-    scale: np.ndarray  # (series,)
-    indicator: np.ndarray  # (series, years), X as given, 亿元
+    group: tuple[str, ...]  # the series keys (component, or component and candidate): pooled together
+    rows: np.ndarray
+    series: SeriesBlock  # as given
+    scale: np.ndarray
 
-    def scaled(self, years: np.ndarray) -> SeriesInput:
-        """Give the block as the method sees it: coefficients / scale and X x scale (V unchanged)."""
+    @property
+    def scaled(self) -> SeriesBlock:
+        """The block as the method sees it: coefficients / scale and X x scale (V unchanged)."""
         scale = self.scale[:, None]
-        return SeriesInput(self.benchmark_years, self.coefficients / scale, self.indicator * scale, years)
+        return replace(self.series, coefficients=self.series.coefficients / scale, indicator=self.series.indicator * scale)
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """Every series of one coefficient table, in output order, grouped into blocks."""
+    """Every series of a coefficient table, grouped into blocks."""
 
-    series: pd.DataFrame  # province_code, component, benchmark_years (comma-joined), one row per series
+    series: pd.DataFrame  # province_code, the series keys, benchmark_years (comma-joined)
     blocks: list[Block]
     years: np.ndarray
 
 
-def indicator_matrix(indicators: pd.DataFrame, grid: np.ndarray) -> pd.DataFrame:
-    """X over ``grid``, one row per (series key, province): the indicators as one wide table, built once.
+def indicator_matrix(indicators: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """Give X over ``years``, one row per series (province and :func:`series_keys`), one column per year.
 
     Parameters
     ----------
     indicators
-        From :func:`digecon.estimation.indicators.indicator_series` or
-        :func:`digecon.estimation.chains.chain_series`.
-    grid
+        From :func:`digecon.estimation.chains.chain_series` (or several, with ``candidate``).
+    years
         The years, ascending.
 
     Returns
     -------
     DataFrame
-        Indexed by (key, ``province_code``), one column per year (NaN where missing), 亿元.
+        Indexed by ``province_code`` and the series keys, 亿元 (NaN where missing).
     """
-    # one value per key x province x year (indicator_series), so a plain unstack is enough
-    key = series_key(indicators)
-    inside = indicators.loc[indicators["year"].isin(grid), [key, "province_code", "year", "indicator_100m_yuan"]]
-    wide = inside.set_index([key, "province_code", "year"])["indicator_100m_yuan"].unstack("year")
-    return wide.reindex(columns=grid).astype(float)
+    keys = ["province_code", *series_keys(indicators)]
+    inside = indicators[indicators["year"].isin(years)]
+    return inside.pivot(index=keys, columns="year", values="indicator_100m_yuan").reindex(columns=list(years))
 
 
-def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, key: str, years: np.ndarray) -> Prepared:
-    """Split a coefficient table into ascending benchmark series per province x component, in blocks.
+def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame) -> Prepared:
+    """Group the benchmark coefficients into series (province x keys) and the series into blocks.
 
     Parameters
     ----------
     coefficients
-        From :func:`benchmark_coefficients` (rows of the benchmarks to use).
+        From :func:`benchmark_coefficients` (the rows of the benchmarks to use).
     matrix
-        From :func:`indicator_matrix` over ``years``.
-    key
-        The series key of the indicators (:func:`~digecon.estimation.indicators.series_key`).
-    years
-        The years to estimate, ascending.
+        :func:`indicator_matrix` over the years to estimate (every benchmark year among them).
 
     Returns
     -------
     Prepared
-        Series sorted by province and component; blocks by component and benchmark years.
+        Series sorted by province and keys; blocks by keys and benchmark years.
 
     Raises
     ------
+    ValueError
+        For a missing benchmark coefficient.
     KeyError
-        For a series without an indicator.
+        For a series without an indicator in some year.
     """
-    if not len(coefficients):
-        return Prepared(pd.DataFrame(columns=["province_code", "component", "benchmark_years"]), [], years)
-    # sorted by province, component and year on integer keys; only the columns used are taken
-    component_all, component_codes = pd.factorize(coefficients["component"], sort=True)  # as sort_values orders
-    province_all = coefficients["province_code"].to_numpy()
-    ordered = np.lexsort((coefficients["year"].to_numpy(), component_all, province_all))
-    codes, component_of_row = province_all[ordered], component_all[ordered]
-    benchmark_years = coefficients["year"].to_numpy()[ordered]
-    coefficient = coefficients["coefficient"].to_numpy(dtype=float)[ordered]
-    with_basis = "coefficient_basis" in coefficients
-    basis = (coefficients["coefficient_basis"] == "indicator").to_numpy()[ordered] if with_basis else None
-    new = np.r_[True, (codes[1:] != codes[:-1]) | (component_of_row[1:] != component_of_row[:-1])]
-    starts = np.flatnonzero(new)
-    counts = np.diff(np.r_[starts, len(ordered)])
-    series_of_row = np.cumsum(new) - 1
-    padded = np.full((len(starts), counts.max()), -1, dtype=np.int64)
-    padded[series_of_row, np.arange(len(ordered)) - starts[series_of_row]] = benchmark_years
+    years = matrix.columns.to_numpy()
+    keys = ["province_code", *series_keys(coefficients)]
+    if coefficients["coefficient"].isna().any():
+        row = coefficients[coefficients["coefficient"].isna()].iloc[0]
+        raise ValueError(f"no benchmark coefficient for province {row['province_code']} in {row['year']}")
+    wide = coefficients.pivot(index=keys, columns="year", values="coefficient")
+    x = matrix.reindex(wide.index)
+    if x.isna().any(axis=None):
+        province, *key = x.index[x.isna().any(axis=1).to_numpy()][0]
+        raise KeyError(f"no indicator {'/'.join(key)!r} for province {province} in every year {years[0]}-{years[-1]}")
+    present, coefficient, indicator = wide.notna().to_numpy(), wide.to_numpy(), x.to_numpy()
+    basis = coefficients.groupby(keys)["coefficient_basis"].first().reindex(wide.index)
     # a ratio to a component-level indicator is not a share (module docstring): scale it into [0, 1]
-    peak = np.fmax.reduceat(coefficient, starts)
-    indicator_basis = np.zeros(len(starts), dtype=bool) if basis is None else basis[starts]
-    scale = np.where(indicator_basis, np.fmax(1.0, 2.0 * peak), 1.0)
-    keys = coefficients[key].take(ordered[starts]).to_numpy()
-    position = matrix.index.get_indexer(pd.MultiIndex.from_arrays([keys, codes[starts]]))
-    if (position < 0).any():
-        first = int(np.flatnonzero(position < 0)[0])
-        raise KeyError(f"no indicator {keys[first]!r} for province {codes[starts[first]]}")
-    x = matrix.to_numpy()
-    component_of = component_of_row[starts]
-    patterns, block_of = _unique_rows(np.column_stack([component_of, padded]))
-    order = np.argsort(block_of, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(block_of[order]) != 0, True])
-    blocks, labels = [], np.empty(len(patterns), dtype=object)
-    for a, b in pairwise(bounds):
-        rows = order[a:b]
-        pattern = patterns[block_of[rows[0]]]
-        m = int((pattern[1:] >= 0).sum())
-        labels[block_of[rows[0]]] = ",".join(map(str, pattern[1 : 1 + m]))
-        blocks.append(
-            Block(
-                str(component_codes[pattern[0]]),
-                pattern[1 : 1 + m],
-                rows,
-                coefficient[starts[rows][:, None] + np.arange(m)],
-                scale[rows],
-                x[position[rows]],
-            )
-        )
-    series = pd.DataFrame(
-        {
-            "province_code": codes[starts],
-            "component": pd.Index(component_codes, dtype="str").take(component_of),
-            "benchmark_years": pd.Index(labels, dtype="str").take(block_of),
-        }
-    )
+    scale = np.where(basis == "indicator", np.fmax(1.0, 2.0 * wide.max(axis=1).to_numpy()), 1.0)
+    columns = wide.columns.to_numpy()
+    patterns, pattern_of = np.unique(present, axis=0, return_inverse=True)
+    labels = pd.Categorical.from_codes(pattern_of.ravel(), [",".join(map(str, columns[p])) for p in patterns])
+    series = wide.index.to_frame(index=False).assign(benchmark_years=labels)
+    blocks = []
+    for (*group, _), rows in series.groupby([*keys[1:], "benchmark_years"], sort=True, observed=True).indices.items():
+        used = present[rows[0]]
+        given = SeriesBlock(columns[used].astype(np.int64), coefficient[np.ix_(rows, used)], indicator[rows], years)
+        blocks.append(Block(tuple(group), rows, given, scale[rows]))
     return Prepared(series, blocks, years)
 
 
-def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(table, axis=0, return_inverse=True)`` by one lexsort of the columns (much faster on ints)."""
-    order = np.lexsort(table.T[::-1])
-    ranked = table[order]
-    new = np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)]
-    inverse = np.empty(len(table), dtype=np.intp)
-    inverse[order] = np.cumsum(new) - 1
-    return ranked[new], inverse
-
-
-def fit_pools(spec: Method, prepared: Prepared) -> dict[str, dict[str, float]]:
-    """Fit the method's pooled parameters per component over every series given (empty where it pools nothing).
+def fit_pools(spec: Method, prepared: Prepared) -> dict[tuple[str, ...], dict[str, float]]:
+    """Fit the method's pooled parameters per group over every series given (empty where it pools nothing).
 
     Parameters
     ----------
@@ -397,49 +369,12 @@ def fit_pools(spec: Method, prepared: Prepared) -> dict[str, dict[str, float]]:
     Returns
     -------
     dict
-        Component -> keyword arguments of the method's path.
+        Group (the series keys) -> keyword arguments of the method's path.
     """
-    components = sorted({b.component for b in prepared.blocks})
-    if spec.pool is None:
-        return {c: {} for c in components}
-    if spec.statistics is not None and spec.choose is not None:
-        rows = pool_statistics(spec, prepared)
-        return {c: spec.choose(rows[c]) for c in components}
-    return {c: spec.pool(_series_of(prepared, c)) for c in components}
-
-
-def pool_statistics(spec: Method, prepared: Prepared) -> dict[str, np.ndarray]:
-    """Give the method's pooling statistics (``spec.statistics``) of every block, stacked per component.
-
-    Parameters
-    ----------
-    spec
-        A method with ``statistics``.
-    prepared
-        From :func:`prepare`.
-
-    Returns
-    -------
-    dict
-        Component -> rows (``spec.choose`` of them is the pooled parameters).
-    """
-    rows: dict[str, list[np.ndarray]] = {}
+    groups: dict[tuple[str, ...], list[SeriesBlock]] = {}
     for b in prepared.blocks:
-        rows.setdefault(b.component, []).append(spec.statistics(b.scaled(prepared.years)))
-    return {c: np.concatenate(r) for c, r in rows.items()}
-
-
-def _series_of(prepared: Prepared, component: str) -> list[SeriesInput]:
-    """List the scaled series of one component, one by one in output order (for a method without ``statistics``)."""
-    found = []
-    for b in prepared.blocks:
-        if b.component == component:
-            given = b.scaled(prepared.years)
-            found += [
-                (row, SeriesInput(b.benchmark_years, given.coefficients[i], given.indicator[i], given.years))
-                for i, row in enumerate(b.rows)
-            ]
-    return [series for _, series in sorted(found, key=lambda pair: pair[0])]
+        groups.setdefault(b.group, []).append(b.scaled)
+    return {g: spec.pool(blocks) if spec.pool is not None else {} for g, blocks in groups.items()}
 
 
 @dataclass(frozen=True)
@@ -452,21 +387,8 @@ class Paths:
     rho: np.ndarray  # one per series
 
 
-def _block_path(spec: Method, given: SeriesInput, pooled: Mapping[str, float]) -> MethodPath:
-    """Run the method on a block: its ``paths``, or its ``path`` series by series."""
-    if spec.paths is not None:
-        return spec.paths(given.benchmark_years, given.coefficients, given.indicator, given.years, **pooled)
-    results = [
-        spec.path(given.benchmark_years, c, x, given.years, **pooled)
-        for c, x in zip(given.coefficients, given.indicator, strict=True)
-    ]
-    se = [np.full(len(given.years), np.nan) if r.se_100m_yuan is None else r.se_100m_yuan for r in results]
-    rho = [r.parameters.get("rho", np.nan) for r in results]
-    return MethodPath(np.array([r.coefficient for r in results]), np.array(se), {"rho": np.array(rho)})
-
-
-def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[str, Mapping[str, float]]) -> Paths:
-    """Run the method on every block with the pooled parameters of its component.
+def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[tuple[str, ...], Mapping[str, float]]) -> Paths:
+    """Run the method on every block with the pooled parameters of its group.
 
     Parameters
     ----------
@@ -475,7 +397,7 @@ def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[str, Mapping[str
     prepared
         From :func:`prepare`.
     pooled
-        Component -> parameters (:func:`fit_pools`).
+        Group -> parameters (:func:`fit_pools`).
 
     Returns
     -------
@@ -487,13 +409,12 @@ def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[str, Mapping[str
     coefficient, value, se = np.empty((n, t)), np.empty((n, t)), np.full((n, t), np.nan)
     rho = np.full(n, np.nan)
     for b in prepared.blocks:
-        given = b.scaled(prepared.years)
-        result = _block_path(spec, given, pooled.get(b.component, {}))
+        given = b.scaled
+        result = spec.path(given, **pooled.get(b.group, {}))
         scaled = b.scale[:, None] != 1.0
         # undo the scale: the coefficient times it, pinned to the benchmarks again; X x scale / scale
-        unscaled = pin_benchmarks(result.coefficient * b.scale[:, None], b.benchmark_years, b.coefficients, given.years)
-        c = np.where(scaled, unscaled, result.coefficient)
-        x = np.where(scaled, given.indicator / b.scale[:, None], b.indicator)
+        c = np.where(scaled, pin_benchmarks(result.coefficient * b.scale[:, None], b.series), result.coefficient)
+        x = np.where(scaled, given.indicator / b.scale[:, None], b.series.indicator)
         coefficient[b.rows], value[b.rows] = c, c * x
         if result.se_100m_yuan is not None:
             se[b.rows] = result.se_100m_yuan
@@ -502,179 +423,83 @@ def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[str, Mapping[str
     return Paths(coefficient, value, se, rho)
 
 
-PATH_COLUMNS = [
-    "province_code",
-    "component",
-    "year",
-    "coefficient",
-    "value_100m_yuan",
-    "se_100m_yuan",
-    "flag",
-    "distance_years",
-    "nearest_benchmark",
-    "benchmark_years",
-    "rho",
-]
-
-
-def path_table(prepared: Prepared, paths: Paths, method: str) -> pd.DataFrame:
-    """Lay out :class:`Paths` as the long table of :func:`annual_paths`: a row per series x year, in output order.
-
-    Parameters
-    ----------
-    prepared
-        From :func:`prepare`.
-    paths
-        From :func:`run_paths` on it.
-    method
-        The method's name.
-
-    Returns
-    -------
-    DataFrame
-        ``PATH_COLUMNS`` and ``method``.
-    """
-    n, grid = len(prepared.series), prepared.years
-    t = len(grid)
-    names = pd.Index(FLAGS)
-    flag = np.empty((n, t), dtype=np.int8)  # position in FLAGS
-    distance, nearest = np.empty((n, t), dtype=np.int64), np.empty((n, t), dtype=np.int64)
+def _long(prepared: Prepared, paths: Paths, method: str, convention: str) -> pd.DataFrame:
+    """Lay out :class:`Paths` as one row per series x year, in output order (province, year, component)."""
+    n, t = len(prepared.series), len(prepared.years)
+    flag, distance, nearest = np.empty((n, t), dtype=object), np.empty((n, t), int), np.empty((n, t), int)
     for b in prepared.blocks:
-        f, d, near = flags(b.benchmark_years, grid)
-        flag[b.rows], distance[b.rows], nearest[b.rows] = names.get_indexer(f), d, near
-    series = prepared.series
-    codes = series["province_code"].to_numpy()
-    rank = pd.Index([c.key for c in COMPONENTS]).get_indexer(series["component"])
-    # rows in output order (province, year, component in COMPONENTS order), so that the big
-    # columns below are built once in their final order and never permuted again
-    series_of, year_of = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
-    order = np.lexsort((rank[series_of], year_of, codes[series_of]))
-    row, at = series_of[order], year_of[order]
-    cell = row * t + at
-    return pd.DataFrame(
-        {
-            "province_code": codes[row],
-            "component": take_labels(series["component"], row),
-            "year": grid[at],
-            "coefficient": paths.coefficient.ravel()[cell],
-            "value_100m_yuan": paths.value_100m_yuan.ravel()[cell],
-            "se_100m_yuan": paths.se_100m_yuan.ravel()[cell],
-            "flag": take_labels(FLAGS, flag.ravel()[cell]),
-            "distance_years": distance.ravel()[cell],
-            "nearest_benchmark": nearest.ravel()[cell],
-            "benchmark_years": take_labels(series["benchmark_years"], row),
-            "rho": paths.rho[row],
-            "method": repeat_label(method, len(row)),
-        }
+        flag[b.rows], distance[b.rows], nearest[b.rows] = flags(b.series.benchmark_years, prepared.years)
+    series = categorical(prepared.series)
+    rank = series["component"].map(COMPONENT_ORDER).to_numpy(dtype=float)
+    row, year = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
+    order = np.lexsort((rank[row], year, series["province_code"].to_numpy()[row]))
+    row, cell = row[order], (row * t + year)[order]
+    return series.take(row).reset_index(drop=True).assign(
+        year=prepared.years[year[order]],
+        coefficient=paths.coefficient.ravel()[cell],
+        value_100m_yuan=paths.value_100m_yuan.ravel()[cell],
+        se_100m_yuan=paths.se_100m_yuan.ravel()[cell],
+        flag=pd.Categorical(flag.ravel()[cell]),
+        distance_years=distance.ravel()[cell],
+        nearest_benchmark=nearest.ravel()[cell],
+        rho=paths.rho[row],
+        method=pd.Categorical([method] * len(row)),
+        convention=pd.Categorical([convention] * len(row)),
     )
-
-
-def annual_paths(
-    coefficients: pd.DataFrame,
-    indicators: pd.DataFrame,
-    years: list[int],
-    method: str,
-    pooled: Mapping[str, Mapping[str, float]] | None = None,
-) -> pd.DataFrame:
-    """Annual coefficient path, value and flags of every province x component under one method.
-
-    The method's ``pool`` (if any) is fitted once per component over every series given, then
-    its ``path`` runs per series (see :mod:`digecon.estimation.methods`), or its ``paths`` per
-    block of series sharing their benchmark years.
-
-    Parameters
-    ----------
-    coefficients
-        From :func:`benchmark_coefficients` (one convention), restricted to the benchmarks to use;
-        every benchmark year must be in ``years``.
-    indicators
-        From :func:`digecon.estimation.indicators.indicator_series`, covering ``years``.
-    years
-        Years to estimate, ascending.
-    method
-        A key of :data:`digecon.estimation.methods.METHODS`.
-    pooled
-        Component -> pooled parameters, fitted elsewhere (over more regions than these, e.g. in
-        chunks); None fits them here over the series given.
-
-    Returns
-    -------
-    DataFrame
-        ``PATH_COLUMNS`` and ``method``: ``coefficient``, ``value_100m_yuan`` (亿元),
-        ``se_100m_yuan`` (where the method gives one), ``flag``, ``distance_years``,
-        ``nearest_benchmark``, ``benchmark_years`` (comma-joined), ``rho`` (where fitted).
-
-    Raises
-    ------
-    ValueError
-        For an unknown method (from :func:`digecon.estimation.methods.method`).
-    """
-    spec = registry.method(method)
-    grid = np.asarray(years)
-    prepared = prepare(coefficients, indicator_matrix(indicators, grid), series_key(indicators), grid)
-    if prepared.series.empty:
-        return pd.DataFrame(columns=[*PATH_COLUMNS, "method"])
-    paths = run_paths(spec, prepared, fit_pools(spec, prepared) if pooled is None else pooled)
-    return path_table(prepared, paths, method)
 
 
 def estimate_all(
     benchmarks: pd.DataFrame,
     indicators: pd.DataFrame,
-    years: list[int],
-    methods: list[str],
-    conventions: list[str],
-    pooled: Mapping[tuple[str, str], Mapping[str, Mapping[str, float]]] | None = None,
+    years: Sequence[int],
+    methods: Sequence[str],
+    conventions: Sequence[str],
 ) -> pd.DataFrame:
     """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.estimation.bands`).
+
+    A method's pooled parameters are fitted per component over every province's series.
 
     Parameters
     ----------
     benchmarks
-        From :func:`benchmark_components`; the national rows are left out.
+        Benchmark rows aligned with the chains (:func:`digecon.estimation.chains.chain_benchmarks`);
+        the national rows are left out.
     indicators
-        From :func:`digecon.estimation.indicators.indicator_series`, covering ``years``.
+        From :func:`digecon.estimation.chains.chain_series`, covering ``years``.
     years
         Years to estimate, ascending; every benchmark year among them.
     methods
         Keys of :data:`digecon.estimation.methods.METHODS`.
     conventions
         A subset of ``CONVENTIONS``.
-    pooled
-        (convention, method) -> component -> pooled parameters fitted elsewhere (over every
-        region, when these are a chunk of them); None fits them over the series given.
 
     Returns
     -------
     DataFrame
-        :func:`annual_paths` for every method and convention, with a ``convention`` column; rows in
-        the order of :func:`output_order`.
+        One row per convention x method x province x year x component: ``coefficient``,
+        ``value_100m_yuan`` (亿元), ``se_100m_yuan`` (where the method gives one), ``flag``,
+        ``distance_years``, ``nearest_benchmark``, ``benchmark_years`` (comma-joined), ``rho``
+        (where fitted), sorted by convention, method, province, year and component (in
+        ``COMPONENTS`` order).
 
     Raises
     ------
     ValueError
         For an unknown method or convention (before anything is computed).
     """
-    for name in methods:
-        registry.method(name)
+    specs = {name: registry.method(name) for name in methods}
     for convention in conventions:
         _check_convention(convention)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
-    grid = np.asarray(years)
-    matrix, key = indicator_matrix(indicators, grid), series_key(indicators)
     frames = []
-    # conventions and methods by name: with path_table's order, the rows come in output order
+    matrix = indicator_matrix(indicators, years)
+    # conventions and methods by name, each laid out in output order: the rows come in output order
     for convention in sorted(conventions):
-        prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix, key, grid)
-        for method in sorted(methods):
-            spec = registry.method(method)
-            if prepared.series.empty:
-                frames.append(pd.DataFrame(columns=[*PATH_COLUMNS, "method"]).assign(convention=convention))
-                continue
-            own = fit_pools(spec, prepared) if pooled is None else pooled.get((convention, method), {})
-            table = path_table(prepared, run_paths(spec, prepared, own), method)
-            frames.append(table.assign(convention=repeat_label(convention, len(table))))
-    return concat_tables(frames)
+        prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix)
+        for name in sorted(specs):
+            paths = run_paths(specs[name], prepared, fit_pools(specs[name], prepared))
+            frames.append(_long(prepared, paths, name, convention))
+    return categorical(pd.concat(frames, ignore_index=True))
 
 
 OUTPUT_COLUMNS = [
@@ -721,93 +546,29 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
     estimates
         :func:`estimate_all` with bounds (:func:`digecon.estimation.bands.apply_bounds`).
     benchmarks
-        From :func:`benchmark_components`.
+        The benchmark rows aligned with the chains.
     indicators
-        From :func:`digecon.estimation.indicators.indicator_series` or
-        :func:`digecon.estimation.chains.chain_series` (which adds ``chain``, the candidate's name, and
-        ``coefficient_basis``), covering the estimated years.
+        From :func:`digecon.estimation.chains.chain_series` (with ``chain``, the candidate's name,
+        and ``coefficient_basis``), covering the estimated years.
 
     Returns
     -------
     DataFrame
-        ``OUTPUT_COLUMNS``, sorted by convention, method, province, year and component (in ``COMPONENTS`` order);
-        ``chain`` and ``coefficient_basis`` are empty for indicators keyed by aggregate.
+        ``OUTPUT_COLUMNS``, in the order of ``estimates``.
     """
     names = province_table()[["province_code", "province", "province_en"]]
     info = benchmarks[
-        [
-            "province_code",
-            "year",
-            "component",
-            "category",
-            "aggregate",
-            "ratio",
-            "ratio_value",
-            "ratio_source",
-            "benchmark_file",
-        ]
+        ["province_code", "year", "component", "category", "aggregate"]
+        + ["ratio", "ratio_value", "ratio_source", "benchmark_file"]
     ].rename(columns={"year": "nearest_benchmark"})
-    # left joins by row positions: the merges' factorizing of the big table's string keys was most of the time
-    out = left_join(
-        left_join(estimates, names, ["province_code"], labels=True),
-        info,
-        ["province_code", "component", "nearest_benchmark"],
-        labels=True,
-    )
-    key = series_key(indicators)
-    wanted = indicators.rename(
-        columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
-    ).drop(columns="aggregate" if key != "aggregate" else [], errors="ignore")
-    on = [key, "province_code", "year"]
-    out = left_join(
-        out, wanted[on + [c for c in wanted.columns if c in OUTPUT_COLUMNS and c not in on]], on, labels=True
-    )
-    return output_order(out).reindex(columns=OUTPUT_COLUMNS)
-
-
-def output_order(values: pd.DataFrame) -> pd.DataFrame:
-    """Sort the values by convention, method, province, year and component (in ``COMPONENTS`` order).
-
-    Parameters
-    ----------
-    values
-        Any table with those columns.
-
-    Returns
-    -------
-    DataFrame
-        Sorted, with a fresh index.
-    """
-    return rows_in_order(values, output_permutation(values))
-
-
-def rows_in_order(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
-    """Put the rows in ``order`` (a permutation), with a fresh index; no copy where they already are in it."""
-    if (np.diff(order) > 0).all():  # e.g. estimate_all's rows, already in output order
-        return frame.reset_index(drop=True)
-    return frame.take(order).reset_index(drop=True)
-
-
-def output_permutation(values: pd.DataFrame) -> np.ndarray:
-    """Give the order of :func:`output_order` as a permutation of the rows (one stable lexsort of integer keys)."""
-    # integer keys sorted with one stable lexsort: the order of sort_values on the columns, much faster
-    component_of, components = pd.factorize(values["component"])
-    keys = [
-        pd.factorize(values["convention"], sort=True)[0],
-        pd.factorize(values["method"], sort=True)[0],
-        values["province_code"].to_numpy(dtype=np.int64),
-        values["year"].to_numpy(dtype=np.int64),
-        pd.Index([c.key for c in COMPONENTS]).get_indexer(components)[component_of],
+    series = indicators.rename(columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"})
+    series = series[
+        ["component", "province_code", "year", "indicator_value_100m_yuan", "indicator"]
+        + ["indicator_source", "indicator_spliced", "chain", "coefficient_basis"]
     ]
-    return np.arange(len(values)) if _ascending(keys) else np.lexsort(keys[::-1])
-
-
-def _ascending(keys: list[np.ndarray]) -> bool:
-    """Whether the rows are already in the order of ``keys`` (major first): then no sort is needed."""
-    decided = np.zeros(max(len(keys[0]) - 1, 0), dtype=bool)  # the rows ordered by an earlier key
-    for key in keys:
-        step = np.diff(key)
-        if (~decided & (step < 0)).any():
-            return False
-        decided |= step > 0
-    return True
+    out = (
+        estimates.merge(categorical(names), on="province_code", how="left", validate="many_to_one")
+        .merge(categorical(info), on=["province_code", "component", "nearest_benchmark"], how="left", validate="many_to_one")
+        .merge(categorical(series), on=["component", "province_code", "year"], how="left", validate="many_to_one")
+    )
+    return out.reindex(columns=OUTPUT_COLUMNS)

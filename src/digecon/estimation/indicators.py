@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from digecon.core.errors import InputError
-from digecon.estimation.joins import as_text
 
 CHAINS: dict[str, tuple[str, ...]] = {
     "industry": ("工业增加值", "第二产业增加值", "地区生产总值"),
@@ -166,14 +165,14 @@ def indicator_series(
         frames.append(
             pd.DataFrame(
                 {
-                    key: as_text(np.full(len(codes) * n, name, dtype=object)),
+                    key: name,
                     "province_code": np.repeat(codes, n),
                     "year": np.tile(np.asarray(years, dtype=np.int64), len(codes)),
                     "indicator_100m_yuan": series["value"].ravel(),
-                    "indicator": as_text(series["label"].ravel()),
-                    "indicator_source": as_text(series["source"].ravel()),
+                    "indicator": series["label"].ravel(),
+                    "indicator_source": series["source"].ravel(),
                     "spliced": series["spliced"].ravel(),
-                    "leading_indicator": as_text(np.repeat(series["first"], n)),
+                    "leading_indicator": np.repeat(series["first"], n),
                 }
             )
         )

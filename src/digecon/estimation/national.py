@@ -65,7 +65,6 @@ NATIONAL_COLUMNS = [
     "national_source",
 ]
 _ORDER = {c: i for i, c in enumerate([*(c.key for c in COMPONENTS), TOTAL])}
-# why the provinces are not rescaled to the national totals (measured; quoted in captions)
 # Why the provinces are not rescaled to the national totals: scaling them pro rata was measured (the
 # information sector, telecom + IT services, with 2017 held out) and made the provincial errors worse,
 # because the provinces/national ratio moves between rounds (0.999, 1.136, 1.092, 0.918 in 2002-2017).
@@ -83,7 +82,7 @@ def _component_row(year: int, c: Component, sector: pd.Series, ratios: pd.DataFr
             raise ValueError(f"the national table of {year} needs exactly one {c.ratio}; found {len(hit)}")
         raw = float(hit["value"].iloc[0])
         value = 1.0 - raw if c.complement else raw
-        label, source = ("1 - " if c.complement else "") + c.ratio, str(hit["ratio_source"].iloc[0])
+        label, source = c.ratio_label, str(hit["ratio_source"].iloc[0])
     return {
         "year": year,
         "component": c.key,
@@ -184,7 +183,7 @@ def national_figures(benchmarks: pd.DataFrame, components: pd.DataFrame | None =
 
 def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Sort by ``by`` and then component in ``COMPONENTS`` order (the total last)."""
-    order = frame["component"].astype(object).map(_ORDER)  # numbers (a categorical would map to a categorical)
+    order = frame["component"].map(_ORDER)
     return frame.assign(_o=order).sort_values([*by, "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 

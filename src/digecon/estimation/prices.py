@@ -152,14 +152,12 @@ def implicit_deflators(yearbook: pd.DataFrame, indices: pd.DataFrame, *, base_ye
         does not reach the year; ``no nominal series`` where the nominal value is missing in that
         year or the base year), one row per province, series and year of the index or nominal series.
     """
-    nominal = {
-        key: rows.set_index("year")["nominal_100m_yuan"]
-        for key, rows in _nominal(yearbook).groupby(["province_code", "series"])
-    }
+    nominal = _nominal(yearbook).set_index(["province_code", "series", "year"])["nominal_100m_yuan"].sort_index()
+    has_nominal = set(nominal.index.droplevel("year"))
     frames = []
     for (code, series), rows in indices.groupby(["province_code", "series"]):
         volume = chain_volumes(rows.set_index("year")["index_previous_year_100"], base_year)
-        own = nominal.get((code, series), pd.Series(dtype=float))
+        own = nominal.loc[(code, series)] if (code, series) in has_nominal else pd.Series(dtype=float)
         years = sorted(set(volume.index) | set(own.index))
         frame = pd.DataFrame({"year": years}).assign(province_code=code, series=series)
         frame["nominal_100m_yuan"] = own.reindex(years).to_numpy()
@@ -258,10 +256,11 @@ def deflate_components(values: pd.DataFrame, deflators: pd.DataFrame) -> pd.Data
     ValueError
         For a component that is not in ``COMPONENT_DEFLATORS``.
     """
-    unknown = sorted(set(values["component"]) - set(COMPONENT_DEFLATORS))
+    components = values["component"].unique()
+    unknown = sorted(set(components) - set(COMPONENT_DEFLATORS))
     if unknown:
         raise ValueError(f"no deflator rule for components {unknown}; expected {list(COMPONENT_DEFLATORS)}")
-    choice = deflator_choice(deflators, sorted(set(values["component"])))
+    choice = deflator_choice(deflators, sorted(components))
     out = values.merge(choice, on=["province_code", "component"], how="left", validate="many_to_one")
     out["deflator_series"] = out["deflator_series"].fillna("")
     table = deflators[["province_code", "year", "series", "deflator_base_100", "real_flag"]].rename(

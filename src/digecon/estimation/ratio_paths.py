@@ -23,7 +23,6 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from digecon.estimation.joins import take_labels
 
 SPLIT_COMPONENTS = ("telecom", "it_services", "media")
 KEY = ["province_code", "year", "method", "convention"]
@@ -105,13 +104,10 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
 
 
 def _noted(sources: pd.Series, after: np.ndarray, rows: pd.DataFrame, note: list[str]) -> pd.Series:
-    """``ratio_source`` with the note of the national change on the rows ``after``; each text formatted once."""
-    codes, texts = pd.factorize(sources, use_na_sentinel=False)
-    cells = pd.MultiIndex.from_arrays([codes[after], rows["last_benchmark"].to_numpy(), note])
-    combination, distinct = cells.factorize()
-    noted = [f"{texts[s]}; from {b + 1}: x {n}" for s, b, n in distinct]
-    codes[after] = len(texts) + combination
-    return pd.Series(take_labels([*texts, *noted], codes), index=sources.index, name=sources.name)
+    """``ratio_source`` (categorical) with the note of the national change on the rows ``after``."""
+    noted = [f"{s}; from {b + 1}: x {n}" for s, b, n in zip(sources[after], rows["last_benchmark"], note, strict=True)]
+    texts = sorted(set(sources.cat.categories) | set(noted))
+    return sources.cat.set_categories(texts).where(~after, pd.Series(noted, index=sources.index[after]))
 
 
 def _factors(rows: pd.DataFrame, national: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -7,48 +7,24 @@ first one. This is the reference method.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
-from digecon.estimation.methods import MethodPath, one_series
-
-
-def paths(
-    benchmark_years: NDArray[np.int64],
-    coefficients: NDArray[np.float64],
-    indicator: NDArray[np.float64],
-    years: NDArray[np.int64],
-    **pooled: float,
-) -> MethodPath:
-    """:func:`path` on a block: ``coefficients`` (series x benchmarks); the coefficient (series x years)."""
-    index = np.searchsorted(benchmark_years, years, side="right") - 1
-    return MethodPath(coefficient=np.asarray(coefficients)[:, np.clip(index, 0, len(benchmark_years) - 1)])
+from digecon.estimation.methods import MethodPath, SeriesBlock
 
 
-def path(
-    benchmark_years: NDArray[np.int64],
-    coefficients: NDArray[np.float64],
-    indicator: NDArray[np.float64],
-    years: NDArray[np.int64],
-    **pooled: float,
-) -> MethodPath:
+def path(block: SeriesBlock, **pooled: float) -> MethodPath:
     """Latest benchmark coefficient at or before each year; the first benchmark before it.
 
     Parameters
     ----------
-    benchmark_years
-        Ascending, unique; at least one.
-    coefficients
-        Benchmark coefficients, one per benchmark year.
-    indicator
-        X over ``years`` (亿元); not used.
-    years
-        The years wanted.
+    block
+        The series (:class:`~digecon.estimation.methods.SeriesBlock`); the indicator is not used.
     **pooled
         None used.
 
     Returns
     -------
     MethodPath
-        The coefficient over ``years``; no standard error, no parameters.
+        The coefficient (series x years); no standard error, no parameters.
     """
-    return one_series(paths, benchmark_years, coefficients, indicator, years)
+    index = np.searchsorted(block.benchmark_years, block.years, side="right") - 1
+    return MethodPath(np.asarray(block.coefficients)[:, np.clip(index, 0, len(block.benchmark_years) - 1)])

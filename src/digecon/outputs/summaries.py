@@ -1,0 +1,128 @@
+"""The backtest and the chain comparison as Markdown (results/validation/backtest_summary.md, the README)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from digecon.estimation.chains import Choice
+from digecon.estimation.methods import METHODS
+
+
+def summary_markdown(summary: pd.DataFrame, *, convention: str, rows: Sequence[str] = ("kind", "component")) -> str:
+    """Median APE (and q80) by ``rows`` and method, as a Markdown table for the README.
+
+    Parameters
+    ----------
+    summary
+        From :func:`digecon.estimation.bands.error_summary` (or ``by_design`` / ``by_distance``).
+    convention
+        The convention to show.
+    rows
+        The columns that make a row of the table, e.g. ``("kind", "component")`` or ``("design_label",)``.
+
+    Returns
+    -------
+    str
+        One row per distinct ``rows`` value (in the summary's order), one column per method present,
+        in registry order.
+    """
+    rows = list(rows)
+    chosen = summary[summary["convention"] == convention]
+    cells = chosen.assign(
+        cell=[f"{m:.1%} ({q:.0%})" for m, q in zip(chosen["median_ape"], chosen["q80_ape"], strict=True)]
+    )
+    table = cells.pivot_table(index=rows, columns="method", values="cell", aggfunc="first", sort=False)
+    methods = [m for m in METHODS if m in table.columns]
+    lines = [
+        "| " + " | ".join(rows) + " | " + " | ".join(methods) + " |",
+        "|---" * len(rows) + "|" + "---|" * len(methods),
+    ]
+    for key, row in table.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        lines.append("| " + " | ".join(map(str, key)) + " | " + " | ".join(str(row[m]) for m in methods) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice], *, convention: str) -> str:
+    """Write the candidates' backtest errors as Markdown for the README: the decision, then one table.
+
+    Parameters
+    ----------
+    comparison
+        ``chain_comparison`` of :class:`digecon.api.Result`.
+    choices
+        Component -> its :class:`Choice`.
+    convention
+        The convention of the table.
+
+    Returns
+    -------
+    str
+        One line per component saying which chain won and by how much, then a table with one row
+        per component, candidate and kind, one column per method: median APE (80th percentile)
+        over provinces and designs; the chosen candidate in bold.
+    """
+    lines = [f"- {choice.sentence()}" for choice in choices.values()]
+    rows = comparison[(comparison["convention"] == convention) & (comparison["n"] > 0)]
+    methods = list(dict.fromkeys(rows["method"]))
+    lines += ["", "| component | candidate | chain | basis | kind | " + " | ".join(methods) + " |"]
+    lines.append("|---" * 5 + "|" + "---|" * len(methods))
+    for (component, candidate, kind), group in rows.groupby(["component", "candidate", "kind"], sort=False):
+        first = group.iloc[0]
+        cell = {r.method: f"{r.median_ape:.1%} ({r.q80_ape:.0%})" for r in group.itertuples()}
+        name = f"**{candidate}**" if first["chosen"] else candidate
+        cells = " | ".join(cell.get(m, "") for m in methods)
+        lines.append(f"| {component} | {name} | {first['chain']} | {first['coefficient_basis']} | {kind} | {cells} |")
+    missing = comparison[comparison["n"] == 0]
+    lines += [f"- {r.component} / {r.candidate} ({r.chain}): {r.note}" for r in missing.itertuples()]
+    return "\n".join(lines) + "\n"
+
+
+def backtest_report(
+    summary: pd.DataFrame,
+    by_design: pd.DataFrame,
+    by_distance: pd.DataFrame,
+    comparison: pd.DataFrame,
+    choices: Mapping[str, Choice],
+    conventions: Sequence[str],
+) -> str:
+    """Write results/validation/backtest_summary.md: per convention, the errors and the candidate chains.
+
+    Parameters
+    ----------
+    summary, by_design, by_distance
+        ``backtest_summary``, ``backtest_by_design``, ``backtest_by_distance`` of :class:`digecon.api.Result`.
+    comparison, choices
+        ``chain_comparison`` and ``chain_choices``.
+    conventions
+        The conventions of the run.
+
+    Returns
+    -------
+    str
+        Markdown: by kind and component, the total by design and by distance, then the chains.
+    """
+    sections = [
+        ("by kind and component", summary, ("kind", "component")),
+        ("the total, by design", by_design[by_design["component"] == "total"], ("design_label",)),
+        (
+            "the total, by distance to the nearest benchmark used",
+            by_distance[by_distance["component"] == "total"],
+            ("kind", "distance_years"),
+        ),
+    ]
+    text = "".join(
+        f"\n## convention: {c}, {title}\n\nmedian APE (80th percentile) over provinces\n\n"
+        + summary_markdown(frame, convention=c, rows=rows)
+        for c in conventions
+        for title, frame, rows in sections
+    )
+    return text + "".join(
+        f"\n## convention: {c}, the candidate indicator chains (rows: component, candidate, kind)\n\n"
+        "median APE (80th percentile) over provinces and designs; bold: the chain used "
+        "(results/validation/chain_comparison.csv)\n\n" + comparison_markdown(comparison, choices, convention=c)
+        for c in conventions
+    )
+
