@@ -16,7 +16,6 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/ingest.smk"
-include: "workflow/rules/chunks.smk"
 include: "workflow/rules/estimate.smk"
 include: "workflow/rules/export.smk"
 include: "workflow/rules/plots.smk"
@@ -27,10 +26,12 @@ include: "workflow/rules/scenarios.smk"
 rule all:
     default_target: True
     input:
-        rules.ingest_io_tables.output,
-        rules.estimate_digital_economy.output,
-        rules.export_wide_tables.output.workbook,
-        rules.export_panel.output,
-        rules.build_gallery.output.published,
-        rules.write_metadata.output,
+        # the main run ({run} empty): tables, exports, gallery, metadata
+        expand(rules.ingest_io_tables.output, run=""),
+        expand(rules.estimate_digital_economy.output, run=""),
+        expand(rules.export_wide_tables.output.workbook, run=""),
+        expand(rules.export_panel.output, run=""),
+        expand(rules.build_gallery.output.published, run=""),
+        expand(rules.write_metadata.output, run=""),
+        # every scenario's estimate, compared with the run
         rules.compare_scenarios.output if SCENARIOS else [],

@@ -215,7 +215,9 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     )
 
     # 6. checks: against the component-level indicators and the national tables
-    recommended = values[(values["method"] == est.recommended_method) & (values["convention"] == est.recommended_convention)]
+    recommended = values[
+        (values["method"] == est.recommended_method) & (values["convention"] == est.recommended_convention)
+    ]
     return Result(
         values=values,
         totals=totals,

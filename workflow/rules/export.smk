@@ -2,19 +2,19 @@ rule export_panel:
     input:
         values=rules.estimate_digital_economy.output.values,
         totals=rules.estimate_digital_economy.output.totals,
-        yearbook=rules.prepare_yearbook.output.yearbook,
-        price_indices=REGISTRY.paths("price_indices"),
-        code=package_code("inputs", "estimation", "outputs"),
+        real_values=rules.estimate_digital_economy.output.real_values,
+        deflators=rules.estimate_digital_economy.output.deflators,
+        code=package_code("estimation", "outputs"),
     output:
-        csv="results/tables/panel.csv",
-        dta="results/tables/panel.dta",
-        dta_zh="results/tables/panel_zh.dta",
-        xlsx="results/tables/panel.xlsx",
-        parquet="results/tables/panel.parquet",
+        csv="results/{run}tables/panel.csv",
+        dta="results/{run}tables/panel.dta",
+        dta_zh="results/{run}tables/panel_zh.dta",
+        xlsx="results/{run}tables/panel.xlsx",
+        parquet="results/{run}tables/panel.parquet",
     log:
-        "logs/export_panel.log",
+        "logs/{run}export_panel.log",
     benchmark:
-        "benchmarks/export_panel.tsv"
+        "benchmarks/{run}export_panel.tsv"
     conda:
         "../envs/digecon.yaml"
     # measured: peak 197 MB resident, 35.9 s on a busy 2-core machine; one thread
@@ -23,13 +23,18 @@ rule export_panel:
         mem_mb=600,
         runtime=5,
     params:
-        method=SETTINGS.estimate.recommended_method,
-        convention=SETTINGS.estimate.recommended_convention,
-        base_year=SETTINGS.prices.base_year,
-        csv_encoding=SETTINGS.export.csv_encoding,
-        sources=data_sources(),
-        settings=SETTINGS.as_dict(),
+        # the settings the numbers depend on, written into the workbook's README sheet and the metadata
+        settings=settings_of(
+            "retrieve",
+            "io_tables",
+            "indicators",
+            "ratios",
+            "estimate",
+            "prices",
+            "export",
+        ),
+        sources=data_sources,
     message:
-        "Writing the panel (CSV, Stata, Excel, Parquet) at {params.base_year} prices"
+        "Writing the panel (CSV, Stata, Excel, Parquet)"
     script:
         "../scripts/export_panel.py"

@@ -1,14 +1,14 @@
 rule prepare_yearbook:
     input:
         series=REGISTRY.paths("yearbook_series"),
-        user=REGISTRY.paths("user_indicators"),
+        user=run_files("user_indicators"),
         code=package_code("inputs"),
     output:
-        yearbook="data/processed/yearbook.csv",
+        yearbook="data/processed/{run}yearbook.csv",
     log:
-        "logs/prepare_yearbook.log",
+        "logs/{run}prepare_yearbook.log",
     benchmark:
-        "benchmarks/prepare_yearbook.tsv"
+        "benchmarks/{run}prepare_yearbook.tsv"
     conda:
         "../envs/digecon.yaml"
     # measured: peak 207 MB resident, 10.8 s on a busy 2-core machine; one thread
@@ -26,18 +26,18 @@ rule prepare_yearbook:
 
 rule ingest_io_tables:
     input:
-        tables=REGISTRY.paths("io_table"),
-        yearbook=rules.prepare_yearbook.output.yearbook,
+        tables=run_files("io_table"),
+        yearbook=processed("yearbook.csv", YEARBOOK_KEYS),
         first_published=REGISTRY.paths("first_published_gdp"),
         concordance=str(PACKAGE / "data" / "sector_concordance.csv"),
         code=package_code("inputs"),
     output:
-        io_tables="data/processed/io_tables.csv",
-        checks="data/processed/io_table_checks.csv",
+        io_tables="data/processed/{run}io_tables.csv",
+        checks="data/processed/{run}io_table_checks.csv",
     log:
-        "logs/ingest_io_tables.log",
+        "logs/{run}ingest_io_tables.log",
     benchmark:
-        "benchmarks/ingest_io_tables.tsv"
+        "benchmarks/{run}ingest_io_tables.tsv"
     conda:
         "../envs/digecon.yaml"
     # measured: peak 178 MB resident, 9.1 s on a busy 2-core machine; one thread
@@ -46,11 +46,14 @@ rule ingest_io_tables:
         mem_mb=600,
         runtime=5,
     params:
-        settings=section("io_tables"),
+        settings=settings_of("io_tables"),
         # only the user's tables: another user file (an index, an indicator) must not rerun the ingest
-        user_files=sorted(REGISTRY.user_paths() & set(REGISTRY.paths("io_table"))),
+        user_files=lambda wildcards: sorted(
+            REGISTRIES[wildcards.run].user_paths()
+            & set(REGISTRIES[wildcards.run].paths("io_table"))
+        ),
     message:
-        "Reading and checking {} IO tables".format(len(REGISTRY.paths("io_table")))
+        "Reading and checking the IO tables"
     script:
         "../scripts/ingest_io_tables.py"
 
@@ -58,16 +61,16 @@ rule ingest_io_tables:
 rule compute_ratios:
     input:
         detailed=REGISTRY.paths("detailed_national_table"),
-        census=REGISTRY.paths("census_ratios"),
-        io_tables=rules.ingest_io_tables.output.io_tables,
+        census=run_files("census_ratios"),
+        io_tables=processed("io_tables.csv", IO_TABLE_KEYS),
         code=package_code("inputs"),
     output:
-        ratios="data/processed/ratios.csv",
-        table_ratios="data/processed/table_ratios.csv",
+        ratios="data/processed/{run}ratios.csv",
+        table_ratios="data/processed/{run}table_ratios.csv",
     log:
-        "logs/compute_ratios.log",
+        "logs/{run}compute_ratios.log",
     benchmark:
-        "benchmarks/compute_ratios.tsv"
+        "benchmarks/{run}compute_ratios.tsv"
     conda:
         "../envs/digecon.yaml"
     # measured: peak 168 MB resident, 4.3 s on a busy 2-core machine; one thread
@@ -76,8 +79,8 @@ rule compute_ratios:
         mem_mb=500,
         runtime=5,
     params:
+        settings=settings_of("ratios.news_publishing_share"),
         detailed_years=[i.year for i in REGISTRY.of("detailed_national_table")],
-        news_publishing_share=SETTINGS.ratios.news_publishing_share,
     message:
         "Computing s_I63 and r_media for each IO year"
     script:
@@ -88,16 +91,16 @@ rule read_national_tables:
     input:
         tables=REGISTRY.paths("national_io_table"),
         detailed=REGISTRY.paths("detailed_national_table"),
-        census=REGISTRY.paths("census_ratios"),
+        census=run_files("census_ratios"),
         concordance=str(PACKAGE / "data" / "sector_concordance.csv"),
         code=package_code("inputs"),
     output:
-        national_tables="data/processed/national_tables.csv",
-        national_ratios="data/processed/national_ratios.csv",
+        national_tables="data/processed/{run}national_tables.csv",
+        national_ratios="data/processed/{run}national_ratios.csv",
     log:
-        "logs/read_national_tables.log",
+        "logs/{run}read_national_tables.log",
     benchmark:
-        "benchmarks/read_national_tables.tsv"
+        "benchmarks/{run}read_national_tables.tsv"
     conda:
         "../envs/digecon.yaml"
     # measured: peak 170 MB resident, 5.4 s on a busy 2-core machine; one thread
@@ -106,13 +109,12 @@ rule read_national_tables:
         mem_mb=500,
         runtime=5,
     params:
+        settings=settings_of(
+            "ratios.news_publishing_share", "io_tables.va_identity_tolerance"
+        ),
         years=[i.year for i in REGISTRY.of("national_io_table")],
         detailed_years=[i.year for i in REGISTRY.of("detailed_national_table")],
-        news_publishing_share=SETTINGS.ratios.news_publishing_share,
-        va_tolerance=SETTINGS.io_tables.va_identity_tolerance,
     message:
-        "Reading {} national 42-sector tables of control years".format(
-            len(REGISTRY.paths("national_io_table"))
-        )
+        "Reading the national 42-sector tables of control years"
     script:
         "../scripts/read_national_tables.py"

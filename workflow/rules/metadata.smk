@@ -1,6 +1,6 @@
 rule write_metadata:
     input:
-        inputs=[i.path for i in REGISTRY.inputs],
+        inputs=lambda wildcards: [i.path for i in REGISTRIES[wildcards.run].inputs],
         results=[
             *rules.ingest_io_tables.output,
             *rules.compute_ratios.output,
@@ -11,11 +11,11 @@ rule write_metadata:
         ],
         code=package_code("outputs"),
     output:
-        metadata="results/metadata.json",
+        metadata="results/{run}metadata.json",
     log:
-        "logs/write_metadata.log",
+        "logs/{run}write_metadata.log",
     benchmark:
-        "benchmarks/write_metadata.tsv"
+        "benchmarks/{run}write_metadata.tsv"
     conda:
         "../envs/digecon.yaml"
     # measured: peak 135 MB resident, 1.5 s on a busy 2-core machine; one thread
@@ -24,12 +24,12 @@ rule write_metadata:
         mem_mb=400,
         runtime=5,
     params:
-        config=SETTINGS.as_dict(),
-        kinds=[i.kind for i in REGISTRY.inputs],
-        manifest=SETTINGS.retrieve.manifest,
+        # the whole configuration of the run is recorded (as are the checksums of the gallery's files)
+        settings=lambda wildcards: RUNS[wildcards.run].as_dict(),
+        kinds=lambda wildcards: [i.kind for i in REGISTRIES[wildcards.run].inputs],
         # the folder of the Snakefile, whose git commit is recorded
         project=lambda wildcards: workflow.basedir,
     message:
-        "Recording versions, configuration and checksums in results/metadata.json"
+        "Recording versions, configuration and checksums in results/{wildcards.run}metadata.json"
     script:
         "../scripts/write_metadata.py"

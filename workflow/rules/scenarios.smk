@@ -1,53 +1,16 @@
-# Scenarios (``scenarios:`` in the configuration): each is estimated on its own, in one job that reads
-# its inputs (its own user tables, indicators or census file, if it names any) and runs the same
-# estimate as the run, into results/scenarios/<name>/; then one job compares them with the run itself.
-
-
-rule estimate_scenario:
-    input:
-        inputs=lambda wildcards: [
-            i.path for i in SCENARIO_REGISTRIES[wildcards.scenario].inputs
-        ],
-        code=package_code("inputs", "estimation"),
-    output:
-        values="results/scenarios/{scenario}/digital_economy_va.csv",
-        totals="results/scenarios/{scenario}/digital_economy_total.csv",
-        summary="results/scenarios/{scenario}/backtest_summary.csv",
-        settings="results/scenarios/{scenario}/settings.yaml",
-    log:
-        "logs/estimate_scenario_{scenario}.log",
-    benchmark:
-        "benchmarks/estimate_scenario_{scenario}.tsv"
-    wildcard_constraints:
-        scenario="|".join(SCENARIOS) or "no-scenario",
-    conda:
-        "../envs/digecon.yaml"
-    # measured: peak 322 MB resident, 129.1 s on a busy 2-core machine; one thread
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=15,
-    params:
-        # a plain mapping, so that a change of any of its keys triggers a rerun
-        config=lambda wildcards: SCENARIOS[wildcards.scenario].as_dict(),
-        raw_root=str(RAW_ROOT),
-    message:
-        "Estimating scenario {wildcards.scenario}"
-    script:
-        "../scripts/estimate_scenario.py"
+# Scenarios (``scenarios:`` in the configuration) run through the same rules as the main run, with
+# {run} = scenarios/<name>/ (common.smk); this rule puts their recommended totals beside the run's.
 
 
 rule compare_scenarios:
     input:
-        main=rules.estimate_digital_economy.output.totals,
-        scenarios=expand(
-            rules.estimate_scenario.output.totals, scenario=list(SCENARIOS)
-        ),
+        totals=expand(rules.estimate_digital_economy.output.totals, run=list(RUNS)),
         code=package_code("outputs"),
     output:
         comparison="results/scenarios/comparison.csv",
         page="results/scenarios/index.html",
         figure="results/scenarios/figures/scenario_comparison.svg",
+        settings=expand("results/scenarios/{name}/settings.yaml", name=list(SCENARIOS)),
     log:
         "logs/compare_scenarios.log",
     benchmark:
@@ -62,12 +25,11 @@ rule compare_scenarios:
     params:
         names=list(SCENARIOS),
         layers=SCENARIO_LAYERS,
-        recommended={
-            name: [s.estimate.recommended_method, s.estimate.recommended_convention]
-            for name, s in {"main": SETTINGS, **SCENARIOS}.items()
-        },
-        language=SETTINGS.plots.language,
-        csv_encoding=SETTINGS.export.csv_encoding,
+        # every scenario's whole effective configuration, written beside its results
+        scenarios={name: s.as_dict() for name, s in SCENARIOS.items()},
+        settings=_subset(
+            SETTINGS, ["estimate", "plots.language", "export.csv_encoding"]
+        ),
     message:
         "Comparing {} scenarios with the run".format(len(SCENARIOS))
     script:

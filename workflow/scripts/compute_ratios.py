@@ -4,11 +4,12 @@ import pandas as pd
 
 from digecon.core.files import write_csv
 from digecon.core.logs import logged_run
+from digecon.core.settings import settings_from_config
 from digecon.inputs.sources import read_ratios, read_table_ratios
 
 with logged_run(snakemake.log[0]) as log:
+    share = settings_from_config(snakemake.params.settings).ratios.news_publishing_share
     detailed = dict(zip(snakemake.params.detailed_years, snakemake.input.detailed, strict=True))
-    share = snakemake.params.news_publishing_share
     ratios = read_ratios(
         pd.read_csv(snakemake.input.io_tables, usecols=["province_code", "year"]),
         detailed,

@@ -10,27 +10,20 @@ from digecon.estimation.chains import check_summary
 from digecon.inputs.price_indices import read_price_indices
 from digecon.outputs.summaries import backtest_report
 
+TABLES = ("io_tables", "yearbook", "ratios", "table_ratios", "national_tables", "national_ratios")
+
 with logged_run(snakemake.log[0]) as log:
     settings = settings_from_config(snakemake.params.settings)
-    read = {name: pd.read_csv(snakemake.input[name], dtype={"sector_code": str}) for name in snakemake.params.tables}
+    tables = {name: pd.read_csv(snakemake.input[name], dtype={"sector_code": str}) for name in TABLES}
     indices = tuple(read_price_indices(p) for p in snakemake.input.price_indices)
-    result = digecon.estimate(digecon.Inputs(**read, price_indices=indices), settings)
-    for name in snakemake.output.keys():
+    result = digecon.estimate(digecon.Inputs(**tables, price_indices=indices), settings)
+    for name, path in snakemake.output.items():
         if name != "summary_md":
             # the result tables in the encoding chosen for their readers; the processed ones stay plain UTF-8
-            encoding = settings.export.csv_encoding if snakemake.output[name].startswith("results/") else "utf-8"
-            write_csv(getattr(result, name), snakemake.output[name], encoding=encoding)
-    write_text(
-        backtest_report(
-            result.backtest_summary,
-            result.backtest_by_design,
-            result.backtest_by_distance,
-            result.chain_comparison,
-            result.chain_choices,
-            settings.estimate.conventions,
-        ),
-        snakemake.output.summary_md,
-    )
+            encoding = settings.export.csv_encoding if path.startswith("results/") else "utf-8"
+            write_csv(getattr(result, name), path, encoding=encoding)
+    report = backtest_report(result, settings.estimate.conventions)
+    write_text(report, snakemake.output.summary_md)
     for line in check_summary(result.component_checks):
         log.warning("estimate against a component-level indicator: %s", line)
     for message in result.indicator_breaks["message"]:

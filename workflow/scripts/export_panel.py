@@ -4,26 +4,18 @@ import pandas as pd
 
 from digecon import __version__
 from digecon.core.logs import logged_run
-from digecon.estimation.prices import implicit_deflators, price_indices
-from digecon.inputs.price_indices import read_price_indices
+from digecon.core.settings import settings_from_config
 from digecon.outputs.panel import PanelAbout, panel_table, write_panel
 
 with logged_run(snakemake.log[0]) as log:
-    params = snakemake.params
-    yearbook = pd.read_csv(snakemake.input.yearbook)
-    indices = price_indices(yearbook, [read_price_indices(p) for p in snakemake.input.price_indices])
-    deflators = implicit_deflators(yearbook, indices, base_year=params.base_year)
-    panel = panel_table(
-        pd.read_csv(snakemake.input.values),
-        pd.read_csv(snakemake.input.totals),
-        deflators,
-        method=params.method,
-        convention=params.convention,
-        base_year=params.base_year,
-    )
+    settings = settings_from_config(snakemake.params.settings)
+    method, convention = settings.estimate.recommended_method, settings.estimate.recommended_convention
+    base_year = settings.prices.base_year
+    tables = {name: pd.read_csv(snakemake.input[name]) for name in ("values", "totals", "real_values", "deflators")}
+    panel = panel_table(**tables, method=method, convention=convention, base_year=base_year)
     about = PanelAbout(
-        params.method, params.convention, params.base_year, params.sources, __version__, settings=params.settings
+        method, convention, base_year, snakemake.params.sources, __version__, settings=settings.as_dict()
     )
     paths = {kind: snakemake.output[kind] for kind in ("csv", "dta", "dta_zh", "xlsx", "parquet")}
-    write_panel(panel, paths, about, encoding=params.csv_encoding)
+    write_panel(panel, paths, about, encoding=settings.export.csv_encoding)
     log.info("real values: %s", panel["real_flag"].value_counts().to_dict())

@@ -4,17 +4,15 @@ import pandas as pd
 
 from digecon.core.files import write_csv
 from digecon.core.logs import logged_run
-from digecon.core.settings import IOTableSettings
+from digecon.core.settings import settings_from_config
 from digecon.inputs.sources import gdp_series_for_checks, read_io_tables
 
 with logged_run(snakemake.log[0]) as log:
-    settings = IOTableSettings(
-        **{k: tuple(v) if isinstance(v, list) else v for k, v in snakemake.params.settings.items()}
-    )
+    settings = settings_from_config(snakemake.params.settings)
     io_tables, checks = read_io_tables(
         snakemake.input.tables,
         gdp_series_for_checks(pd.read_csv(snakemake.input.yearbook), snakemake.input.first_published),
-        settings,
+        settings.io_tables,
         user_files=snakemake.params.user_files,
         concordance=snakemake.input.concordance,
     )

@@ -4,14 +4,16 @@ from pathlib import Path
 
 from digecon.core.files import write_json
 from digecon.core.logs import logged_run
+from digecon.core.settings import settings_from_config
 from digecon.inputs.retrieve import read_manifest
 from digecon.outputs.provenance import build_metadata
 
 with logged_run(snakemake.log[0]) as log:
-    manifest = snakemake.params.manifest
+    settings = settings_from_config(snakemake.params.settings)
+    manifest = settings.retrieve.manifest
     entries = {e.mirror_path: e for e in read_manifest(manifest)} if manifest else {}
     metadata = build_metadata(
-        config=dict(snakemake.params.config),
+        config=settings.as_dict(),
         inputs=[
             (
                 Path(p),

@@ -327,14 +327,6 @@ class EstimateSettings:
     recommended_convention: str = _setting(
         "share", "The convention laid out in the wide tables and the gallery.", enum=list(CONVENTIONS)
     )
-    chunks: int = _setting(
-        1,
-        "Chunks of regions the estimate and backtest run in, each stage one job per chunk (consecutive region "
-        "codes, split evenly; results identical to one chunk). 1: one job. A number rather than a size because "
-        "the jobs are planned before any table is read.",
-        minimum=1,
-        maximum=1000,
-    )
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,15 @@ from digecon.estimation.estimate import (
 from digecon.estimation.methods import method
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
-DESIGN_COLUMNS = ["province_code", "design", "kind", "holdout_year", "benchmarks_used", "distance_years", "design_label"]
+DESIGN_COLUMNS = [
+    "province_code",
+    "design",
+    "kind",
+    "holdout_year",
+    "benchmarks_used",
+    "distance_years",
+    "design_label",
+]
 BACKTEST_COLUMNS = [
     "holdout_year",
     "design",
@@ -126,7 +134,9 @@ def backtest_years(benchmarks: pd.DataFrame) -> list[int]:
     return list(range(int(years.min()), int(years.max()) + 1)) if len(years) else []
 
 
-def _scored(coefficients: pd.DataFrame, matrix: pd.DataFrame, plan: pd.DataFrame, methods: Sequence[str]) -> pd.DataFrame:
+def _scored(
+    coefficients: pd.DataFrame, matrix: pd.DataFrame, plan: pd.DataFrame, methods: Sequence[str]
+) -> pd.DataFrame:
     """Every design label x method x series: the estimated coefficient in the held-out year.
 
     Pooled parameters are fitted per label over the provinces sharing it. Rows go by label (in
@@ -202,9 +212,7 @@ def backtest(
     for name in methods:
         method(name)
     provincial = benchmarks[benchmarks["province_code"] != NATIONAL_CODE]
-    plan = designs(
-        {int(c): list(y) for c, y in provincial.groupby("province_code")["year"].unique().items()}
-    )
+    plan = designs({int(c): list(y) for c, y in provincial.groupby("province_code")["year"].unique().items()})
     keys = series_keys(provincial)
     columns = BACKTEST_COLUMNS + keys[1:]
     if plan.empty or not methods:  # a single benchmark per province leaves nothing to hold out
@@ -262,4 +270,3 @@ def total_rows(results: pd.DataFrame) -> pd.DataFrame:
 def with_totals(results: pd.DataFrame) -> pd.DataFrame:
     """The backtest rows of the components followed by those of the total (:func:`total_rows`), text as categoricals."""
     return categorical(pd.concat([results, total_rows(results)], ignore_index=True))
-

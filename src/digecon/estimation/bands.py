@@ -41,7 +41,6 @@ from pandas.core.groupby import SeriesGroupBy
 
 from digecon.estimation.estimate import plain
 
-
 BAND_QUANTILE = 0.8
 SUMMARY_KEYS = ["convention", "method", "component", "kind"]
 RULE_COLUMNS = [*SUMMARY_KEYS, "distance_years", "n", "q80_band_error", "band_a", "band_b", "band_rule"]
@@ -109,7 +108,9 @@ def error_summary(results: pd.DataFrame, rule: pd.DataFrame | None = None) -> pd
 def _ape_statistics(results: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Count, median, mean and q80 of the measured APEs of ``results`` grouped by ``keys``."""
     grouped = results[[*keys, "ape"]].dropna(subset=["ape"]).groupby(keys)["ape"]
-    return plain(grouped.agg(n="count", median_ape="median", mean_ape="mean").assign(q80_ape=q80(grouped)).reset_index())
+    return plain(
+        grouped.agg(n="count", median_ape="median", mean_ape="mean").assign(q80_ape=q80(grouped)).reset_index()
+    )
 
 
 def by_distance(results: pd.DataFrame) -> pd.DataFrame:
@@ -430,7 +431,9 @@ def band_coverage(
         coverage_nested=(table["n_inside_nested"] / table["n_nested"]).where(table["n_nested"] > 0),
         coverage_in_sample=table["n_inside_in_sample"] / table["n"],
     )
-    table = plain(table).sort_values([*SUMMARY_KEYS, "distance_years", "holdout_year", "design_label"], ignore_index=True)
+    table = plain(table).sort_values(
+        [*SUMMARY_KEYS, "distance_years", "holdout_year", "design_label"], ignore_index=True
+    )
     return table.astype({"n_inside_nested": int, "n_inside_in_sample": int}).reindex(columns=COVERAGE_COLUMNS)
 
 

@@ -249,9 +249,7 @@ def benchmark_coefficients(benchmarks: pd.DataFrame, indicators: pd.DataFrame, c
     """
     _check_convention(convention)
     on = [*series_keys(benchmarks), "province_code", "year"]
-    merged = benchmarks.merge(
-        indicators[[*on, "indicator_100m_yuan"]], on=on, how="left", validate="many_to_one"
-    )
+    merged = benchmarks.merge(indicators[[*on, "indicator_100m_yuan"]], on=on, how="left", validate="many_to_one")
     share = (merged["coefficient_basis"] == "share").to_numpy() & (convention == "share")
     denominator = np.where(share, merged["aggregate_va_100m_yuan"], merged["indicator_100m_yuan"])
     return merged.assign(coefficient=merged["benchmark_value_100m_yuan"] / denominator, convention=convention)
@@ -276,7 +274,9 @@ class Block:
     def scaled(self) -> SeriesBlock:
         """The block as the method sees it: coefficients / scale and X x scale (V unchanged)."""
         scale = self.scale[:, None]
-        return replace(self.series, coefficients=self.series.coefficients / scale, indicator=self.series.indicator * scale)
+        return replace(
+            self.series, coefficients=self.series.coefficients / scale, indicator=self.series.indicator * scale
+        )
 
 
 @dataclass(frozen=True)
@@ -434,17 +434,21 @@ def _long(prepared: Prepared, paths: Paths, method: str, convention: str) -> pd.
     row, year = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
     order = np.lexsort((rank[row], year, series["province_code"].to_numpy()[row]))
     row, cell = row[order], (row * t + year)[order]
-    return series.take(row).reset_index(drop=True).assign(
-        year=prepared.years[year[order]],
-        coefficient=paths.coefficient.ravel()[cell],
-        value_100m_yuan=paths.value_100m_yuan.ravel()[cell],
-        se_100m_yuan=paths.se_100m_yuan.ravel()[cell],
-        flag=pd.Categorical(flag.ravel()[cell]),
-        distance_years=distance.ravel()[cell],
-        nearest_benchmark=nearest.ravel()[cell],
-        rho=paths.rho[row],
-        method=pd.Categorical([method] * len(row)),
-        convention=pd.Categorical([convention] * len(row)),
+    return (
+        series.take(row)
+        .reset_index(drop=True)
+        .assign(
+            year=prepared.years[year[order]],
+            coefficient=paths.coefficient.ravel()[cell],
+            value_100m_yuan=paths.value_100m_yuan.ravel()[cell],
+            se_100m_yuan=paths.se_100m_yuan.ravel()[cell],
+            flag=pd.Categorical(flag.ravel()[cell]),
+            distance_years=distance.ravel()[cell],
+            nearest_benchmark=nearest.ravel()[cell],
+            rho=paths.rho[row],
+            method=pd.Categorical([method] * len(row)),
+            convention=pd.Categorical([convention] * len(row)),
+        )
     )
 
 
@@ -561,14 +565,21 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
         ["province_code", "year", "component", "category", "aggregate"]
         + ["ratio", "ratio_value", "ratio_source", "benchmark_file"]
     ].rename(columns={"year": "nearest_benchmark"})
-    series = indicators.rename(columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"})
+    series = indicators.rename(
+        columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
+    )
     series = series[
         ["component", "province_code", "year", "indicator_value_100m_yuan", "indicator"]
         + ["indicator_source", "indicator_spliced", "chain", "coefficient_basis"]
     ]
     out = (
         estimates.merge(categorical(names), on="province_code", how="left", validate="many_to_one")
-        .merge(categorical(info), on=["province_code", "component", "nearest_benchmark"], how="left", validate="many_to_one")
+        .merge(
+            categorical(info),
+            on=["province_code", "component", "nearest_benchmark"],
+            how="left",
+            validate="many_to_one",
+        )
         .merge(categorical(series), on=["component", "province_code", "year"], how="left", validate="many_to_one")
     )
     return out.reindex(columns=OUTPUT_COLUMNS)

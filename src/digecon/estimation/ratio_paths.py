@@ -23,7 +23,6 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-
 SPLIT_COMPONENTS = ("telecom", "it_services", "media")
 KEY = ["province_code", "year", "method", "convention"]
 SCALED = ["value_100m_yuan", "coefficient", "se_100m_yuan", "lower_100m_yuan", "upper_100m_yuan"]

@@ -62,7 +62,9 @@ def totals_with_bounds(values: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame
         .reset_index()
     )
     benchmark, interpolated, extrapolated = FLAGS
-    flag = np.where(totals["all_benchmark"], benchmark, np.where(totals["any_extrapolated"], extrapolated, interpolated))
+    flag = np.where(
+        totals["all_benchmark"], benchmark, np.where(totals["any_extrapolated"], extrapolated, interpolated)
+    )
     totals = totals.assign(flag=flag).drop(columns=["all_benchmark", "any_extrapolated"])
     return apply_bounds(totals.assign(component="total"), rule).drop(columns="component")
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from digecon.core.files import atomic_path, write_csv
 from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME, province_table
+from digecon.estimation.totals import national_share_of_gdp
 from digecon.outputs.names import WIDE_TABLES  # name -> content, also read by the Snakefile
 
 KEY = ["province_code", "year"]
@@ -69,28 +70,6 @@ def _with_national(series: pd.Series, national: pd.Series | None = None) -> pd.S
     national = national.copy()
     national.index = pd.MultiIndex.from_product([[NATIONAL_CODE], national.index], names=KEY)
     return pd.concat([series, national])
-
-
-def national_share_of_gdp(totals: pd.DataFrame) -> pd.Series:
-    """China's digital-economy value added as % of GDP, by year: provinces' values over their GDP, both summed.
-
-    A ratio of sums, not a mean of the provinces' shares, so that large provinces weigh by their
-    size; a province-year without GDP is left out of both sums.
-
-    Parameters
-    ----------
-    totals
-        Long totals of one method and convention with ``year``, ``value_100m_yuan`` and
-        ``gdp_100m_yuan`` (亿元), one row per province x year.
-
-    Returns
-    -------
-    Series
-        Share in %, indexed by ``year``.
-    """
-    known = totals.dropna(subset=["value_100m_yuan", "gdp_100m_yuan"])
-    sums = known.groupby("year")[["value_100m_yuan", "gdp_100m_yuan"]].sum()
-    return (sums["value_100m_yuan"] / sums["gdp_100m_yuan"] * 100).rename("share_of_gdp_percent")
 
 
 def wide_tables(values: pd.DataFrame, totals: pd.DataFrame, *, method: str, convention: str) -> dict[str, pd.DataFrame]:

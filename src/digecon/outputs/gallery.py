@@ -29,8 +29,8 @@ import pandas as pd
 
 from digecon.core.files import write_csv, write_json, write_text
 from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.estimation.totals import national_share_of_gdp
 from digecon.outputs import plots
-from digecon.outputs.export import national_share_of_gdp
 from digecon.outputs.labels import CODE_SPAN, labels_for
 from digecon.outputs.names import GALLERY_KINDS
 

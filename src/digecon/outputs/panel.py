@@ -1,8 +1,8 @@
 """The panel for papers: one row per province x year x method x convention, in every format.
 
-Built from the long results (``digital_economy_va.csv``, ``digital_economy_total.csv``) and the
-implicit deflators of :mod:`digecon.estimation.prices`; the national rows (code 0, 全国) are sums of
-the provinces. Values are computed unrounded and rounded once (:func:`digecon.outputs.export.round_published`).
+Built from the long results (``digital_economy_va.csv``, ``digital_economy_total.csv``) and the real
+values and implicit deflators the estimate made (:mod:`digecon.estimation.prices`); the national rows
+(code 0, 全国) are sums of the provinces. Values are computed unrounded and rounded once (:func:`digecon.outputs.export.round_published`).
 Written as CSV, Stata (English labels in ``panel.dta``, Chinese in ``panel_zh.dta``), Excel (number
 formats, frozen header and province columns, autofilter, a 说明 README sheet) and Parquet (labels and
 units as field metadata), all with the same columns (:data:`PANEL_COLUMNS`).
@@ -22,8 +22,9 @@ import pandas as pd
 
 from digecon.core.files import atomic_path, write_csv
 from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME, province_table
-from digecon.estimation.prices import COMPONENT_DEFLATORS, deflate_components, no_deflators, worst_flag
-from digecon.outputs.export import national_share_of_gdp, round_published
+from digecon.estimation.prices import COMPONENT_DEFLATORS, worst_flag
+from digecon.estimation.totals import national_share_of_gdp
+from digecon.outputs.export import round_published
 
 log = logging.getLogger(__name__)
 
@@ -201,19 +202,18 @@ def _components(values: pd.DataFrame, column: str) -> pd.DataFrame:
     return wide.reindex(columns=list(COMPONENTS))
 
 
-def _real_parts(values: pd.DataFrame, deflators: pd.DataFrame) -> pd.DataFrame:
+def _real_parts(real_values: pd.DataFrame) -> pd.DataFrame:
     """Real values (亿元 at base-year prices), deflators and real flag of each province x year x estimate."""
-    deflated = deflate_components(values, deflators)
-    real = _components(deflated, "real_value_100m_yuan")
-    deflator = _components(deflated, "deflator_base_100")
-    series = _components(deflated, "deflator_series")
+    real = _components(real_values, "real_value_100m_yuan")
+    deflator = _components(real_values, "deflator_base_100")
+    series = _components(real_values, "deflator_series")
     services = real[list(SERVICES)]
     return pd.DataFrame(
         {
             "real_production_100m_yuan": real["electronics"] + real["it_services"],
             "real_circulation_100m_yuan": real["telecom"] + real["media"],
             "real_total_100m_yuan": real.sum(axis=1, skipna=False),
-            "real_flag": deflated.groupby(ESTIMATE)["real_flag"].agg(worst_flag),
+            "real_flag": real_values.groupby(ESTIMATE)["real_flag"].agg(worst_flag),
             "deflator_electronics": deflator["electronics"],
             "deflator_services": deflator["it_services"],
             "electronics_deflator": series["electronics"].fillna(""),
@@ -223,13 +223,15 @@ def _real_parts(values: pd.DataFrame, deflators: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _province_rows(values: pd.DataFrame, totals: pd.DataFrame, deflators: pd.DataFrame) -> pd.DataFrame:
+def _province_rows(
+    values: pd.DataFrame, totals: pd.DataFrame, real_values: pd.DataFrame, deflators: pd.DataFrame
+) -> pd.DataFrame:
     """Panel columns of the provinces (unrounded), plus the helper columns the national rows need."""
     rows = totals.set_index(ESTIMATE)[list(TOTAL_COLUMNS)].rename(columns=TOTAL_COLUMNS)
     nominal = _components(values, "value_100m_yuan")
     rows = rows.join(nominal.add_suffix("_100m_yuan"), how="left", validate="one_to_one")
     rows["services_100m_yuan"] = nominal[list(SERVICES)].sum(axis=1, skipna=False)
-    rows = rows.join(_real_parts(values, deflators), how="left", validate="one_to_one")
+    rows = rows.join(_real_parts(real_values), how="left", validate="one_to_one")
     gdp = deflators.loc[deflators["series"] == "gdp", ["province_code", "year", "real_100m_yuan"]]
     rows = rows.reset_index().merge(
         gdp.rename(columns={"real_100m_yuan": "real_gdp_100m_yuan"}), on=["province_code", "year"], how="left"
@@ -293,7 +295,8 @@ def _typed(panel: pd.DataFrame) -> pd.DataFrame:
 def panel_table(
     values: pd.DataFrame,
     totals: pd.DataFrame,
-    deflators: pd.DataFrame | None,
+    real_values: pd.DataFrame,
+    deflators: pd.DataFrame,
     *,
     method: str,
     convention: str,
@@ -310,10 +313,13 @@ def panel_table(
         The long totals (``digital_economy_total.csv``) with ``production_100m_yuan``,
         ``circulation_100m_yuan``, ``value_100m_yuan``, the band, ``flag``, ``distance_years``,
         ``gdp_100m_yuan`` and ``share_of_gdp_percent``.
+    real_values
+        The components at base-year prices (``real_values`` of :class:`digecon.Result`,
+        :func:`digecon.estimation.prices.deflate_components`), with ``deflator_base_100``,
+        ``deflator_series`` and ``real_flag``.
     deflators
-        From :func:`digecon.estimation.prices.implicit_deflators` (with the ``gdp`` series for the
-        real GDP growth); None (or a table without rows) when there is no volume index at all: then
-        every real value is empty and flagged ``no price index``.
+        From :func:`digecon.estimation.prices.implicit_deflators` (the ``gdp`` series gives the real
+        GDP growth); without rows when there is no volume index at all.
     method, convention
         The recommended estimate (``recommended`` is True on its rows, which come first).
     base_year
@@ -333,7 +339,7 @@ def panel_table(
     """
     if not ((totals["method"] == method) & (totals["convention"] == convention)).any():
         raise ValueError(f"no estimates for method {method!r} and convention {convention!r}")
-    rows = _province_rows(values, totals, no_deflators() if deflators is None else deflators)
+    rows = _province_rows(values, totals, real_values, deflators)
     panel = pd.concat([rows, _national_rows(rows)], ignore_index=True)
     panel["growth_percent"] = _growth(panel, "total_100m_yuan")
     panel["real_growth_percent"] = _growth(panel, "real_total_100m_yuan")
