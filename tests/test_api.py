@@ -11,6 +11,7 @@ import pytest
 import digecon
 from digecon.core.settings import ChainSettings, FrozenMap
 from digecon.estimation.chains import CHECK_COLUMNS
+from digecon.inputs.registry import build_registry
 from digecon.outputs.gallery import chain_note
 from tests.synthetic import settings_for, write_inputs
 
@@ -33,7 +34,7 @@ def test_load_inputs_reads_every_user_file(folder: Path) -> None:
     assert inputs.io_tables.groupby(["province_code", "year"]).ngroups == 22
     assert set(inputs.io_tables["source_file"].map(lambda f: Path(f).parent)) == {folder / "io_tables"}
     assert inputs.ratios["ratio_source"].str.startswith(("census", "national census")).all()
-    assert len(inputs.registry.user_paths()) == 24
+    assert len(build_registry(settings_for(folder)).user_paths()) == 24
 
 
 def test_output_years_only_select_rows(folder: Path, result: digecon.Result) -> None:

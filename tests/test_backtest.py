@@ -8,19 +8,9 @@ import pandas as pd
 import pytest
 
 import digecon
-from digecon.estimation.backtest import (
-    BACKTEST_COLUMNS,
-    DESIGN_COLUMNS,
-    backtest,
-    backtest_years,
-    designs,
-    national_consistency,
-    summary_markdown,
-)
+from digecon.estimation.backtest import BACKTEST_COLUMNS, DESIGN_COLUMNS, backtest, backtest_years, designs
 from digecon.estimation.bands import band_coverage
-from digecon.estimation.estimate import benchmark_components
-from digecon.estimation.indicators import indicator_series
-from tests.test_estimate import YEARS, toy_io, toy_ratios, toy_yearbook
+from tests.test_estimate import toy_chains
 
 FOUR = [2002, 2007, 2012, 2017]
 
@@ -70,7 +60,7 @@ def test_a_sixth_benchmark_year_needs_no_code_change() -> None:
 
 def toy_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Benchmarks and indicators of the toy economy (province 110000, benchmarks 2002 / 2007 / 2012)."""
-    return benchmark_components(toy_io(), toy_ratios()), indicator_series(toy_yearbook(), YEARS)
+    return toy_chains()
 
 
 def test_backtest_of_the_toy_economy_by_hand() -> None:
@@ -125,7 +115,7 @@ def test_backtest_uses_only_the_years_the_benchmarks_span() -> None:
     later = indicators[indicators["year"] == 2012].assign(year=2013, indicator_100m_yuan=1.0)
     wider = backtest(benchmarks, pd.concat([indicators, later]), ["linear", "chow_lin"], ["share", "benchmark"])
     pd.testing.assert_frame_equal(base, wider)
-    with pytest.raises(ValueError, match=r"every year the benchmarks span; missing \[2005\]"):
+    with pytest.raises(ValueError, match=r"no indicator electronics for province 110000 in \[2005\]"):
         backtest(benchmarks, indicators[indicators["year"] != 2005], ["hold"], ["share"])
 
 
@@ -139,35 +129,6 @@ def test_unknown_method_is_refused_by_the_registry() -> None:
     benchmarks, indicators = toy_inputs()
     with pytest.raises(ValueError, match="unknown method 'denton'"):
         backtest(benchmarks, indicators, ["denton"], ["share"])
-
-
-def test_summary_markdown_lists_methods_in_registry_order() -> None:
-    summary = pd.DataFrame(
-        {
-            "convention": ["share"] * 2,
-            "method": ["chow_lin", "hold"],
-            "component": ["total"] * 2,
-            "kind": ["interpolation"] * 2,
-            "median_ape": [0.05, 0.1],
-            "q80_ape": [0.1, 0.2],
-        }
-    )
-    lines = summary_markdown(summary, convention="share").splitlines()
-    assert lines[0] == "| kind | component | hold | chow_lin |"
-    assert lines[2] == "| interpolation | total | 10.0% (20%) | 5.0% (10%) |"
-
-
-def test_national_consistency_by_hand() -> None:
-    benchmarks = pd.DataFrame(
-        {
-            "province_code": [110000, 120000, 0],
-            "year": [2012] * 3,
-            "component": ["media"] * 3,
-            "benchmark_value_100m_yuan": [30.0, 10.0, 50.0],
-        }
-    )
-    row = national_consistency(benchmarks).iloc[0]
-    assert (row["provinces_sum_100m_yuan"], row["n_provinces"], row["ratio"]) == (40.0, 2, 0.8)
 
 
 @pytest.fixture(scope="module")

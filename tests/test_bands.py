@@ -20,8 +20,6 @@ from digecon.estimation.bands import (
     error_summary,
     fit_power_law,
     half_width,
-    rule_and_coverage,
-    totals_with_bounds,
 )
 
 GROUP = {"convention": "share", "method": "hold", "component": "media"}
@@ -161,30 +159,6 @@ def test_a_group_without_measured_errors_gets_no_band_but_its_benchmarks_a_zero_
     assert bounded["lower_100m_yuan"].iloc[1] == bounded["upper_100m_yuan"].iloc[1] == 100
 
 
-def test_totals_use_the_totals_own_errors() -> None:
-    errors = tiny_backtest().assign(component="total")
-    values = pd.DataFrame(
-        {
-            "province_code": 110000,
-            "province": "北京",
-            "province_en": "Beijing",
-            "year": 2009,
-            "method": "hold",
-            "convention": "share",
-            "component": ["electronics", "media"],
-            "category": ["production", "circulation"],
-            "value_100m_yuan": [60.0, 40.0],
-            "flag": ["interpolated", "interpolated"],
-            "distance_years": [2, 3],
-        }
-    )
-    total = totals_with_bounds(values, band_rule(errors)).iloc[0]
-    assert (total["value_100m_yuan"], total["production_100m_yuan"], total["circulation_100m_yuan"]) == (100, 60, 40)
-    assert total["flag"] == "interpolated" and total["distance_years"] == 3
-    assert total["band_relative"] == pytest.approx(0.42 * 3 / 5)
-    assert total["upper_100m_yuan"] == pytest.approx(125.2)
-
-
 def three_designs() -> pd.DataFrame:
     """Designs A, B, C at 5 years (band errors 0.1, 0.3 / 0.2, 0.5 / 0.4, C's actual below its estimate), D at 10."""
     plan = {  # label: held-out year, distance, band errors
@@ -219,10 +193,8 @@ def test_nested_coverage_of_three_designs_by_hand() -> None:
     assert pooled.loc[10, "band_from"] == "fitted beyond measured"
 
 
-def test_one_pass_gives_the_band_rule_and_the_coverage() -> None:
-    rule, coverage = rule_and_coverage(three_designs())
-    pd.testing.assert_frame_equal(rule, band_rule(three_designs()), check_exact=True)
-    pd.testing.assert_frame_equal(coverage, band_coverage(three_designs()), check_exact=True)
+def test_the_rule_at_a_distance_is_the_q80_of_its_band_errors() -> None:
+    rule = band_rule(three_designs())
     # the rule at distance 5: q80 of the five band errors 0.1 ... 0.5 (as in sample above)
     assert rule.loc[rule["distance_years"] == 5, "q80_band_error"].tolist() == pytest.approx([0.42])
 

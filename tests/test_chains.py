@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import digecon
-from digecon.api import estimate_tables
 from digecon.core.errors import InputError
 from digecon.core.settings import ChainSettings, ComponentChains, FrozenMap, settings_from_config
 from digecon.estimation.backtest import backtest
@@ -22,7 +21,7 @@ from digecon.estimation.chains import (
     component_indicator_checks,
 )
 from digecon.estimation.estimate import benchmark_components, io_aggregates
-from tests.test_estimate import YEARS, toy_io, toy_ratios, toy_yearbook
+from tests.test_estimate import YEARS, settings_for, toy_io, toy_ratios, toy_yearbook
 
 REVENUE, EXPORTS = "C39营业收入", "C39出口交货值"  # a user's component-level indicators (not built in)
 
@@ -46,18 +45,10 @@ def with_indicator(name: str, values: dict[int, float], yearbook: pd.DataFrame |
     return pd.concat([toy_yearbook() if yearbook is None else yearbook, rows], ignore_index=True)
 
 
-def run(yearbook: pd.DataFrame, component_chains: ComponentChains, **kwargs: object) -> digecon.Result:
-    return estimate_tables(
-        toy_io(),
-        yearbook,
-        toy_ratios(),
-        years=YEARS,
-        methods=("hold", "linear"),
-        conventions=("share", "benchmark"),
-        break_threshold=0.5,
-        chains=component_chains,
-        **kwargs,
-    )
+def run(yearbook: pd.DataFrame, component_chains: ComponentChains, **estimate: object) -> digecon.Result:
+    settings = settings_for(chains=component_chains)
+    settings = dataclasses.replace(settings, estimate=dataclasses.replace(settings.estimate, **estimate))
+    return digecon.estimate(digecon.Inputs(toy_io(), yearbook, toy_ratios()), settings)
 
 
 def row(result: digecon.Result, year: int, component: str, method: str, convention: str) -> pd.Series:
@@ -174,14 +165,14 @@ def test_the_check_flags_a_province_far_from_the_national_ratio() -> None:
     yearbook = pd.DataFrame(
         {"province_code": codes, "year": 2010, "indicator": REVENUE, "value": 100.0, "unit": "亿元", "source": "t"}
     )
-    checks = component_indicator_checks(values, yearbook, [("electronics", REVENUE)], 2.5)
+    checks = component_indicator_checks(values, yearbook, [Candidate("electronics", "mine", (REVENUE,))], 2.5)
     assert checks["province_code"].tolist() == [140000]  # 0.02 / 0.155 = 0.13 < 1 / 2.5; 0.2 / 0.155 = 1.29 is fine
     flagged = checks.iloc[0]
     assert (flagged["ratio"], flagged["national_ratio"]) == (pytest.approx(0.02), pytest.approx(0.155))
     assert flagged["relative"] == pytest.approx(0.02 / 0.155) and flagged["factor"] == 2.5
     assert "山西" in flagged["message"] and "beyond x2.5" in flagged["message"]
     assert check_summary(checks)[0].startswith(f"electronics / {REVENUE}: 1 province-years beyond x2.5")
-    assert component_indicator_checks(values, yearbook, [("electronics", REVENUE)], 10.0).empty
+    assert component_indicator_checks(values, yearbook, [Candidate("electronics", "mine", (REVENUE,))], 10.0).empty
 
 
 # Real data: the run selecting today's chains gives the numbers of the code before chains were candidates

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digecon.api import estimate_tables
+import digecon
 from digecon.core.errors import InputError
-from digecon.core.settings import Settings
+from digecon.core.settings import ComponentChains, Settings
 from digecon.estimation import methods
-from digecon.estimation.backtest import summary_markdown
+from digecon.estimation.chains import Candidate, chain_benchmarks, chain_series
 from digecon.estimation.estimate import (
     COMPONENTS,
-    PATH_COLUMNS,
     annual_paths,
     benchmark_coefficients,
     benchmark_components,
+    io_aggregates,
 )
 from digecon.estimation.indicators import CHAINS, indicator_series
 from digecon.estimation.methods import Method, MethodPath
 from digecon.outputs.export import wide_tables
+from digecon.outputs.summaries import summary_markdown
 
 YEARS = list(range(2002, 2013))
 BENCHMARKS = (2002, 2007, 2012)
@@ -100,16 +103,25 @@ def toy_ratios(s_i63: float = 0.4, r_media: float = 0.5) -> pd.DataFrame:
     )
 
 
-def run(methods=("hold", "linear"), conventions=("share", "benchmark"), scale: float = 1.0, years=YEARS, **kwargs):
-    return estimate_tables(
-        toy_io(scale),
-        toy_yearbook(scale, **kwargs),
-        toy_ratios(),
-        years=years,
-        methods=methods,
-        conventions=conventions,
-        break_threshold=Settings().indicators.break_threshold,
+def settings_for(
+    years=YEARS, methods=("hold", "linear"), conventions=("share", "benchmark"), chains: ComponentChains | None = None
+) -> Settings:
+    """The default settings with these output years, methods, conventions and chains."""
+    base = Settings()
+    estimate = dataclasses.replace(
+        base.estimate,
+        first_year=min(years),
+        last_year=max(years),
+        methods=tuple(methods),
+        conventions=tuple(conventions),
     )
+    indicators = dataclasses.replace(base.indicators, chains=chains or base.indicators.chains)
+    return dataclasses.replace(base, estimate=estimate, indicators=indicators)
+
+
+def run(methods=("hold", "linear"), conventions=("share", "benchmark"), scale: float = 1.0, years=YEARS, **kwargs):
+    inputs = digecon.Inputs(toy_io(scale), toy_yearbook(scale, **kwargs), toy_ratios())
+    return digecon.estimate(inputs, settings_for(years, methods, conventions))
 
 
 def value(result, year: int, component: str, method: str, convention: str) -> pd.Series:
@@ -207,18 +219,28 @@ def test_components_sum_to_the_wide_total_and_bounds_contain_values() -> None:
     assert ((v["lower_100m_yuan"] <= v["value_100m_yuan"]) & (v["value_100m_yuan"] <= v["upper_100m_yuan"])).all()
 
 
+def toy_chains() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Benchmarks and indicators of the toy economy: electronics carried by 工业, the others by 其他行业."""
+    indicators = pd.concat(
+        [chain_series(toy_yearbook(), Candidate(c.key, "toy", CHAINS[c.aggregate]), YEARS) for c in COMPONENTS],
+        ignore_index=True,
+    )
+    return chain_benchmarks(
+        benchmark_components(toy_io(), toy_ratios()), io_aggregates(toy_io()), indicators
+    ), indicators
+
+
 def toy_coefficients(convention: str = "share") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Benchmark coefficients and indicators of the toy economy."""
-    indicators = indicator_series(toy_yearbook(), YEARS)
-    benchmarks = benchmark_components(toy_io(), toy_ratios())
+    """Benchmark coefficients and indicators of the toy economy (:func:`toy_chains`)."""
+    benchmarks, indicators = toy_chains()
     return benchmark_coefficients(benchmarks, indicators, convention), indicators
 
 
 def test_annual_paths_layout_and_chow_lin_columns() -> None:
     coefficients, indicators = toy_coefficients()
     paths = annual_paths(coefficients, indicators, YEARS, "chow_lin")
-    assert list(paths.columns) == [*PATH_COLUMNS, "method"]
     assert len(paths) == 4 * len(YEARS) and (paths["method"] == "chow_lin").all()
+    assert list(paths[paths["year"] == 2002]["component"]) == [c.key for c in COMPONENTS]
     between = paths[paths["flag"] == "interpolated"]
     assert between["rho"].notna().all() and (between["se_100m_yuan"] > 0).all()
     assert paths["benchmark_years"].eq("2002,2007,2012").all()
@@ -234,7 +256,10 @@ def test_pool_is_fitted_once_per_component(monkeypatch: pytest.MonkeyPatch) -> N
         return {"level": 0.25}
 
     toy = Method(
-        "flat", "the pooled level everywhere", lambda b, c, x, t, level: MethodPath(np.full(len(t), level)), pool
+        "flat",
+        "the pooled level everywhere",
+        lambda block, level: MethodPath(np.full((len(block.coefficients), len(block.years)), level)),
+        pool,
     )
     monkeypatch.setitem(methods.METHODS, "flat", toy)
     coefficients, indicators = toy_coefficients()
@@ -243,10 +268,10 @@ def test_pool_is_fitted_once_per_component(monkeypatch: pytest.MonkeyPatch) -> N
     assert (paths["coefficient"] == 0.25).all()
 
 
-def nearest(benchmark_years, coefficients, indicator, years, **pooled) -> MethodPath:
+def nearest(block, **pooled) -> MethodPath:
     """Toy method: the coefficient of the nearest benchmark (the earlier one on a tie)."""
-    gaps = np.abs(np.asarray(years)[:, None] - np.asarray(benchmark_years)[None, :])
-    return MethodPath(coefficient=np.asarray(coefficients)[gaps.argmin(axis=1)])
+    gaps = np.abs(block.years[:, None] - block.benchmark_years[None, :])
+    return MethodPath(coefficient=block.coefficients[:, gaps.argmin(axis=1)])
 
 
 def test_a_registered_toy_method_flows_through_the_estimate_and_the_backtest(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,20 +333,20 @@ def test_a_ratio_to_a_component_indicator_is_not_clipped_to_a_share() -> None:
     assert as_shares.loc[2004, "coefficient"] == 1.0 and as_shares.loc[2007, "coefficient"] == 4.0
 
 
-def test_indicators_keyed_by_component_give_the_paths_of_those_keyed_by_aggregate() -> None:
-    """Today's chains as one series per component give the numbers of one series per aggregate."""
-    from digecon.estimation.chains import Candidate, chain_benchmarks, chain_series
-    from digecon.estimation.estimate import io_aggregates
+def test_a_method_with_pooled_parameters_gets_them_through_digecon_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A method that gives only ``pool`` (the protocol's one optional half) is pooled in the estimate and backtest."""
+    seen: list[int] = []
 
-    benchmarks = benchmark_components(toy_io(), toy_ratios())
-    per_component = pd.concat(
-        [chain_series(toy_yearbook(), Candidate(c.key, "today", CHAINS[c.aggregate]), YEARS) for c in COMPONENTS],
-        ignore_index=True,
-    )
-    aligned = chain_benchmarks(benchmarks, io_aggregates(toy_io()), per_component)
-    pd.testing.assert_frame_equal(aligned[benchmarks.columns], benchmarks)
-    for convention in ("share", "benchmark"):
-        new = annual_paths(benchmark_coefficients(aligned, per_component, convention), per_component, YEARS, "spline")
-        old_coefficients, old_indicators = toy_coefficients(convention)
-        old = annual_paths(old_coefficients, old_indicators, YEARS, "spline")
-        pd.testing.assert_frame_equal(new, old)
+    def pool(blocks) -> dict[str, float]:
+        seen.append(sum(len(b.coefficients) for b in blocks))
+        return {"level": float(np.mean([b.coefficients.mean() for b in blocks]))}
+
+    def path(block, level: float) -> MethodPath:
+        return MethodPath(np.full(block.indicator.shape, level))
+
+    monkeypatch.setitem(methods.METHODS, "mean", Method("mean", "the pooled mean coefficient", path, pool))
+    result = run(methods=("mean",), conventions=("share",))
+    # electronics' shares of industry are 0.1, 0.125 and 0.15: their mean, 0.125, in every year
+    assert set(result.values.query("component == 'electronics' and method == 'mean'")["coefficient"]) == {0.125}
+    assert seen and all(n == 1 for n in seen)  # one series (province) per component and design
+    assert result.backtest.query("method == 'mean'")["ape"].notna().any()

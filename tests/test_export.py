@@ -15,7 +15,6 @@ import pytest
 
 from digecon.outputs.export import (
     WIDE_TABLES,
-    national_share_of_gdp,
     round_published,
     wide_note,
     wide_tables,
@@ -116,13 +115,6 @@ def test_growth_on_the_previous_year(tables: dict[str, pd.DataFrame]) -> None:
     growth = tables["growth"]
     assert "2020" not in growth.columns  # no previous year to grow from
     assert growth["2021"].tolist() == [25.0, 50.0, 33.3333]  # 40 -> 50, 20 -> 30, 60 -> 80 (4 decimals)
-
-
-def test_national_share_leaves_out_provinces_without_gdp() -> None:
-    t = totals()
-    t.loc[(t["province_code"] == 120000) & (t["year"] == 2021), "gdp_100m_yuan"] = np.nan
-    share = national_share_of_gdp(t)
-    assert share.to_dict() == pytest.approx({2020: 12.0, 2021: 10.0})  # 2021: Beijing alone, 50 / 500
 
 
 def test_unknown_estimate_is_refused() -> None:

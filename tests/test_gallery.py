@@ -541,7 +541,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, digec
     panel = panel_table(
         result.values,
         result.totals,
-        None,
+        result.real_values,
+        result.deflators,
         method=estimate.recommended_method,
         convention=estimate.recommended_convention,
         base_year=settings.prices.base_year,

@@ -10,18 +10,37 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digecon.estimation import methods
-from digecon.estimation.methods import METHODS, MethodPath, flags, hold, linear, method, pin_benchmarks, spline
+from digecon.estimation.methods import (
+    METHODS,
+    MethodPath,
+    SeriesBlock,
+    flags,
+    hold,
+    linear,
+    method,
+    pin_benchmarks,
+    spline,
+)
 
 YEARS = np.array([2002, 2007, 2012])
 COEFFICIENTS = np.array([0.1, 0.2, 0.1])
 GRID = np.arange(2000, 2016)
-X = np.full(len(GRID), 100.0)  # the indicator: these three methods do not use it
+
+
+def one(benchmark_years, coefficients, years=GRID) -> SeriesBlock:
+    """A block of one series (the indicator, which these three methods do not use, is 100)."""
+    return SeriesBlock(
+        np.asarray(benchmark_years),
+        np.asarray(coefficients, dtype=float)[None, :],
+        np.full((1, len(years)), 100.0),
+        years,
+    )
 
 
 def path_of(module, years: np.ndarray = GRID) -> dict[int, float]:
     """Year -> coefficient of a method module's path through the three benchmarks above."""
-    result = module.path(YEARS, COEFFICIENTS, np.full(len(years), 100.0), years)
-    return dict(zip(years.tolist(), result.coefficient.tolist(), strict=True))
+    result = module.path(one(YEARS, COEFFICIENTS, years))
+    return dict(zip(years.tolist(), result.coefficient[0].tolist(), strict=True))
 
 
 def test_registry_lists_the_methods_in_order() -> None:
@@ -34,7 +53,7 @@ def test_registry_lists_the_methods_in_order() -> None:
 def test_every_path_function_has_the_one_signature() -> None:
     for m in METHODS.values():
         parameters = inspect.signature(m.path).parameters
-        assert list(parameters) == ["benchmark_years", "coefficients", "indicator", "years", "pooled"], m.name
+        assert list(parameters) == ["block", "pooled"], m.name
         assert parameters["pooled"].kind is inspect.Parameter.VAR_KEYWORD
 
 
@@ -45,9 +64,9 @@ def test_unknown_method_is_refused_with_the_known_names() -> None:
 
 
 def test_a_new_method_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> None:
-    toy = methods.Method("zero", "always zero", lambda b, c, x, t, **_: MethodPath(np.zeros(len(t))))
+    toy = methods.Method("zero", "always zero", lambda block, **_: MethodPath(np.zeros(block.indicator.shape)))
     monkeypatch.setitem(METHODS, "zero", toy)
-    assert method("zero").path(YEARS, COEFFICIENTS, X, GRID).coefficient.sum() == 0
+    assert method("zero").path(one(YEARS, COEFFICIENTS)).coefficient.sum() == 0
     with pytest.raises(ValueError, match="chow_lin, zero"):
         method("denton")
 
@@ -55,7 +74,7 @@ def test_a_new_method_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> 
 def test_hold_uses_latest_benchmark_at_or_before() -> None:
     path = path_of(hold)
     assert (path[2000], path[2002], path[2006], path[2007], path[2011], path[2015]) == (0.1, 0.1, 0.1, 0.2, 0.2, 0.1)
-    result = hold.path(YEARS, COEFFICIENTS, X, GRID)
+    result = hold.path(one(YEARS, COEFFICIENTS))
     assert result.se_100m_yuan is None and result.parameters == {}
 
 
@@ -75,10 +94,10 @@ def test_natural_spline_by_hand() -> None:
 
 
 def test_spline_with_two_benchmarks_is_linear_and_is_clipped_to_shares() -> None:
-    two = spline.path(np.array([2002, 2012]), np.array([0.1, 0.3]), X, GRID).coefficient
+    two = spline.path(one([2002, 2012], [0.1, 0.3])).coefficient[0]
     assert two[GRID == 2007] == pytest.approx(0.2)
     # 0, 1, 0 overshoots below zero between the benchmarks 0 and 1 of a natural spline
-    wild = spline.path(np.array([2000, 2001, 2002, 2010]), np.array([0.0, 1.0, 0.0, 0.0]), X, GRID).coefficient
+    wild = spline.path(one([2000, 2001, 2002, 2010], [0.0, 1.0, 0.0, 0.0])).coefficient
     assert wild.min() == 0.0 and wild.max() == 1.0
 
 
@@ -90,8 +109,8 @@ def test_flags_and_distance() -> None:
 
 
 def test_pin_benchmarks_sets_only_benchmark_years() -> None:
-    pinned = pin_benchmarks(np.array([0.5, 0.5, 0.5, 0.5]), YEARS, COEFFICIENTS, np.array([2002, 2003, 2012, 2013]))
-    assert pinned.tolist() == [0.1, 0.5, 0.1, 0.5]
+    pinned = pin_benchmarks(np.full((1, 4), 0.5), one(YEARS, COEFFICIENTS, np.array([2002, 2003, 2012, 2013])))
+    assert pinned.tolist() == [[0.1, 0.5, 0.1, 0.5]]
 
 
 benchmark_sets = st.lists(st.integers(2000, 2020), min_size=1, max_size=5, unique=True).map(sorted)
@@ -102,6 +121,6 @@ benchmark_sets = st.lists(st.integers(2000, 2020), min_size=1, max_size=5, uniqu
 def test_paths_reproduce_benchmarks_and_stay_shares(years: list[int], data: st.DataObject, name: str) -> None:
     coefficients = np.array(data.draw(st.lists(st.floats(0, 1), min_size=len(years), max_size=len(years))))
     grid = np.arange(1998, 2024)
-    path = method(name).path(np.array(years), coefficients, np.full(len(grid), 50.0), grid).coefficient
+    path = method(name).path(one(years, coefficients, grid)).coefficient[0]
     assert path[np.searchsorted(grid, years)].tolist() == coefficients.tolist()  # exactly, not approximately
     assert ((path >= 0) & (path <= 1)).all()

@@ -19,7 +19,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from digecon.estimation.prices import DEFLATED, NO_INDEX, implicit_deflators, price_indices
+from digecon.estimation.prices import (
+    DEFLATED,
+    NO_INDEX,
+    deflate_components,
+    implicit_deflators,
+    no_deflators,
+    price_indices,
+)
 from digecon.outputs.panel import NAMES, PANEL_COLUMNS, README_SHEET, PanelAbout, panel_table, write_panel
 
 COMPONENTS = {
@@ -119,11 +126,18 @@ def yearbook(codes: Iterable[int] = (110000,)) -> pd.DataFrame:
     )
 
 
+def panel_with(
+    values: pd.DataFrame, totals: pd.DataFrame, deflators: pd.DataFrame, method: str = "linear", base_year: int = 2020
+) -> pd.DataFrame:
+    """The panel of estimates and deflators, the real values made as the estimate makes them."""
+    real_values = deflate_components(values, deflators)
+    return panel_table(values, totals, real_values, deflators, method=method, convention="share", base_year=base_year)
+
+
 def panel_of(codes_with_indices: Iterable[int] = (110000,)) -> pd.DataFrame:
     values, totals = estimates()
     frame = yearbook(codes_with_indices)
-    deflators = implicit_deflators(frame, price_indices(frame), base_year=2020)
-    return panel_table(values, totals, deflators, method="linear", convention="share", base_year=2020)
+    return panel_with(values, totals, implicit_deflators(frame, price_indices(frame), base_year=2020))
 
 
 @pytest.fixture
@@ -202,7 +216,7 @@ def test_national_real_values_are_sums_and_deflators_implicit() -> None:
 
 def test_every_value_is_rounded_once_with_the_band_kept(panel: pd.DataFrame) -> None:
     noisy_values, noisy_totals = estimates({k: tuple(v / 3 for v in parts) for k, parts in VALUES.items()})
-    noisy = panel_table(noisy_values, noisy_totals, None, method="linear", convention="share", base_year=2020)
+    noisy = panel_with(noisy_values, noisy_totals, no_deflators())
     for frame in (panel, noisy):
         floats = frame.select_dtypes("float")
         assert (floats.fillna(0) == floats.fillna(0).round(4)).all().all()
@@ -213,7 +227,7 @@ def test_every_value_is_rounded_once_with_the_band_kept(panel: pd.DataFrame) -> 
 def test_unknown_estimate_is_refused() -> None:
     values, totals = estimates()
     with pytest.raises(ValueError, match="no estimates for method 'spline' and convention 'share'"):
-        panel_table(values, totals, None, method="spline", convention="share", base_year=2020)
+        panel_with(values, totals, no_deflators(), method="spline")
 
 
 def test_names_and_labels_fit_stata() -> None:

@@ -187,8 +187,7 @@ def real_totals_by_hand(
 def test_real_growth_by_hand_from_the_published_indices(mirror: Path) -> None:
     """Beijing and Shanghai, 2018 and 2019: the panel's real growth equals the hand computation."""
     from digecon.inputs.yearbook import read_nbs_annual_csv
-    from digecon.outputs.panel import panel_table
-    from tests.test_panel import estimates
+    from tests.test_panel import estimates, panel_with
 
     index, nominal = published(mirror, "地区生产总值指数.csv"), published(mirror, "地区生产总值.csv")
     assert [index["北京市", y]["第二产业增加值指数(上年=100)"] for y in (2018, 2019)] == [103.9, 103.9]
@@ -198,7 +197,7 @@ def test_real_growth_by_hand_from_the_published_indices(mirror: Path) -> None:
     provinces, years = {110000: "北京市", 310000: "上海市"}, (2017, 2018, 2019)
     values, totals = estimates(provinces, years=years)
     deflators = implicit_deflators(frame, price_indices(frame), base_year=2017)
-    panel = panel_table(values, totals, deflators, method="linear", convention="share", base_year=2017)
+    panel = panel_with(values, totals, deflators, base_year=2017)
     for code, name in provinces.items():
         parts = values[(values["province_code"] == code) & (values["method"] == "linear")]
         real = real_totals_by_hand(index, nominal, name, parts, years)

@@ -139,8 +139,9 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     """Estimate the annual digital-economy value added of every province by component, method and convention.
 
     The steps, each a function over tables: the candidate indicator chains and their series; the
-    backtest of every candidate; the choice of a chain per component; the values of the chosen
-    chains with their bands; the totals with their share of GDP and the real values; the checks.
+    backtest of every candidate and the choice of a chain per component (:func:`_chains`); the
+    values of the chosen chains with their bands (:func:`_values`); the totals with their share
+    of GDP, the real values and the checks.
 
     Parameters
     ----------
@@ -166,75 +167,95 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         For an unknown method or convention.
     """
     settings = settings or Settings()
-    est, indicator_settings = settings.estimate, settings.indicators
-    years = list(settings.years)
-    methods, conventions = list(est.methods), list(est.conventions)
-    scored_methods = list(dict.fromkeys([*methods, est.recommended_method]))
-    scored_conventions = list(dict.fromkeys([*conventions, est.recommended_convention]))
-    yearbook = inputs.yearbook
-
-    # 1. the candidate chains and their series over every year computed
     components = benchmark_components(inputs.io_tables, inputs.ratios)
     aggregates = io_aggregates(inputs.io_tables)
-    grid = working_years(components, years)
-    candidates, unavailable = chain_choice.available_candidates(indicator_settings.chains, yearbook)
-    changes = chain_choice.base_changes(yearbook, indicator_settings.price_base_changes)
-    series = {c: chain_choice.chain_series(yearbook, c, grid, changes) for c in candidates}
+    grid = working_years(components, settings.years)
+    chosen = _chains(inputs.yearbook, components, aggregates, grid, settings)
+    backtest_rows = with_totals(chosen.backtest)
+    rule = band_rule(backtest_rows)
+    values, benchmarks, indicators, breaks = _values(inputs, components, aggregates, grid, chosen, rule, settings)
+    deflators = implicit_deflators(
+        inputs.yearbook, price_indices(inputs.yearbook, inputs.price_indices), base_year=settings.prices.base_year
+    )
+    recommended = values[
+        (values["method"] == settings.estimate.recommended_method)
+        & (values["convention"] == settings.estimate.recommended_convention)
+    ]
+    return Result(
+        values=values,
+        totals=totals_of(values, rule, inputs.yearbook),
+        real_values=deflate_components(values[[*KEY, "value_100m_yuan"]], deflators),
+        deflators=deflators,
+        benchmarks=benchmarks,
+        indicators=indicators,
+        backtest=backtest_rows,
+        backtest_summary=error_summary(backtest_rows, rule),
+        backtest_by_design=by_design(backtest_rows),
+        backtest_by_distance=by_distance(backtest_rows),
+        band_coverage=band_coverage(backtest_rows),
+        national_consistency=national_consistency(benchmarks, values, inputs.national_tables, inputs.national_ratios),
+        indicator_breaks=breaks,
+        chain_comparison=chosen.comparison,
+        chain_choices=chosen.choices,
+        component_checks=chain_choice.component_indicator_checks(
+            recommended, inputs.yearbook, chosen.candidates, settings.indicators.component_check_factor
+        ),
+    )
 
-    # 2. the backtest of every candidate, and 3. the choice of one per component
-    scoring = backtest(*chain_choice.scoring_inputs(components, aggregates, series), scored_methods, scored_conventions)
+
+KEY = ["province_code", "year", "component", "method", "convention"]
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """The candidate chains of a run, their backtest and the choice of one per component."""
+
+    candidates: list[chain_choice.Candidate]  # the available ones
+    series: dict[chain_choice.Candidate, pd.DataFrame]  # each candidate's indicator series
+    choices: dict[str, Choice]
+    comparison: pd.DataFrame
+    backtest: pd.DataFrame  # the backtest rows of the chosen chains, of the run's methods and conventions
+
+
+def _chains(
+    yearbook: pd.DataFrame, components: pd.DataFrame, aggregates: pd.DataFrame, grid: list[int], settings: Settings
+) -> _Chosen:
+    """Build every available candidate chain's series, backtest them all and choose one per component."""
+    est, chains = settings.estimate, settings.indicators.chains
+    candidates, unavailable = chain_choice.available_candidates(chains, yearbook)
+    changes = chain_choice.base_changes(yearbook, settings.indicators.price_base_changes)
+    series = {c: chain_choice.chain_series(yearbook, c, grid, changes) for c in candidates}
+    # the recommended method and convention decide the choice: scored even if not among the run's
+    methods = list(dict.fromkeys([*est.methods, est.recommended_method]))
+    conventions = list(dict.fromkeys([*est.conventions, est.recommended_convention]))
+    scoring = backtest(*chain_choice.scoring_inputs(components, aggregates, series), methods, conventions)
     choices, comparison = chain_choice.choose_chains(
         chain_choice.candidate_scores(scoring, series),
         candidates,
         unavailable,
-        indicator_settings.chains,
+        chains,
         method=est.recommended_method,
         convention=est.recommended_convention,
     )
-    chosen = chain_choice.chosen_rows(scoring, choices, methods, conventions)
-    results = with_totals(chosen)
-    rule = band_rule(results)
+    chosen = chain_choice.chosen_rows(scoring, choices, est.methods, est.conventions)
+    return _Chosen(candidates, series, choices, comparison, chosen)
 
-    # 4. the values of the chosen chains, with their bands
-    indicators = pd.concat([series[choices[k].candidate] for k in choices], ignore_index=True)
+
+def _values(
+    inputs: Inputs,
+    components: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    grid: list[int],
+    chosen: _Chosen,
+    rule: pd.DataFrame,
+    settings: Settings,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Estimate the chosen chains with their bands; give the benchmarks, indicators and breaks behind them."""
+    indicators = pd.concat([chosen.series[c.candidate] for c in chosen.choices.values()], ignore_index=True)
     benchmarks = chain_choice.chain_benchmarks(components, aggregates, indicators)
-    values = estimate_all(benchmarks, indicators, grid, methods, conventions)
-    values = describe(apply_bounds(values[values["year"].isin(years)], rule), benchmarks, indicators)
+    values = estimate_all(benchmarks, indicators, grid, settings.estimate.methods, settings.estimate.conventions)
+    values = describe(apply_bounds(values[values["year"].isin(settings.years)], rule), benchmarks, indicators)
     if inputs.table_ratios is not None and not inputs.table_ratios.empty:
         values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid))
-    breaks = indicator_breaks(indicators, indicator_settings.break_threshold)
-    values = chain_choice.with_chain_notes(values, breaks, choices)
-
-    # 5. totals with their own band and share of GDP; real values
-    totals = totals_of(values, rule, yearbook)
-    deflators = implicit_deflators(
-        yearbook, price_indices(yearbook, inputs.price_indices), base_year=settings.prices.base_year
-    )
-    real_values = deflate_components(
-        values[["province_code", "year", "component", "method", "convention", "value_100m_yuan"]], deflators
-    )
-
-    # 6. checks: against the component-level indicators and the national tables
-    recommended = values[
-        (values["method"] == est.recommended_method) & (values["convention"] == est.recommended_convention)
-    ]
-    return Result(
-        values=values,
-        totals=totals,
-        real_values=real_values,
-        deflators=deflators,
-        benchmarks=benchmarks,
-        indicators=indicators,
-        backtest=results,
-        backtest_summary=error_summary(results, rule),
-        backtest_by_design=by_design(results),
-        backtest_by_distance=by_distance(results),
-        band_coverage=band_coverage(results),
-        national_consistency=national_consistency(benchmarks, values, inputs.national_tables, inputs.national_ratios),
-        indicator_breaks=breaks,
-        chain_comparison=comparison,
-        chain_choices=choices,
-        component_checks=chain_choice.component_indicator_checks(
-            recommended, yearbook, candidates, indicator_settings.component_check_factor
-        ),
-    )
+    breaks = indicator_breaks(indicators, settings.indicators.break_threshold)
+    return chain_choice.with_chain_notes(values, breaks, chosen.choices), benchmarks, indicators, breaks

@@ -205,9 +205,7 @@ def backtest(
     Raises
     ------
     ValueError
-        For an unknown method or convention.
-    KeyError
-        For indicators missing in the benchmark span.
+        For an unknown method or convention, or indicators missing in the benchmark span.
     """
     for name in methods:
         method(name)
@@ -268,5 +266,5 @@ def total_rows(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_totals(results: pd.DataFrame) -> pd.DataFrame:
-    """The backtest rows of the components followed by those of the total (:func:`total_rows`), text as categoricals."""
+    """Append the total's backtest rows (:func:`total_rows`) to the components', text as categoricals."""
     return categorical(pd.concat([results, total_rows(results)], ignore_index=True))

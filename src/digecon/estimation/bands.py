@@ -67,7 +67,7 @@ MEASURED, INTERPOLATED, BELOW, BEYOND, NO_BAND = (
 
 
 def q80(grouped: SeriesGroupBy) -> pd.Series:
-    """The band quantile (``BAND_QUANTILE``) of every group, by ``np.quantile`` (no missing values in a group).
+    """Take the band quantile (``BAND_QUANTILE``) of every group, by ``np.quantile`` (no missing values in a group).
 
     ``SeriesGroupBy.quantile`` interpolates with a formula of its own that differs from numpy's
     (and ``Series.quantile``'s) in the last bit in about one group of 400; the groups here are

@@ -514,7 +514,7 @@ def choose_chains(
 def chosen_rows(
     results: pd.DataFrame, choices: Mapping[str, Choice], methods: Sequence[str], conventions: Sequence[str]
 ) -> pd.DataFrame:
-    """The scoring backtest's rows of the chosen chains under ``methods`` and ``conventions``, without ``candidate``.
+    """Select the scoring backtest's rows of the chosen chains under ``methods`` and ``conventions``.
 
     Parameters
     ----------

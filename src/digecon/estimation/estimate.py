@@ -326,9 +326,7 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame) -> Prepared:
     Raises
     ------
     ValueError
-        For a missing benchmark coefficient.
-    KeyError
-        For a series without an indicator in some year.
+        For a missing benchmark coefficient, or a series without an indicator in some year.
     """
     years = matrix.columns.to_numpy()
     keys = ["province_code", *series_keys(coefficients)]
@@ -338,8 +336,10 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame) -> Prepared:
     wide = coefficients.pivot(index=keys, columns="year", values="coefficient")
     x = matrix.reindex(wide.index)
     if x.isna().any(axis=None):
-        province, *key = x.index[x.isna().any(axis=1).to_numpy()][0]
-        raise KeyError(f"no indicator {'/'.join(key)!r} for province {province} in every year {years[0]}-{years[-1]}")
+        first = x[x.isna().any(axis=1)].iloc[0]
+        province, *key = first.name
+        missing = [int(y) for y in first.index[first.isna()]]
+        raise ValueError(f"no indicator {'/'.join(key)} for province {province} in {missing}: every year is needed")
     present, coefficient, indicator = wide.notna().to_numpy(), wide.to_numpy(), x.to_numpy()
     basis = coefficients.groupby(keys)["coefficient_basis"].first().reindex(wide.index)
     # a ratio to a component-level indicator is not a share (module docstring): scale it into [0, 1]
@@ -452,6 +452,35 @@ def _long(prepared: Prepared, paths: Paths, method: str, convention: str) -> pd.
     )
 
 
+def annual_paths(
+    coefficients: pd.DataFrame, indicators: pd.DataFrame, years: Sequence[int], method: str
+) -> pd.DataFrame:
+    """Run one method on every series of a coefficient table: annual coefficient, value and flags.
+
+    The method's pooled parameters are fitted per component over the series given.
+
+    Parameters
+    ----------
+    coefficients
+        From :func:`benchmark_coefficients`, restricted to the benchmarks to use.
+    indicators
+        From :func:`digecon.estimation.chains.chain_series`, covering ``years``.
+    years
+        Years to estimate, ascending; every benchmark year among them.
+    method
+        A key of :data:`digecon.estimation.methods.METHODS`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`estimate_all` for one method and convention.
+    """
+    spec = registry.method(method)
+    prepared = prepare(coefficients, indicator_matrix(indicators, years))
+    convention = str(coefficients["convention"].iloc[0]) if "convention" in coefficients else ""
+    return _long(prepared, run_paths(spec, prepared, fit_pools(spec, prepared)), method, convention)
+
+
 def estimate_all(
     benchmarks: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -561,17 +590,13 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
         ``OUTPUT_COLUMNS``, in the order of ``estimates``.
     """
     names = province_table()[["province_code", "province", "province_en"]]
-    info = benchmarks[
-        ["province_code", "year", "component", "category", "aggregate"]
-        + ["ratio", "ratio_value", "ratio_source", "benchmark_file"]
-    ].rename(columns={"year": "nearest_benchmark"})
+    described = ["category", "aggregate", "ratio", "ratio_value", "ratio_source", "benchmark_file"]
+    info = benchmarks[["province_code", "year", "component", *described]].rename(columns={"year": "nearest_benchmark"})
     series = indicators.rename(
         columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
     )
-    series = series[
-        ["component", "province_code", "year", "indicator_value_100m_yuan", "indicator"]
-        + ["indicator_source", "indicator_spliced", "chain", "coefficient_basis"]
-    ]
+    traced = ["indicator_value_100m_yuan", "indicator", "indicator_source", "indicator_spliced", "chain"]
+    series = series[["component", "province_code", "year", *traced, "coefficient_basis"]]
     out = (
         estimates.merge(categorical(names), on="province_code", how="left", validate="many_to_one")
         .merge(

@@ -93,7 +93,7 @@ def with_share_of_gdp(totals: pd.DataFrame, yearbook: pd.DataFrame) -> pd.DataFr
 
 
 def totals_of(values: pd.DataFrame, rule: pd.DataFrame, yearbook: pd.DataFrame) -> pd.DataFrame:
-    """The totals of :func:`totals_with_bounds` with their share of GDP (:func:`with_share_of_gdp`)."""
+    """Add up the totals (:func:`totals_with_bounds`) with their share of GDP (:func:`with_share_of_gdp`)."""
     return with_share_of_gdp(totals_with_bounds(values, rule), yearbook)
 
 

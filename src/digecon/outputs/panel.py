@@ -2,7 +2,8 @@
 
 Built from the long results (``digital_economy_va.csv``, ``digital_economy_total.csv``) and the real
 values and implicit deflators the estimate made (:mod:`digecon.estimation.prices`); the national rows
-(code 0, 全国) are sums of the provinces. Values are computed unrounded and rounded once (:func:`digecon.outputs.export.round_published`).
+(code 0, 全国) are sums of the provinces. Values are computed unrounded and rounded once
+(:func:`digecon.outputs.export.round_published`).
 Written as CSV, Stata (English labels in ``panel.dta``, Chinese in ``panel_zh.dta``), Excel (number
 formats, frozen header and province columns, autofilter, a 说明 README sheet) and Parquet (labels and
 units as field metadata), all with the same columns (:data:`PANEL_COLUMNS`).

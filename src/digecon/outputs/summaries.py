@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from digecon.estimation.chains import Choice
 from digecon.estimation.methods import METHODS
-
-if TYPE_CHECKING:
-    from digecon.api import Result
 
 
 def summary_markdown(summary: pd.DataFrame, *, convention: str, rows: Sequence[str] = ("kind", "component")) -> str:
@@ -84,13 +80,21 @@ def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice],
     return "\n".join(lines) + "\n"
 
 
-def backtest_report(result: Result, conventions: Sequence[str]) -> str:
+def backtest_report(
+    summary: pd.DataFrame,
+    by_design: pd.DataFrame,
+    by_distance: pd.DataFrame,
+    comparison: pd.DataFrame,
+    choices: Mapping[str, Choice],
+    conventions: Sequence[str],
+) -> str:
     """Write results/validation/backtest_summary.md: per convention, the errors and the candidate chains.
 
     Parameters
     ----------
-    result
-        From :func:`digecon.estimate`.
+    summary, by_design, by_distance, comparison, choices
+        ``backtest_summary``, ``backtest_by_design``, ``backtest_by_distance``, ``chain_comparison``
+        and ``chain_choices`` of :class:`digecon.Result`.
     conventions
         The conventions of the run.
 
@@ -99,9 +103,8 @@ def backtest_report(result: Result, conventions: Sequence[str]) -> str:
     str
         Markdown: by kind and component, the total by design and by distance, then the chains.
     """
-    by_design, by_distance = result.backtest_by_design, result.backtest_by_distance
     sections = [
-        ("by kind and component", result.backtest_summary, ("kind", "component")),
+        ("by kind and component", summary, ("kind", "component")),
         ("the total, by design", by_design[by_design["component"] == "total"], ("design_label",)),
         (
             "the total, by distance to the nearest benchmark used",
@@ -118,7 +121,6 @@ def backtest_report(result: Result, conventions: Sequence[str]) -> str:
     return text + "".join(
         f"\n## convention: {c}, the candidate indicator chains (rows: component, candidate, kind)\n\n"
         "median APE (80th percentile) over provinces and designs; bold: the chain used "
-        "(results/validation/chain_comparison.csv)\n\n"
-        + comparison_markdown(result.chain_comparison, result.chain_choices, convention=c)
+        "(results/validation/chain_comparison.csv)\n\n" + comparison_markdown(comparison, choices, convention=c)
         for c in conventions
     )
