@@ -342,7 +342,7 @@ class PlotSettings:
     """The figures."""
 
     language: str = _setting(
-        "en", "Labels of the figures: en (English) or zh (Chinese; needs a CJK font).", enum=list(LANGUAGES)
+        "en", "Labels of the figures: en (English) or zh (Chinese).", enum=list(LANGUAGES)
     )
 
 
