@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +68,20 @@ def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert result.returncode == 0, result.stderr[-4000:]
 
     return built_once(tmp_path_factory, "synthetic_run", build)
+
+
+@pytest.fixture
+def no_system_cjk_font(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The fonts of a machine without a Chinese font, whatever this one has (CI installs one).
+
+    Its font list keeps only DejaVu and the scan of the system's font files finds nothing, so a
+    Chinese figure drawn meanwhile has only the packaged font to draw with.
+    """
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if f.name.startswith("DejaVu")])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])
+    manager._findfont_cached.cache_clear()  # font lookups made with the system's fonts
+    yield
+    manager._findfont_cached.cache_clear()  # and those made without them

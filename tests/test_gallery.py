@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from matplotlib.ft2font import FT2Font
 from PIL import Image
 
 import digecon
+from digecon.core.provinces import province_table
 from digecon.core.settings import Settings
 from digecon.outputs import gallery, labels, plots
 from digecon.outputs.gallery import KINDS, RunAbout, build_figures, write_gallery_html
@@ -34,7 +36,6 @@ from digecon.outputs.panel import panel_table
 from tests.synthetic import settings_for, write_inputs
 
 YEARS = range(2002, 2013)
-NO_CJK_FONT = "no CJK font installed: `sudo apt-get install fonts-wqy-zenhei` (Debian/Ubuntu), or fonts-noto-cjk"
 # province: (name, English name, benchmark years)
 PROVINCES = {
     130000: ("河北", "Hebei", (2002, 2007, 2012)),
@@ -271,8 +272,6 @@ def test_unknown_kind_is_refused(tmp_path: Path) -> None:
 
 
 def test_chinese_overview_draws(tmp_path: Path) -> None:
-    if plots.cjk_font() is None:
-        pytest.skip(NO_CJK_FONT)
     made = build_figures(
         "overview",
         toy_values(),
@@ -286,6 +285,38 @@ def test_chinese_overview_draws(tmp_path: Path) -> None:
     )
     assert len(made) == 11
     assert all((tmp_path / item.png).is_file() for item in made)
+
+
+def test_without_any_cjk_font_the_chinese_figures_are_drawn_in_english_names_included(
+    no_system_cjk_font: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plots, "PACKAGED_CJK", ("digecon_no_such_font", "none.ttc", "Noto Sans CJK SC"))
+    drawn: list[str] = []
+    save = plots.save_figure
+
+    def recording(fig: matplotlib.figure.Figure, base: Path, *args: object, **kwargs: object) -> list[Path]:
+        written = save(fig, base, *args, **kwargs)
+        drawn.extend(t.get_text() for t in shown_texts(fig))
+        return written
+
+    monkeypatch.setattr(plots, "save_figure", recording)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        made = build_figures(
+            "overview",
+            toy_values(),
+            toy_totals(),
+            toy_backtest(),
+            tmp_path,
+            method="linear",
+            convention="share",
+            language="zh",
+            panel=toy_panel(),
+        )
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    assert "Inner\nMongolia" in drawn and "Jiangsu" in drawn  # tile map and heat map: English names
+    assert [t for t in drawn if re.search(f"[{plots.WIDE}]", t)] == []
+    assert all(re.search(f"[{plots.WIDE}]", item.caption) for item in made)  # captions keep the page's language
 
 
 def literals(module) -> list[object]:
@@ -652,13 +683,20 @@ def missing_glyphs(texts: list[tuple]) -> list[tuple[str, str]]:
     return sorted(missing)
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize(("language", "fonts"), [("en", "system"), ("zh", "system"), ("zh", "packaged")])
 def test_the_synthetic_gallery_speaks_one_language_throughout(
-    language: str, synthetic: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    language: str, fonts: str, synthetic: tuple, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    if language == "zh" and plots.cjk_font() is None:
-        pytest.skip(NO_CJK_FONT)
-    page, texts = render_gallery(language, synthetic, tmp_path, monkeypatch)
+    # the Chinese gallery with whatever fonts this machine has (a system CJK font is preferred), and as
+    # on a machine without any, where it draws with the font that the package noto-cjk-sans-otc installs
+    if fonts == "packaged":
+        request.getfixturevalue("no_system_cjk_font")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        page, texts = render_gallery(language, synthetic, tmp_path, request.getfixturevalue("monkeypatch"))
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    if fonts == "packaged":
+        assert {Path(paths[0]).parent.name for *_, paths in texts} == {"noto_cjk_sans_otc"}  # the packaged file
     assert {figure for figure, *_ in texts} >= {"national", "real_growth", "tilemap_level", "backtest"}
     assert leftovers(page, language) == []
     drawn = {(figure, word) for figure, text, _ in texts for word in leftovers(text.get_text(), language)}
@@ -669,6 +707,12 @@ def test_the_synthetic_gallery_speaks_one_language_throughout(
     # the synthetic run has no price index: the real-growth figure says so instead of showing numbers
     notes = [text.get_text() for figure, text, _ in texts if figure == "real_growth"]
     assert labels.labels_for(language)["real_growth_empty"] in notes
+    # titles and province names in the language asked for (not English for want of a font)
+    drawn = {text.get_text() for _, text, _ in texts}
+    assert labels.labels_for(language)["heatmap_title"] in drawn
+    names = province_table()["province" if language == "zh" else "province_en"]
+    tiles = {text.get_text() for figure, text, _ in texts if figure == "tilemap_level"}
+    assert {plots._tile_name(name) for name in names} <= tiles
 
 
 def test_the_scan_finds_english_left_in_a_chinese_page() -> None:

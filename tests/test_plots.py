@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -9,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib import font_manager
 from PIL import Image
 
 from digecon.core.provinces import province_table
@@ -63,13 +65,37 @@ def test_saved_files_are_byte_stable_and_figures_closed(tmp_path: Path) -> None:
     assert plt.get_fignums() == []
 
 
-def test_chinese_labels_without_cjk_font_fall_back_to_english(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_chinese_figures_draw_with_the_packaged_font_where_the_system_has_none(no_system_cjk_font: None) -> None:
+    names = "".join(province_table()["province"])
+    with warnings.catch_warnings(record=True) as caught, plots.house_style("zh") as labels:
+        warnings.simplefilter("always")
+        assert labels == plots.LABELS["zh"]
+        assert matplotlib.rcParams["font.sans-serif"][0] == "Noto Sans CJK SC"
+        fig, ax = plt.subplots()
+        ax.set_title(labels["heatmap_title"])
+        ax.text(0, 0.5, names)
+        fig.canvas.draw()
+        font = font_manager.findfont(ax.title.get_fontproperties())
+        plt.close(fig)
+    assert Path(font).parent.name == "noto_cjk_sans_otc"  # the packaged file
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+
+
+def test_a_system_cjk_font_is_preferred_to_the_packaged_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plots, "_known_cjk_family", lambda: "WenQuanYi Zen Hei")
+    monkeypatch.setattr(plots, "packaged_cjk_font", lambda: pytest.fail("the packaged font was registered"))
+    assert plots.cjk_font() == "WenQuanYi Zen Hei"
+
+
+def test_chinese_labels_without_any_cjk_font_fall_back_to_english(
+    no_system_cjk_font: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(plots, "PACKAGED_CJK", ("digecon_no_such_font", "none.ttc", "Noto Sans CJK SC"))
+    assert plots.cjk_font() is None
     with caplog.at_level("WARNING"), plots.house_style("zh") as labels:
         assert labels == plots.LABELS["en"]
-    assert "apt-get install fonts-noto-cjk" in caplog.text and "English labels" in caplog.text
+        assert plots.language_of(labels) == "en"
+    assert "pip install noto-cjk-sans-otc" in caplog.text and "English labels" in caplog.text
     assert "cache" not in caplog.text  # no stale hint: a font installed later is found by cjk_font's scan
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,8 @@ import pytest
 from digecon.core.errors import ConfigError
 from digecon.core.settings import scenario_settings
 from digecon.estimation.methods import METHODS
-from digecon.outputs.scenarios import compare_scenarios, recommended_totals
+from digecon.outputs import plots
+from digecon.outputs.scenarios import compare_scenarios, recommended_totals, write_comparison
 from tests.synthetic import scratch_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,6 +76,33 @@ def test_the_comparison_sums_the_provinces_and_measures_the_spread() -> None:
     assert comparison.loc[110000, "spread_100m_yuan"] == pytest.approx(2.0)
     assert comparison.loc[110000, "spread_percent_of_main"] == pytest.approx(20.0)
     assert comparison.loc[120000, "lowest_100m_yuan"] == 27.0
+
+
+@pytest.mark.parametrize("font", ["packaged", "none"])
+def test_the_chinese_comparison_figure_draws_no_empty_boxes(
+    font: str, no_system_cjk_font: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # on a machine without a system CJK font: Chinese with the packaged font, else English throughout
+    if font == "none":
+        monkeypatch.setattr(plots, "PACKAGED_CJK", ("digecon_no_such_font", "none.ttc", "Noto Sans CJK SC"))
+    main = recommended_totals(
+        _totals({(110000, 2020): 10.0, (120000, 2020): 30.0}), method="linear", convention="share"
+    )
+    other = recommended_totals(
+        _totals({(110000, 2020): 12.0, (120000, 2020): 27.0}, method="hold"), method="hold", convention="share"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = write_comparison(
+            compare_scenarios({"main": main, "other": other}),
+            tmp_path,
+            scenarios={"main": {}, "other": {"estimate": {"recommended_method": "hold"}}},
+            recommended={"main": "linear / share", "other": "hold / share"},
+            language="zh",
+            run_date="2026-01-01",
+        )
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    assert (tmp_path / "figures" / "scenario_comparison.png") in written
 
 
 def test_a_scenario_without_a_year_of_the_run_is_refused() -> None:

@@ -333,9 +333,7 @@ class EstimateSettings:
 class PlotSettings:
     """The figures."""
 
-    language: str = _setting(
-        "en", "Labels of the figures: en (English) or zh (Chinese; needs a CJK font).", enum=list(LANGUAGES)
-    )
+    language: str = _setting("en", "Labels of the figures: en (English) or zh (Chinese).", enum=list(LANGUAGES))
 
 
 @dataclass(frozen=True)

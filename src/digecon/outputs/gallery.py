@@ -224,11 +224,10 @@ def build_figures(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown gallery kind {kind!r}; expected one of {', '.join(KINDS)}")
-    words = labels_for(language)  # captions: in the page's language even if the figures lack a CJK font
+    words = labels_for(language)  # captions: in the page's language even if the figures fell back to English
     root = Path(root)
     chosen = values[(values["method"] == method) & (values["convention"] == convention)]
     chosen_totals = totals[(totals["method"] == method) & (totals["convention"] == convention)]
-    names = _names(language)
     vintage = data_vintage(chosen_totals, words) if vintage is None else vintage
     note = words["caption_note"].format(
         method=method_name(method, words), convention=convention_name(convention, words), vintage=vintage
@@ -236,6 +235,7 @@ def build_figures(
     writer = _Writer(root, language, note)
     first, last = int(chosen["year"].min()), int(chosen["year"].max())
     with plots.house_style(language) as labels:
+        names = _names(plots.language_of(labels))  # the figures' province names, in the figures' language
         if kind == "province":
             _provinces(writer, chosen, chosen_totals, labels, names, first=first, last=last)
         elif kind == "methods":

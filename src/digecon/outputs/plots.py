@@ -13,7 +13,7 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import as_file, files
@@ -72,7 +72,9 @@ LABELS = {language: labels_for(language) for language in LANGUAGES}  # the catal
 
 
 CJK_FILE_HINTS = ("cjk", "wqy", "sourcehan", "simhei", "msyh", "pingfang", "uming", "ukai")  # font file names
+PACKAGED_CJK = ("noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC")  # module, file, family
 INSTALL_CJK = (
+    "`pip install noto-cjk-sans-otc` (a dependency of digecon that carries the font), or a system font: "
     "`sudo apt-get install fonts-noto-cjk` (Debian/Ubuntu), `sudo dnf install google-noto-sans-cjk-fonts` "
     "(Fedora) or `brew install --cask font-noto-sans-cjk-sc` (macOS)"
 )
@@ -84,17 +86,43 @@ def _known_cjk_family() -> str | None:
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
 
-def cjk_font() -> str | None:
-    """Name of an installed font family that can draw Chinese, or None.
+def packaged_cjk_font() -> str | None:
+    """Register the Noto Sans CJK font that a dependency installs; return its Simplified Chinese family.
 
-    matplotlib keeps its font list in a cache made when it first ran; a font installed later is
-    not in it. So when the cached list has no CJK family, the system's font files are scanned and
-    any CJK one found is added (no cache to delete by hand).
+    Many machines that run the pipeline (servers, containers, CI) have no Chinese font, and
+    matplotlib would draw every Chinese character as an empty box. The PyPI package
+    ``noto-cjk-sans-otc`` carries Noto Sans CJK (SIL Open Font License) as a file, so wherever
+    digecon installs it can draw Chinese, with no download at run time. matplotlib is told of the
+    file for this process only (nothing is written to its cache or to the system).
 
     Returns
     -------
     str or None
-        The first of ``CJK_FAMILIES`` that matplotlib knows (after the scan).
+        ``Noto Sans CJK SC``; None when the package is not installed or matplotlib cannot read the
+        font from its file.
+    """
+    module, name, family = PACKAGED_CJK
+    try:
+        font_manager.fontManager.addfont(files(module) / name)  # a file on disk: pip installs unzipped
+    except (ImportError, OSError, RuntimeError, ValueError):  # not installed, or a file FreeType cannot read
+        return None
+    # the file is a collection; matplotlib before 3.11 reads only its first (Japanese) face
+    return family if family in {f.name for f in font_manager.fontManager.ttflist} else None
+
+
+def cjk_font() -> str | None:
+    """Name of a font family that can draw Chinese, or None: the system's if it has one, else the packaged one.
+
+    matplotlib keeps its font list in a cache made when it first ran; a font installed later is
+    not in it. So when the cached list has no CJK family, the system's font files are scanned and
+    any CJK one found is added (no cache to delete by hand). Only when the system has none is the
+    font of :func:`packaged_cjk_font` used.
+
+    Returns
+    -------
+    str or None
+        The first of ``CJK_FAMILIES`` that matplotlib knows (after the scan), else the packaged
+        family; None when neither exists.
     """
     family = _known_cjk_family()
     if family is None:
@@ -105,7 +133,7 @@ def cjk_font() -> str | None:
                 except (OSError, RuntimeError, ValueError):  # a font file matplotlib cannot parse
                     continue
         family = _known_cjk_family()
-    return family
+    return family or packaged_cjk_font()
 
 
 @contextmanager
@@ -120,9 +148,9 @@ def house_style(language: str = "en") -> Iterator[dict[str, str]]:
     Yields
     ------
     dict
-        Label key -> text (or template, filled by the caller from the data). For ``zh`` without a
-        CJK font, the English labels, with a warning that says what to install (Chinese text
-        would otherwise be drawn as empty boxes).
+        Label key -> text (or template, filled by the caller from the data). For ``zh`` without
+        any CJK font (neither the system's nor the packaged one), the English labels, with a warning
+        that says what to install (Chinese text would otherwise be drawn as empty boxes).
 
     Raises
     ------
@@ -149,6 +177,15 @@ def house_style(language: str = "en") -> Iterator[dict[str, str]]:
         matplotlib.rc_context(extra),
     ):
         yield LABELS[language]
+
+
+def language_of(labels: Mapping[str, str]) -> str:
+    """Language of labels that :func:`house_style` yielded: ``en`` where Chinese fell back to English.
+
+    Figures take their province names in this language, so that the names are never drawn in a
+    script the figure's font lacks.
+    """
+    return next(language for language, words in LABELS.items() if words == labels)
 
 
 def save_figure(

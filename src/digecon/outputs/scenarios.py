@@ -25,7 +25,7 @@ from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME
 from digecon.core.settings import MAIN_SCENARIO
 from digecon.outputs.export import round_published
 from digecon.outputs.labels import labels_for
-from digecon.outputs.plots import DOUBLE_COLUMN, house_style, save_figure
+from digecon.outputs.plots import DOUBLE_COLUMN, house_style, language_of, save_figure
 
 KEYS = ["province_code", "province", "province_en", "year"]
 SPREAD_COLUMNS = ["lowest_100m_yuan", "highest_100m_yuan", "spread_100m_yuan", "spread_percent_of_main"]
@@ -117,9 +117,9 @@ def comparison_figure(
     scenarios
         Scenario names, ``main`` first.
     labels
-        The catalogue in the page's language (:func:`digecon.outputs.labels.labels_for`).
+        The catalogue in the figure's language (:func:`digecon.outputs.plots.house_style`).
     language
-        ``en`` or ``zh``: which province names.
+        ``en`` or ``zh``: which province names (the figure's language).
 
     Returns
     -------
@@ -205,8 +205,8 @@ def write_comparison(
     write_csv(comparison, table, encoding=encoding)
     figure = folder / "figures" / "scenario_comparison"
     write_csv(comparison[[*KEYS, *names, *SPREAD_COLUMNS]], figure.with_suffix(".csv"), encoding=encoding)
-    with house_style(language):
-        written = save_figure(comparison_figure(comparison, names, labels, language=language), figure)
+    with house_style(language) as drawn:  # English where no font can draw Chinese
+        written = save_figure(comparison_figure(comparison, names, drawn, language=language_of(drawn)), figure)
     last = int(comparison["year"].max())
     largest = comparison[(comparison["year"] == last) & (comparison["province_code"] != NATIONAL_CODE)].nlargest(
         10, "spread_percent_of_main"
