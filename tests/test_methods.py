@@ -124,3 +124,18 @@ def test_paths_reproduce_benchmarks_and_stay_shares(years: list[int], data: st.D
     path = method(name).path(one(years, coefficients, grid)).coefficient[0]
     assert path[np.searchsorted(grid, years)].tolist() == coefficients.tolist()  # exactly, not approximately
     assert ((path >= 0) & (path <= 1)).all()
+
+
+@pytest.mark.parametrize("pattern", [[2002, 2007, 2012], [2002, 2007, 2012, 2017, 2022], [2003, 2004, 2011, 2019]])
+def test_a_block_of_splines_is_the_spline_of_each_row(pattern: list[int]) -> None:
+    """The spline runs on a whole block at once (scipy's CubicSpline along an axis): row by row, the same bits."""
+    from scipy.interpolate import CubicSpline
+
+    rng = np.random.default_rng(1)
+    years, benchmarks = np.arange(2000, 2025), np.array(pattern)
+    coefficients = rng.uniform(0, 1, (50, len(pattern))) * rng.choice([1e-3, 0.5, 1.0], (50, 1))
+    together = spline.path(SeriesBlock(benchmarks, coefficients, np.full((50, len(years)), 10.0), years)).coefficient
+    for c, row in zip(coefficients, together, strict=True):
+        inside = np.clip(years, benchmarks[0], benchmarks[-1])
+        curve = np.clip(CubicSpline(benchmarks, c, bc_type="natural")(inside), 0.0, 1.0)
+        assert np.array_equal(row, pin_benchmarks(curve[None, :], one(benchmarks, c, years))[0])

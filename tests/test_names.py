@@ -39,7 +39,7 @@ def test_the_rules_expand_over_these_names() -> None:
     common = (RULES / "common.smk").read_text(encoding="utf-8")
     assert "from digecon.outputs.names import GALLERY_KINDS, WIDE_TABLES" in common
     estimate = (RULES / "estimate.smk").read_text(encoding="utf-8")
-    assert re.search(r'"results/tables/wide/\{name\}\.\{ext\}",\s*name=list\(WIDE_TABLES\)', estimate)
+    assert re.search(r'"results/\{\{run\}\}tables/wide/\{name\}\.\{ext\}",\s*name=list\(WIDE_TABLES\)', estimate)
     plots = (RULES / "plots.smk").read_text(encoding="utf-8")
     assert 'kind="|".join(GALLERY_KINDS)' in plots  # the wildcard allows exactly these kinds
     assert re.search(r"kind=list\(GALLERY_KINDS\)", plots)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from digecon.core.settings import scenario_settings
 from digecon.estimation.methods import METHODS
 from digecon.outputs import plots
 from digecon.outputs.scenarios import compare_scenarios, recommended_totals, write_comparison
-from tests.synthetic import scratch_project
+from tests.synthetic import copy_project, snakemake
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -115,28 +112,24 @@ def test_a_scenario_without_a_year_of_the_run_is_refused() -> None:
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = scratch_project(tmp_path_factory.mktemp("scenarios"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--cores",
-            "2",
-            "results/scenarios/index.html",
-            "--configfile",
-            "config/test/config.yaml",
-            "config/test/scenarios.yaml",
-        ],
-        cwd=folder,
-        env={**os.environ, "DIGECON_MIRROR": ""},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def compared(synthetic_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic run, then its example scenarios added (config/test/scenarios.yaml)."""
+    folder = copy_project(synthetic_run, tmp_path_factory.mktemp("scenarios") / "project")
+    result = snakemake(folder, "--cores", "2", configfiles=("config/test/scenarios.yaml",))
     assert result.returncode == 0, result.stderr[-4000:]
     return folder
+
+
+def test_a_scenario_reuses_the_runs_tables_and_costs_one_estimate_job(compared: Path) -> None:
+    """Each example scenario costs one estimate job.
+
+    They change only which estimate is recommended: every table the estimate reads is the run's own.
+    """
+    ran = sorted(p.parent.name for p in (compared / "logs/scenarios").glob("*/*.log"))
+    assert ran == ["benchmark_convention", "chow_lin"]
+    assert {p.name for p in (compared / "logs/scenarios").glob("*/*.log")} == {"estimate_digital_economy.log"}
+    ingested = ("yearbook.csv", "io_tables.csv", "ratios.csv", "national_tables.csv")
+    assert not [p for name in ingested for p in (compared / "data/processed/scenarios").glob(f"*/{name}")]
 
 
 def test_the_example_scenarios_reproduce_the_runs_own_rows(compared: Path) -> None:
@@ -162,4 +155,6 @@ def test_each_scenario_records_its_settings_and_the_page_links_the_table(compare
     page = (scenarios / "index.html").read_text(encoding="utf-8")
     assert 'href="comparison.csv"' in page and "benchmark_convention" in page
     assert (scenarios / "figures/scenario_comparison.svg").stat().st_size > 0
-    assert (compared / "logs/estimate_scenario_chow_lin.log").exists()
+    # the scenario went through the run's own rules, with its own folder
+    assert (compared / "logs/scenarios/chow_lin/estimate_digital_economy.log").exists()
+    assert (scenarios / "chow_lin/tables/digital_economy_va.csv").exists()

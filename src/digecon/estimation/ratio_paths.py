@@ -103,7 +103,8 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
 
 
 def _noted(sources: pd.Series, after: np.ndarray, rows: pd.DataFrame, note: list[str]) -> pd.Series:
-    """``ratio_source`` (categorical) with the note of the national change on the rows ``after``."""
+    """``ratio_source`` with the note of the national change on the rows ``after``, as a categorical."""
+    sources = sources.astype("category")
     noted = [f"{s}; from {b + 1}: x {n}" for s, b, n in zip(sources[after], rows["last_benchmark"], note, strict=True)]
     texts = sorted(set(sources.cat.categories) | set(noted))
     return sources.cat.set_categories(texts).where(~after, pd.Series(noted, index=sources.index[after]))
