@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 def mirror_root() -> Path | None:
     """The real-data mirror: $DIGECON_MIRROR, else ../shared/data beside the repository."""
-    candidate = Path(os.environ.get("DIGECON_MIRROR") or REPO.parent / "shared" / "data")
+    # absolute: the scratch projects of the tests run in other folders
+    candidate = Path(os.environ.get("DIGECON_MIRROR") or REPO.parent / "shared" / "data").resolve()
     return candidate if (candidate / IO_FOLDER).is_dir() else None
 
 

@@ -254,15 +254,10 @@ def chain_series(
             candidate.key, f"no indicator of the chain for province {lacking[0]}", expected=candidate.label
         )
     series = indicator_series(rows, years, {candidate.component: candidate.chain}, key="component")
-    # a few leading indicators: each mapped once, then taken for the rows (a missing one has no aggregate)
-    lead, leads = pd.factorize(series["leading_indicator"])
-    lead = np.where(lead < 0, len(leads), lead)
-    aggregates = [IO_AGGREGATES.get(i, "") for i in leads] + [""]
-    return series.assign(
-        chain=candidate.name,
-        io_aggregate=pd.Index(aggregates).take(lead),
-        coefficient_basis=pd.Index(["share" if a else "indicator" for a in aggregates]).take(lead),
-    )
+    # the IO aggregate of each province's leading indicator (none for a component-level indicator)
+    aggregate = series["leading_indicator"].map(IO_AGGREGATES).fillna("")
+    basis = np.where(aggregate != "", "share", "indicator")
+    return series.assign(chain=candidate.name, io_aggregate=aggregate, coefficient_basis=basis)
 
 
 def base_changes(yearbook: pd.DataFrame, known: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:

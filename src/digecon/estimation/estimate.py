@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.core.settings import CONVENTIONS
 from digecon.estimation import methods as registry
 from digecon.estimation.methods import Method, SeriesBlock, flags, pin_benchmarks
 
-CONVENTIONS = ("share", "benchmark")
 # IO aggregate -> the concordance flags whose sectors it sums (None: every sector, the table's GDP)
 IO_AGGREGATE_FLAGS: dict[str, tuple[str, ...] | None] = {
     "industry": ("industry",),

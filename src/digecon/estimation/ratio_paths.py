@@ -85,13 +85,11 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
         ``values`` with telecom, IT services and media rescaled after the last benchmark, and
         ``ratio_value`` / ``ratio_source`` giving the year's ratio and where it comes from.
     """
-    # the last benchmark of each distinct benchmark-year list, looked up rather than parsed row by row
     lists, listed = pd.factorize(values["benchmark_years"])
     last = np.array([max(int(y) for y in str(text).split(",")) for text in listed], dtype=np.int64)[lists]
     after = (values["year"].to_numpy() > last) & values["component"].isin(SPLIT_COMPONENTS).to_numpy()
     if not after.any():
         return values
-    # only the columns read or rescaled: the others (strings among them) are neither taken nor copied
     needed = list(dict.fromkeys([*KEY, "component", "ratio_value", "ratio_source", *SCALED]))
     rows = values.loc[after, needed].assign(last_benchmark=last[after])
     factor, ratio, note = _factors(rows, national.set_index(["ratio", "year"]))

@@ -159,7 +159,13 @@ class _Writer:
 
 
 TOTALS_COLUMNS = ("gdp_100m_yuan", "share_of_gdp_percent")
-BACKTEST_COLUMNS = ("design_label", "distance_years", "kind", "holdout_year", "benchmarks_used")
+BACKTEST_COLUMNS_READ = (
+    "design_label",
+    "distance_years",
+    "kind",
+    "holdout_year",
+    "benchmarks_used",
+)  # besides the errors
 PANEL_COLUMNS = ("province_code", "year", "method", "convention", "real_growth_percent", "real_flag", "price_base_year")
 
 
@@ -458,7 +464,7 @@ def _overview(
     panel: pd.DataFrame | None = None,
 ) -> None:
     """Every overview figure, in the order of the gallery page."""
-    _require_columns(backtest, BACKTEST_COLUMNS, "backtest (backtest.csv)")
+    _require_columns(backtest, BACKTEST_COLUMNS_READ, "backtest (backtest.csv)")
     if panel is not None:
         _require_columns(panel, PANEL_COLUMNS, "panel (panel.csv)")
     _national(writer, view)
@@ -986,7 +992,7 @@ def _swap_in(new: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-COVERAGE_COLUMNS = 3  # panels per row of the coverage figure
+COVERAGE_PANELS_PER_ROW = 3
 
 
 def _coverage_caption(coverage: pd.DataFrame, nominal: float, words: dict[str, str]) -> str:
@@ -1053,7 +1059,7 @@ def _coverage(writer: _Writer, view: _Overview, errors: pd.DataFrame) -> None:
     components = [c for c in (*plots.COMPONENT_ORDER, "total") if c in set(coverage["component"])]
     if not components:
         return
-    fig, axes = _panel_grid(components, COVERAGE_COLUMNS)
+    fig, axes = _panel_grid(components, COVERAGE_PANELS_PER_ROW)
     for ax, component in zip(axes.flat, components, strict=False):
         title = view.labels[f"short_{component}"]
         plots.plot_coverage(ax, coverage[coverage["component"] == component], view.labels, title=title)
