@@ -159,7 +159,7 @@ def indicator_series(
             raise InputError(
                 ", ".join(sorted(yearbook["source"].unique())),
                 f"no {' / '.join(chain)} for province {codes[p]} in {missing}",
-                expected=f"every year {years[0]}-{years[-1]} (set estimate.last_year or estimate.first_year within them)",
+                expected=f"every year {years[0]}-{years[-1]} (or set estimate.first_year, last_year within the data)",
             )
         n = len(years)
         frames.append(
