@@ -141,6 +141,18 @@ def test_a_price_index_file_reruns_only_what_reads_it(project: Path, tmp_path: P
     assert not rules & {"prepare_yearbook", "ingest_io_tables", "compute_ratios", "read_national_tables"}, rules
 
 
+def test_a_plot_setting_reruns_only_the_figures(project: Path, tmp_path: Path) -> None:
+    """Each rule gets only the settings it uses: the figures' language reruns the figures and the page.
+
+    write_metadata reruns too: it records the whole configuration and the checksums of the gallery's files.
+    """
+    copy = copy_project(project, tmp_path / "copy")
+    (copy / "config/chinese.yaml").write_text("plots:\n  language: zh\n")
+    planned = snakemake(copy, "-n", configfiles=("config/chinese.yaml",))
+    assert planned.returncode == 0, planned.stderr[-4000:]
+    assert planned_rules(planned.stdout + planned.stderr) == {"plot_gallery", "build_gallery", "write_metadata", "all"}
+
+
 def test_user_price_indices_give_real_values(project: Path, tmp_path: Path) -> None:
     """A user index file gives real values, deflated as by hand (the panel alone is asked for)."""
     copy = with_price_indices(project, tmp_path / "copy")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from digecon.core.errors import ConfigError
 from digecon.core.settings import (
     Settings,
     describe_settings,
+    json_schema,
     load_settings,
     parse_override,
     schema_yaml,
@@ -186,3 +189,45 @@ def test_a_file_adds_a_candidate_and_keeps_the_built_in_ones(tmp_path: Path) -> 
         "indicators": {"chains": {"media": {"use": "wage_bill"}}}
     }
     assert hash(settings) == hash(load_settings([REPO / "config/config.yaml", extra])[0])  # frozen all the way down
+
+
+SECTIONS = r"(?:retrieve|io_tables|indicators|ratios|estimate|plots|prices|export|scenarios|cities)"
+# a configuration key as messages name it: section.key[.more] (a part formatted in at run time is *)
+CONFIG_KEY = re.compile(rf"(?<![\w./-]){SECTIONS}(?:\.(?:[a-z_][a-z0-9_]*|\*))+")
+
+
+def _texts(path: Path) -> list[str]:
+    """Every string of a module, f-strings with their formatted parts as ``*``."""
+    texts = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.JoinedStr):
+            texts.append("".join(v.value if isinstance(v, ast.Constant) else "*" for v in node.values))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            texts.append(node.value)
+    return texts
+
+
+def _in_schema(schema: dict, parts: list[str]) -> bool:
+    """Whether a dotted key (``*`` for any name) is a property path of the JSON schema."""
+    for part in parts:
+        if schema.get("type") != "object":
+            return False
+        named = schema.get("properties", {})
+        if part != "*" and part in named:
+            schema = named[part]
+        elif isinstance(schema.get("additionalProperties"), dict):
+            schema = schema["additionalProperties"]
+        elif part == "*" and named:
+            schema = next(iter(named.values()))
+        else:
+            return False
+    return True
+
+
+def test_every_configuration_key_the_code_names_exists() -> None:
+    """Messages send users to configuration keys: each one named in the package or the scripts must exist."""
+    schema = json_schema()
+    sources = [*(REPO / "src" / "digecon").rglob("*.py"), *(REPO / "workflow" / "scripts").rglob("*.py")]
+    named = {match for path in sources for text in _texts(path) for match in CONFIG_KEY.findall(text)}
+    assert "estimate.last_year" in named and "indicators.chains.*.use" in named  # the scan finds them
+    assert sorted(k for k in named if not _in_schema(schema, k.split("."))) == []
