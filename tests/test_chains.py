@@ -199,7 +199,8 @@ def real_inputs(mirror: Path) -> digecon.Inputs:
     return digecon.load_inputs(mirror, digecon.Settings())
 
 
-def test_todays_chains_reproduce_the_estimates_of_before(real_inputs: digecon.Inputs) -> None:
+def test_regression_guard_the_original_chains_keep_their_estimates(real_inputs: digecon.Inputs) -> None:
+    """Regression guard, not validation: the sums are this code's own earlier output with the original chains."""
     settings = settings_from_config({"indicators": {"chains": TODAY_CHAINS}})
     values = digecon.estimate(real_inputs, settings).values
     assert len(values) == 21824
@@ -213,8 +214,8 @@ def test_todays_chains_reproduce_the_estimates_of_before(real_inputs: digecon.In
     assert set(values["coefficient_basis"]) == {"share"} and set(values["chain"]) == {"industry", "other_services"}
 
 
-def test_the_defaults_choose_the_best_measured_chains(real_inputs: digecon.Inputs) -> None:
-    """The README's chain table: median extrapolation APE, linear, share convention, every design."""
+def test_regression_guard_the_readmes_chain_table(real_inputs: digecon.Inputs) -> None:
+    """Regression guard: the README's chain table (the code's own output), median extrapolation APE, linear, share."""
     result = digecon.estimate(real_inputs, digecon.Settings())
     choices = result.chain_choices
     assert {k: c.candidate.name for k, c in choices.items()} == {

@@ -1,7 +1,8 @@
 """The estimator on the real data: benchmark years equal the tables, ratios equal the national tables.
 
 The backtest figures are those of the README's first tables, measured with the original indicator
-chains (工业增加值 for electronics, 其他行业增加值 for the services), pinned here; the defaults now
+chains (工业增加值 for electronics, 其他行业增加值 for the services), pinned here as regression guards
+(the code's own earlier output, not a figure of a source); the defaults now
 choose chains by their measured error (tests/test_chains.py checks that choice on the real data).
 The backtest has more designs than the three the first README table was computed on (2007 left out,
 2012 left out, 2017 from 2002-2012); the figures of those designs are checked on those designs alone.
@@ -97,3 +98,114 @@ def test_fewer_years_methods_and_conventions_give_the_same_rows(
         full.drop(columns="chain_margin_points").reset_index(drop=True),
         check_categorical=False,
     )
+
+
+def test_information_and_culture_split_by_the_national_ratios(result: digecon.Result) -> None:
+    it, telecom = (
+        at(result, "北京", 2017, c, "linear", "benchmark")["value_100m_yuan"] for c in ("it_services", "telecom")
+    )
+    assert it + telecom == pytest.approx(3094.4, abs=0.05)  # information sector, 2017 Beijing table
+    assert telecom / (it + telecom) == pytest.approx(9663.0 / 29529.1, abs=1e-3)  # 2017 national: 电信 + 广播电视卫星
+    media = at(result, "湖南", 2017, "media", "linear", "benchmark")
+    assert media["value_100m_yuan"] == pytest.approx(925.8 * (713.3 + 1806.9) / 7096.5, rel=1e-3)
+    assert "china_2017_149.rda" in media["ratio_source"]
+
+
+@pytest.mark.parametrize(("io_year", "expected"), [(2002, 0.503), (2007, 0.503), (2012, 0.443), (2017, 0.355)])
+def test_media_ratio_from_the_detailed_tables(inputs: digecon.Inputs, io_year: int, expected: float) -> None:
+    # (新闻出版 + 广播电视电影) / 文化体育娱乐 of the national detailed tables; 2002 uses 2007's
+    r = inputs.ratios
+    values = r[(r["io_year"] == io_year) & (r["ratio"] == "r_media")]["value"]
+    assert values.round(3).unique().tolist() == [expected]
+
+
+def test_share_convention_coefficient_is_the_table_share(inputs: digecon.Inputs, result: digecon.Result) -> None:
+    io = inputs.io_tables.query("province == '广东' and year == 2017")
+    share = (
+        io.loc[io["sector_key"] == "electronics", "value_added"].sum()
+        / io.loc[io["industry"] == 1, "value_added"].sum()
+    )
+    row = at(result, "广东", 2017, "electronics", "hold", "share")
+    assert row["coefficient"] == pytest.approx(share)
+    assert row["value_100m_yuan"] == pytest.approx(share * row["indicator_value_100m_yuan"])
+
+
+def test_indicator_from_the_yearbook(result: digecon.Result) -> None:
+    row = at(result, "北京", 2019, "media", "linear", "share")
+    assert row["indicator_value_100m_yuan"] == 16043.1  # 其他行业增加值, 地区生产总值.csv
+    later = at(result, "北京", 2021, "media", "linear", "share")
+    assert later["indicator_spliced"] and "spliced: 第三产业增加值" in later["indicator"]
+
+
+def test_backtest_covers_every_method_and_design(result: digecon.Result) -> None:
+    bt = result.backtest
+    assert set(bt["holdout_year"]) == {2007, 2012, 2017}
+    assert set(bt["method"]) == {"hold", "linear", "spline", "chow_lin"}
+    assert set(bt["design_label"]) == {
+        *LEAVE_ONE_OUT,
+        "2007 from 2002",
+        "2012 from 2002",
+        "2012 from 2002-2007",
+        "2017 from 2002",
+        "2017 from 2002-2007",
+        LAST_ROUND,
+        "2017 from 2012",  # Tibet: tables of 2012 and 2017 only
+    }
+    # hold, linear and spline all keep the last coefficient used when extrapolating
+    ex = bt[(bt["kind"] == "extrapolation") & (bt["component"] == "electronics") & (bt["convention"] == "share")]
+    by_method = ex.pivot_table(index=["design_label", "province_code"], columns="method", values="estimate")
+    assert (by_method["hold"] - by_method["linear"]).abs().max() < 1e-9
+    assert (by_method["spline"] - by_method["linear"]).abs().max() < 1e-9
+
+
+def errors_of(result: digecon.Result, designs: list[str]) -> pd.DataFrame:
+    """Median and 80th-percentile APE of the share convention over the given designs, by component and method."""
+    bt = result.backtest
+    chosen = bt[bt["design_label"].isin(designs) & (bt["convention"] == "share")].dropna(subset=["ape"])
+    grouped = chosen.groupby(["component", "method"])["ape"]
+    return pd.DataFrame({"median": grouped.median(), "q80": grouped.quantile(0.8)})
+
+
+# The README's interpolation errors (median, 80th percentile): the leave-one-out designs of 2007 and 2012.
+INTERPOLATION = {
+    "total": {"hold": (17.5, 28), "linear": (9.7, 22), "spline": (13.1, 19), "chow_lin": (13.5, 23)},
+    "electronics": {"hold": (31.5, 81), "linear": (39.1, 76), "spline": (22.8, 72), "chow_lin": (43.5, 99)},
+    "it_services": {"hold": (38.8, 50), "linear": (42.6, 63), "spline": (19.0, 32), "chow_lin": (57.1, 100)},
+    "telecom": {"hold": (24.4, 45), "linear": (12.9, 26), "spline": (13.6, 23), "chow_lin": (18.0, 33)},
+    "media": {"hold": (29.7, 57), "linear": (16.5, 37), "spline": (20.9, 45), "chow_lin": (17.0, 30)},
+}
+
+
+@pytest.mark.parametrize("component", INTERPOLATION)
+def test_regression_guard_interpolation_errors_of_the_readme(result: digecon.Result, component: str) -> None:
+    errors = errors_of(result, LEAVE_ONE_OUT)
+    for method, (median, q80) in INTERPOLATION[component].items():
+        assert errors.loc[(component, method), "median"] * 100 == pytest.approx(median, abs=0.051), method
+        assert errors.loc[(component, method), "q80"] * 100 == pytest.approx(q80, abs=0.51), method
+    summary = result.backtest_summary.query("convention == 'share' and kind == 'interpolation'")
+    # the interpolation kind is exactly these two designs (Tibet has no interior benchmark)
+    assert summary.set_index(["component", "method"])["median_ape"].loc[component].to_dict() == pytest.approx(
+        errors.loc[component, "median"].to_dict()
+    )
+
+
+def test_regression_guard_last_round_extrapolation_errors_of_the_readme(result: digecon.Result) -> None:
+    """2017 from 2002-2012, the 30 provinces with tables of 2002, 2007 and 2012."""
+    errors = errors_of(result, [LAST_ROUND])
+    for method in ("hold", "linear", "spline"):
+        assert errors.loc[("total", method), "median"] * 100 == pytest.approx(12.3, abs=0.051)
+        assert errors.loc[("total", method), "q80"] * 100 == pytest.approx(20, abs=0.51)
+        assert errors.loc[("electronics", method), "median"] * 100 == pytest.approx(34.1, abs=0.051)
+        assert errors.loc[("electronics", method), "q80"] * 100 == pytest.approx(64, abs=0.51)
+        assert errors.loc[("it_services", method), "median"] * 100 == pytest.approx(56.3, abs=0.051)
+        assert errors.loc[("it_services", method), "q80"] * 100 == pytest.approx(60, abs=0.51)
+        assert errors.loc[("telecom", method), "median"] * 100 == pytest.approx(104.4, abs=0.051)
+    assert errors.loc[("total", "chow_lin"), "median"] * 100 == pytest.approx(14.0, abs=0.051)
+    assert errors.loc[("total", "chow_lin"), "q80"] * 100 == pytest.approx(21, abs=0.51)
+    assert errors.loc[("electronics", "chow_lin"), "median"] * 100 == pytest.approx(33.3, abs=0.051)
+    assert errors.loc[("telecom", "chow_lin"), "median"] * 100 == pytest.approx(92.2, abs=0.051)
+    by_design = result.backtest_by_design.query(
+        "convention == 'share' and component == 'total' and design_label == @LAST_ROUND"
+    ).set_index("method")
+    assert by_design["median_ape"].to_dict() == pytest.approx(errors.loc["total", "median"].to_dict())
+    assert set(by_design["n"]) == {30}
