@@ -26,6 +26,7 @@ from digecon.estimation.chains import Choice
 from digecon.estimation.estimate import (
     benchmark_components,
     describe,
+    categorical,
     estimate_all,
     io_aggregates,
     working_years,
@@ -184,7 +185,7 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     return Result(
         values=values,
         totals=totals_of(values, rule, inputs.yearbook),
-        real_values=deflate_components(values[[*KEY, "value_100m_yuan"]], deflators),
+        real_values=categorical(deflate_components(values[[*KEY, "value_100m_yuan"]], deflators)),
         deflators=deflators,
         benchmarks=benchmarks,
         indicators=indicators,

@@ -412,9 +412,10 @@ def band_coverage(
     if errors.empty:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
     in_sample = _rule(errors)
+    held_out = errors[leave_out].to_numpy()
     scored = [
-        _scored(rows, _rule(errors[errors[leave_out] != held]), in_sample)
-        for held, rows in errors.groupby(leave_out, sort=False)
+        _scored(errors[held_out == held], _rule(errors[held_out != held]), in_sample)
+        for held in pd.unique(errors[leave_out])
     ]
     grouped = pd.concat(scored, ignore_index=True).groupby(COVERAGE_KEYS, sort=False)
     table = grouped.agg(

@@ -525,9 +525,11 @@ def chosen_rows(
     DataFrame
         The rows in the scoring backtest's order.
     """
-    chosen = pd.DataFrame([(k, c.candidate.name) for k, c in choices.items()], columns=["component", "candidate"])
-    rows = results[results["method"].isin(methods) & results["convention"].isin(conventions)]
-    return rows.merge(chosen, on=["component", "candidate"]).drop(columns="candidate")
+    chosen = np.zeros(len(results), dtype=bool)
+    for component, choice in choices.items():
+        chosen |= (results["component"] == component) & (results["candidate"] == choice.candidate.name)
+    keep = chosen & results["method"].isin(methods) & results["convention"].isin(conventions)
+    return results[keep].drop(columns="candidate").reset_index(drop=True)
 
 
 def with_chain_notes(values: pd.DataFrame, breaks: pd.DataFrame, choices: Mapping[str, Choice]) -> pd.DataFrame:
