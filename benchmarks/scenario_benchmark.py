@@ -1,0 +1,98 @@
+"""Benchmark (not a test): what ten scenarios cost after a main run, against one estimate job.
+
+Copies the workflow and the retrieved raw inputs into a scratch folder (as benchmarks/cold_run.py),
+runs the main run up to its estimate, then adds ten scenarios that a user would weigh (another
+recommended method or convention, another media share, another indicator chain, another break
+threshold) and asks for their comparison (results/scenarios/comparison.csv). Prints the wall time
+of the scenario run, the main estimate job's own time, and their ratio per scenario: a scenario that
+changes no input table reuses the main run's and costs one estimate job; one that changes the split
+ratios also reruns the two ratio jobs.
+
+Usage: python benchmarks/scenario_benchmark.py [--cores 2] [--configfile config/config.yaml]
+       (the raw inputs must have been retrieved: ``make run`` once)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIOS = {
+    "chow_lin": {"estimate": {"recommended_method": "chow_lin"}},
+    "spline": {"estimate": {"recommended_method": "spline"}},
+    "hold": {"estimate": {"recommended_method": "hold"}},
+    "benchmark_convention": {"estimate": {"recommended_convention": "benchmark"}},
+    "half_news": {"ratios": {"news_publishing_share": 0.5}},
+    "no_news": {"ratios": {"news_publishing_share": 0.0}},
+    "it_by_aggregate": {"indicators": {"chains": {"it_services": {"use": "other_services"}}}},
+    "media_by_aggregate": {"indicators": {"chains": {"media": {"use": "other_services"}}}},
+    "electronics_by_industry": {"indicators": {"chains": {"electronics": {"use": "industry"}}}},
+    "strict_breaks": {"indicators": {"break_threshold": 0.3}},
+}
+
+
+def _run(command: list[str], cwd: Path) -> float:
+    """Run a command, failing loudly with its output; give its wall time in seconds."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def _seconds(path: Path) -> float:
+    """Wall seconds of one job from its Snakemake benchmark file."""
+    with path.open(encoding="utf-8") as handle:
+        return float(next(csv.DictReader(handle, delimiter="\t"))["s"])
+
+
+def main() -> None:
+    """Time ten scenarios after a main run in a scratch copy; print them against the main estimate job."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--configfile", default="config/config.yaml")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="digecon-scenarios-") as scratch:
+        folder = Path(scratch)
+        for item in ("Snakefile", "config", "workflow"):
+            source = REPO / item
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / item)
+        shutil.copytree(REPO / "data" / "raw", folder / "data" / "raw", symlinks=True)
+        if (REPO / "data" / "synthetic").exists():
+            shutil.copytree(REPO / "data" / "synthetic", folder / "data" / "synthetic")
+        (folder / "ten.yaml").write_text(yaml.safe_dump({"scenarios": SCENARIOS}), encoding="utf-8")
+        os.environ.pop("DIGECON_MIRROR", None)  # the raw inputs are in place: nothing may be fetched
+        snakemake = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
+        main_run = _run(
+            [*snakemake, "results/tables/digital_economy_total.csv", "--configfile", args.configfile], folder
+        )
+        scenarios = _run(
+            [*snakemake, "results/scenarios/comparison.csv", "--configfile", args.configfile, "ten.yaml"], folder
+        )
+        estimate = _seconds(folder / "benchmarks" / "estimate_digital_economy.tsv")
+        jobs = sorted((folder / "benchmarks" / "scenarios").rglob("*.tsv"))
+        per_job = {}
+        for path in jobs:
+            per_job.setdefault(path.stem, []).append(_seconds(path))
+    print(f"{args.configfile}, {args.cores} cores: main run up to its estimate {main_run:.1f} s")
+    print(f"main estimate job: {estimate:.1f} s")
+    print(f"{len(SCENARIOS)} scenarios and their comparison: {scenarios:.1f} s in all")
+    each = scenarios / len(SCENARIOS)
+    print(f"per scenario: {each:.1f} s = {each / estimate:.2f} x one estimate job")
+    print("the scenarios' jobs (count, median wall seconds):")
+    for name, seconds in per_job.items():
+        print(f"  {name:<28} {len(seconds):>3} {sorted(seconds)[len(seconds) // 2]:6.1f}")
+
+
+if __name__ == "__main__":
+    main()
