@@ -5,7 +5,7 @@ Runs only with ``DIGECON_SLURM_TEST=1`` (``make slurm-test``, which installs slu
 run in the foreground as children of the test, with their configuration, state and logs in a fresh
 ``/tmp/digecon-slurm.*`` folder, no systemd, no cgroups (``proctrack/linuxproc``, ``task/none``) and no
 accounting (so ``sacct`` cannot answer, and the profile polls with ``squeue``). Three runs go at once:
-the synthetic configuration through the profile, the same locally up to its tables (the reference: the
+the synthetic configuration with its example scenarios through the profile, the same locally up to its tables (the reference: the
 figures are drawn once, in the SLURM run), and a one-job run made to fail at run time. Every result
 table must be equal, every job must have gone through SLURM, and the failing job must end its run
 non-zero with its logs named. The daemons are stopped at the end whatever happened, and the timings
@@ -50,12 +50,18 @@ RUN_TIMEOUT_S = 900
 # (11, 21, ... s): the profile's 5 s suits a real cluster; the test's jobs last seconds, and 1 s sees
 # most of them end at the second question, 12 s after they started, not 20 s.
 FIRST_STATUS_CHECK = ("--slurm-init-seconds-before-status-checks", "1")
-# The local reference run stops at the jobs that write the result tables compared below.
-TABLE_JOBS = ("export_wide_tables", "export_panel")
+# The local reference run stops at the files of the jobs that write the result tables compared below.
+TABLE_JOBS = (
+    "results/tables/digital_economy_wide.xlsx",
+    "results/tables/panel.csv",
+    "results/scenarios/comparison.csv",
+)
+# Both runs fan out over the example scenarios of the synthetic configuration.
+CONFIG_FILES = ("config/test/config.yaml", "config/test/scenarios.yaml")
 # The failing run asks for one job's output.
 FAILING_TARGET = "data/processed/yearbook.csv"
 # Every result table of the workflow; all of them must be equal between the local and the SLURM run.
-TABLES = ("results/tables/**/*.csv", "results/validation/*.csv", "data/processed/*.csv")
+TABLES = ("results/tables/**/*.csv", "results/validation/*.csv", "data/processed/*.csv", "results/scenarios/**/*.csv")
 # Columns that may differ between two runs of the same configuration (a run date, an absolute path),
 # dropped before comparing, per file. None of the tables carries one today: they are compared byte
 # for byte, and a column holding the project's absolute path is reported as a failure.
@@ -218,7 +224,7 @@ def run_at_once(plan: dict[str, tuple[Path, tuple[str, ...]]], env: dict[str, st
     try:
         for name, (project, args) in plan.items():
             with (project / "snakemake.out").open("wb") as out:
-                command = [sys.executable, "-m", "snakemake", *args, "--configfile", "config/test/config.yaml"]
+                command = [sys.executable, "-m", "snakemake", *args, "--configfile", *CONFIG_FILES]
                 process = subprocess.Popen(command, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
             started[name] = (project, process, time.monotonic())
         deadline = time.monotonic() + RUN_TIMEOUT_S

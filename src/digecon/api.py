@@ -25,8 +25,8 @@ from digecon.estimation.bands import apply_bounds, band_coverage, band_rule, by_
 from digecon.estimation.chains import Choice
 from digecon.estimation.estimate import (
     benchmark_components,
-    describe,
     categorical,
+    describe,
     estimate_all,
     io_aggregates,
     working_years,
