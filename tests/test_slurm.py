@@ -5,8 +5,9 @@ Runs only with ``DIGECON_SLURM_TEST=1`` (``make slurm-test``, which installs slu
 run in the foreground as children of the test, with their configuration, state and logs in a fresh
 ``/tmp/digecon-slurm.*`` folder, no systemd, no cgroups (``proctrack/linuxproc``, ``task/none``) and no
 accounting (so ``sacct`` cannot answer, and the profile polls with ``squeue``). Three runs go at once:
-the synthetic configuration with its example scenarios through the profile, the same locally up to its tables (the reference: the
-figures are drawn once, in the SLURM run), and a one-job run made to fail at run time. Every result
+the synthetic configuration with its example scenarios through the profile, the same locally up to its
+tables (the reference: the figures are drawn once, in the SLURM run), and a one-job run made to fail at
+run time. Every result
 table must be equal, every job must have gone through SLURM, and the failing job must end its run
 non-zero with its logs named. The daemons are stopped at the end whatever happened, and the timings
 are printed.
