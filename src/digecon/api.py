@@ -113,7 +113,13 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
     """
     settings = settings or Settings()
     registry = build_registry(settings, raw_root=root)
-    yearbook = read_yearbook(registry.sources("yearbook_series"), registry.paths("user_indicators"))
+    yearbook = read_yearbook(
+        registry.series_files(),
+        registry.paths("user_indicators"),
+        bridge=settings.indicators.breaks == "bridge",
+        break_threshold=settings.indicators.break_threshold,
+        price_base_changes=settings.indicators.price_base_changes,
+    )
     io_tables, checks = read_io_tables(
         registry.paths("io_table"),
         gdp_series_for_checks(yearbook, registry.paths("first_published_gdp")),

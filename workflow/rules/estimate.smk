@@ -22,7 +22,8 @@ rule estimate_digital_economy:
         band_coverage="results/validation/band_coverage.csv",
         summary_md="results/validation/backtest_summary.md",
         national="results/validation/national_consistency.csv",
-        breaks="results/validation/indicator_breaks.csv",
+        # the screened breaks in the series the chosen chains use (the whole list: prepare_yearbook)
+        breaks="data/processed/indicator_breaks_used.csv",
         chain_comparison="results/validation/chain_comparison.csv",
         component_checks="results/validation/component_indicator_checks.csv",
     log:

@@ -2,9 +2,11 @@ rule prepare_yearbook:
     input:
         series=REGISTRY.paths("yearbook_series"),
         user=REGISTRY.paths("user_indicators"),
-        code=package_code("inputs"),
+        code=package_code("inputs", "estimation"),
     output:
         yearbook="data/processed/yearbook.csv",
+        checks="data/processed/yearbook_checks.csv",
+        breaks="results/validation/indicator_breaks.csv",
     log:
         "logs/prepare_yearbook.log",
     benchmark:
@@ -17,9 +19,16 @@ rule prepare_yearbook:
         mem_mb=600,
         runtime=5,
     params:
-        readers=[reader for _, reader in REGISTRY.sources("yearbook_series")],
+        readers=[f.reader for f in REGISTRY.series_files()],
+        datasets=[f.dataset for f in REGISTRY.series_files()],
+        vintages=[f.vintage for f in REGISTRY.series_files()],
+        breaks=SETTINGS.indicators.breaks,
+        break_threshold=SETTINGS.indicators.break_threshold,
+        # a plain mapping, so that a change triggers a rerun
+        price_base_changes=SETTINGS.as_dict()["indicators"]["price_base_changes"],
+        csv_encoding=SETTINGS.export.csv_encoding,
     message:
-        "Combining the annual series (NBS yearbook sources and the user's indicators)"
+        "Combining the annual series (NBS yearbook sources linked across vintages, the user's indicators) and screening them for breaks"
     script:
         "../scripts/prepare_yearbook.py"
 

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE
-from digecon.core.settings import IOTableSettings
+from digecon.core.settings import IndicatorSettings, IOTableSettings
+from digecon.estimation.chains import base_changes
+from digecon.estimation.indicators import SCREEN_COLUMNS, SCREEN_FIELDS, price_base_rows, revision_rows, screen_breaks
+from digecon.estimation.vintages import CHECK_COLUMNS, link_vintages
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
 from digecon.inputs.national_tables import NATIONAL_TABLE_COLUMNS, read_national_io_va
+from digecon.inputs.nbs_exports import read_nbs_export, read_nbs_platform_answers
+from digecon.inputs.panels import read_panel_workbook
 from digecon.inputs.ratios import (
     RATIO_COLUMNS,
     benchmark_ratios,
@@ -27,8 +34,9 @@ from digecon.inputs.ratios import (
     read_census_ratios,
     read_detailed_io_va,
 )
+from digecon.inputs.registry import SeriesFile
 from digecon.inputs.yearbook import (
-    combine_sources,
+    LONG_COLUMNS,
     gdp_for_checks,
     read_first_published_gdp,
     read_nbs_annual_csv,
@@ -46,38 +54,111 @@ YEARBOOK_READERS: dict[str, Callable[[str | Path], pd.DataFrame]] = {
     "nbs_api_json": read_nbs_api_json,
     "nbs_database_xls": read_nbs_database_xls,
     "wind_revenue_xls": read_wind_industry_revenue,
+    "nbs_export_csv": read_nbs_export,
+    # the by-year export of 地区生产总值指数 names its indicator only in the file name
+    "nbs_export_gdp_index": partial(read_nbs_export, indicator=("地区生产总值指数", "上年=100")),
+    "nbs_platform_answers": read_nbs_platform_answers,
+    "telecom_software_xlsx": read_panel_workbook,
 }
 GDP = "地区生产总值"
+# the processed yearbook: the value used, how it came from the value published, where that was read
+YEARBOOK_COLUMNS = [
+    *LONG_COLUMNS[:5],
+    "value_published",
+    "link_factor",
+    "link_year",
+    "vintage",
+    "dataset",
+    *LONG_COLUMNS[5:],
+    *SCREEN_FIELDS,
+]
 
 
-def read_yearbook(series: Sequence[tuple[str, str]], user_csv: Sequence[str | Path] = ()) -> pd.DataFrame:
-    """Read the long yearbook table: built-in series (earlier wins on overlaps), then the user's indicators.
+@dataclass(frozen=True)
+class Yearbook:
+    """The annual series of a run and what was found on the way (:func:`prepare_yearbook`)."""
+
+    table: pd.DataFrame  # YEARBOOK_COLUMNS: one value per province, indicator and year
+    checks: pd.DataFrame  # every overlap of two files (digecon.estimation.vintages.CHECK_COLUMNS)
+    breaks: pd.DataFrame  # the screen of every series (digecon.estimation.indicators.SCREEN_COLUMNS)
+
+
+def prepare_yearbook(
+    series: Sequence[SeriesFile],
+    user_csv: Sequence[str | Path] = (),
+    *,
+    bridge: bool = False,
+    break_threshold: float = IndicatorSettings().break_threshold,
+    price_base_changes: Mapping[str, Sequence[int]] = IndicatorSettings().price_base_changes,
+) -> Yearbook:
+    """Read, link, check and screen the annual series: the yearbook the estimator takes.
+
+    The built-in files are linked across vintages (:func:`digecon.estimation.vintages.link_vintages`),
+    then the user's indicators replace built-in values of the same province, year and indicator,
+    then every series is screened against the national sum and its outliers kept or bridged
+    (:func:`digecon.estimation.indicators.screen_breaks`).
 
     Parameters
     ----------
     series
-        (path, reader) of the built-in yearbook series in precedence order
-        (:meth:`Registry.sources` of ``yearbook_series``).
+        The built-in yearbook files with reader, dataset and vintage, in precedence order
+        (:meth:`Registry.series_files`).
     user_csv
-        The user's indicator files; their values replace built-in ones of the same province,
-        year and indicator.
+        The user's indicator files.
+    bridge
+        Bridge outlier values (``indicators.breaks: bridge``) instead of keeping them.
+    break_threshold
+        ``indicators.break_threshold``: largest ordinary excess growth, log points.
+    price_base_changes
+        ``indicators.price_base_changes``, for the price-base rows of the breaks list.
 
     Returns
     -------
-    DataFrame
-        ``province_code``, ``year``, ``indicator``, ``unit``, ``value`` (亿元), ``source``.
+    Yearbook
 
     Raises
     ------
     InputError
-        From the readers of :mod:`digecon.inputs.yearbook`, for a file that cannot be used.
+        From the readers, for a file that cannot be used.
     KeyError
         For a reader name that is not in ``YEARBOOK_READERS``.
     """
-    built_in = [YEARBOOK_READERS[reader](path) for path, reader in series]
-    columns = ["province_code", "year", "indicator", "unit", "value", "source"]
-    yearbook = combine_sources(built_in) if built_in else pd.DataFrame(columns=columns)
-    return with_user_indicators(yearbook, [read_user_indicators(p) for p in user_csv])
+    frames = [YEARBOOK_READERS[f.reader](f.path).assign(dataset=f.dataset, vintage=f.vintage) for f in series]
+    if frames:
+        table, checks = link_vintages(pd.concat(frames, ignore_index=True))
+    else:
+        table, checks = pd.DataFrame(columns=YEARBOOK_COLUMNS[:-2]), pd.DataFrame(columns=CHECK_COLUMNS)
+    table = with_user_indicators(table, [read_user_indicators(p) for p in user_csv])
+    table, jumps = screen_breaks(table, break_threshold, bridge=bridge)
+    changes = base_changes(table, price_base_changes)
+    parts = [f for f in (jumps, price_base_rows(table, changes), revision_rows(table)) if not f.empty]
+    breaks = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCREEN_COLUMNS)
+    breaks = breaks.sort_values(["indicator", "province_code", "year", "kind"], ignore_index=True)
+    table = table.reindex(columns=YEARBOOK_COLUMNS).sort_values(
+        ["province_code", "year", "indicator"], ignore_index=True
+    )
+    return Yearbook(table, checks, breaks)
+
+
+def read_yearbook(
+    series: Sequence[SeriesFile],
+    user_csv: Sequence[str | Path] = (),
+    *,
+    bridge: bool = False,
+    break_threshold: float = IndicatorSettings().break_threshold,
+    price_base_changes: Mapping[str, Sequence[int]] = IndicatorSettings().price_base_changes,
+) -> pd.DataFrame:
+    """Give the yearbook table of :func:`prepare_yearbook` (the same arguments), without its reports.
+
+    Returns
+    -------
+    DataFrame
+        ``YEARBOOK_COLUMNS``: ``value`` in 亿元 for money, traced to its file, row, column, vintage
+        and link factor.
+    """
+    return prepare_yearbook(
+        series, user_csv, bridge=bridge, break_threshold=break_threshold, price_base_changes=price_base_changes
+    ).table
 
 
 def gdp_series_for_checks(yearbook: pd.DataFrame, first_published: Sequence[str | Path]) -> pd.DataFrame:
