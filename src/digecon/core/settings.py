@@ -369,14 +369,16 @@ class PriceSettings:
     base_year: int = _setting(
         2017,
         "Year whose prices the real values are expressed in (real = nominal in that year); each component is "
-        "deflated by its sector's implicit deflator chained from the NBS volume indices (上年=100).",
+        "deflated by its sector's implicit deflator chained from the NBS volume indices (上年=100), moving with "
+        "the GDP deflator in a year without the sector's index (real_flag: gdp deflator).",
         minimum=1990,
     )
     user_csv: tuple[str, ...] = _setting(
         (),
         "The user's own volume indices: long CSV files with columns province, year, index (上年=100, e.g. 106.1), "
         "series (industry, secondary, tertiary or gdp) and optionally source; a user index replaces a built-in "
-        "one of the same province, year and series. Without an index the real values are left empty and flagged.",
+        "one of the same province, year and series. A year no index reaches has no real value (real_flag: no "
+        "price index).",
         uniqueItems=True,
     )
 

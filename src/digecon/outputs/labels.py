@@ -133,6 +133,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Colours capped at ± {cap:.0f} % (the CSV has every value).",
         "颜色上下限为 ± {cap:.0f}%（数值见CSV）。",
     ),
+    "real_growth_gdp_deflator": (
+        "Dots: real values resting on the GDP deflator for a year without the sector's price index ({years}).",
+        "圆点：缺行业价格指数、以地区生产总值平减指数代替的年份（{years}年）。",
+    ),
+    "real_growth_dot": ("GDP deflator", "地区生产总值平减指数"),
     # the panel's real_flag values, as the figure names them
     "real_flag_no price index": ("no price index", "无价格指数"),
     "real_flag_no nominal series": ("no nominal series", "无现价序列"),
