@@ -10,6 +10,7 @@ import pytest
 import rdata
 
 from digecon.core.settings import IOTableSettings
+from digecon.estimation.indicators import revision_rows
 from digecon.inputs.registry import SeriesFile
 from digecon.inputs.sources import YEARBOOK_COLUMNS, prepare_yearbook, read_io_tables, read_ratios, read_yearbook
 from tests.tables import TOTAL_VA, io_table_rows, write_workbook
@@ -77,7 +78,7 @@ def test_an_older_vintage_is_linked_by_its_growth(tmp_path: Path) -> None:
     assert value(prepared.table, 110000, 2019, "地区生产总值")["link_factor"] == 1.0
     [check] = prepared.checks.to_dict("records")
     assert check["comparison"] == "another vintage, revised by a census" and not check["should_agree"]
-    [revision] = prepared.breaks.query("kind == 'revision'").to_dict("records")
+    [revision] = revision_rows(prepared.table).to_dict("records")
     assert revision["year"] == 2019 and "linked by their growth onto the newer vintage at 2019" in revision["message"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digecon.estimation.vintages import NOT_LINKED, REVISED, SAME_STATISTICS, largest_gaps, link_vintages
+from digecon.inputs.vintages import NOT_LINKED, REVISED, SAME_STATISTICS, largest_gaps, link_vintages
 
 NEW, OLD = "after the 5th census", "before the 5th census"
 
@@ -94,12 +94,15 @@ def test_statistics_no_census_revises_should_agree_across_vintages() -> None:
 
 @pytest.fixture(scope="module")
 def prepared(mirror: Path):
-    """The built-in yearbook of the mirror, linked and screened with the default settings."""
+    """The built-in yearbook of the mirror, linked and screened with the default settings: (table, breaks)."""
     from digecon.core.settings import Settings
+    from digecon.estimation.indicators import screen_yearbook
     from digecon.inputs.registry import build_registry
     from digecon.inputs.sources import prepare_yearbook
 
-    return prepare_yearbook(build_registry(Settings(), raw_root=mirror).series_files())
+    settings = Settings().indicators
+    table = prepare_yearbook(build_registry(Settings(), raw_root=mirror).series_files()).table
+    return screen_yearbook(table, settings.break_threshold, bridge=False, price_bases=settings.price_base_changes)
 
 
 def test_a_linked_value_recomputed_by_hand_from_the_two_files(prepared) -> None:
@@ -110,7 +113,7 @@ def test_a_linked_value_recomputed_by_hand_from_the_two_files(prepared) -> None:
     ``nbs_province_gdp_index_2024/…/nbs_exports/分省年度数据.2019csv.csv`` (after the 5th census):
     row 4 (北京市), column N 其他行业增加值 (亿元) = 16379.0. Linked 2015 = 10222.0 x 16379.0 / 16043.1.
     """
-    table = prepared.table.set_index(["province_code", "indicator", "year"])
+    table = prepared[0].set_index(["province_code", "indicator", "year"])
     old, new = table.loc[(110000, "其他行业增加值", 2015)], table.loc[(110000, "其他行业增加值", 2019)]
     assert old["value"] == pytest.approx(10222.0 * 16379.0 / 16043.1)
     assert (old["value_published"], old["link_year"], old["source"]) == (10222.0, 2019, "地区生产总值.csv")
@@ -131,7 +134,7 @@ def test_the_breaks_of_the_published_series_are_listed(prepared) -> None:
     软件业务收入 of 内蒙古 2020-2022 (14.4 -> 277.8 -> 8.1 亿元) and of 陕西 2024 (2,300.9 -> 641.1), the price
     bases of 电信业务总量, the vintage revision.
     """
-    breaks = prepared.breaks.set_index(["indicator", "province_code", "year", "kind"])
+    breaks = prepared[1].set_index(["indicator", "province_code", "year", "kind"])
     software = breaks.loc["软件业务收入"]
     assert software.loc[(150000, 2021, "jump"), "pattern"] == "spike"
     assert software.loc[(150000, 2021, "jump"), "value_published"] == pytest.approx(277.838, abs=1e-3)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.core.settings import ComponentChains, EstimateSettings, IndicatorSettings, Settings
+from digecon.estimation.indicators import screen_yearbook
 from digecon.estimation.stages import (
     Choices,
     ChunkBacktest,
@@ -113,12 +114,11 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
     """
     settings = settings or Settings()
     registry = build_registry(settings, raw_root=root)
-    yearbook = read_yearbook(
-        registry.series_files(),
-        registry.paths("user_indicators"),
+    yearbook, _ = screen_yearbook(
+        read_yearbook(registry.series_files(), registry.paths("user_indicators")),
+        settings.indicators.break_threshold,
         bridge=settings.indicators.breaks == "bridge",
-        break_threshold=settings.indicators.break_threshold,
-        price_base_changes=settings.indicators.price_base_changes,
+        price_bases=settings.indicators.price_base_changes,
     )
     io_tables, checks = read_io_tables(
         registry.paths("io_table"),

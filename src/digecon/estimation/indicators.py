@@ -534,7 +534,7 @@ def revision_rows(yearbook: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     yearbook
-        From :func:`digecon.estimation.vintages.link_vintages` (``link_factor``, ``link_year``, ``vintage``).
+        From :func:`digecon.inputs.vintages.link_vintages` (``link_factor``, ``link_year``, ``vintage``).
 
     Returns
     -------
@@ -563,6 +563,41 @@ def revision_rows(yearbook: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame.from_records(records, columns=SCREEN_COLUMNS)
+
+
+def screen_yearbook(
+    yearbook: pd.DataFrame, threshold: float, *, bridge: bool, price_bases: Mapping[str, Sequence[int]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Screen the yearbook for breaks and list every break of its series: jumps, price bases, revisions.
+
+    Parameters
+    ----------
+    yearbook
+        From :func:`digecon.inputs.sources.read_yearbook` (linked across vintages).
+    threshold, bridge
+        As for :func:`screen_breaks` (``indicators.break_threshold``, ``indicators.breaks``).
+    price_bases
+        ``indicators.price_base_changes``: indicator -> known changes; others are found in the data
+        (:func:`price_base_changes`).
+
+    Returns
+    -------
+    (yearbook, breaks)
+        The yearbook with ``excess_growth_log``, ``break`` and bridged values (:func:`screen_breaks`);
+        :data:`SCREEN_COLUMNS` of every jump (:func:`screen_breaks`), price-base change
+        (:func:`price_base_rows`) and vintage link (:func:`revision_rows`), sorted by indicator,
+        province, year and kind.
+    """
+    screened, jumps = screen_breaks(yearbook, threshold, bridge=bridge)
+    present = set(yearbook["indicator"].unique())
+    changes = {
+        indicator: price_base_changes(yearbook, indicator, known)
+        for indicator, known in price_bases.items()
+        if indicator in present
+    }
+    parts = [f for f in (jumps, price_base_rows(yearbook, changes), revision_rows(yearbook)) if not f.empty]
+    breaks = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCREEN_COLUMNS)
+    return screened, breaks.sort_values(["indicator", "province_code", "year", "kind"], ignore_index=True)
 
 
 def price_base_changes(yearbook: pd.DataFrame, indicator: str, known: Iterable[int] = ()) -> list[int]:

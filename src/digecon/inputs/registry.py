@@ -52,7 +52,7 @@ DATASETS = {
 }
 # yearbook dataset -> the vintage its values belong to (checked on the overlaps: yearbook_checks.csv).
 # Datasets of one vintage agree where they overlap and are combined by precedence; an older
-# vintage is linked by its growth onto the newer ones (digecon.estimation.vintages).
+# vintage is linked by its growth onto the newer ones (digecon.inputs.vintages).
 CENSUS_5 = "NBS 2025-26, after the 5th economic census"
 CENSUS_4 = "NBS 2021-24, before the 5th economic census"
 VINTAGES = {

@@ -16,10 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE
-from digecon.core.settings import IndicatorSettings, IOTableSettings
-from digecon.estimation.chains import base_changes
-from digecon.estimation.indicators import SCREEN_COLUMNS, SCREEN_FIELDS, price_base_rows, revision_rows, screen_breaks
-from digecon.estimation.vintages import CHECK_COLUMNS, link_vintages
+from digecon.core.settings import IOTableSettings
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
 from digecon.inputs.national_tables import NATIONAL_TABLE_COLUMNS, read_national_io_va
@@ -35,6 +32,7 @@ from digecon.inputs.ratios import (
     read_detailed_io_va,
 )
 from digecon.inputs.registry import SeriesFile
+from digecon.inputs.vintages import CHECK_COLUMNS, link_vintages
 from digecon.inputs.yearbook import (
     LONG_COLUMNS,
     gdp_for_checks,
@@ -61,7 +59,7 @@ YEARBOOK_READERS: dict[str, Callable[[str | Path], pd.DataFrame]] = {
     "telecom_software_xlsx": read_panel_workbook,
 }
 GDP = "地区生产总值"
-# the processed yearbook: the value used, how it came from the value published, where that was read
+# the yearbook: the value used, how it came from the value published, where that was read
 YEARBOOK_COLUMNS = [
     *LONG_COLUMNS[:5],
     "value_published",
@@ -70,47 +68,31 @@ YEARBOOK_COLUMNS = [
     "vintage",
     "dataset",
     *LONG_COLUMNS[5:],
-    *SCREEN_FIELDS,
 ]
 
 
 @dataclass(frozen=True)
 class Yearbook:
-    """The annual series of a run and what was found on the way (:func:`prepare_yearbook`)."""
+    """The annual series of a run and the comparison of the files they came from (:func:`prepare_yearbook`)."""
 
     table: pd.DataFrame  # YEARBOOK_COLUMNS: one value per province, indicator and year
-    checks: pd.DataFrame  # every overlap of two files (digecon.estimation.vintages.CHECK_COLUMNS)
-    breaks: pd.DataFrame  # the screen of every series (digecon.estimation.indicators.SCREEN_COLUMNS)
+    checks: pd.DataFrame  # every overlap of two files (digecon.inputs.vintages.CHECK_COLUMNS)
 
 
-def prepare_yearbook(
-    series: Sequence[SeriesFile],
-    user_csv: Sequence[str | Path] = (),
-    *,
-    bridge: bool = False,
-    break_threshold: float = IndicatorSettings().break_threshold,
-    price_base_changes: Mapping[str, Sequence[int]] = IndicatorSettings().price_base_changes,
-) -> Yearbook:
-    """Read, link, check and screen the annual series: the yearbook the estimator takes.
+def prepare_yearbook(series: Sequence[SeriesFile], user_csv: Sequence[str | Path] = ()) -> Yearbook:
+    """Read the annual series, link them across vintages and add the user's indicators.
 
-    The built-in files are linked across vintages (:func:`digecon.estimation.vintages.link_vintages`),
-    then the user's indicators replace built-in values of the same province, year and indicator,
-    then every series is screened against the national sum and its outliers kept or bridged
-    (:func:`digecon.estimation.indicators.screen_breaks`).
+    The built-in files are linked across vintages (:func:`digecon.inputs.vintages.link_vintages`),
+    then the user's indicators replace built-in values of the same province, year and indicator.
+    The screen for breaks follows (:func:`digecon.estimation.indicators.screen_yearbook`).
 
     Parameters
     ----------
     series
         The built-in yearbook files with reader, dataset and vintage, in precedence order
-        (:meth:`Registry.series_files`).
+        (:meth:`digecon.inputs.registry.Registry.series_files`).
     user_csv
         The user's indicator files.
-    bridge
-        Bridge outlier values (``indicators.breaks: bridge``) instead of keeping them.
-    break_threshold
-        ``indicators.break_threshold``: largest ordinary excess growth, log points.
-    price_base_changes
-        ``indicators.price_base_changes``, for the price-base rows of the breaks list.
 
     Returns
     -------
@@ -127,28 +109,14 @@ def prepare_yearbook(
     if frames:
         table, checks = link_vintages(pd.concat(frames, ignore_index=True))
     else:
-        table, checks = pd.DataFrame(columns=YEARBOOK_COLUMNS[:-2]), pd.DataFrame(columns=CHECK_COLUMNS)
+        table, checks = pd.DataFrame(columns=YEARBOOK_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS)
     table = with_user_indicators(table, [read_user_indicators(p) for p in user_csv])
-    table, jumps = screen_breaks(table, break_threshold, bridge=bridge)
-    changes = base_changes(table, price_base_changes)
-    parts = [f for f in (jumps, price_base_rows(table, changes), revision_rows(table)) if not f.empty]
-    breaks = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCREEN_COLUMNS)
-    breaks = breaks.sort_values(["indicator", "province_code", "year", "kind"], ignore_index=True)
-    table = table.reindex(columns=YEARBOOK_COLUMNS).sort_values(
-        ["province_code", "year", "indicator"], ignore_index=True
-    )
-    return Yearbook(table, checks, breaks)
+    table = table.reindex(columns=YEARBOOK_COLUMNS).sort_values(["province_code", "year", "indicator"])
+    return Yearbook(table.reset_index(drop=True), checks)
 
 
-def read_yearbook(
-    series: Sequence[SeriesFile],
-    user_csv: Sequence[str | Path] = (),
-    *,
-    bridge: bool = False,
-    break_threshold: float = IndicatorSettings().break_threshold,
-    price_base_changes: Mapping[str, Sequence[int]] = IndicatorSettings().price_base_changes,
-) -> pd.DataFrame:
-    """Give the yearbook table of :func:`prepare_yearbook` (the same arguments), without its reports.
+def read_yearbook(series: Sequence[SeriesFile], user_csv: Sequence[str | Path] = ()) -> pd.DataFrame:
+    """Give the table of :func:`prepare_yearbook` (the same arguments), without the comparison of the files.
 
     Returns
     -------
@@ -156,9 +124,7 @@ def read_yearbook(
         ``YEARBOOK_COLUMNS``: ``value`` in 亿元 for money, traced to its file, row, column, vintage
         and link factor.
     """
-    return prepare_yearbook(
-        series, user_csv, bridge=bridge, break_threshold=break_threshold, price_base_changes=price_base_changes
-    ).table
+    return prepare_yearbook(series, user_csv).table
 
 
 def gdp_series_for_checks(yearbook: pd.DataFrame, first_published: Sequence[str | Path]) -> pd.DataFrame:

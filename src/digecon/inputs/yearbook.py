@@ -555,7 +555,7 @@ def with_user_indicators(yearbook: pd.DataFrame, user: list[pd.DataFrame]) -> pd
     ----------
     yearbook
         The built-in long yearbook (``LONG_COLUMNS``, and the link columns of
-        :func:`digecon.estimation.vintages.link_vintages` if linked).
+        :func:`digecon.inputs.vintages.link_vintages` if linked).
     user
         From :func:`read_user_indicators`, one frame per file; where files repeat a
         province-year-indicator, the last file wins. Their values are taken as given: vintage and

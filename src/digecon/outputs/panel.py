@@ -129,14 +129,7 @@ PANEL_COLUMNS = (
         "%",
         "percent",
     ),
-    PanelColumn(
-        "real_flag",
-        "deflated (sector indices), gdp deflator (a year without the sector index on the way from the base "
-        "year), no price index or no nominal series",
-        "不变价标记",
-        "",
-        "text",
-    ),
+    PanelColumn("real_flag", "deflated, gdp deflator, no price index or no nominal series", "不变价标记", "", "text"),
     PanelColumn("price_base_year", "Base year of the constant prices", "不变价基期", "", "int"),
     PanelColumn(
         "deflator_electronics",
