@@ -337,7 +337,7 @@ def _provinces(
 
 
 def _break_years(frame: pd.DataFrame) -> list[int]:
-    """Years in which an indicator of the province jumped beyond the break threshold (``indicator_break``)."""
+    """Years in which an indicator of the province grew out of line with its national sum (``indicator_break``)."""
     if "indicator_break" not in frame:
         return []
     return sorted(int(y) for y in frame.loc[frame["indicator_break"].astype(bool), "year"].unique())

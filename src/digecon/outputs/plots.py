@@ -327,7 +327,7 @@ def plot_components(
     benchmark_years
         Years with an IO table, drawn as dashed vertical lines above the areas.
     breaks
-        Years whose indicator jumped beyond the break threshold, marked by a triangle on the total.
+        Years whose indicator the screen flagged (out of line with its national sum), marked by a triangle on the total.
     legend
         Whether to draw the legend (under the axes, outside the data).
     """
