@@ -110,7 +110,13 @@ def test_the_synthetic_run_says_which_chains_it_used(result: digecon.Result) -> 
         "media": "other_services",
     }
     unscored = comparison[comparison["n"] == 0]
-    assert set(unscored["candidate"]) == {"c39_revenue", "software_revenue", "wage_bill", "telecom_volume"}
+    assert set(unscored["candidate"]) == {
+        "c39_revenue",
+        "software_revenue",
+        "it_services_revenue",
+        "wage_bill",
+        "telecom_volume",
+    }
     assert unscored["note"].str.startswith("not available: no ").all()
     assert result.values["chain_margin_points"].isna().all() and set(result.values["coefficient_basis"]) == {"share"}
     assert "electronics industry (the only candidate)" in chain_note(result.values)

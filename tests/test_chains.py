@@ -175,18 +175,20 @@ def test_the_check_flags_a_province_far_from_the_national_ratio() -> None:
     assert component_indicator_checks(values, yearbook, [Candidate("electronics", "mine", (REVENUE,))], 10.0).empty
 
 
-# Real data: the run selecting today's chains gives the numbers of the code before chains were candidates
-# (sums over every province and year 2002-2023 of digital_economy_va.csv, 亿元, computed with that code).
+# Real data, a regression guard: the run selecting the original chains (industry / other_services) gives
+# the numbers it gave when the yearbook gained the vintage after the 5th economic census (sums over every
+# province and year 2002-2023 of digital_economy_va.csv, 亿元; before that, these equalled the code before
+# chains were candidates, on the older vintage).
 TODAY = {
-    ("electronics", "linear", "share"): 336090.670916762,
-    ("electronics", "hold", "benchmark"): 345322.96640375594,
-    ("electronics", "chow_lin", "share"): 334954.4202806884,
-    ("it_services", "linear", "share"): 234112.6746199769,
-    ("it_services", "spline", "benchmark"): 236419.22881702735,
-    ("telecom", "linear", "share"): 169389.95704514044,
-    ("telecom", "chow_lin", "benchmark"): 167999.0320967093,
-    ("media", "linear", "share"): 48460.92352403539,
-    ("media", "hold", "share"): 49899.94085769468,
+    ("electronics", "linear", "share"): 331016.9103026819,
+    ("electronics", "hold", "benchmark"): 343408.3653712591,
+    ("electronics", "chow_lin", "share"): 329641.24392765545,
+    ("it_services", "linear", "share"): 249175.5791025146,
+    ("it_services", "spline", "benchmark"): 247539.71651822168,
+    ("telecom", "linear", "share"): 177063.36081659864,
+    ("telecom", "chow_lin", "benchmark"): 171622.434040408,
+    ("media", "linear", "share"): 51047.81558893901,
+    ("media", "hold", "share"): 52523.56178880344,
 }
 TODAY_CHAINS = {
     f.name: {"use": "industry" if f.name == "electronics" else "other_services"}
@@ -203,13 +205,13 @@ def test_regression_guard_the_original_chains_keep_their_estimates(real_inputs: 
     """Regression guard, not validation: the sums are this code's own earlier output with the original chains."""
     settings = settings_from_config({"indicators": {"chains": TODAY_CHAINS}})
     values = digecon.estimate(real_inputs, settings).values
-    assert len(values) == 21824
-    sums = values.groupby(["component", "method", "convention"])["value_100m_yuan"].sum()
+    assert len(values) == 22816  # 31 provinces x 2002-2024 x 4 components x 4 methods x 2 conventions
+    sums = values[values["year"] <= 2023].groupby(["component", "method", "convention"])["value_100m_yuan"].sum()
     for key, expected in TODAY.items():
         assert sums[key] == pytest.approx(expected, rel=1e-12), key
     guangdong = values.query("province == '广东' and year == 2020 and method == 'linear' and convention == 'share'")
     assert guangdong.set_index("component")["value_100m_yuan"].to_dict() == pytest.approx(
-        {"electronics": 8727.263102, "it_services": 3536.700811, "telecom": 1253.198137, "media": 191.098059}
+        {"electronics": 8649.841028, "it_services": 3645.261971, "telecom": 1291.665808, "media": 196.963929}
     )
     assert set(values["coefficient_basis"]) == {"share"} and set(values["chain"]) == {"industry", "other_services"}
 
@@ -232,7 +234,7 @@ def test_regression_guard_the_readmes_chain_table(real_inputs: digecon.Inputs) -
     }
     assert {k: round(c.margin_points, 1) for k, c in choices.items()} == {
         "electronics": 17.5,
-        "it_services": 3.8,
+        "it_services": 3.7,
         "telecom": 19.7,
         "media": 3.6,
     }

@@ -543,6 +543,28 @@ def test_real_growth_figure_puts_china_first_and_says_where_real_values_are_miss
     assert (tmp_root / "overview" / "figures" / "real_growth.png").is_file()
 
 
+def test_real_growth_figure_says_which_years_rest_on_the_gdp_deflator(gallery_root: Path) -> None:
+    panel = toy_panel()
+    on_gdp = panel["year"].isin([2009, 2010])
+    made = build_figures(
+        "overview",
+        toy_values(),
+        toy_totals(),
+        toy_backtest(),
+        root := gallery_root / "gdp_deflator",
+        method="linear",
+        convention="share",
+        panel=panel.assign(real_flag=panel["real_flag"].where(~on_gdp, "gdp deflator")),
+    )
+    caption = {i.id: i for i in made}["real_growth"].caption
+    assert (
+        "Dots: real values resting on the GDP deflator for a year without the sector's price index (2009, 2010)."
+        in (caption)
+    )
+    data = pd.read_csv(root / {i.id: i for i in made}["real_growth"].data)
+    assert set(data.loc[data["year"].isin([2009, 2010]), "real_flag"]) == {"gdp deflator"}
+
+
 def test_years_are_listed_with_ranges() -> None:
     words = gallery.labels_for("en")
     assert gallery._years([2020, 2002, 2021, 2022, 2023, 2007, 2008], words) == "2002, 2007, 2008, 2020-2023"

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from digecon.core.errors import InputError
-from digecon.estimation.indicators import indicator_breaks, indicator_series, link_price_bases, price_base_changes
+from digecon.estimation.indicators import (
+    _patterns,
+    excess_growth,
+    indicator_breaks,
+    indicator_series,
+    link_price_bases,
+    price_base_changes,
+    screen_breaks,
+)
 
 CHAINS = {"other_services": ("其他行业增加值", "第三产业增加值")}
 
@@ -38,14 +47,61 @@ def test_a_year_no_chain_covers_is_an_error() -> None:
         indicator_series(frame, [2018, 2019], CHAINS)
 
 
-def test_breaks_beyond_the_threshold_are_flagged() -> None:
-    # Inner Mongolia's 其他行业 more than doubles in 2003 (+122 % in the NBS series): 45 -> 100
-    frame = yearbook([("其他行业增加值", y, v) for y, v in ((2002, 45.0), (2003, 100.0), (2004, 110.0))])
-    breaks = indicator_breaks(indicator_series(frame, [2002, 2003, 2004], CHAINS), threshold=0.5)
-    assert breaks["year"].tolist() == [2003]
-    assert breaks["change"].item() == pytest.approx(100 / 45 - 1)
-    assert "+122 % on 2002".replace(" %", "%") in breaks["message"].item()
-    assert indicator_breaks(indicator_series(frame, [2002, 2003, 2004], CHAINS), threshold=1.5).empty
+def software(values: dict[int, dict[int, float]]) -> pd.DataFrame:
+    """软件业务收入 of several provinces: code -> year -> value (亿元)."""
+    return pd.concat(
+        [yearbook([("软件业务收入", y, v) for y, v in years.items()], code) for code, years in values.items()],
+        ignore_index=True,
+    )
+
+
+# Beijing and Shanghai grow 10 % a year; Inner Mongolia 10 % too, but 2020 is out of line (100 for 12.1)
+SPIKE = {
+    110000: {2018: 100.0, 2019: 110.0, 2020: 121.0, 2021: 133.1},
+    310000: {2018: 200.0, 2019: 220.0, 2020: 242.0, 2021: 266.2},
+    150000: {2018: 10.0, 2019: 11.0, 2020: 100.0, 2021: 13.31},
+}
+
+
+def test_growth_is_screened_against_the_national_sum() -> None:
+    screened = excess_growth(software(SPIKE)).set_index(["province_code", "year"])
+    # Inner Mongolia 2020: ln(100 / 11) - ln(463 / 341), the national sum 341 -> 463
+    assert screened.loc[(150000, 2020), "excess_growth_log"] == pytest.approx(np.log(100 / 11) - np.log(463 / 341))
+    assert screened.loc[(110000, 2020), "excess_growth_log"] == pytest.approx(np.log(1.1) - np.log(463 / 341))
+    assert np.isnan(screened.loc[(110000, 2018), "excess_growth_log"])  # no year before
+
+
+def test_an_outlier_is_kept_or_bridged_from_its_neighbours() -> None:
+    kept, breaks = screen_breaks(software(SPIKE), 0.5, bridge=False)
+    assert breaks[["province_code", "year", "pattern", "action"]].values.tolist() == [
+        [150000, 2020, "spike", "kept"],
+        [150000, 2021, "return", "kept"],
+    ]
+    assert kept.set_index(["province_code", "year"]).loc[(150000, 2020), "value"] == 100.0
+    bridged, breaks = screen_breaks(software(SPIKE), 0.5, bridge=True)
+    # Inner Mongolia / the other provinces' sum: 11 / 330 in 2019 and 13.31 / 399.3 in 2021, both 1 / 30,
+    # so 2020 = 363 / 30 = 12.1
+    row = bridged.set_index(["province_code", "year"]).loc[(150000, 2020)]
+    assert row["value"] == pytest.approx(12.1) and row["break"] == "spike: bridged"
+    assert breaks.loc[breaks["year"] == 2020, "value_used"].item() == pytest.approx(12.1)
+    assert breaks.loc[breaks["year"] == 2020, "value_published"].item() == 100.0
+    # the series the estimate takes carries the flag of each value it uses
+    series = indicator_series(bridged, [2018, 2019, 2020, 2021], {"it_services": ("软件业务收入",)}, key="component")
+    flagged = indicator_breaks(series, threshold=0.5)
+    assert flagged[["province_code", "year"]].values.tolist() == [[150000, 2020], [150000, 2021]]
+    assert "spike: bridged" in flagged["message"].iloc[0]
+
+
+def test_patterns_of_the_breaks_of_one_series() -> None:
+    # the shape of Inner Mongolia's 软件业务收入 2012-2024: a lasting fall, two outliers, a last value out of line
+    flagged = [(2017, -0.7), (2019, -0.8), (2020, 0.7), (2021, 2.8), (2022, -3.7), (2024, 0.9)]
+    pattern, outliers = _patterns(list(range(2012, 2025)), flagged)
+    assert pattern == {2017: "step", 2019: "spike", 2020: "return", 2021: "spike", 2022: "return", 2024: "end"}
+    assert outliers == {2019, 2021, 2024}
+    # a first value out of line with the next: the first value is the outlier
+    assert _patterns(list(range(2012, 2016)), [(2013, 1.0)]) == ({2012: "start", 2013: "return"}, {2012})
+    # a rise answered three years later is two changes of level, not an outlier
+    assert _patterns(list(range(2010, 2020)), [(2012, 0.8), (2015, -0.8)]) == ({2012: "step", 2015: "step"}, set())
 
 
 def telecom_volume(code: int, values: dict[int, float], bridge: dict[int, float]) -> pd.DataFrame:

@@ -436,6 +436,19 @@ def test_real_growth_heatmap_shows_empty_cells_as_hatching_and_says_so_when_all_
     assert all_empty == [words["real_growth_empty"]]
 
 
+def test_real_growth_heatmap_dots_the_cells_on_the_gdp_deflator() -> None:
+    wide = pd.DataFrame([[1.0, 5.0, -3.0], [4.0, 3.0, 2.0]], index=["China", "Beijing"], columns=[2002, 2003, 2004])
+    marked = pd.DataFrame(False, index=wide.index, columns=wide.columns)
+    marked.loc["Beijing", 2004] = True
+    with plots.house_style() as words:
+        fig, ax = plt.subplots()
+        plots.plot_growth_heatmap(ax, wide, words, title="t", marked=marked)
+        [dots] = ax.collections
+        offsets = dots.get_offsets().tolist()
+        plt.close(fig)
+    assert offsets == [[2.0, 1.0]]  # column 2004, row Beijing
+
+
 def test_a_band_methods_share_is_drawn_once_and_only_where_it_is_the_same() -> None:
     years = list(range(2000, 2008))
     first = pd.DataFrame({"lower_100m_yuan": np.arange(8.0), "upper_100m_yuan": np.arange(8.0) + 2}, index=years)

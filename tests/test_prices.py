@@ -17,6 +17,7 @@ import pytest
 
 from digecon.estimation.prices import (
     DEFLATED,
+    GDP_DEFLATOR,
     NO_INDEX,
     NO_NOMINAL,
     chain_volumes,
@@ -127,8 +128,56 @@ def test_a_province_without_indices_has_empty_flagged_real_values() -> None:
 
 def test_the_worst_flag_wins() -> None:
     assert worst_flag(pd.Series([DEFLATED, DEFLATED])) == DEFLATED
+    assert worst_flag(pd.Series([DEFLATED, GDP_DEFLATOR])) == GDP_DEFLATOR
     assert worst_flag(pd.Series([DEFLATED, NO_NOMINAL])) == NO_NOMINAL
     assert worst_flag(pd.Series([NO_NOMINAL, NO_INDEX, DEFLATED])) == NO_INDEX
+
+
+def with_gdp(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add GDP 3000 / 3400 / 3700 / 4000 (2017-2020) with indices 106, 105, 102 and a 2021 third-sector index."""
+    return pd.concat(
+        [
+            frame,
+            pd.DataFrame(
+                yearbook_rows(BEIJING, "地区生产总值", "亿元", {2017: 3000.0, 2018: 3400.0, 2019: 3700.0, 2020: 4000.0})
+            ),
+            pd.DataFrame(
+                yearbook_rows(BEIJING, "地区生产总值指数", "上年=100", {2018: 106.0, 2019: 105.0, 2020: 102.0})
+            ),
+        ],
+        ignore_index=True,
+    )
+
+
+def test_a_year_without_the_sector_index_moves_with_the_gdp_deflator() -> None:
+    table = deflators_of(with_gdp(yearbook())).set_index(["series", "year"])
+    # GDP deflator, 2017 = 1: 3400 / (3000 x 1.06) in 2018, ..., 2020: 4000 / (3000 x 1.06 x 1.05 x 1.02)
+    gdp = {2019: 3700 / (3000 * 1.06 * 1.05), 2020: 4000 / (3000 * 1.06 * 1.05 * 1.02)}
+    # 第二产业 2020 has no index: its deflator moves with the GDP deflator from 2019 to 2020
+    secondary = table.loc["secondary"]
+    expected = secondary.loc[2019, "deflator_base_100"] * gdp[2020] / gdp[2019]
+    assert secondary.loc[2020, "deflator_base_100"] == pytest.approx(expected)
+    assert secondary.loc[2020, "real_100m_yuan"] == pytest.approx(1300 / expected * 100)
+    assert (secondary.loc[2020, "index_from"], secondary.loc[2020, "real_flag"]) == ("gdp", GDP_DEFLATOR)
+    assert (secondary.loc[2019, "index_from"], secondary.loc[2019, "real_flag"]) == ("sector", DEFLATED)
+    assert table.loc[("gdp", 2020), "real_flag"] == DEFLATED  # GDP has its own index
+    assert ("tertiary", 2020) not in table.index  # no 第三产业 value in 2020: no year to deflate
+
+
+def test_the_gdp_flag_reaches_every_year_whose_chain_takes_the_step() -> None:
+    frame = with_gdp(yearbook())
+    more = yearbook_rows(BEIJING, "第二产业增加值", "亿元", {2021: 1400.0}) + yearbook_rows(
+        BEIJING, "第二产业增加值指数", "上年=100", {2021: 103.0}
+    )
+    table = deflators_of(pd.concat([frame, pd.DataFrame(more)], ignore_index=True)).set_index(["series", "year"])
+    secondary = table.loc["secondary"]
+    # 2021 has its own index again, but its level rests on the 2020 step: still flagged
+    assert secondary.loc[2021, "index_from"] == "sector" and secondary.loc[2021, "real_flag"] == GDP_DEFLATOR
+    assert secondary.loc[2021, "real_100m_yuan"] == pytest.approx(secondary.loc[2020, "real_100m_yuan"] * 1.03)
+    # with 2020 as the base year, 2019 rests on the 2020 step (going back from 2020 to 2019)
+    back = deflators_of(pd.concat([frame, pd.DataFrame(more)], ignore_index=True), base_year=2020)
+    back = back.query("series == 'secondary'").set_index("year")
+    assert back.loc[2019, "real_flag"] == GDP_DEFLATOR and back.loc[2020, "real_flag"] == DEFLATED
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

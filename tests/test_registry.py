@@ -10,7 +10,7 @@ import pytest
 
 from digecon.core.errors import InputError
 from digecon.core.settings import settings_from_config
-from digecon.inputs.registry import build_registry
+from digecon.inputs.registry import CENSUS_4, CENSUS_5, DATASETS, VINTAGES, build_registry
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = str(REPO / "data/raw/MANIFEST.csv")
@@ -25,17 +25,31 @@ def test_manifest_inputs_by_kind() -> None:
     kinds = ("io_table", "detailed_national_table", "national_io_table", "yearbook_series")
     counts = {kind: len(registry.of(kind)) for kind in kinds}
     # 125 regional and national 42-sector tables (30 + 30 + 31 + 31 provinces, 3 national), the five ionet
-    # detailed tables and five 42-sector national tables, and as yearbook series five 分省年度数据 files,
-    # eleven API files, the database export and 31 Wind exports
-    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 5, "yearbook_series": 48}
+    # detailed tables and five 42-sector national tables, and as yearbook series: of the vintage after the 5th
+    # census seven NBS exports, the GDP-index export and the platform's answers; the software answers; the
+    # telecom panel; of the older vintage five 分省年度数据 files, eleven API files, the database export; 31 Wind
+    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 5, "yearbook_series": 59}
     assert [i.year for i in registry.of("detailed_national_table")] == [2007, 2012, 2017, 2018, 2020]
     assert [i.year for i in registry.of("national_io_table")] == [2005, 2015, 2017, 2018, 2020]
     assert len(registry.of("first_published_gdp")) == 1
-    assert len(registry.retrieved()) == 184
-    readers = [reader for _, reader in registry.sources("yearbook_series")]
-    # precedence: the 分省年度数据 scrape first, then the API files, then the database export (Wind: other series)
-    assert readers == ["nbs_annual_csv"] * 5 + ["nbs_api_json"] * 11 + ["nbs_database_xls"] + ["wind_revenue_xls"] * 31
+    assert len(registry.retrieved()) == 195
+    files = registry.series_files()
+    # precedence: the newest vintage first, within it the final 2024 exports before the platform's preliminary 2024
+    assert [f.reader for f in files] == (
+        ["nbs_export_csv"] * 7
+        + ["nbs_export_gdp_index", "nbs_platform_answers", "nbs_platform_answers", "telecom_software_xlsx"]
+        + ["nbs_annual_csv"] * 5
+        + ["nbs_api_json"] * 11
+        + ["nbs_database_xls"]
+        + ["wind_revenue_xls"] * 31
+    )
+    assert [f.vintage for f in files[:4]] == [CENSUS_5] * 4 and files[-32].vintage == CENSUS_4
     assert all(path.startswith("data/raw/") for path in registry.paths("io_table"))
+
+
+def test_every_yearbook_dataset_has_a_vintage() -> None:
+    yearbook = {name for name, (kind, _) in DATASETS.items() if kind == "yearbook_series"}
+    assert yearbook == set(VINTAGES)
 
 
 def test_rooted_reads_retrieved_files_below_a_mirror() -> None:

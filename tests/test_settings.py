@@ -59,7 +59,7 @@ def test_partial_configuration_takes_defaults() -> None:
     assert settings.estimate.first_year == 2008
     assert settings.estimate.methods == ("linear",)
     assert settings.io_tables.va_identity_tolerance == 5.0
-    assert list(settings.years) == list(range(2008, 2024))
+    assert list(settings.years) == list(range(2008, 2025))
 
 
 def test_one_line_per_violation() -> None:

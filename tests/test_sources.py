@@ -10,7 +10,9 @@ import pytest
 import rdata
 
 from digecon.core.settings import IOTableSettings
-from digecon.inputs.sources import read_io_tables, read_ratios, read_yearbook
+from digecon.estimation.indicators import revision_rows
+from digecon.inputs.registry import SeriesFile
+from digecon.inputs.sources import YEARBOOK_COLUMNS, prepare_yearbook, read_io_tables, read_ratios, read_yearbook
 from tests.tables import TOTAL_VA, io_table_rows, write_workbook
 
 NBS_HEADER = "省份编码,省份,年份,地区生产总值(亿元),工业增加值(亿元)\n"
@@ -34,25 +36,50 @@ def test_user_indicator_replaces_a_built_in_value(tmp_path: Path, caplog: pytest
     scrape = write(
         tmp_path / "scrape.csv", NBS_HEADER + "110000,北京市,2019,35445.1,4243.3\n120000,天津市,2019,14104.3,\n"
     )
-    # a later built-in series: its 2019 Beijing GDP loses to the scrape's, its 2020 value is added
+    # a later file of the same vintage: its 2019 Beijing GDP loses to the scrape's, its 2020 value is added
     later = write(tmp_path / "later.csv", NBS_HEADER + "110000,北京市,2019,35371.3,\n110000,北京市,2020,36102.6,\n")
     mine = write(
         tmp_path / "mine.csv",
         USER_HEADER + "北京,2019,工业增加值,50000000,万元,my survey\nBeijing,2019,其他行业增加值,1000,亿元,\n",
     )
+    files = [SeriesFile(str(p), "nbs_annual_csv", "d", "old") for p in (scrape, later)]
     with caplog.at_level(logging.WARNING, logger="digecon"):
-        yearbook = read_yearbook([(scrape, "nbs_annual_csv"), (later, "nbs_annual_csv")], [mine])
-    assert list(yearbook.columns) == ["province_code", "year", "indicator", "unit", "value", "source"]
+        prepared = prepare_yearbook(files, [mine])
+    yearbook = prepared.table
+    assert list(yearbook.columns) == YEARBOOK_COLUMNS
     replaced = value(yearbook, 110000, 2019, "工业增加值")
     assert (replaced["value"], replaced["unit"], replaced["source"]) == (5000.0, "亿元", "my survey")  # 5e7 万元
+    assert (replaced["source_unit"], replaced["source_row"], replaced["source_column"]) == ("万元", 2, "D")
+    assert (replaced["vintage"], replaced["link_factor"]) == ("user", 1.0)
     added = value(yearbook, 110000, 2019, "其他行业增加值")
     assert (added["value"], added["source"]) == (1000.0, "mine.csv")  # no source given: the file name
-    assert value(yearbook, 110000, 2019, "地区生产总值")["value"] == 35445.1
+    gdp = value(yearbook, 110000, 2019, "地区生产总值")
+    assert (gdp["value"], gdp["source"], gdp["source_row"], gdp["source_column"]) == (35445.1, "scrape.csv", 2, "D")
     assert value(yearbook, 110000, 2020, "地区生产总值")["source"] == "later.csv"
     assert value(yearbook, 120000, 2019, "地区生产总值")["value"] == 14104.3
     assert len(yearbook) == 5  # Beijing 2019 x 3, Beijing 2020, Tianjin 2019; Tianjin's empty 工业增加值 is dropped
     assert "1 built-in yearbook values replaced by the user's indicators" in caplog.text
-    assert "1 overlapping values differ by more than 0.15 between sources" in caplog.text
+    [check] = prepared.checks.to_dict("records")  # the two files of one vintage disagree on Beijing 2019
+    assert (check["value"], check["other_value"], check["comparison"]) == (35445.1, 35371.3, "same vintage")
+    assert check["should_agree"] and not check["agrees"]
+
+
+def test_an_older_vintage_is_linked_by_its_growth(tmp_path: Path) -> None:
+    # the new vintage has 2019-2020; the old one 2018-2019: 2018 = 33000 x (37767.0 / 35445.1), the old
+    # level put on the new one in 2019, the latest year both have
+    new = write(tmp_path / "new.csv", NBS_HEADER + "110000,北京市,2019,37767.0,\n110000,北京市,2020,38503.6,\n")
+    old = write(tmp_path / "old.csv", NBS_HEADER + "110000,北京市,2018,33000.0,\n110000,北京市,2019,35445.1,\n")
+    files = [SeriesFile(str(new), "nbs_annual_csv", "n", "new"), SeriesFile(str(old), "nbs_annual_csv", "o", "old")]
+    prepared = prepare_yearbook(files)
+    linked = value(prepared.table, 110000, 2018, "地区生产总值")
+    assert linked["value"] == pytest.approx(33000.0 * 37767.0 / 35445.1)
+    assert (linked["value_published"], linked["link_year"], linked["vintage"]) == (33000.0, 2019, "old")
+    assert linked["link_factor"] == pytest.approx(37767.0 / 35445.1)
+    assert value(prepared.table, 110000, 2019, "地区生产总值")["link_factor"] == 1.0
+    [check] = prepared.checks.to_dict("records")
+    assert check["comparison"] == "another vintage, revised by a census" and not check["should_agree"]
+    [revision] = revision_rows(prepared.table).to_dict("records")
+    assert revision["year"] == 2019 and "linked by their growth onto the newer vintage at 2019" in revision["message"]
 
 
 def test_no_built_in_series_only_the_users(tmp_path: Path) -> None:

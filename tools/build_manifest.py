@@ -17,8 +17,73 @@ from digecon.inputs.retrieve import MANIFEST_FIELDS, sha256_of
 
 IO_FOLDER = "data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠"
 NBS = "National Bureau of Statistics of China (NBS)"
-# dataset, mirror prefix, repository, commit, licence, publisher, globs below the prefix
+NBS_EXPORTS = "data/raw/nbs_exports/"
+PROVINCE_ECONOMY = "Liushenwuzhu-Alpaca/province-economy"
+TONGJIMODULE = "lanyuanzhe1/tongjimodule"
+NO_LICENCE = "none stated; figures: official statistics"
+# dataset, mirror prefix, repository, commit, licence, publisher, globs below the prefix.
+# Of a panel and the raw answer it was made from, the raw answer is taken: it is what the NBS
+# platform sent (units per value, no third-party column mapping) and every value keeps its node.
 SOURCES = [
+    (
+        "nbs_va_exports_2024",
+        "nbs_province_gdp_index_2024/",
+        PROVINCE_ECONOMY,
+        # the 2024 files were deleted later in the repository: taken at the commit that added them
+        "46e915f3ce81ca7d577c865f57e7f8579cdd9b83",
+        NO_LICENCE,
+        NBS + " 分省年度数据 CSV export (after the 5th economic census)",
+        [f"{NBS_EXPORTS}分省年度数据2024.csv", f"{NBS_EXPORTS}分省年度数据指数2024.csv"],
+    ),
+    (
+        "nbs_va_exports",
+        "nbs_province_gdp_index_2024/",
+        PROVINCE_ECONOMY,
+        "01f5e21f84c6b02e3e4155f0ece44dcd07b8e18e",
+        NO_LICENCE,
+        NBS + " 分省年度数据 CSV export (after the 5th economic census)",
+        [
+            f"{NBS_EXPORTS}分省年度数据.2019csv.csv",
+            *(f"{NBS_EXPORTS}分省年度数据{year}.csv" for year in (2020, 2021, 2023)),
+            f"{NBS_EXPORTS}分省年度数据.2022csv.csv",
+        ],
+    ),
+    (
+        "nbs_gdp_index",
+        "nbs_province_gdp_index_2024/",
+        PROVINCE_ECONOMY,
+        "01f5e21f84c6b02e3e4155f0ece44dcd07b8e18e",
+        NO_LICENCE,
+        NBS + " 分省年度数据 CSV export: 地区生产总值指数 (after the 5th economic census)",
+        [f"{NBS_EXPORTS}地区生产总值指数（近十年）.csv"],
+    ),
+    (
+        "nbs_sector_va_platform",
+        "nbs_province_sector_va_2024/",
+        TONGJIMODULE,
+        "d36519a27a58f36a455ef911421ee0280f669aa9",
+        NO_LICENCE,
+        NBS + " data platform answers: 国内生产总值 by province (after the 5th economic census)",
+        ["data/0412/分省GDP_多年期_原始抓取.csv"],
+    ),
+    (
+        "nbs_software_it",
+        "nbs_software_it_by_province_2024/",
+        TONGJIMODULE,
+        "d36519a27a58f36a455ef911421ee0280f669aa9",
+        NO_LICENCE,
+        NBS + " data platform answers: 软件和信息技术服务业主要经济指标 (MIIT statistics)",
+        ["data/0412/分省软件和信息技术服务业主要经济指标_多年期_原始抓取.csv"],
+    ),
+    (
+        "telecom_software_panel",
+        "telecom_software_panel_2023/",
+        "127ww/nqp-spatial-development",
+        "e699fc87c189caa3264c74d38664cc726d4a8eb8",
+        "MIT (repository); figures: official statistics",
+        "中国统计年鉴 via EPS (research panel): 电信业务总量, 软件产品收入",
+        ["data/raw/面板原始数据_合并版v2.xlsx"],
+    ),
     (
         "io_regional",
         "chnio_provincial_io/",

@@ -13,7 +13,7 @@ wrote, read from the same registry of files, so both give identical numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +31,7 @@ from digecon.estimation.estimate import (
     io_aggregates,
     working_years,
 )
-from digecon.estimation.indicators import indicator_breaks
+from digecon.estimation.indicators import indicator_breaks, screen_yearbook
 from digecon.estimation.national import national_consistency
 from digecon.estimation.prices import deflate_components, implicit_deflators, price_indices
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
@@ -80,7 +80,7 @@ class Result:
     backtest_by_distance: pd.DataFrame  # errors by distance to the nearest benchmark used
     band_coverage: pd.DataFrame  # nested and in-sample coverage of the bands, by design
     national_consistency: pd.DataFrame
-    indicator_breaks: pd.DataFrame  # year-on-year indicator changes beyond the threshold
+    indicator_breaks: pd.DataFrame  # the screen of every annual series: jumps, price bases, vintage links
     chain_comparison: pd.DataFrame  # every candidate indicator chain's backtest errors, the chosen ones flagged
     chain_choices: dict[str, Choice]  # component -> the chain used and its margin over the runner-up
     component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
@@ -107,7 +107,7 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
     """
     settings = settings or Settings()
     registry = build_registry(settings, raw_root=root)
-    yearbook = read_yearbook(registry.sources("yearbook_series"), registry.paths("user_indicators"))
+    yearbook = read_yearbook(registry.series_files(), registry.paths("user_indicators"))
     io_tables, checks = read_io_tables(
         registry.paths("io_table"),
         gdp_series_for_checks(yearbook, registry.paths("first_published_gdp")),
@@ -168,13 +168,18 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         For an unknown method or convention.
     """
     settings = settings or Settings()
+    screen = settings.indicators
+    yearbook, breaks = screen_yearbook(
+        inputs.yearbook, screen.break_threshold, bridge=screen.breaks == "bridge", price_bases=screen.price_base_changes
+    )
+    inputs = replace(inputs, yearbook=yearbook)  # the values bridged where the screen says so
     components = benchmark_components(inputs.io_tables, inputs.ratios)
     aggregates = io_aggregates(inputs.io_tables)
     grid = working_years(components, settings.years)
     chosen = _chains(inputs.yearbook, components, aggregates, grid, settings)
     backtest_rows = with_totals(chosen.backtest)
     rule = band_rule(backtest_rows)
-    values, benchmarks, indicators, breaks = _values(inputs, components, aggregates, grid, chosen, rule, settings)
+    values, benchmarks, indicators = _values(inputs, components, aggregates, grid, chosen, rule, settings)
     deflators = implicit_deflators(
         inputs.yearbook, price_indices(inputs.yearbook, inputs.price_indices), base_year=settings.prices.base_year
     )
@@ -250,13 +255,14 @@ def _values(
     chosen: _Chosen,
     rule: pd.DataFrame,
     settings: Settings,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Estimate the chosen chains with their bands; give the benchmarks, indicators and breaks behind them."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Estimate the chosen chains with their bands; give the benchmarks and indicators behind them."""
     indicators = pd.concat([chosen.series[c.candidate] for c in chosen.choices.values()], ignore_index=True)
     benchmarks = chain_choice.chain_benchmarks(components, aggregates, indicators)
     values = estimate_all(benchmarks, indicators, grid, settings.estimate.methods, settings.estimate.conventions)
     values = describe(apply_bounds(values[values["year"].isin(settings.years)], rule), benchmarks, indicators)
     if inputs.table_ratios is not None and not inputs.table_ratios.empty:
         values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid))
-    breaks = indicator_breaks(indicators, settings.indicators.break_threshold)
-    return chain_choice.with_chain_notes(values, breaks, chosen.choices), benchmarks, indicators, breaks
+    # the values resting on an indicator value the screen flagged
+    flagged = indicator_breaks(indicators, settings.indicators.break_threshold)
+    return chain_choice.with_chain_notes(values, flagged, chosen.choices), benchmarks, indicators

@@ -41,6 +41,7 @@ rule estimate_digital_economy:
         settings=settings_of(
             "estimate",
             "indicators.break_threshold",
+            "indicators.breaks",
             "indicators.chains",
             "indicators.price_base_changes",
             "indicators.component_check_factor",

@@ -5,6 +5,7 @@ rule prepare_yearbook:
         code=package_code("inputs"),
     output:
         yearbook="data/processed/{run}yearbook.csv",
+        checks="data/processed/{run}yearbook_checks.csv",
     log:
         "logs/{run}prepare_yearbook.log",
     benchmark:
@@ -17,9 +18,11 @@ rule prepare_yearbook:
         mem_mb=600,
         runtime=5,
     params:
-        readers=[reader for _, reader in REGISTRY.sources("yearbook_series")],
+        readers=[f.reader for f in REGISTRY.series_files()],
+        datasets=[f.dataset for f in REGISTRY.series_files()],
+        vintages=[f.vintage for f in REGISTRY.series_files()],
     message:
-        "Combining the annual series (NBS yearbook sources and the user's indicators)"
+        "Combining the annual series (NBS sources linked across vintages, the user's indicators)"
     script:
         "../scripts/prepare_yearbook.py"
 

@@ -27,7 +27,16 @@ with logged_run(snakemake.log[0]) as log:
     write_text(report, snakemake.output.summary_md)
     for line in check_summary(result.component_checks):
         log.warning("estimate against a component-level indicator: %s", line)
-    for message in result.indicator_breaks["message"]:
-        log.warning("possible break in an indicator: %s", message)
+    breaks = result.indicator_breaks
+    log.info("the screen of the annual series: %s", breaks.groupby(["kind", "action"]).size().to_dict())
+    resting = result.values[result.values["indicator_break"]].drop_duplicates(["component", "province_code", "year"])
+    for row in resting.itertuples():
+        log.warning(
+            "possible break in an indicator: province %s, %s %s: %s",
+            row.province_code,
+            row.component,
+            row.year,
+            row.indicator,
+        )
     total = result.backtest_summary.query("component == 'total'")
     log.info("%d estimates; backtest median APE of the total:\n%s", len(result.values), total.to_string(index=False))

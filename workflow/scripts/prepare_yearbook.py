@@ -1,18 +1,24 @@
-"""Combine the annual series (NBS yearbook sources, then the user's indicators) into one long table (亿元)."""
+"""Read the annual series, link them across vintages, add the user's indicators; compare the files that overlap."""
 
 from digecon.core.files import write_csv
 from digecon.core.logs import logged_run
-from digecon.inputs.sources import read_yearbook
+from digecon.inputs.registry import SeriesFile
+from digecon.inputs.sources import prepare_yearbook
+from digecon.inputs.vintages import largest_gaps
 
 with logged_run(snakemake.log[0]) as log:
-    yearbook = read_yearbook(
-        list(zip(snakemake.input.series, snakemake.params.readers, strict=True)), snakemake.input.user
-    )
-    write_csv(yearbook, snakemake.output.yearbook)
+    params = snakemake.params
+    files = zip(snakemake.input.series, params.readers, params.datasets, params.vintages, strict=True)
+    prepared = prepare_yearbook([SeriesFile(*f) for f in files], snakemake.input.user)
+    write_csv(prepared.table, snakemake.output.yearbook)
+    write_csv(prepared.checks, snakemake.output.checks)
+    for line in largest_gaps(prepared.checks):
+        log.warning("files that should agree differ: %s", line)
+    table = prepared.table
     log.info(
         "%d values, %d indicators, years %d-%d",
-        len(yearbook),
-        yearbook["indicator"].nunique(),
-        yearbook["year"].min(),
-        yearbook["year"].max(),
+        len(table),
+        table["indicator"].nunique(),
+        table["year"].min(),
+        table["year"].max(),
     )

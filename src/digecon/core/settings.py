@@ -41,6 +41,7 @@ MIRROR_ENV = "DIGECON_MIRROR"
 CONVENTIONS = ("share", "benchmark")
 LANGUAGES = ("en", "zh")
 CSV_ENCODINGS = ("utf-8", "utf-8-sig")
+BREAK_ACTIONS = ("keep", "bridge")
 # Scenarios: named partial configurations, each merged over the run's own (``scenarios:``). The
 # sections a scenario may not change: where the built-in files come from is one for the whole run.
 SCENARIO_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,39}$"
@@ -203,7 +204,7 @@ class ComponentChains:
             c39_revenue=("C39主营业务收入", "工业增加值", "第二产业增加值", "地区生产总值"),
         ),
         metadata={
-            "description": "C39 electronics: today's industry chain, or above-scale C39 revenue (Wind, 1999 and "
+            "description": "C39 electronics: the industry chain, or above-scale C39 revenue (Wind, 1999 and "
             "2005-2016; not 宁夏, 西藏) spliced on it."
         },
     )
@@ -211,11 +212,13 @@ class ComponentChains:
         default_factory=_candidates(
             other_services=OTHER_SERVICES_CHAIN,
             software_revenue=("软件业务收入", *OTHER_SERVICES_CHAIN),
+            it_services_revenue=("信息技术服务收入", *OTHER_SERVICES_CHAIN),
             wage_bill=(I_WAGE_BILL, *OTHER_SERVICES_CHAIN),
         ),
         metadata={
-            "description": "I64-I65 internet, software and IT services: today's other-services chain, software "
-            "revenue (2012-2019) or the urban-unit wage bill of section I (2006-2019), each spliced on it."
+            "description": "I64-I65 internet, software and IT services: the other-services chain, software "
+            "revenue (2012-2024, not 西藏), IT-services revenue (2014-2024, not 西藏) or the urban-unit wage bill "
+            "of section I (2006-2019), each spliced on it."
         },
     )
     telecom: ChainSettings = field(
@@ -225,8 +228,8 @@ class ComponentChains:
             wage_bill=(I_WAGE_BILL, *OTHER_SERVICES_CHAIN),
         ),
         metadata={
-            "description": "I63 telecom and transmission: today's other-services chain, 电信业务总量 (growth within "
-            "one price base, see price_base_changes) or the wage bill of section I, each spliced on it."
+            "description": "I63 telecom and transmission: the other-services chain, 电信业务总量 (2001-2023, growth "
+            "within one price base, see price_base_changes) or the wage bill of section I, each spliced on it."
         },
     )
     media: ChainSettings = field(
@@ -235,7 +238,7 @@ class ComponentChains:
             wage_bill=("文化、体育和娱乐业城镇单位就业人员工资总额", *OTHER_SERVICES_CHAIN),
         ),
         metadata={
-            "description": "R86-R87 media: today's other-services chain, or the urban-unit wage bill of section R "
+            "description": "R86-R87 media: the other-services chain, or the urban-unit wage bill of section R "
             "(2006-2019) spliced on it."
         },
     )
@@ -254,9 +257,19 @@ class IndicatorSettings:
     )
     break_threshold: float = _setting(
         0.5,
-        "Year-on-year change of an indicator (relative, e.g. 0.5 = ±50 %) beyond which it is flagged as a "
-        "possible break: in results/validation/indicator_breaks.csv, the indicator_break column and the gallery.",
+        "Screen of every annual series against the national sum of its indicator: a value whose log growth on "
+        "the year before differs from the national sum's by more than this many log points (0.5: growth 65 % "
+        "above or 39 % below it) is flagged, listed in results/validation/indicator_breaks.csv with its "
+        "pattern and what was done, and marked in the indicator_break column and the gallery.",
         exclusiveMinimum=0,
+    )
+    breaks: str = _setting(
+        "keep",
+        "What is done to an outlier the screen finds (a value out of line and back within two years, or a "
+        "last or first value out of line): keep it as published, or bridge it (its log ratio to the other "
+        "provinces' sum interpolated from the nearest sound years). A lasting change of level is kept either "
+        "way; every flagged value is listed with what was done.",
+        enum=list(BREAK_ACTIONS),
     )
     chains: ComponentChains = field(
         default_factory=lambda: ComponentChains(),
@@ -270,7 +283,7 @@ class IndicatorSettings:
         "Indicators at constant prices of a base year that changes (indicator -> years of a change known from "
         "the publisher): only growth within one base is used, each change being bridged by the growth of the "
         "next indicator of the chain. Changes are also found in the data: a year in which the indicator falls "
-        "in at least 90 % of provinces (电信业务总量: 2011, 2016).",
+        "in at least 90 % of provinces (电信业务总量: 2011, 2016, 2021).",
         additionalProperties_items={"type": "integer", "minimum": 1990},
     )
     component_check_factor: float = _setting(
@@ -308,7 +321,10 @@ class EstimateSettings:
         2002, "First year written out (the backtest and bands do not depend on it).", minimum=1990
     )
     last_year: int = _setting(
-        2023, "Last year written out; every year must be covered by the indicator chains.", minimum=1990
+        2024,
+        "Last year written out; every year must be covered by the indicator chains. The default is the last "
+        "year the built-in data carry for every province: each chain ends in 地区生产总值, which reaches 2024.",
+        minimum=1990,
     )
     methods: tuple[str, ...] = _setting(
         ("hold", "linear", "spline", "chow_lin"),
@@ -343,14 +359,16 @@ class PriceSettings:
     base_year: int = _setting(
         2017,
         "Year whose prices the real values are expressed in (real = nominal in that year); each component is "
-        "deflated by its sector's implicit deflator chained from the NBS volume indices (上年=100).",
+        "deflated by its sector's implicit deflator chained from the NBS volume indices (上年=100), moving with "
+        "the GDP deflator in a year without the sector's index (real_flag: gdp deflator).",
         minimum=1990,
     )
     user_csv: tuple[str, ...] = _setting(
         (),
         "The user's own volume indices: long CSV files with columns province, year, index (上年=100, e.g. 106.1), "
         "series (industry, secondary, tertiary or gdp) and optionally source; a user index replaces a built-in "
-        "one of the same province, year and series. Without an index the real values are left empty and flagged.",
+        "one of the same province, year and series. A year no index reaches has no real value (real_flag: no "
+        "price index).",
         uniqueItems=True,
     )
 

@@ -9,9 +9,14 @@ chained from the NBS volume indices (上年=100) and the nominal series of the s
     real_base = nominal_base,   real_t = real_{t-1} x index_t / 100,   deflator_t = nominal_t / real_t
 
 (and backwards before the base year: real_{t-1} = real_t / (index_t / 100)), so that real values
-are in prices of the base year and add up across provinces and components. A year the chain does
-not reach (an index missing on the way from the base year) has no real value: it is left empty and
-flagged ``no price index``, never filled in.
+are in prices of the base year and add up across provinces and components.
+
+Where a sector's index is missing in a year but the province's GDP deflator is known in it and
+the year before, the sector's deflator moves with the GDP deflator that year (its real growth is
+its nominal growth over the GDP deflator's change): the NBS published the sector indices for
+2000-2019 and 2024, 地区生产总值指数 for every year. Every real value whose chain from the base year
+takes such a step is flagged ``gdp deflator``. A year no index reaches has no real value: it is left
+empty and flagged ``no price index``, never filled in.
 """
 
 from __future__ import annotations
@@ -34,14 +39,16 @@ COMPONENT_DEFLATORS = {
     "telecom": ("tertiary",),
     "media": ("tertiary",),
 }
-DEFLATED, NO_INDEX, NO_NOMINAL = "deflated", "no price index", "no nominal series"
-REAL_FLAGS = (NO_INDEX, NO_NOMINAL, DEFLATED)  # worst first: an aggregate takes its worst part's flag
+DEFLATED, GDP_DEFLATOR = "deflated", "gdp deflator"
+NO_INDEX, NO_NOMINAL = "no price index", "no nominal series"
+REAL_FLAGS = (NO_INDEX, NO_NOMINAL, GDP_DEFLATOR, DEFLATED)  # worst first: an aggregate takes its worst part's flag
 DEFLATOR_COLUMNS = [
     "province_code",
     "year",
     "series",
     "nominal_100m_yuan",
     "index_previous_year_100",
+    "index_from",
     "real_100m_yuan",
     "deflator_base_100",
     "real_flag",
@@ -107,15 +114,33 @@ def chain_volumes(index: pd.Series, base_year: int) -> pd.Series:
         ``prod(index_s / 100)`` over base < s <= t after the base year, ``1 / prod(index_s / 100)``
         over t < s <= base before it; NaN beyond a missing link.
     """
-    years = [int(y) for y in index.index]
+    return _chain(index.astype(float) / 100, base_year)
+
+
+def _chain(links: pd.Series, base_year: int) -> pd.Series:
+    """Chain growth factors on the previous year into levels relative to the base year (NaN beyond a gap)."""
+    years = [int(y) for y in links.index]
     first, last = min([*years, base_year]), max([*years, base_year])
-    links = index.reindex(range(first, last + 1)).astype(float) / 100
+    links = links.reindex(range(first, last + 1)).astype(float)
     volume = {base_year: 1.0}
     for year in range(base_year + 1, last + 1):
         volume[year] = volume[year - 1] * links[year]  # NaN once a link is missing, and after
     for year in range(base_year - 1, first - 1, -1):
         volume[year] = volume[year + 1] / links[year + 1]
     return pd.Series(volume, dtype=float).sort_index().rename_axis("year")
+
+
+def _reaches(substituted: pd.Series, base_year: int) -> pd.Series:
+    """Say, for each year, whether its chain from the base year takes a substituted step.
+
+    The step of year s links s - 1 to s: a year after the base year depends on the steps after
+    the base up to itself, a year before it on the steps after itself up to the base.
+    """
+    years = sorted(int(y) for y in substituted.index)
+    steps = substituted.reindex(range(min([*years, base_year]), max([*years, base_year]) + 1), fill_value=False)
+    after = steps[steps.index > base_year].cummax()
+    before = steps[steps.index <= base_year][::-1].cummax()[::-1].shift(-1, fill_value=False)
+    return pd.concat([before, after]).astype(bool).sort_index()
 
 
 def _nominal(yearbook: pd.DataFrame) -> pd.DataFrame:
@@ -132,8 +157,29 @@ def _nominal(yearbook: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _volumes(
+    index: pd.Series, own: pd.Series, base_year: int, gdp_deflator: pd.Series | None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """One province's series: volume relative to the base year, each year's step and whether its chain takes a GDP step.
+
+    A year without the sector's index takes its step from the GDP deflator where that and the
+    nominal values of the year and the year before are known.
+    """
+    known = [int(y) for y in [*index.index, *own.index, base_year]]
+    years = list(range(min(known), max(known) + 1))
+    links = index.reindex(years).astype(float) / 100
+    step = pd.Series(np.where(links.notna(), "sector", ""), index=years, dtype=object)
+    if gdp_deflator is not None:
+        nominal, gdp = own.reindex(years), gdp_deflator.reindex(years)
+        via_gdp = (nominal / nominal.shift()) / (gdp / gdp.shift())
+        fill = links.isna() & via_gdp.notna()
+        links, step[fill] = links.where(~fill, via_gdp), "gdp"
+    volume = _chain(links, base_year).reindex(years)
+    return volume, step, _reaches(step == "gdp", base_year).reindex(years, fill_value=False)
+
+
 def implicit_deflators(yearbook: pd.DataFrame, indices: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
-    """Implicit deflators of every province and series that has volume indices.
+    """Implicit deflators of every province and series that has volume indices (the GDP deflator filling gaps).
 
     Parameters
     ----------
@@ -148,27 +194,57 @@ def implicit_deflators(yearbook: pd.DataFrame, indices: pd.DataFrame, *, base_ye
     -------
     DataFrame
         ``DEFLATOR_COLUMNS``: ``real_100m_yuan`` at base-year prices (亿元), ``deflator_base_100``
-        (nominal / real x 100) and ``real_flag`` (``deflated``; ``no price index`` where the chain
-        does not reach the year; ``no nominal series`` where the nominal value is missing in that
-        year or the base year), one row per province, series and year of the index or nominal series.
+        (nominal / real x 100), ``index_from`` (``sector``: the year's step is the series' own
+        index; ``gdp``: the GDP deflator's change, the sector's index being missing; empty: no
+        step) and ``real_flag`` (``deflated``; ``gdp deflator`` where the chain from the base year
+        takes a ``gdp`` step; ``no price index`` where the chain does not reach the year; ``no
+        nominal series`` where the nominal value is missing in that year or the base year), one row
+        per province, series and year from the first to the last of its index, nominal series and
+        base year.
     """
-    nominal = _nominal(yearbook).set_index(["province_code", "series", "year"])["nominal_100m_yuan"].sort_index()
-    has_nominal = set(nominal.index.droplevel("year"))
+    indexed = {
+        key: rows.set_index("year")["index_previous_year_100"]
+        for key, rows in indices.groupby(["province_code", "series"])
+    }
+    nominal_rows = _nominal(yearbook)
+    by_key = nominal_rows.groupby(["province_code", "series"]).indices
+    # only the series that have an index can be deflated: the others' nominal values are not needed
+    nominal = {
+        key: nominal_rows.iloc[by_key[key]].set_index("year")["nominal_100m_yuan"] for key in indexed if key in by_key
+    }
+    gdp_deflators = {}  # province -> nominal / volume of GDP: its deflator up to a constant
+    for (code, series), index in indexed.items():
+        if series == "gdp":
+            own = nominal.get((code, series), pd.Series(dtype=float))
+            gdp_deflators[code] = own / _volumes(index, own, base_year, None)[0].reindex(own.index)
     frames = []
-    for (code, series), rows in indices.groupby(["province_code", "series"]):
-        volume = chain_volumes(rows.set_index("year")["index_previous_year_100"], base_year)
-        own = nominal.loc[(code, series)] if (code, series) in has_nominal else pd.Series(dtype=float)
-        years = sorted(set(volume.index) | set(own.index))
-        frame = pd.DataFrame({"year": years}).assign(province_code=code, series=series)
-        frame["nominal_100m_yuan"] = own.reindex(years).to_numpy()
-        frame["index_previous_year_100"] = rows.set_index("year")["index_previous_year_100"].reindex(years).to_numpy()
-        volume = volume.reindex(years).to_numpy()
-        frame["real_100m_yuan"] = own.get(base_year, np.nan) * volume
-        frame["deflator_base_100"] = frame["nominal_100m_yuan"] / frame["real_100m_yuan"] * 100
-        frame["real_flag"] = np.where(
-            frame["deflator_base_100"].notna(), DEFLATED, np.where(np.isnan(volume), NO_INDEX, NO_NOMINAL)
+    for (code, series), index in indexed.items():
+        own = nominal.get((code, series), pd.Series(dtype=float))
+        gdp = None if series == "gdp" else gdp_deflators.get(code)
+        volume, step, substituted = _volumes(index, own, base_year, gdp)
+        years = list(volume.index)
+        real = own.get(base_year, np.nan) * volume.to_numpy()
+        deflator = own.reindex(years).to_numpy() / real * 100
+        flag = np.where(
+            ~np.isnan(deflator),
+            np.where(substituted.to_numpy(), GDP_DEFLATOR, DEFLATED),
+            np.where(np.isnan(volume.to_numpy()), NO_INDEX, NO_NOMINAL),
         )
-        frames.append(frame)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "province_code": code,
+                    "year": years,
+                    "series": series,
+                    "nominal_100m_yuan": own.reindex(years).to_numpy(),
+                    "index_previous_year_100": index.reindex(years).to_numpy(),
+                    "index_from": step.to_numpy(),
+                    "real_100m_yuan": real,
+                    "deflator_base_100": deflator,
+                    "real_flag": flag,
+                }
+            )
+        )
     if not frames:
         return _empty(DEFLATOR_COLUMNS)
     return pd.concat(frames, ignore_index=True)[DEFLATOR_COLUMNS].sort_values(
@@ -192,7 +268,7 @@ TYPES = {"province_code": "int64", "year": "int64"}  # other columns of an empty
 
 def _empty(columns: Sequence[str]) -> pd.DataFrame:
     """Make an empty table with typed columns, so that merges on its keys work."""
-    text = {"series", "component", "deflator_series", "real_flag", "source"}
+    text = {"series", "component", "deflator_series", "real_flag", "source", "index_from"}
     return pd.DataFrame({c: pd.Series(dtype=TYPES.get(c, "object" if c in text else "float64")) for c in columns})
 
 
@@ -256,11 +332,10 @@ def deflate_components(values: pd.DataFrame, deflators: pd.DataFrame) -> pd.Data
     ValueError
         For a component that is not in ``COMPONENT_DEFLATORS``.
     """
-    components = values["component"].unique()
-    unknown = sorted(set(components) - set(COMPONENT_DEFLATORS))
+    unknown = sorted(set(values["component"]) - set(COMPONENT_DEFLATORS))
     if unknown:
         raise ValueError(f"no deflator rule for components {unknown}; expected {list(COMPONENT_DEFLATORS)}")
-    choice = deflator_choice(deflators, sorted(components))
+    choice = deflator_choice(deflators, sorted(set(values["component"])))
     out = values.merge(choice, on=["province_code", "component"], how="left", validate="many_to_one")
     out["deflator_series"] = out["deflator_series"].fillna("")
     table = deflators[["province_code", "year", "series", "deflator_base_100", "real_flag"]].rename(
@@ -283,7 +358,8 @@ def worst_flag(flags: pd.Series) -> str:
     Returns
     -------
     str
-        ``no price index`` if any part has it, else ``no nominal series`` if any, else ``deflated``.
+        ``no price index`` if any part has it, else ``no nominal series`` if any, else ``gdp
+        deflator`` if any, else ``deflated``.
     """
     present = set(flags)
     return next((flag for flag in REAL_FLAGS if flag in present), NO_INDEX)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from digecon.core.errors import InputError
 from digecon.core.settings import Settings
@@ -31,20 +32,54 @@ KINDS = {
     "user_indicators": "the user's own annual indicators (long CSV)",
     "price_indices": "the user's volume indices, 上年=100, for the constant-price values (long CSV)",
 }
-# manifest dataset -> (kind, reader); the order of yearbook datasets is their precedence on overlaps
+# manifest dataset -> (kind, reader); the order of yearbook datasets is their precedence on overlaps:
+# the newest vintage first (within a vintage the earlier dataset wins, see VINTAGES)
 DATASETS = {
     "io_regional": ("io_table", "nbs_io_table"),
     "national_detailed_io": ("detailed_national_table", "ionet_rda"),
     "national_io_42": ("national_io_table", "ionet_rda_42"),
+    "nbs_va_exports_2024": ("yearbook_series", "nbs_export_csv"),
+    "nbs_va_exports": ("yearbook_series", "nbs_export_csv"),
+    "nbs_gdp_index": ("yearbook_series", "nbs_export_gdp_index"),
+    "nbs_sector_va_platform": ("yearbook_series", "nbs_platform_answers"),
+    "nbs_software_it": ("yearbook_series", "nbs_platform_answers"),
+    "telecom_software_panel": ("yearbook_series", "telecom_software_xlsx"),
     "nbs_province_annual": ("yearbook_series", "nbs_annual_csv"),
     "nbs_province_api": ("yearbook_series", "nbs_api_json"),
     "nbs_gdp_export": ("yearbook_series", "nbs_database_xls"),
     "wind_industry_revenue": ("yearbook_series", "wind_revenue_xls"),
     "gdp_first_published": ("first_published_gdp", "first_published_csv"),
 }
+# yearbook dataset -> the vintage its values belong to (checked on the overlaps: yearbook_checks.csv).
+# Datasets of one vintage agree where they overlap and are combined by precedence; an older
+# vintage is linked by its growth onto the newer ones (digecon.inputs.vintages).
+CENSUS_5 = "NBS 2025-26, after the 5th economic census"
+CENSUS_4 = "NBS 2021-24, before the 5th economic census"
+VINTAGES = {
+    "nbs_va_exports_2024": CENSUS_5,
+    "nbs_va_exports": CENSUS_5,
+    "nbs_gdp_index": CENSUS_5,
+    # the platform's 2024 figures are preliminary; the exports' final 2024 figures come first
+    "nbs_sector_va_platform": CENSUS_5,
+    "nbs_software_it": "NBS 2026 (MIIT statistics)",
+    "telecom_software_panel": "China Statistical Yearbook 2024 (via EPS)",
+    "nbs_province_annual": CENSUS_4,
+    "nbs_province_api": CENSUS_4,
+    "nbs_gdp_export": CENSUS_4,
+    "wind_industry_revenue": "Wind (NBS industrial statistics, 2017)",
+}
 DETAILED_TABLE_YEAR = re.compile(r"china_(\d{4})_\d+")  # ionet file names: china_<year>_<sectors>.rda
 USER = "user"
 IO_TABLE_SUFFIXES = (".xls", ".xlsx")
+
+
+class SeriesFile(NamedTuple):
+    """A yearbook series file as :func:`digecon.inputs.sources.read_yearbook` takes it."""
+
+    path: str
+    reader: str  # a key of digecon.inputs.sources.YEARBOOK_READERS
+    dataset: str  # manifest dataset
+    vintage: str  # VINTAGES of the dataset
 
 
 @dataclass(frozen=True)
@@ -99,6 +134,10 @@ class Registry:
     def sources(self, kind: str) -> list[tuple[str, str]]:
         """List (path, reader) of the inputs of one kind, as :mod:`digecon.inputs.sources` takes them."""
         return [(i.path, i.reader) for i in self.of(kind)]
+
+    def series_files(self) -> list[SeriesFile]:
+        """List the yearbook series files with their reader, dataset and vintage, in precedence order."""
+        return [SeriesFile(i.path, i.reader, i.dataset, VINTAGES[i.dataset]) for i in self.of("yearbook_series")]
 
     def retrieved(self) -> list[ManifestEntry]:
         """List the manifest entries of the files the retrieve step obtains."""

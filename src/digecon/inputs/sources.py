@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +20,8 @@ from digecon.core.settings import IOTableSettings
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.ingest import ingest_io_tables
 from digecon.inputs.national_tables import NATIONAL_TABLE_COLUMNS, read_national_io_va
+from digecon.inputs.nbs_exports import read_nbs_export, read_nbs_platform_answers
+from digecon.inputs.panels import read_panel_workbook
 from digecon.inputs.ratios import (
     RATIO_COLUMNS,
     benchmark_ratios,
@@ -27,8 +31,10 @@ from digecon.inputs.ratios import (
     read_census_ratios,
     read_detailed_io_va,
 )
+from digecon.inputs.registry import SeriesFile
+from digecon.inputs.vintages import CHECK_COLUMNS, link_vintages
 from digecon.inputs.yearbook import (
-    combine_sources,
+    LONG_COLUMNS,
     gdp_for_checks,
     read_first_published_gdp,
     read_nbs_annual_csv,
@@ -46,38 +52,79 @@ YEARBOOK_READERS: dict[str, Callable[[str | Path], pd.DataFrame]] = {
     "nbs_api_json": read_nbs_api_json,
     "nbs_database_xls": read_nbs_database_xls,
     "wind_revenue_xls": read_wind_industry_revenue,
+    "nbs_export_csv": read_nbs_export,
+    # the by-year export of 地区生产总值指数 names its indicator only in the file name
+    "nbs_export_gdp_index": partial(read_nbs_export, indicator=("地区生产总值指数", "上年=100")),
+    "nbs_platform_answers": read_nbs_platform_answers,
+    "telecom_software_xlsx": read_panel_workbook,
 }
 GDP = "地区生产总值"
+# the yearbook: the value used, how it came from the value published, where that was read
+YEARBOOK_COLUMNS = [
+    *LONG_COLUMNS[:5],
+    "value_published",
+    "link_factor",
+    "link_year",
+    "vintage",
+    "dataset",
+    *LONG_COLUMNS[5:],
+]
 
 
-def read_yearbook(series: Sequence[tuple[str, str]], user_csv: Sequence[str | Path] = ()) -> pd.DataFrame:
-    """Read the long yearbook table: built-in series (earlier wins on overlaps), then the user's indicators.
+@dataclass(frozen=True)
+class Yearbook:
+    """The annual series of a run and the comparison of the files they came from (:func:`prepare_yearbook`)."""
+
+    table: pd.DataFrame  # YEARBOOK_COLUMNS: one value per province, indicator and year
+    checks: pd.DataFrame  # every overlap of two files (digecon.inputs.vintages.CHECK_COLUMNS)
+
+
+def prepare_yearbook(series: Sequence[SeriesFile], user_csv: Sequence[str | Path] = ()) -> Yearbook:
+    """Read the annual series, link them across vintages and add the user's indicators.
+
+    The built-in files are linked across vintages (:func:`digecon.inputs.vintages.link_vintages`),
+    then the user's indicators replace built-in values of the same province, year and indicator.
+    The screen for breaks follows (:func:`digecon.estimation.indicators.screen_yearbook`).
 
     Parameters
     ----------
     series
-        (path, reader) of the built-in yearbook series in precedence order
-        (:meth:`Registry.sources` of ``yearbook_series``).
+        The built-in yearbook files with reader, dataset and vintage, in precedence order
+        (:meth:`digecon.inputs.registry.Registry.series_files`).
     user_csv
-        The user's indicator files; their values replace built-in ones of the same province,
-        year and indicator.
+        The user's indicator files.
 
     Returns
     -------
-    DataFrame
-        ``province_code``, ``year``, ``indicator``, ``unit``, ``value`` (亿元), ``source``.
+    Yearbook
 
     Raises
     ------
     InputError
-        From the readers of :mod:`digecon.inputs.yearbook`, for a file that cannot be used.
+        From the readers, for a file that cannot be used.
     KeyError
         For a reader name that is not in ``YEARBOOK_READERS``.
     """
-    built_in = [YEARBOOK_READERS[reader](path) for path, reader in series]
-    columns = ["province_code", "year", "indicator", "unit", "value", "source"]
-    yearbook = combine_sources(built_in) if built_in else pd.DataFrame(columns=columns)
-    return with_user_indicators(yearbook, [read_user_indicators(p) for p in user_csv])
+    frames = [YEARBOOK_READERS[f.reader](f.path).assign(dataset=f.dataset, vintage=f.vintage) for f in series]
+    if frames:
+        table, checks = link_vintages(pd.concat(frames, ignore_index=True))
+    else:
+        table, checks = pd.DataFrame(columns=YEARBOOK_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS)
+    table = with_user_indicators(table, [read_user_indicators(p) for p in user_csv])
+    table = table.reindex(columns=YEARBOOK_COLUMNS).sort_values(["province_code", "year", "indicator"])
+    return Yearbook(table.reset_index(drop=True), checks)
+
+
+def read_yearbook(series: Sequence[SeriesFile], user_csv: Sequence[str | Path] = ()) -> pd.DataFrame:
+    """Give the table of :func:`prepare_yearbook` (the same arguments), without the comparison of the files.
+
+    Returns
+    -------
+    DataFrame
+        ``YEARBOOK_COLUMNS``: ``value`` in 亿元 for money, traced to its file, row, column, vintage
+        and link factor.
+    """
+    return prepare_yearbook(series, user_csv).table
 
 
 def gdp_series_for_checks(yearbook: pd.DataFrame, first_published: Sequence[str | Path]) -> pd.DataFrame:

@@ -125,7 +125,8 @@ def read_user_csv(path: str | Path, columns: Sequence[Column], *, unique: Sequen
     -------
     DataFrame
         One column per present :class:`Column`, parsed (province as its code, years as int,
-        numbers as float); ``csv_row``, the 1-based data row, for messages downstream.
+        numbers as float); ``csv_row``, the 1-based data row, for messages downstream; the file's
+        header (column names in order) in ``attrs["header"]``.
 
     Raises
     ------
@@ -161,6 +162,7 @@ def read_user_csv(path: str | Path, columns: Sequence[Column], *, unique: Sequen
             values.append(value)
         parsed[column.name] = values
     frame = pd.DataFrame(parsed).assign(csv_row=range(1, len(data) + 1))
+    frame.attrs["header"] = header  # the file's column order, to name a value's column downstream
     if unique:
         doubled = frame[frame.duplicated(list(unique), keep="first")]
         if not doubled.empty:

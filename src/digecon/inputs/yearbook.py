@@ -1,9 +1,12 @@
 """Readers for the NBS provincial annual series (分省年度数据) as users have them.
 
-All readers return a tidy long frame: ``province_code``, ``year``, ``indicator`` (the NBS
-name without unit, e.g. 工业增加值), ``unit`` and ``value``, plus ``source`` (file name).
-Province names are harmonised through :mod:`digecon.core.provinces`; unknown names and
-duplicated province-years are errors naming the file and row.
+All readers return a tidy long frame (:data:`LONG_COLUMNS`): ``province_code``, ``year``,
+``indicator`` (the NBS name without unit, e.g. 工业增加值), ``unit`` and ``value`` (money in 亿元),
+and where each value was read: ``source`` (file name), ``source_sheet`` (workbooks), ``source_row``
+and ``source_column`` (as a spreadsheet shows them: 1-based row, column letters), ``source_node``
+(the node of a JSON answer) and ``source_unit`` (the unit printed there, e.g. 万元 for a value
+converted to 亿元). Province names are harmonised through :mod:`digecon.core.provinces`; unknown
+names and duplicated province-years are errors naming the file and row.
 """
 
 from __future__ import annotations
@@ -15,15 +18,83 @@ from pathlib import Path
 
 import pandas as pd
 
-from digecon.core.errors import InputError
+from digecon.core.errors import InputError, column_letter
 from digecon.core.provinces import normalise_name, province_code
 from digecon.inputs.excel import Grid, iter_sheets
 from digecon.inputs.usercsv import Column, read_user_csv, sources
 
 log = logging.getLogger(__name__)
 
-LONG_COLUMNS = ["province_code", "year", "indicator", "unit", "value", "source"]
+LONG_COLUMNS = [
+    "province_code",
+    "year",
+    "indicator",
+    "unit",
+    "value",
+    "source",
+    "source_sheet",
+    "source_row",
+    "source_column",
+    "source_node",
+    "source_unit",
+]
+UNIT_TO_100M_YUAN = {"亿元": 1.0, "万元": 1e-4, "元": 1e-8}
 NBS_HEADER = re.compile(r"^(?P<name>[^()（）]+)[(（](?P<unit>[^()（）]+)[)）]$")
+
+
+def to_100m_yuan(frame: pd.DataFrame) -> pd.DataFrame:
+    """Convert money in 万元 or 元 to 亿元, keeping the printed unit in ``source_unit``; other units stay.
+
+    Parameters
+    ----------
+    frame
+        Long rows with ``unit`` and ``value`` as read.
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` with ``value`` and ``unit`` in 亿元 where the unit was money, and ``source_unit``.
+    """
+    factor = frame["unit"].map(UNIT_TO_100M_YUAN)
+    money = factor.notna()
+    return frame.assign(
+        value=frame["value"].astype(float).where(~money, frame["value"].astype(float) * factor),
+        unit=frame["unit"].where(~money, "亿元"),
+        source_unit=frame["unit"],
+    )
+
+
+def traced(
+    frame: pd.DataFrame,
+    path: Path,
+    *,
+    sheet: str = "",
+    row: pd.Series | int | None = None,
+    column: pd.Series | str = "",
+    node: pd.Series | str = "",
+) -> pd.DataFrame:
+    """Add the trace columns of :data:`LONG_COLUMNS` (file, sheet, row, column, node) to read rows.
+
+    Parameters
+    ----------
+    frame
+        Rows with ``province_code`` ... ``value`` and, if converted, ``source_unit``.
+    path
+        The file read.
+    sheet, row, column, node
+        Where each value stands: a workbook's sheet, the 1-based row and the column letters as a
+        spreadsheet shows them, the node of a JSON answer (one value for all rows or one per row).
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` with the columns of :data:`LONG_COLUMNS`, in that order.
+    """
+    rows = pd.Series(pd.NA if row is None else row, index=frame.index).astype("Int64")
+    out = frame.assign(source=path.name, source_sheet=sheet, source_row=rows, source_column=column, source_node=node)
+    if "source_unit" not in out.columns:
+        out = out.assign(source_unit=out["unit"])
+    return out[LONG_COLUMNS]
 
 
 def _codes_for(names: pd.Series, file: str | Path, first_data_row: int) -> pd.Series:
@@ -106,17 +177,15 @@ def read_nbs_annual_csv(path: str | Path) -> pd.DataFrame:
     table = table.assign(province_code=codes, year=table["年份"].astype(int))
     _refuse_duplicates(table, path, first_data_row=1)
     indicators = [c for c in table.columns if NBS_HEADER.match(c)]
-    long = table.melt(id_vars=["province_code", "year"], value_vars=indicators, var_name="header")
+    letters = {c: column_letter(i) for i, c in enumerate(table.columns)}
+    # the CSV line of each row: the header is line 1
+    table = table.assign(line=range(2, len(table) + 2))
+    long = table.melt(id_vars=["province_code", "year", "line"], value_vars=indicators, var_name="header")
     parts = long["header"].str.extract(NBS_HEADER)
-    long = long.assign(indicator=parts["name"].str.strip(), unit=parts["unit"].str.strip(), source=path.name)
-    long = long.dropna(subset=["value"])
-    to_100m_yuan = long["unit"].map(UNIT_TO_100M_YUAN)
-    money = to_100m_yuan.notna()
-    long = long.assign(
-        value=long["value"].where(~money, long["value"].astype(float) * to_100m_yuan),
-        unit=long["unit"].where(~money, "亿元"),
-    )
-    return long[LONG_COLUMNS].sort_values(["indicator", "province_code", "year"], ignore_index=True)
+    long = long.assign(indicator=parts["name"].str.strip(), unit=parts["unit"].str.strip())
+    long = to_100m_yuan(long.dropna(subset=["value"]))
+    long = traced(long, path, row=long["line"], column=long["header"].map(letters))
+    return long.sort_values(["indicator", "province_code", "year"], ignore_index=True)
 
 
 def read_first_published_gdp(path: str | Path) -> pd.DataFrame:
@@ -148,10 +217,11 @@ def read_first_published_gdp(path: str | Path) -> pd.DataFrame:
     if missing:
         raise InputError(path, f"columns missing: {', '.join(missing)}", row=0, expected=", ".join(needed))
     codes = _codes_for(table["地区"], path, first_data_row=1)
-    table = table.assign(province_code=codes, year=table["年份"].astype(int))
+    table = table.assign(province_code=codes, year=table["年份"].astype(int), line=range(2, len(table) + 2))
     _refuse_duplicates(table, path, first_data_row=1)
-    out = table.assign(indicator="地区生产总值", unit="亿元", value=table["GDP_当年价_亿元"], source=path.name)
-    return out.dropna(subset=["value"])[LONG_COLUMNS].sort_values(["province_code", "year"], ignore_index=True)
+    out = table.assign(indicator="地区生产总值", unit="亿元", value=table["GDP_当年价_亿元"]).dropna(subset=["value"])
+    column = column_letter(list(table.columns).index("GDP_当年价_亿元"))
+    return traced(out, path, row=out["line"], column=column).sort_values(["province_code", "year"], ignore_index=True)
 
 
 def gdp_for_checks(revised: pd.DataFrame, first_published: pd.DataFrame) -> pd.DataFrame:
@@ -213,19 +283,24 @@ def read_nbs_api_json(path: str | Path) -> pd.DataFrame:
             code = province_code(keys["reg"])
             if code is None:
                 raise InputError(path, f"unknown region code in datanodes[{number}]", found=f"'{keys['reg']}'")
-            records.append((code, int(keys["sj"]), name, unit, float(node["data"]["data"])))
+            records.append(
+                (code, int(keys["sj"]), name, unit, float(node["data"]["data"]), f"returndata.datanodes[{number}]")
+            )
     except (json.JSONDecodeError, KeyError, TypeError, IndexError) as exc:
         raise InputError(
             path,
             f"not an NBS API answer ({type(exc).__name__}: {exc})",
             expected="JSON with returndata.wdnodes and returndata.datanodes",
         ) from exc
-    frame = pd.DataFrame.from_records(records, columns=["province_code", "year", "indicator", "unit", "value"])
+    frame = pd.DataFrame.from_records(records, columns=["province_code", "year", "indicator", "unit", "value", "node"])
     duplicated = frame.duplicated(["province_code", "year", "indicator"])
     if duplicated.any():
         row = frame[duplicated].iloc[0]
-        raise InputError(path, "duplicate province-year", found=f"{row['province_code']} {row['year']}")
-    return frame.assign(source=path.name)[LONG_COLUMNS].sort_values(["province_code", "year"], ignore_index=True)
+        raise InputError(
+            path, f"duplicate province-year in {row['node']}", found=f"{row['province_code']} {row['year']}"
+        )
+    frame = traced(to_100m_yuan(frame), path, node=frame["node"])
+    return frame.sort_values(["province_code", "year"], ignore_index=True)
 
 
 # English indicator titles of the NBS database export -> the Chinese indicator names used here
@@ -282,8 +357,10 @@ def _database_number(grid: Grid, path: Path, row: int, column: int) -> float | N
         ) from None
 
 
-def _database_records(grid: Grid, path: Path, header: int, indicator: str) -> list[tuple[int, int, str, str, float]]:
-    """Read (province code, year, indicator, unit, value) from the province rows below the header.
+def _database_records(
+    grid: Grid, path: Path, header: int, indicator: str
+) -> list[tuple[int, int, str, str, float, int, str]]:
+    """Read (province code, year, indicator, unit, value, row, column letter) from the province rows below the header.
 
     The rows end at the first empty name or the ``Data Sources`` (数据来源) note.
     """
@@ -307,7 +384,7 @@ def _database_records(grid: Grid, path: Path, header: int, indicator: str) -> li
         for column, year in years.items():
             number = _database_number(grid, path, row, column)
             if number is not None:
-                records.append((code, year, indicator, "亿元", number))
+                records.append((code, year, indicator, "亿元", number, row + 1, column_letter(column)))
     return records
 
 
@@ -339,10 +416,13 @@ def read_nbs_database_xls(path: str | Path) -> pd.DataFrame:
     grid = next(iter_sheets(path))
     header = _database_header(grid, path)
     records = _database_records(grid, path, header, _database_indicator(grid, path, header))
-    frame = pd.DataFrame.from_records(records, columns=["province_code", "year", "indicator", "unit", "value"])
+    frame = pd.DataFrame.from_records(
+        records, columns=["province_code", "year", "indicator", "unit", "value", "row", "column"]
+    )
     if frame.duplicated(["province_code", "year"]).any():
         raise InputError(path, "a province appears twice", sheet=grid.sheet, expected="one row per province")
-    return frame.assign(source=path.name)[LONG_COLUMNS].sort_values(["province_code", "year"], ignore_index=True)
+    frame = traced(frame, path, sheet=grid.sheet, row=frame["row"], column=frame["column"])
+    return frame.sort_values(["province_code", "year"], ignore_index=True)
 
 
 C39_REVENUE = "C39主营业务收入"  # the indicator name of the Wind export's C39 series in the yearbook table
@@ -407,46 +487,14 @@ def read_wind_industry_revenue(path: str | Path) -> pd.DataFrame:
             continue
         number = _database_number(grid, path, row, column)
         if number is not None:
-            records.append((code, _wind_year(grid, path, row), C39_REVENUE, "亿元", number / 1e4))
-    frame = pd.DataFrame.from_records(records, columns=LONG_COLUMNS[:5]).assign(source=path.name)
+            records.append((code, _wind_year(grid, path, row), C39_REVENUE, "万元", number, row + 1))
+    frame = pd.DataFrame.from_records(records, columns=[*LONG_COLUMNS[:5], "row"])
     _refuse_duplicates(frame, path, first_data_row=1)
-    return frame[LONG_COLUMNS].sort_values("year", ignore_index=True)
+    letter = column_letter(column) if column is not None else ""
+    frame = traced(to_100m_yuan(frame), path, sheet=grid.sheet, row=frame["row"], column=letter)
+    return frame.sort_values("year", ignore_index=True)
 
 
-def combine_sources(frames: list[pd.DataFrame], *, tolerance: float = 0.15) -> pd.DataFrame:
-    """Stack series from several sources; the earlier frame wins on overlaps.
-
-    Where two frames give the same province-year-indicator, the earlier one is kept. Overlaps that
-    differ by more than ``tolerance`` are logged as a warning, since they would mean two vintages
-    are being mixed.
-
-    Parameters
-    ----------
-    frames
-        Long frames (``LONG_COLUMNS``) in precedence order; at least one.
-    tolerance
-        Largest difference between sources taken as display rounding, 亿元.
-
-    Returns
-    -------
-    DataFrame
-        One row per province-year-indicator, sorted by province code, year and indicator.
-    """
-    stacked = pd.concat(frames, ignore_index=True)
-    key = ["province_code", "year", "indicator"]
-    spread = stacked.groupby(key)["value"].agg(lambda v: v.max() - v.min())
-    mixed = spread[spread > tolerance]
-    if not mixed.empty:
-        log.warning(
-            "%d overlapping values differ by more than %s between sources (first: %s)",
-            len(mixed),
-            tolerance,
-            mixed.index[0],
-        )
-    return stacked.drop_duplicates(key, keep="first").sort_values(key, ignore_index=True)
-
-
-UNIT_TO_100M_YUAN = {"亿元": 1.0, "万元": 1e-4, "元": 1e-8}
 USER_INDICATOR_COLUMNS = (
     Column("province", "province"),
     Column("year", "year"),
@@ -480,17 +528,22 @@ def read_user_indicators(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     table = read_user_csv(path, USER_INDICATOR_COLUMNS, unique=("province", "year", "indicator"))
-    source = sources(table, path)
-    return pd.DataFrame(
-        {
-            "province_code": table["province"].astype(int),
-            "year": table["year"].astype(int),
-            "indicator": table["indicator"],
-            "unit": "亿元",
-            "value": table["value"].astype(float) * table["unit"].map(UNIT_TO_100M_YUAN),
-            "source": source,
-        }
-    )[LONG_COLUMNS].sort_values(["indicator", "province_code", "year"], ignore_index=True)
+    frame = to_100m_yuan(
+        pd.DataFrame(
+            {
+                "province_code": table["province"].astype(int),
+                "year": table["year"].astype(int),
+                "indicator": table["indicator"],
+                "unit": table["unit"],
+                "value": table["value"].astype(float),
+            }
+        )
+    )
+    # the row as a spreadsheet shows it (the header is row 1), the column of the values
+    frame = traced(frame, path, row=table["csv_row"] + 1, column=column_letter(table.attrs["header"].index("value")))
+    return frame.assign(source=sources(table, path)).sort_values(
+        ["indicator", "province_code", "year"], ignore_index=True
+    )
 
 
 def with_user_indicators(yearbook: pd.DataFrame, user: list[pd.DataFrame]) -> pd.DataFrame:
@@ -501,24 +554,29 @@ def with_user_indicators(yearbook: pd.DataFrame, user: list[pd.DataFrame]) -> pd
     Parameters
     ----------
     yearbook
-        The built-in long yearbook (``LONG_COLUMNS``).
+        The built-in long yearbook (``LONG_COLUMNS``, and the link columns of
+        :func:`digecon.inputs.vintages.link_vintages` if linked).
     user
         From :func:`read_user_indicators`, one frame per file; where files repeat a
-        province-year-indicator, the last file wins.
+        province-year-indicator, the last file wins. Their values are taken as given: vintage and
+        dataset ``user``, link factor 1.
 
     Returns
     -------
     DataFrame
-        ``LONG_COLUMNS``, sorted by province code, year and indicator (``yearbook`` itself when
-        ``user`` is empty).
+        The columns of ``yearbook``, sorted by province code, year and indicator (``yearbook``
+        itself when ``user`` is empty).
     """
     if not user:
         return yearbook
     key = ["province_code", "year", "indicator"]
     theirs = pd.concat(user, ignore_index=True).drop_duplicates(key, keep="last")
+    theirs = theirs.assign(dataset="user", vintage="user", value_published=theirs["value"], link_factor=1.0)
     replaced = yearbook.merge(theirs[key], on=key, how="inner")
     if len(replaced):
         log.warning("%d built-in yearbook values replaced by the user's indicators", len(replaced))
     kept = yearbook.merge(theirs[key], on=key, how="left", indicator=True)
     kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
-    return pd.concat([kept, theirs], ignore_index=True)[LONG_COLUMNS].sort_values(key, ignore_index=True)
+    columns = list(yearbook.columns)
+    frames = [f for f in (kept, theirs.reindex(columns=columns)) if not f.empty]
+    return pd.concat(frames, ignore_index=True)[columns].sort_values(key, ignore_index=True)

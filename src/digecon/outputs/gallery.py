@@ -29,6 +29,7 @@ import pandas as pd
 
 from digecon.core.files import write_csv, write_json, write_text
 from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.estimation.prices import DEFLATED, GDP_DEFLATOR
 from digecon.estimation.totals import national_share_of_gdp
 from digecon.outputs import plots
 from digecon.outputs.labels import CODE_SPAN, labels_for
@@ -342,7 +343,7 @@ def _provinces(
 
 
 def _break_years(frame: pd.DataFrame) -> list[int]:
-    """Years in which an indicator of the province jumped beyond the break threshold (``indicator_break``)."""
+    """Years in which an indicator of the province grew out of line with its national sum (``indicator_break``)."""
     if "indicator_break" not in frame:
         return []
     return sorted(int(y) for y in frame.loc[frame["indicator_break"].astype(bool), "year"].unique())
@@ -623,7 +624,7 @@ def real_growth_table(panel: pd.DataFrame, *, method: str, convention: str) -> p
     """
     rows = panel[(panel["method"] == method) & (panel["convention"] == convention)]
     rows = rows[["province_code", "year", "real_growth_percent", "real_flag"]].sort_values(["province_code", "year"])
-    deflated = rows["real_flag"].eq("deflated")
+    deflated = rows["real_flag"].isin([DEFLATED, GDP_DEFLATOR])
     gap = np.where(rows["real_growth_percent"].notna(), "", np.where(deflated, "first", rows["real_flag"].astype(str)))
     return rows.assign(gap=gap).reset_index(drop=True)
 
@@ -645,6 +646,11 @@ def _gap_note(table: pd.DataFrame, words: dict[str, str]) -> str:
     return words["real_growth_gaps"].format(gaps=words["item_separator"].join(parts))
 
 
+def _dot_note(years: list[int], words: dict[str, str]) -> str:
+    """Say which years rest on the GDP deflator (the dots of the real-growth figure); empty if none."""
+    return words["real_growth_gdp_deflator"].format(years=_years(years, words)) if years else ""
+
+
 def _real_growth(writer: _Writer, view: _Overview, panel: pd.DataFrame | None, *, convention: str) -> None:
     """Real growth by province and year (China on top), diverging colours at 0; empty cells said so on the figure."""
     if panel is None or panel.empty:
@@ -659,6 +665,10 @@ def _real_growth(writer: _Writer, view: _Overview, panel: pd.DataFrame | None, *
     order = [NATIONAL_CODE, *sorted(c for c in table["province_code"].unique() if c != NATIONAL_CODE)]
     wide = table.pivot_table(index="province_code", columns="year", values="real_growth_percent", dropna=False)
     wide = wide.reindex(index=[c for c in order if c in set(table["province_code"])])
+    on_gdp = table.assign(gdp=table["real_flag"].eq(GDP_DEFLATOR) & table["real_growth_percent"].notna())
+    marked = on_gdp.pivot_table(index="province_code", columns="year", values="gdp", aggfunc="any")
+    marked = marked.reindex(index=wide.index, columns=wide.columns).fillna(False).astype(bool)
+    dotted = sorted(int(y) for y in on_gdp.loc[on_gdp["gdp"], "year"].unique())
     _, cap = plots.growth_norm(wide.to_numpy(dtype=float))
     capped = labels["real_growth_capped"].format(cap=cap) if cap else ""  # the figure's own language
     fig, ax = plt.subplots(figsize=(plots.DOUBLE_COLUMN, _grid_height(len(wide)) + 0.2))
@@ -668,7 +678,8 @@ def _real_growth(writer: _Writer, view: _Overview, panel: pd.DataFrame | None, *
         wide.set_axis(wide.index.map(names), axis=0),
         labels,
         title=labels["real_growth_title"].format(base_year=base_year),
-        note=_sentences(labels, _gap_note(table, labels), capped),
+        note=_sentences(labels, _dot_note(dotted, labels), _gap_note(table, labels), capped),
+        marked=marked.set_axis(wide.index.map(names), axis=0),
     )
     plots._inches(fig, left=0.95, right=0.65, top=0.3, bottom=0.7)
     data = table.assign(name=table["province_code"].map(names))
@@ -680,7 +691,12 @@ def _real_growth(writer: _Writer, view: _Overview, panel: pd.DataFrame | None, *
         title=words["real_growth_item"],
         caption=words["real_growth_caption"].format(
             base_year=base_year,
-            gaps=_sentences(words, _gap_note(table, words), words["real_growth_capped"].format(cap=cap) if cap else ""),
+            gaps=_sentences(
+                words,
+                _dot_note(dotted, words),
+                _gap_note(table, words),
+                words["real_growth_capped"].format(cap=cap) if cap else "",
+            ),
         ),
     )
 

@@ -70,7 +70,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "chain_fixed": ("set in the configuration", "配置指定"),
     # --- legend entries and marks ------------------------------------------------------------------
     "benchmark": ("IO benchmark year", "投入产出表年份"),
-    "indicator_break": ("Indicator break (jump beyond the threshold)", "指标异常跳变"),
+    "indicator_break": ("Indicator break (flagged by the screen)", "指标断点（筛查标记）"),
     "band": ("Uncertainty band (backtest)", "不确定区间（回测）"),
     "distance": ("{n} years from the nearest benchmark", "距最近基准年{n}年"),
     # the backtest table's own label of a design (English); Chinese is composed from its years
@@ -133,6 +133,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Colours capped at ± {cap:.0f} % (the CSV has every value).",
         "颜色上下限为 ± {cap:.0f}%（数值见CSV）。",
     ),
+    "real_growth_gdp_deflator": (
+        "Dots: real values resting on the GDP deflator for a year without the sector's price index ({years}).",
+        "圆点：缺行业价格指数、以地区生产总值平减指数代替的年份（{years}年）。",
+    ),
+    "real_growth_dot": ("GDP deflator", "地区生产总值平减指数"),
     # the panel's real_flag values, as the figure names them
     "real_flag_no price index": ("no price index", "无价格指数"),
     "real_flag_no nominal series": ("no nominal series", "无现价序列"),
@@ -167,9 +172,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "虚线：投入产出表年份。",
     ),
     "province_breaks": (
-        "Triangles: years whose indicator jumped beyond the break threshold ({years}); see "
-        "`results/validation/indicator_breaks.csv`.",
-        "三角形：指标跳变超过阈值的年份（{years}年），见 `results/validation/indicator_breaks.csv`。",
+        "Triangles: years whose indicator grew out of line with its national sum ({years}; kept or bridged, "
+        "see `results/validation/indicator_breaks.csv`).",
+        "三角形：指标增长与全国合计明显背离的年份（{years}年；保留或桥接，见 "
+        "`results/validation/indicator_breaks.csv`）。",
     ),
     "methods_caption": (
         "Total digital-economy value added of {name} under each method ({convention} convention); shaded, "

@@ -131,7 +131,7 @@ PANEL_COLUMNS = (
         "%",
         "percent",
     ),
-    PanelColumn("real_flag", "deflated, no price index or no nominal series", "不变价标记", "", "text"),
+    PanelColumn("real_flag", "deflated, gdp deflator, no price index or no nominal series", "不变价标记", "", "text"),
     PanelColumn("price_base_year", "Base year of the constant prices", "不变价基期", "", "int"),
     PanelColumn(
         "deflator_electronics",
@@ -379,9 +379,11 @@ README = {  # topic -> text of the 说明 README sheet ({method}, {convention}, 
     "区间 Bands": "total_lower_100m_yuan / total_upper_100m_yuan: from the backtest errors of the total (README)",
     "不变价 Constant prices": "base year {base_year}; each component divided by its sector's implicit deflator "
     "({deflators}), chained from the NBS volume indices 上年=100: real_t = real_t-1 x index_t / 100, "
-    "real = nominal in {base_year}, deflator = nominal / real",
-    "缺失 Missing": "real values are empty (real_flag = no price index) where no index reaches the year (the NBS "
-    "indices in the data end in 2019): give your own in prices.user_csv; nothing is filled in",
+    "real = nominal in {base_year}, deflator = nominal / real; a year without the sector's index moves with "
+    "the GDP deflator (the NBS sector indices cover 2000-2019 and 2024, 地区生产总值指数 every year): "
+    "real_flag = gdp deflator on every year whose chain from {base_year} takes such a step",
+    "缺失 Missing": "real values are empty (real_flag = no price index) where no index reaches the year: give "
+    "your own in prices.user_csv; nothing is filled in",
     "舍入 Rounding": "rounded once: 亿元 to 4 decimals (1 万元), % and indices to 4; bounds kept around the total; "
     "sums of rounded cells may differ from the rounded sum in the last place",
 }

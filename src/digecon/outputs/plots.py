@@ -364,7 +364,7 @@ def plot_components(
     benchmark_years
         Years with an IO table, drawn as dashed vertical lines above the areas.
     breaks
-        Years whose indicator jumped beyond the break threshold, marked by a triangle on the total.
+        Years whose indicator the screen flagged (out of line with its national sum), marked by a triangle on the total.
     legend
         Whether to draw the legend (under the axes, outside the data).
     """
@@ -619,7 +619,13 @@ MISSING_HATCH = {"facecolor": MISSING_TILE, "edgecolor": "#b0b0b0", "hatch": "//
 
 
 def plot_growth_heatmap(
-    ax: Axes, wide: pd.DataFrame, labels: dict[str, str], *, title: str, note: str = ""
+    ax: Axes,
+    wide: pd.DataFrame,
+    labels: dict[str, str],
+    *,
+    title: str,
+    note: str = "",
+    marked: pd.DataFrame | None = None,
 ) -> matplotlib.colorbar.Colorbar:
     """Province x year heatmap of real growth on a diverging scale centred at 0; empty cells hatched grey.
 
@@ -635,6 +641,8 @@ def plot_growth_heatmap(
         Axes title.
     note
         Said under the grid (which cells are empty and why; the cap of the scale), outside the data.
+    marked
+        Same shape as ``wide``: True where the value rests on the GDP deflator (a dot in the cell).
 
     Returns
     -------
@@ -648,6 +656,9 @@ def plot_growth_heatmap(
     ax.add_patch(matplotlib.patches.Rectangle((-0.5, -0.5), columns, rows, zorder=0, **MISSING_HATCH))
     image = ax.imshow(values, aspect="auto", cmap=cmap, norm=norm, interpolation="nearest", zorder=1)
     _grid_ticks(ax, wide)
+    if marked is not None and marked.to_numpy(dtype=bool).any():
+        rows_at, columns_at = np.nonzero(marked.to_numpy(dtype=bool))
+        ax.scatter(columns_at, rows_at, s=3, color="black", linewidths=0, zorder=3, label=labels["real_growth_dot"])
     ax.axhline(0.5, color="white", linewidth=2, zorder=2)  # China apart from the provinces
     ax.set_title(title, loc="left")
     bar = ax.figure.colorbar(
