@@ -22,6 +22,7 @@ include: "workflow/rules/export.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/metadata.smk"
 include: "workflow/rules/scenarios.smk"
+include: "workflow/rules/cities.smk"
 
 
 rule all:
@@ -34,3 +35,6 @@ rule all:
         rules.build_gallery.output.published,
         rules.write_metadata.output,
         rules.compare_scenarios.output if SCENARIOS else [],
+        rules.estimate_cities.output if CITIES else [],
+        rules.export_city_panel.output if CITIES else [],
+        rules.plot_cities.output if CITIES else [],

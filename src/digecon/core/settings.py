@@ -404,7 +404,7 @@ class CitySettings:
     use: Mapping[str, str] = _setting(
         {"electronics": "auto", "it_services": "auto", "telecom": "auto", "media": "auto"},
         "The key used per component: a candidate, or auto: the candidate with the lowest median level-up APE "
-        "at distance 0 (a tie goes to the earlier candidate).",
+        "at distance 0 on the table years all candidates cover (a tie goes to the earlier candidate).",
     )
     movers: Mapping[str, str] = _setting(
         {"electronics": "va2", "it_services": "va3", "telecom": "va3", "media": "va3"},
@@ -420,7 +420,7 @@ class CitySettings:
         exclusiveMinimum=1,
     )
     max_distance_years: int = _setting(
-        6,
+        4,
         "Largest distance between a key's year and the table year measured one level up (beyond it the band of "
         "the largest measured distance is used, and the output says so).",
         minimum=0,

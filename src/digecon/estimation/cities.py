@@ -117,7 +117,9 @@ def key_shares(
             mover[["group", "unit", "year", "value"]].rename(columns={"value": "mover"}),
             on=["group", "unit", "year"],
             how="left",
+            validate="many_to_one",
         )
+    frame = frame.astype({"value": float, "mover": float})
     ok = (frame["value"] > 0) & (frame["mover"] > 0)
     observed = frame[ok]
     intensity = (observed.groupby(["group", "year"])["value"].sum() / observed.groupby(["group", "year"])["mover"].sum())
@@ -128,8 +130,8 @@ def key_shares(
     z_filled = np.zeros(len(frame))
     key_year = np.full(len(frame), np.nan)
     for _, index in frame.groupby(["group", "unit"]).indices.items():
-        years = frame["year"].to_numpy()[index]
-        z = frame["z"].to_numpy()[index]
+        years = frame["year"].to_numpy(dtype=float)[index]
+        z = frame["z"].to_numpy(dtype=float)[index]
         valid = ~np.isnan(z)
         positions = np.flatnonzero(valid)
         outliers = _screen(z[positions], limit)
@@ -175,17 +177,16 @@ def combined_shares(parts: list[pd.DataFrame]) -> pd.DataFrame:
         return parts[0]
     on = ["group", "unit", "year"]
     base = parts[0][[*on, "status", "key_year", "value", "z"]].copy()
-    shares = np.column_stack([p.set_index(on).loc[base.set_index(on).index, "share"].to_numpy() for p in parts])
-    distances = np.column_stack(
-        [p.set_index(on).loc[base.set_index(on).index, "distance_years"].to_numpy() for p in parts]
-    )
+    index = base.set_index(on).index
+    shares = np.column_stack([p.set_index(on).loc[index, "share"].to_numpy(dtype=float) for p in parts])
+    distances = np.column_stack([p.set_index(on).loc[index, "distance_years"].to_numpy(dtype=float) for p in parts])
     for part in parts[1:]:
         other = part.set_index(on).loc[base.set_index(on).index]
         take = (base["status"] == OBSERVED).to_numpy() & (other["status"] != OBSERVED).to_numpy()
         base.loc[take, "status"] = other["status"].to_numpy()[take]
         base.loc[take, "key_year"] = other["key_year"].to_numpy()[take]
     base["share"] = shares.mean(axis=1)
-    base["distance_years"] = np.nanmax(distances, axis=1) if np.isfinite(distances).any() else np.nan
+    base["distance_years"] = np.fmax.reduce(distances, axis=1)  # NaN only where every part has no key year
     return base[["group", "unit", "year", "share", "status", "key_year", "distance_years", "value", "z"]]
 
 
@@ -252,33 +253,36 @@ def level_up(
         estimate.
     """
     actual = benchmarks[(benchmarks["province_code"] != 0) & benchmarks["year"].isin(table_years)]
+    cache: dict[tuple[str, str, int, int], pd.DataFrame] = {}  # services share one mover: shares computed once
+
+    def shares_of(key: str, mover_key: str, key_year: int, table_year: int, provinces: pd.Index) -> pd.DataFrame:
+        if (key, mover_key, key_year, table_year) not in cache:
+            observed = province_keys[(province_keys["key"] == key) & (province_keys["year"] == key_year)]
+            mover = province_keys[(province_keys["key"] == mover_key) & province_keys["year"].isin([key_year, table_year])]
+            units = pd.DataFrame({"group": 0, "unit": provinces}).merge(pd.DataFrame({"year": [key_year, table_year]}), how="cross")
+            shares = key_shares(
+                observed.assign(group=0, unit=observed["province_code"]),
+                units.drop_duplicates(),
+                mover.assign(group=0, unit=mover["province_code"]),
+                factor=factor,
+            )
+            cache[key, mover_key, key_year, table_year] = shares[shares["year"] == table_year].reset_index(drop=True)
+        return cache[key, mover_key, key_year, table_year]
+
     rows = []
     for component, names in candidates.items():
         values = actual[actual["component"] == component].set_index(["year", "province_code"])[
             "benchmark_value_100m_yuan"
         ]
-        mover = province_keys[province_keys["key"] == movers[component]]
         for table_year in table_years:
             if table_year not in values.index.get_level_values(0):
                 continue
             truth = values.loc[table_year]
-            units = pd.DataFrame({"group": 0, "unit": truth.index, "year": table_year})
-            mover_t = mover[mover["year"] == table_year].assign(group=0, unit=lambda t: t["province_code"])
             for name in names:
-                key_years = set.intersection(
-                    *[set(province_keys.loc[province_keys["key"] == k, "year"]) for k in candidate_keys(name)]
-                )
+                keys = candidate_keys(name)
+                key_years = set.intersection(*[set(province_keys.loc[province_keys["key"] == k, "year"]) for k in keys])
                 for key_year in sorted(y for y in key_years if abs(y - table_year) <= max_distance):
-                    parts = []
-                    for key in candidate_keys(name):
-                        observed = province_keys[(province_keys["key"] == key) & (province_keys["year"] == key_year)]
-                        mover_k = mover[mover["year"] == key_year].assign(group=0, unit=lambda t: t["province_code"])
-                        observed = observed.assign(group=0, unit=observed["province_code"])
-                        both_years = pd.concat([units, units.assign(year=key_year)]).drop_duplicates()
-                        shares = key_shares(
-                            observed, both_years, pd.concat([mover_t, mover_k]), factor=factor
-                        )
-                        parts.append(shares[shares["year"] == table_year].reset_index(drop=True))
+                    parts = [shares_of(k, movers[component], key_year, table_year, truth.index) for k in keys]
                     shares = combined_shares(parts).set_index("unit")["share"]
                     estimate = shares.reindex(truth.index) * truth.sum()
                     for code, est in estimate.items():
@@ -323,12 +327,31 @@ def choose_keys(errors: pd.DataFrame, use: dict[str, str], candidates: dict[str,
         if use.get(component, "auto") != "auto":
             chosen[component] = use[component]
             continue
-        at_zero = summary[(summary["component"] == component) & (summary["distance_years"] == 0)]
-        order = {name: i for i, name in enumerate(names)}
-        ranked = at_zero.assign(order=at_zero["candidate"].map(order)).sort_values(["median_ape", "order"])
-        chosen[component] = ranked["candidate"].iloc[0] if len(ranked) else names[0]
+        ranked = common_ranking(finite, component, names)
+        chosen[component] = ranked.index[0] if len(ranked) else names[0]
     summary["chosen"] = summary["candidate"] == summary["component"].map(chosen)
     return summary[SUMMARY_COLUMNS]
+
+
+def common_ranking(errors: pd.DataFrame, component: str, names: tuple[str, ...]) -> pd.Series:
+    """Rank a component's candidates by median APE at distance 0 on the tables they all cover.
+
+    Keys start in different years (provincial employment by section in 2008, so it has no
+    distance-0 value for the 2007 tables): comparing each on its own tables would favour none
+    fairly, so the ranking uses only the table years every candidate has at distance 0.
+
+    Returns
+    -------
+    Series
+        Candidate -> median APE on the common table years, best first (ties: the earlier
+        candidate); empty if the candidates share no table year.
+    """
+    at_zero = errors[(errors["component"] == component) & (errors["distance_years"] == 0) & errors["candidate"].isin(names)]
+    years = [set(g["table_year"]) for _, g in at_zero.groupby("candidate")]
+    common = set.intersection(*years) if len(years) == len(names) else set()
+    medians = at_zero[at_zero["table_year"].isin(common)].groupby("candidate")["ape"].median()
+    order = pd.Series({name: i for i, name in enumerate(names)})
+    return medians.iloc[np.lexsort((order.reindex(medians.index).to_numpy(), medians.to_numpy()))]
 
 
 def band_of(summary: pd.DataFrame, component: str, candidate: str, distance: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -454,7 +477,8 @@ def distribute(
     """
     frames = []
     as_group = {"province_code": "group", "city_code": "unit"}
-    all_units = units.rename(columns=as_group)
+    city_keys = city_keys[["province_code", "city_code", "year", "key", "value", "garbled"]]
+    all_units = units[["year", "province_code", "city_code", "unit_type"]].rename(columns=as_group)
     is_city = all_units["unit_type"].isin(["city", "municipality"])
     for component, candidate in chosen.items():
         mover_values = city_keys[city_keys["key"] == movers[component]].rename(columns=as_group)
@@ -508,3 +532,90 @@ def distribute(
         flag=flags,
     )
     return table[CITY_COLUMNS].sort_values(["year", "province_code", "city_code", "component"], ignore_index=True)
+
+
+SCREENING_COLUMNS = ["component", "key", "year", "province_code", "city_code", "status", "key_value"]
+
+
+def estimate_cities(
+    province_values: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    yearbook: pd.DataFrame,
+    city_keys: pd.DataFrame,
+    register: pd.DataFrame,
+    *,
+    candidates: dict[str, tuple[str, ...]],
+    use: dict[str, str],
+    movers: dict[str, str],
+    years: range,
+    factor: float,
+    max_distance: int,
+) -> dict[str, pd.DataFrame]:
+    """Run the city stage: measure the keys one level up, choose them, distribute the provinces.
+
+    Parameters
+    ----------
+    province_values
+        ``province_code``, ``year``, ``component``, ``value_100m_yuan`` (one method and convention).
+    benchmarks
+        The provinces' IO-table component values (``benchmark_value_100m_yuan``).
+    yearbook
+        The provincial series (:func:`province_keys` picks the keys' counterparts).
+    city_keys, register
+        From :func:`digecon.inputs.cities.city_keys_table`.
+    candidates, use, movers
+        The settings ``cities.candidates``, ``cities.use``, ``cities.movers``.
+    years
+        Years of the city estimates.
+    factor, max_distance
+        The settings ``cities.outlier_factor`` and ``cities.max_distance_years``.
+
+    Returns
+    -------
+    dict
+        ``estimates`` (:func:`distribute`), ``level_up`` (:func:`level_up`), ``summary``
+        (:func:`choose_keys`), ``ranking`` (:func:`common_ranking` of each component, with the table
+        years compared) and ``screening`` (the city keys flagged by the screen:
+        outliers, breaks and cells that are no number, for the keys used).
+    """
+    complete = benchmarks[benchmarks["province_code"] != 0].groupby("year")["province_code"].nunique()
+    table_years = sorted(complete[complete == complete.max()].index)  # years with a table for every province
+    errors = level_up(
+        benchmarks,
+        province_keys(yearbook),
+        candidates,
+        movers,
+        table_years=table_years,
+        max_distance=max_distance,
+        factor=factor,
+    )
+    summary = choose_keys(errors, use, candidates)
+    chosen = summary[summary["chosen"]].groupby("component")["candidate"].first().to_dict()
+    with_keys = set(city_keys.loc[city_keys["value"].notna(), "city_code"])
+    units = register[register["year"].isin(years) & register["city_code"].isin(with_keys)]
+    estimates = distribute(province_values, city_keys, units, chosen, movers, summary, factor=factor)
+    screened = estimates[estimates["status"].isin(["outlier", "break"])]
+    garbled = city_keys[city_keys["garbled"].astype(bool) & city_keys["year"].isin(years)]
+    screening = pd.concat(
+        [
+            screened[SCREENING_COLUMNS],
+            garbled.assign(component="", status="garbled", key_value=np.nan)[SCREENING_COLUMNS],
+        ],
+        ignore_index=True,
+    )
+    ranking = pd.concat(
+        [
+            common_ranking(errors, component, names).rename("median_ape").rename_axis("candidate").reset_index()
+            .assign(component=component, rank=lambda t: range(1, len(t) + 1))
+            for component, names in candidates.items()
+        ],
+        ignore_index=True,
+    )
+    ranking = ranking.assign(chosen=ranking["candidate"] == ranking["component"].map(chosen), table_years=", ".join(map(str, table_years)))
+    return {
+        "estimates": estimates,
+        "level_up": errors,
+        "summary": summary,
+        "ranking": ranking[["component", "rank", "candidate", "median_ape", "chosen", "table_years"]],
+        "screening": screening,
+    }

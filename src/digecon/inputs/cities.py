@@ -38,6 +38,7 @@ UNIT = re.compile(r"[（(](?:当年价格?)?(万元|亿元|万人|人|万户|户
 TABLE_UNIT = re.compile(r"单位[:：]\(?(万元|亿元|万人|人|万户|户)")
 WHOLE_CITY = re.compile(r"全市|TotalCity")
 DISTRICTS = re.compile(r"市辖区|Districts")
+LATIN_NAME = re.compile(r"[A-Z][A-Za-z' -]+")
 EMPTY_CELLS = {"", "-", "—", "…", "...", "－"}
 
 
@@ -81,6 +82,7 @@ KEY_COLUMNS = [
     "key",
     "name",
     "name_printed",
+    "name_en",
     "row_kind",
     "value",
     "unit",
@@ -322,6 +324,9 @@ def read_city_table(path: str | Path, *, edition: int, archive: str, table_file:
             kind = row_kind(name)
             if kind is None:
                 continue
+            # editions from 2012 print the English name in the second column
+            english = " ".join(str(grid.cell(row, 1)).split())
+            english = english if LATIN_NAME.fullmatch(english) else ""
             for key, (column, unit) in columns.items():
                 value, garbled = parse_number(grid.cell(row, column))
                 spec = KEY_SPECS[key]
@@ -332,6 +337,7 @@ def read_city_table(path: str | Path, *, edition: int, archive: str, table_file:
                         key,
                         name,
                         str(grid.cell(row, 0)).strip(),
+                        english,
                         kind,
                         value * spec.units[unit],
                         spec.unit,
@@ -447,3 +453,147 @@ def read_city_gdp(path: str | Path) -> pd.DataFrame:
             )
     columns = ["year", "key", "name", "code_printed", "value", "garbled", "printed", "table_file", "sheet", "row", "column"]
     return pd.DataFrame(records, columns=columns)
+
+
+def unpacked_tables(root: str | Path, archives: list[tuple[str | Path, int]]) -> list[tuple[Path, int, str, str]]:
+    """List the tables :func:`unpack_city_yearbook` wrote for each archive (``root / <archive name>``).
+
+    Parameters
+    ----------
+    root
+        The folder the archives were unpacked into, one subfolder per archive.
+    archives
+        (archive path, edition) of each archive.
+
+    Returns
+    -------
+    list
+        (table path, edition, archive name, path inside the archive), as :func:`read_city_yearbook` takes.
+    """
+    tables = []
+    for archive, edition in archives:
+        folder = Path(root) / Path(archive).name
+        for path in sorted(folder.rglob("*.xlsx")):
+            tables.append((path, edition, Path(archive).name, path.relative_to(folder).as_posix()))
+    return tables
+
+
+def cell_source(frame: pd.DataFrame, file_column: str) -> pd.Series:
+    """Say where each value was printed: '<file>, sheet <s>, cell <C><r>' (1-based row, column letters)."""
+    from digecon.core.errors import column_letter
+
+    letters = frame["column"].map(lambda c: column_letter(int(c)))
+    return frame[file_column] + ", sheet " + frame["sheet"].astype(str) + ", cell " + letters + (frame["row"] + 1).astype(str)
+
+
+def city_keys_table(
+    tables: list[tuple[str | Path, int, str, str]],
+    city_gdp: str | Path,
+    code_lists: dict[int, str | Path],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read the city keys of every source, matched to the codes of their year, with their cells.
+
+    Parameters
+    ----------
+    tables
+        :func:`unpacked_tables`.
+    city_gdp
+        The city GDP panel (:func:`read_city_gdp`): GDP, va2 and va3 of every prefecture-level
+        unit (the movers, and the keys gdp, va2, va3).
+    code_lists
+        Year -> GB/T 2260 list of that year's end.
+
+    Returns
+    -------
+    (keys, register, printed_totals)
+        ``keys``: ``year``, ``key``, ``city_code``, ``city``, ``province_code``, ``unit_type``,
+        ``value``, ``unit``, ``garbled``, ``printed``, ``name_printed``, ``matched_by`` and
+        ``source`` (archive: table, sheet, cell). ``register``:
+        :func:`digecon.inputs.city_register.prefecture_units`. ``printed_totals``: the province
+        subtotal and all-city total rows as printed (``province_code`` from the printed name,
+        empty where it is garbled), for checks.
+
+    Raises
+    ------
+    InputError
+        From the readers, or for a city name of the yearbook that matches no code of its year.
+    """
+    from digecon.inputs.city_register import match_city_gdp, match_names, prefecture_units, province_names
+    from digecon.inputs.city_register import read_code_list
+
+    register = prefecture_units({year: read_code_list(path) for year, path in code_lists.items()})
+    printed = read_city_yearbook(tables)
+    printed = printed.assign(source=printed["archive"] + ": " + cell_source(printed, "table_file"))
+    cities = match_names(printed[printed["row_kind"] == "city"], register)
+    gdp = read_city_gdp(city_gdp)
+    gdp = gdp[gdp["year"].isin(register["year"].unique())].reset_index(drop=True)
+    gdp = match_city_gdp(gdp.assign(source=cell_source(gdp, "table_file")), register)
+    unmatched = gdp[gdp["matched_by"] == "unmatched"]
+    if len(unmatched):
+        log.info("city GDP rows of no prefecture-level unit (left out): %s", sorted(set(unmatched["name"])))
+    gdp = gdp[gdp["matched_by"] != "unmatched"].assign(name_printed=lambda t: t["name"], unit="亿元")
+    columns = ["year", "key", "city_code", "city", "province_code", "unit_type", "value", "unit", "garbled", "printed"]
+    gdp = gdp.assign(name_en="")
+    extra = ["name_printed", "name_en", "matched_by", "source"]
+    keys = pd.concat([cities[[*columns, *extra]], gdp[[*columns, *extra]]])
+    keys = keys.astype({"city_code": int, "province_code": int}).sort_values(["key", "year", "city_code"], ignore_index=True)
+    totals = printed[printed["row_kind"] != "city"]
+    codes = province_names()
+    totals = totals.assign(province_code=totals["name"].map(codes).astype("Int64"))
+    return keys, register, totals[["year", "key", "row_kind", "name", "province_code", "value", "garbled", "source"]]
+
+
+def read_published_cities(path: str | Path, register: pd.DataFrame) -> pd.DataFrame:
+    """Read the user's published city figures: long CSV ``city,year,component,value_100m_yuan[,source]``.
+
+    ``city`` is a name as in the code list of that year (or a variant of the packaged table) or a
+    six-digit code; ``component`` one of electronics, it_services, telecom, media, total.
+    Validated by :func:`digecon.inputs.usercsv.read_user_csv`.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    register
+        :func:`digecon.inputs.city_register.prefecture_units`.
+
+    Returns
+    -------
+    DataFrame
+        ``city_code``, ``year``, ``component``, ``value_100m_yuan``, ``source``, ``csv_row``.
+
+    Raises
+    ------
+    InputError
+        For a bad cell, a repeated city-year-component, or a city that matches no unit of its year.
+    """
+    from digecon.inputs.city_register import match_names
+    from digecon.inputs.usercsv import Column, read_user_csv
+
+    path = Path(path)
+    columns = (
+        Column("city", "text"),
+        Column("year", "year"),
+        Column("component", "choice", choices=("electronics", "it_services", "telecom", "media", "total")),
+        Column("value_100m_yuan", "number"),
+        Column("source", "text", required=False),
+    )
+    table = read_user_csv(path, columns, unique=("city", "year", "component"))
+    source = table["source"] if "source" in table else pd.Series(path.name, index=table.index)
+    as_code = pd.to_numeric(table["city"], errors="coerce")
+    names = register.drop_duplicates(["year", "city_code"]).set_index(["year", "city_code"])["city"]
+    named = table["city"].where(as_code.isna(), [names.get((y, c), str(c)) for y, c in zip(table["year"], as_code, strict=True)])
+    printed = pd.DataFrame(
+        {"year": table["year"].astype(int), "name": named.map(clean_name), "row": table["csv_row"], "file": str(path)}
+    )
+    matched = match_names(printed, register, file_column="file")
+    return pd.DataFrame(
+        {
+            "city_code": matched["city_code"].astype(int),
+            "year": table["year"].astype(int).to_numpy(),
+            "component": table["component"].to_numpy(),
+            "value_100m_yuan": table["value_100m_yuan"].astype(float).to_numpy(),
+            "source": source.fillna(path.name).replace("", path.name).to_numpy(),
+            "csv_row": table["csv_row"].to_numpy(),
+        }
+    )

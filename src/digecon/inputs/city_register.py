@@ -119,6 +119,7 @@ def prefecture_units(code_lists: dict[int, pd.DataFrame]) -> pd.DataFrame:
         province_code=units["code"] // 10000 * 10000,
         unit_type=kind.where(~units["code"].isin(MUNICIPALITIES), "municipality"),
     )
+    units = units.astype({"year": int, "city_code": int, "province_code": int})
     return units[REGISTER_COLUMNS].sort_values(["year", "city_code"], ignore_index=True)
 
 
