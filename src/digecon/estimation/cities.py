@@ -5,8 +5,9 @@ key (section employment, telecom revenue, users, value added):
 
 * Within a group (the cities of a province; one level up, the provinces of the nation), the key
   of unit u in year t is read relative to a *mover* M (a key that continues, e.g. tertiary VA)
-  and to the group: z[u, t] = log((x[u, t] / M[u, t]) / (sum x / sum M over the units observed in
-  t)). In a year where every unit is observed, shares exp(z) M / sum(exp(z) M) are x / sum x
+  and to the group's own movement: z[u, t] = log(x[u, t] / M[u, t]) - g[t], g chained from year to
+  year by the median change of log(x / M) over the units observed in both (:func:`group_movement`).
+  In a year where every unit is observed, shares exp(z) M / sum(exp(z) M) are x / sum x
   exactly. Where the key is missing, garbled or screened out, z is interpolated over the unit's
   years (held beyond its last or first year), so shares are carried forward (or back), each
   moved by the unit's own growth of M relative to its group; such rows are flagged with their
@@ -42,6 +43,32 @@ FLAGS = {  # status of a unit-year's key -> text of the flag column
     "mover only": "no key for this unit: its mover's share",
 }
 SCREEN_COLUMNS = ["group", "unit", "year", "value", "z", "status"]
+
+
+def group_movement(frame: pd.DataFrame) -> pd.Series:
+    """The group's own movement of log(key / mover), chained from year to year.
+
+    Each step is the median, over the units observed in both years, of their change: a unit that
+    is missing, garbled or wrong in one year moves neither the step nor, through it, the others.
+
+    Parameters
+    ----------
+    frame
+        ``group``, ``unit``, ``year``, ``z`` (log of key / mover; NaN where not observed).
+
+    Returns
+    -------
+    Series
+        ``group_movement`` by (group, year), 0 in each group's first observed year.
+    """
+    movements = []
+    for group, part in frame.dropna(subset=["z"]).groupby("group"):
+        wide = part.pivot_table(index="unit", columns="year", values="z", aggfunc="first")
+        steps = wide.diff(axis=1).median(axis=0, skipna=True).fillna(0.0)
+        movements.append(pd.DataFrame({"group": group, "year": wide.columns, "group_movement": steps.cumsum().to_numpy()}))
+    if not movements:
+        return pd.Series(dtype=float, name="group_movement")
+    return pd.concat(movements).set_index(["group", "year"])["group_movement"]
 
 
 def _fill_z(years: np.ndarray, z: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,10 +148,9 @@ def key_shares(
         )
     frame = frame.astype({"value": float, "mover": float})
     ok = (frame["value"] > 0) & (frame["mover"] > 0)
-    observed = frame[ok]
-    intensity = (observed.groupby(["group", "year"])["value"].sum() / observed.groupby(["group", "year"])["mover"].sum())
-    frame = frame.join(intensity.rename("group_intensity"), on=["group", "year"])
-    frame["z"] = np.log(frame["value"] / frame["mover"] / frame["group_intensity"]).where(ok)
+    frame["z"] = np.log(frame["value"] / frame["mover"]).where(ok)
+    frame = frame.join(group_movement(frame), on=["group", "year"])
+    frame["z"] -= frame["group_movement"]
     frame = frame.sort_values(["group", "unit", "year"], ignore_index=True)
     status = np.where(frame["garbled"], "garbled", np.where(ok, OBSERVED, "missing")).astype(object)
     z_filled = np.zeros(len(frame))
