@@ -1,5 +1,7 @@
-"""The city stage: reader (hand-built xlsx), register, distribution, carry-forward, merged city, level-up;
-and real-data checks against the yearbook's own printed subtotals when the mirror is present."""
+"""The city stage: reader, register, distribution, carry-forward, merged city, level-up.
+
+Hand-built tables, and real-data checks against the yearbook's own printed subtotals when the mirror is present.
+"""
 
 from __future__ import annotations
 
@@ -86,7 +88,9 @@ def test_only_prefecture_level_tables_of_the_keys_are_unpacked() -> None:
 
 def _register() -> pd.DataFrame:
     lists = {
-        2018: pd.DataFrame({"code": [370000, 370100, 371200, 110000], "name": ["山东省", "济南市", "莱芜市", "北京市"]}),
+        2018: pd.DataFrame(
+            {"code": [370000, 370100, 371200, 110000], "name": ["山东省", "济南市", "莱芜市", "北京市"]}
+        ),
         2019: pd.DataFrame({"code": [370000, 370100, 110000], "name": ["山东省", "济南市", "北京市"]}),
     }
     return prefecture_units(lists)
@@ -96,12 +100,14 @@ def test_register_keeps_a_merged_city_until_its_merger_and_names_match_through_t
     register = _register()
     assert set(register.loc[register["year"] == 2018, "city"]) == {"济南市", "莱芜市", "北京市"}
     assert set(register.loc[register["year"] == 2019, "city"]) == {"济南市", "北京市"}
-    printed = pd.DataFrame({"year": [2019, 2018], "name": ["济南", "莱芜市"], "table_file": "t", "sheet": "s", "row": 1})
+    printed = pd.DataFrame(
+        {"year": [2019, 2018], "name": ["济南", "莱芜市"], "table_file": "t", "sheet": "s", "row": 1}
+    )
     matched = match_names(printed, register)
     assert matched["city_code"].tolist() == [370100, 371200]
     assert matched["province_code"].tolist() == [370000, 370000]
     assert name_variants()["周门市"] == "周口市"
-    with pytest.raises(InputError, match="莱芜市.*matches no prefecture-level unit of 2019"):
+    with pytest.raises(InputError, match=r"莱芜市.*matches no prefecture-level unit of 2019"):
         match_names(printed.assign(year=2019, name="莱芜市"), register)
 
 
@@ -209,8 +215,13 @@ def test_level_up_measures_a_key_proportional_to_the_tables_as_exact_and_chooses
             rows += [(code, year, "emp_I", float(emp)), (code, year, "va3", float(va3))]
     keys = pd.DataFrame(rows, columns=["province_code", "year", "key", "value"])
     errors = level_up(
-        benchmarks, keys, {"it_services": ("va3", "emp_I")}, {"it_services": "va3"}, table_years=[2012, 2017],
-        max_distance=5, factor=3.0,
+        benchmarks,
+        keys,
+        {"it_services": ("va3", "emp_I")},
+        {"it_services": "va3"},
+        table_years=[2012, 2017],
+        max_distance=5,
+        factor=3.0,
     )
     exact = errors[(errors["candidate"] == "emp_I") & (errors["distance_years"] == 0)]
     assert exact["ape"].max() == pytest.approx(0.0)
@@ -226,7 +237,7 @@ def test_level_up_measures_a_key_proportional_to_the_tables_as_exact_and_chooses
 
 
 def test_cities_of_a_province_add_up_to_the_printed_subtotal_of_section_I(mirror: Path, tmp_path: Path) -> None:
-    """2014 edition (data 2013): the cities of 河北 sum to the printed 河北省 row of 2-7, 信息传输、计算机服务和软件业."""
+    """2014 edition (data 2013), table 2-7, section I: the cities of 河北 sum to the printed 河北省 row."""
     archive = mirror / CCSY / "中国城市统计年鉴2014（excel）.rar"
     unpack_city_yearbook(archive, tmp_path / archive.name)
     tables = [t for t in unpacked_tables(tmp_path, [(archive, 2014)]) if "2-7_" in t[3]]
@@ -248,3 +259,17 @@ def test_every_name_variant_leads_to_an_official_name_and_is_none_itself(mirror:
     variants = name_variants()
     assert set(variants.values()) <= official
     assert not set(variants) & official - {"思茅市", "襄樊市"}  # old names were official once
+
+
+def test_row_kinds_keep_cities_named_with_cheng_and_drop_repeated_headers() -> None:
+    from digecon.inputs.cities import row_kind
+
+    assert [row_kind(n) for n in ("宣城市", "盐城市", "城市", "、城市", "城市合计", "河北省", "2-7按行业")] == [
+        "city",
+        "city",
+        None,
+        None,
+        "total",
+        "province",
+        None,
+    ]

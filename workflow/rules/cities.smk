@@ -6,7 +6,8 @@ CODE_LISTS = REGISTRY.of("area_codes")
 CITY_GDP = REGISTRY.paths("city_gdp")
 CITIES = bool(CITY_ARCHIVES and CODE_LISTS and CITY_GDP)
 CITY_PANEL = {
-    kind: f"results/tables/city_panel.{kind}" for kind in ("csv", "dta", "parquet", "xlsx")
+    kind: f"results/tables/city_panel.{kind}"
+    for kind in ("csv", "dta", "parquet", "xlsx")
 }
 
 if CITIES:

@@ -627,7 +627,9 @@ def _city_problems(cities: CitySettings) -> list[str]:
     for key in ("candidates", "use", "movers"):
         mapping = getattr(cities, key)
         problems += [f"cities.{key}.{c}: missing (one for each component)" for c in components if c not in mapping]
-        problems += [f"cities.{key}.{c}: not a component ({', '.join(components)})" for c in mapping if c not in components]
+        problems += [
+            f"cities.{key}.{c}: not a component ({', '.join(components)})" for c in mapping if c not in components
+        ]
     for component, use in cities.use.items():
         allowed = ["auto", *cities.candidates.get(component, ())]
         if use not in allowed:

@@ -46,7 +46,7 @@ SCREEN_COLUMNS = ["group", "unit", "year", "value", "z", "status"]
 
 
 def group_movement(frame: pd.DataFrame) -> pd.Series:
-    """The group's own movement of log(key / mover), chained from year to year.
+    """Chain the group's own movement of log(key / mover) from year to year.
 
     Each step is the median, over the units observed in both years, of their change: a unit that
     is missing, garbled or wrong in one year moves neither the step nor, through it, the others.
@@ -65,7 +65,9 @@ def group_movement(frame: pd.DataFrame) -> pd.Series:
     for group, part in frame.dropna(subset=["z"]).groupby("group"):
         wide = part.pivot_table(index="unit", columns="year", values="z", aggfunc="first")
         steps = wide.diff(axis=1).median(axis=0, skipna=True).fillna(0.0)
-        movements.append(pd.DataFrame({"group": group, "year": wide.columns, "group_movement": steps.cumsum().to_numpy()}))
+        movements.append(
+            pd.DataFrame({"group": group, "year": wide.columns, "group_movement": steps.cumsum().to_numpy()})
+        )
     if not movements:
         return pd.Series(dtype=float, name="group_movement")
     return pd.concat(movements).set_index(["group", "year"])["group_movement"]
@@ -176,7 +178,9 @@ def key_shares(
             continue
         first, last = years[valid].min(), years[valid].max()
         plain = np.isin(status[index], ["missing"])
-        status[index] = np.where(plain & (years > last), "forward", np.where(plain & (years < first), "backward", status[index]))
+        status[index] = np.where(
+            plain & (years > last), "forward", np.where(plain & (years < first), "backward", status[index])
+        )
     frame = frame.assign(status=status, z=z_filled, key_year=key_year)
     frame = units[["group", "unit", "year"]].merge(frame, on=["group", "unit", "year"], how="left")
     weight = np.exp(frame["z"]) * frame["mover"]
@@ -284,8 +288,12 @@ def level_up(
     def shares_of(key: str, mover_key: str, key_year: int, table_year: int, provinces: pd.Index) -> pd.DataFrame:
         if (key, mover_key, key_year, table_year) not in cache:
             observed = province_keys[(province_keys["key"] == key) & (province_keys["year"] == key_year)]
-            mover = province_keys[(province_keys["key"] == mover_key) & province_keys["year"].isin([key_year, table_year])]
-            units = pd.DataFrame({"group": 0, "unit": provinces}).merge(pd.DataFrame({"year": [key_year, table_year]}), how="cross")
+            mover = province_keys[
+                (province_keys["key"] == mover_key) & province_keys["year"].isin([key_year, table_year])
+            ]
+            units = pd.DataFrame({"group": 0, "unit": provinces}).merge(
+                pd.DataFrame({"year": [key_year, table_year]}), how="cross"
+            )
             shares = key_shares(
                 observed.assign(group=0, unit=observed["province_code"]),
                 units.drop_duplicates(),
@@ -345,7 +353,11 @@ def choose_keys(errors: pd.DataFrame, use: dict[str, str], candidates: dict[str,
     finite = errors[np.isfinite(errors["ape"]) & np.isfinite(errors["band_error"])]
     summary = (
         finite.groupby(["component", "candidate", "distance_years"])
-        .agg(n=("ape", "size"), median_ape=("ape", "median"), q80_band_error=("band_error", lambda s: s.quantile(BAND_QUANTILE)))
+        .agg(
+            n=("ape", "size"),
+            median_ape=("ape", "median"),
+            q80_band_error=("band_error", lambda s: s.quantile(BAND_QUANTILE)),
+        )
         .reset_index()
     )
     chosen = {}
@@ -372,7 +384,9 @@ def common_ranking(errors: pd.DataFrame, component: str, names: tuple[str, ...])
         Candidate -> median APE on the common table years, best first (ties: the earlier
         candidate); empty if the candidates share no table year.
     """
-    at_zero = errors[(errors["component"] == component) & (errors["distance_years"] == 0) & errors["candidate"].isin(names)]
+    at_zero = errors[
+        (errors["component"] == component) & (errors["distance_years"] == 0) & errors["candidate"].isin(names)
+    ]
     years = [set(g["table_year"]) for _, g in at_zero.groupby("candidate")]
     common = set.intersection(*years) if len(years) == len(names) else set()
     medians = at_zero[at_zero["table_year"].isin(common)].groupby("candidate")["ape"].median()
@@ -380,7 +394,9 @@ def common_ranking(errors: pd.DataFrame, component: str, names: tuple[str, ...])
     return medians.iloc[np.lexsort((order.reindex(medians.index).to_numpy(), medians.to_numpy()))]
 
 
-def band_of(summary: pd.DataFrame, component: str, candidate: str, distance: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def band_of(
+    summary: pd.DataFrame, component: str, candidate: str, distance: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
     """Half-width of the band at each distance: the q80 band error measured one level up.
 
     Beyond the largest measured distance (or for rows without a key year) the band of the largest
@@ -396,7 +412,14 @@ def band_of(summary: pd.DataFrame, component: str, candidate: str, distance: pd.
     if measured.empty:
         return np.full(len(distance), np.nan), np.full(len(distance), np.nan)
     d = distance.fillna(measured.index.max()).to_numpy()
-    used = np.array([m if m in measured.index else (measured.index[measured.index <= m].max() if (measured.index <= m).any() else measured.index.min()) for m in d])
+    used = np.array(
+        [
+            m
+            if m in measured.index
+            else (measured.index[measured.index <= m].max() if (measured.index <= m).any() else measured.index.min())
+            for m in d
+        ]
+    )
     used = np.where(d > measured.index.max(), measured.index.max(), used)
     return measured.reindex(used).to_numpy(), used.astype(float)
 
@@ -514,7 +537,9 @@ def distribute(
         part = covered.groupby(["group", "year"])["share"].sum().rename("cities_part_of_province")
         city_mover = covered[["group", "unit", "year", "share"]].rename(columns={"share": "value"})
         parts = [
-            key_shares(city_keys[city_keys["key"] == key].rename(columns=as_group), city_units, city_mover, factor=factor)
+            key_shares(
+                city_keys[city_keys["key"] == key].rename(columns=as_group), city_units, city_mover, factor=factor
+            )
             for key in candidate_keys(candidate)
         ]
         shares = combined_shares(parts).rename(columns={"share": "share_in_cities", "value": "key_value"})
@@ -546,7 +571,9 @@ def distribute(
     values = province_values.set_index(["province_code", "year", "component"])["value_100m_yuan"]
     table = table.join(values.rename("province_value_100m_yuan"), on=["province_code", "year", "component"])
     table = table[table["province_value_100m_yuan"].notna()]
-    part = np.where(table["unit_type"] == "rest", 1 - table["cities_part_of_province"], table["cities_part_of_province"])
+    part = np.where(
+        table["unit_type"] == "rest", 1 - table["cities_part_of_province"], table["cities_part_of_province"]
+    )
     within = table["share_in_cities"].fillna(1.0)
     value = table["province_value_100m_yuan"] * part * within
     half = table["band_relative"]
@@ -631,13 +658,18 @@ def estimate_cities(
     )
     ranking = pd.concat(
         [
-            common_ranking(errors, component, names).rename("median_ape").rename_axis("candidate").reset_index()
+            common_ranking(errors, component, names)
+            .rename("median_ape")
+            .rename_axis("candidate")
+            .reset_index()
             .assign(component=component, rank=lambda t: range(1, len(t) + 1))
             for component, names in candidates.items()
         ],
         ignore_index=True,
     )
-    ranking = ranking.assign(chosen=ranking["candidate"] == ranking["component"].map(chosen), table_years=", ".join(map(str, table_years)))
+    ranking = ranking.assign(
+        chosen=ranking["candidate"] == ranking["component"].map(chosen), table_years=", ".join(map(str, table_years))
+    )
     return {
         "estimates": estimates,
         "level_up": errors,

@@ -73,8 +73,12 @@ KEY_SPECS = {
     "emp_R": KeySpec(re.compile("按行业分组"), re.compile("文化、?体育(和|、)?娱乐"), PERSONS, "persons"),
     "emp_C": KeySpec(re.compile("按行业分组"), re.compile("制造业"), PERSONS, "persons"),
     "telecom_revenue": KeySpec(re.compile("邮政|邮电"), re.compile("电信业务收入"), {"万元": 1.0}, "10k yuan"),
-    "mobile": KeySpec(re.compile("电话|通信|电信业发展"), re.compile("移动电话年[末来]用户数"), SUBSCRIBERS, "10k subscribers"),
-    "broadband": KeySpec(re.compile("电话|电信业发展"), re.compile("互联网宽带接入用户数"), SUBSCRIBERS, "10k subscribers"),
+    "mobile": KeySpec(
+        re.compile("电话|通信|电信业发展"), re.compile("移动电话年[末来]用户数"), SUBSCRIBERS, "10k subscribers"
+    ),
+    "broadband": KeySpec(
+        re.compile("电话|电信业发展"), re.compile("互联网宽带接入用户数"), SUBSCRIBERS, "10k subscribers"
+    ),
 }
 KEY_COLUMNS = [
     "edition",
@@ -119,7 +123,7 @@ def wanted_table(member: str) -> bool:
     )
 
 
-def _libarchive():  # noqa: ANN202 - the module, imported late: only the unpacking needs it
+def _libarchive():
     try:
         import libarchive
     except (ImportError, OSError, TypeError) as exc:  # OSError, TypeError: the package is there, the C library not
@@ -207,13 +211,13 @@ def row_kind(name: str) -> str | None:
         return None
     if name.endswith(("省", "自治区")):
         return "province"
-    if name.endswith("市") and "城市" not in name:  # '城市', '、城市': a repeated header
+    if name.endswith("市") and not re.fullmatch(r"\W*城市", name):  # '城市', '、城市': a repeated header
         return "city"
     return None
 
 
 def _header_text(value: object) -> str:
-    """A header cell without line breaks and spaces."""
+    """Give a header cell without line breaks and spaces."""
     return re.sub(r"\s", "", str(value).replace("_x000D_", ""))
 
 
@@ -243,7 +247,7 @@ def parse_number(value: object) -> tuple[float, bool]:
 
 
 def _first_data_row(grid: Grid) -> int | None:
-    """The first row whose name cell is the all-city total or a city or province."""
+    """Find the first row whose name cell is the all-city total or a city or province."""
     for i in range(grid.n_rows):
         if row_kind(clean_name(grid.cell(i, 0))) is not None:
             return i
@@ -254,7 +258,9 @@ def _columns(grid: Grid, header_end: int, title: str) -> dict[str, tuple[int, st
     """Find each key's whole-city column on one sheet: key -> (column, unit as printed)."""
     width = max((len(r) for r in grid.rows[:header_end]), default=0)
     texts = ["".join(_header_text(grid.cell(r, c)) for r in range(header_end)) for c in range(width)]
-    table_units = [m.group(1) for r in range(header_end) for m in [TABLE_UNIT.search(_header_text(grid.cell(r, 0)))] if m]
+    table_units = [
+        m.group(1) for r in range(header_end) for m in [TABLE_UNIT.search(_header_text(grid.cell(r, 0)))] if m
+    ]
     whole_city_table = bool(re.search(r"[(（]全市[)）]|TotalCity", title))
     found: dict[str, tuple[int, str]] = {}
     for key, spec in KEY_SPECS.items():
@@ -451,7 +457,19 @@ def read_city_gdp(path: str | Path) -> pd.DataFrame:
                     at[column],
                 )
             )
-    columns = ["year", "key", "name", "code_printed", "value", "garbled", "printed", "table_file", "sheet", "row", "column"]
+    columns = [
+        "year",
+        "key",
+        "name",
+        "code_printed",
+        "value",
+        "garbled",
+        "printed",
+        "table_file",
+        "sheet",
+        "row",
+        "column",
+    ]
     return pd.DataFrame(records, columns=columns)
 
 
@@ -483,7 +501,14 @@ def cell_source(frame: pd.DataFrame, file_column: str) -> pd.Series:
     from digecon.core.errors import column_letter
 
     letters = frame["column"].map(lambda c: column_letter(int(c)))
-    return frame[file_column] + ", sheet " + frame["sheet"].astype(str) + ", cell " + letters + (frame["row"] + 1).astype(str)
+    return (
+        frame[file_column]
+        + ", sheet "
+        + frame["sheet"].astype(str)
+        + ", cell "
+        + letters
+        + (frame["row"] + 1).astype(str)
+    )
 
 
 def city_keys_table(
@@ -518,8 +543,13 @@ def city_keys_table(
     InputError
         From the readers, or for a city name of the yearbook that matches no code of its year.
     """
-    from digecon.inputs.city_register import match_city_gdp, match_names, prefecture_units, province_names
-    from digecon.inputs.city_register import read_code_list
+    from digecon.inputs.city_register import (
+        match_city_gdp,
+        match_names,
+        prefecture_units,
+        province_names,
+        read_code_list,
+    )
 
     register = prefecture_units({year: read_code_list(path) for year, path in code_lists.items()})
     printed = read_city_yearbook(tables)
@@ -536,7 +566,9 @@ def city_keys_table(
     gdp = gdp.assign(name_en="")
     extra = ["name_printed", "name_en", "matched_by", "source"]
     keys = pd.concat([cities[[*columns, *extra]], gdp[[*columns, *extra]]])
-    keys = keys.astype({"city_code": int, "province_code": int}).sort_values(["key", "year", "city_code"], ignore_index=True)
+    keys = keys.astype({"city_code": int, "province_code": int}).sort_values(
+        ["key", "year", "city_code"], ignore_index=True
+    )
     totals = printed[printed["row_kind"] != "city"]
     codes = province_names()
     totals = totals.assign(province_code=totals["name"].map(codes).astype("Int64"))
@@ -582,7 +614,9 @@ def read_published_cities(path: str | Path, register: pd.DataFrame) -> pd.DataFr
     source = table["source"] if "source" in table else pd.Series(path.name, index=table.index)
     as_code = pd.to_numeric(table["city"], errors="coerce")
     names = register.drop_duplicates(["year", "city_code"]).set_index(["year", "city_code"])["city"]
-    named = table["city"].where(as_code.isna(), [names.get((y, c), str(c)) for y, c in zip(table["year"], as_code, strict=True)])
+    named = table["city"].where(
+        as_code.isna(), [names.get((y, c), str(c)) for y, c in zip(table["year"], as_code, strict=True)]
+    )
     printed = pd.DataFrame(
         {"year": table["year"].astype(int), "name": named.map(clean_name), "row": table["csv_row"], "file": str(path)}
     )

@@ -110,7 +110,9 @@ def prefecture_units(code_lists: dict[int, pd.DataFrame]) -> pd.DataFrame:
         before = int(change.code_before)
         if before % 100 or before not in names:
             continue  # a county-level unit before (儋州 until 2014): not a prefecture-level unit
-        kept = [y for y in code_lists if y < change.year and not ((units["year"] == y) & (units["code"] == before)).any()]
+        kept = [
+            y for y in code_lists if y < change.year and not ((units["year"] == y) & (units["code"] == before)).any()
+        ]
         units = pd.concat([units, pd.DataFrame({"year": kept, "code": before, "name": change.name_before})])
     kind = units["name"].str.endswith("市").map({True: "city", False: "other"})
     units = units.assign(
@@ -158,7 +160,11 @@ def match_names(
     positions, how = [], []
     for row in printed.itertuples(index=False):
         names = by_year.get(row.year, {})
-        for label, candidate in (("exact", row.name), ("suffix 市", row.name + "市"), ("variant table", variants.get(row.name))):
+        for label, candidate in (
+            ("exact", row.name),
+            ("suffix 市", row.name + "市"),
+            ("variant table", variants.get(row.name)),
+        ):
             if candidate in names:
                 positions.append(names[candidate])
                 how.append(label)

@@ -161,7 +161,9 @@ def _from_manifest(entries: Iterable[ManifestEntry], raw_root: Path) -> list[Inp
             # a code list's year end (data/2019.txt) or a yearbook's edition (中国城市统计年鉴2020（excel）.rar)
             match = FILE_YEAR.search(Path(entry.mirror_path).name)
             if match is None:
-                raise InputError(entry.mirror_path, "cannot tell the file's year from its name", expected="a year, e.g. 2019")
+                raise InputError(
+                    entry.mirror_path, "cannot tell the file's year from its name", expected="a year, e.g. 2019"
+                )
             year = int(match.group(1))
         inputs.append(Input(kind, reader, str(raw_root / entry.mirror_path), entry.dataset, year, entry))
     # yearbook precedence follows DATASETS order (earlier wins on overlaps), whatever the manifest's order

@@ -1,5 +1,8 @@
-"""The city results: the long table with names and sources, the panel files, the comparison with
-published figures, and the city page of the gallery (figures and HTML, English or Chinese)."""
+"""The city results: the long table, the panel files, the comparison with published figures, the page.
+
+The long table carries names and the printed cell of each key; the page (figures and HTML) is in
+English or Chinese.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +42,9 @@ def boundary_notes() -> pd.DataFrame:
         elif c.change in ("upgraded", "renamed", "created"):
             before = f" (before: {c.name_before}, {c.code_before})" if c.name_before else ""
             notes.append((int(c.code_after), f"{c.change} in {c.year}{before}"))
-    return pd.DataFrame(notes, columns=["city_code", "boundary_note"]).groupby("city_code")["boundary_note"].agg("; ".join)
+    return (
+        pd.DataFrame(notes, columns=["city_code", "boundary_note"]).groupby("city_code")["boundary_note"].agg("; ".join)
+    )
 
 
 def city_table(
@@ -99,7 +104,17 @@ def city_table(
     table = table.sort_values(
         ["year", "province_code", "city_code", "component"], key=lambda s: s.map(order) if s.name == "component" else s
     )
-    first = ["year", "province_code", "province", "province_en", "city_code", "city", "city_en", "unit_type", "component"]
+    first = [
+        "year",
+        "province_code",
+        "province",
+        "province_en",
+        "city_code",
+        "city",
+        "city_en",
+        "unit_type",
+        "component",
+    ]
     rest_columns = [c for c in table.columns if c not in first]
     return table[first + rest_columns].reset_index(drop=True)
 
@@ -132,7 +147,17 @@ def city_panel(table: pd.DataFrame) -> pd.DataFrame:
         ``<c>_lower_100m_yuan``, ``<c>_upper_100m_yuan``, ``<c>_key``, ``<c>_flag`` and the total's value
         and bounds.
     """
-    ids = ["year", "province_code", "province", "province_en", "city_code", "city", "city_en", "unit_type", "boundary_note"]
+    ids = [
+        "year",
+        "province_code",
+        "province",
+        "province_en",
+        "city_code",
+        "city",
+        "city_en",
+        "unit_type",
+        "boundary_note",
+    ]
     panel = table[table["component"] == TOTAL][ids].reset_index(drop=True)
     for component in (*COMPONENTS, TOTAL):
         part = table[table["component"] == component].set_index(["year", "city_code"])
@@ -181,12 +206,11 @@ def write_city_panel(panel: pd.DataFrame, paths: dict[str, str | Path], *, encod
         panel.to_stata(temporary, write_index=False, version=118, variable_labels=labels)
     with atomic_path(paths["parquet"]) as temporary:
         panel.to_parquet(temporary, index=False)
-    with atomic_path(paths["xlsx"]) as temporary:
-        with pd.ExcelWriter(temporary, engine="openpyxl") as book:
-            panel.to_excel(book, sheet_name="panel", index=False)
-            pd.DataFrame({"column": list(labels), "label": list(labels.values())}).to_excel(
-                book, sheet_name="labels", index=False
-            )
+    with atomic_path(paths["xlsx"]) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as book:
+        panel.to_excel(book, sheet_name="panel", index=False)
+        pd.DataFrame({"column": list(labels), "label": list(labels.values())}).to_excel(
+            book, sheet_name="labels", index=False
+        )
 
 
 def published_comparison(table: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
@@ -242,18 +266,26 @@ WORDS = {
         "distance": "distance between key year and table year (years)",
         "ape": "median APE",
         "chosen": "chosen",
-        "components": {"electronics": "electronics", "it_services": "IT services", "telecom": "telecom", "media": "media"},
+        "components": {
+            "electronics": "electronics",
+            "it_services": "IT services",
+            "telecom": "telecom",
+            "media": "media",
+        },
         "note": "Keys chosen: {keys}. Method {method}, convention {convention} of the provincial estimate.",
         "table": "Level-up errors at distance 0 (table years all candidates cover)",
     },
     "zh": {
         "title": "地级市数字经济增加值",
         "largest": "数字经济增加值最大的{n}个城市（{year}年）",
-        "largest_caption": "按{year}年四个部分之和排序（亿元，当年价）；误差线为区间（各部分区间之和，由上一层级测得）。",
+        "largest_caption": "按{year}年四个部分之和排序（亿元，当年价）；"
+        "误差线为区间（各部分区间之和，由上一层级测得）。",
         "concentration": "集中度：最大城市占全省的比重（{year}年）",
-        "concentration_caption": "各省（不含直辖市）{year}年数字经济增加值中最大城市所占比重；地区、自治州、盟计入城市以外部分。",
+        "concentration_caption": "各省（不含直辖市）{year}年数字经济增加值中最大城市所占比重；"
+        "地区、自治州、盟计入城市以外部分。",
         "growth": "{n}个最大城市{start}—{end}年的增长",
-        "growth_caption": "{end}年最大的{n}个城市{start}—{end}年数字经济增加值（当年价）年均增长率；由最后一个分配指标年份顺延的年份在CSV中标注。",
+        "growth_caption": "{end}年最大的{n}个城市{start}—{end}年数字经济增加值（当年价）年均增长率；"
+        "由最后一个分配指标年份顺延的年份在CSV中标注。",
         "level_up": "上一层级测得的误差：全国分配到各省",
         "level_up_caption": "将全国的各部分按候选分配指标分配到各省，并与各省投入产出表（{years}年）比较，"
         "按指标年份与表年份的距离给出绝对百分比误差的中位数；粗线为选用的指标。这些误差决定指标的选择并给出城市的区间"
@@ -273,7 +305,7 @@ TOP = 20
 
 
 def _name(row: pd.Series, language: str) -> str:
-    """The city's name in the figure's language (English as printed, else its code)."""
+    """Give the city's name in the figure's language (English as printed, else its code)."""
     if language == "zh":
         return str(row["city"])
     return str(row["city_en"]) or str(row["city_code"])
@@ -284,7 +316,9 @@ def plot_largest(ax: plt.Axes, table: pd.DataFrame, year: int, language: str) ->
     total = table[(table["component"] == TOTAL) & (table["year"] == year) & (table["unit_type"] != REST)]
     top = total.nlargest(TOP, "value_100m_yuan").iloc[::-1]
     labels = [_name(r, language) for _, r in top.iterrows()]
-    errors = np.vstack([top["value_100m_yuan"] - top["lower_100m_yuan"], top["upper_100m_yuan"] - top["value_100m_yuan"]])
+    errors = np.vstack(
+        [top["value_100m_yuan"] - top["lower_100m_yuan"], top["upper_100m_yuan"] - top["value_100m_yuan"]]
+    )
     ax.barh(labels, top["value_100m_yuan"], xerr=errors, color="C0", ecolor="0.3", capsize=2)
     ax.set_xlabel(WORDS[language]["value"])
     return top
@@ -296,7 +330,10 @@ def plot_concentration(ax: plt.Axes, table: pd.DataFrame, year: int, language: s
     total = total[total["unit_type"] != "municipality"]
     cities = total[total["unit_type"] != REST]
     largest = cities.loc[cities.groupby("province_code")["share_of_province"].idxmax()].sort_values("share_of_province")
-    labels = [f"{r['province'] if language == 'zh' else r['province_en']} ({_name(r, language)})" for _, r in largest.iterrows()]
+    labels = [
+        f"{r['province'] if language == 'zh' else r['province_en']} ({_name(r, language)})"
+        for _, r in largest.iterrows()
+    ]
     ax.barh(labels, largest["share_of_province"] * 100, color="C1")
     ax.set_xlabel(WORDS[language]["share"] + " (%)")
     return largest
@@ -376,13 +413,27 @@ def build_city_page(
     items = []
     with plots.house_style(language):
         for name, title, caption, draw, size in (
-            ("largest_cities", words["largest"].format(n=TOP, year=end), words["largest_caption"].format(year=end),
-             lambda ax: plot_largest(ax, table, end, language), (7, 6.5)),
-            ("concentration", words["concentration"].format(year=end), words["concentration_caption"].format(year=end),
-             lambda ax: plot_concentration(ax, table, end, language), (7, 7.5)),
-            ("growth", words["growth"].format(n=TOP, start=start, end=end),
-             words["growth_caption"].format(n=TOP, start=start, end=end),
-             lambda ax: plot_growth(ax, table, start, end, language), (7, 6.5)),
+            (
+                "largest_cities",
+                words["largest"].format(n=TOP, year=end),
+                words["largest_caption"].format(year=end),
+                lambda ax: plot_largest(ax, table, end, language),
+                (7, 6.5),
+            ),
+            (
+                "concentration",
+                words["concentration"].format(year=end),
+                words["concentration_caption"].format(year=end),
+                lambda ax: plot_concentration(ax, table, end, language),
+                (7, 7.5),
+            ),
+            (
+                "growth",
+                words["growth"].format(n=TOP, start=start, end=end),
+                words["growth_caption"].format(n=TOP, start=start, end=end),
+                lambda ax: plot_growth(ax, table, start, end, language),
+                (7, 6.5),
+            ),
         ):
             fig, ax = plt.subplots(figsize=size, layout="constrained")
             data = draw(ax)
