@@ -15,7 +15,7 @@ import pytest
 from digecon.core.errors import InputError
 from digecon.estimation.cities import choose_keys, distribute, key_shares, level_up
 from digecon.inputs.cities import read_city_table, unpack_city_yearbook, unpacked_tables, wanted_table
-from digecon.inputs.city_register import match_names, name_variants, prefecture_units, read_code_list
+from digecon.inputs.city_register import match_names, prefecture_units, read_code_list
 
 CCSY = "city_statistical_yearbook/yearbook_data/中国城市统计年鉴1985-2024年（EXCEL版本）/Excel版本"
 
@@ -84,31 +84,6 @@ def test_only_prefecture_level_tables_of_the_keys_are_unpacked() -> None:
     assert wanted_table("x/二、2010年地级及以上城市统计资料/2-36_通_信.xlsx")
     assert not wanted_table("x/三、县级城市统计资料/3-7_按行业分组的单位从业人员.xlsx")
     assert not wanted_table("x/二、地级以上城市统计资料/2-20_规模以上工业总产值(市辖区).xlsx")
-
-
-def _register() -> pd.DataFrame:
-    lists = {
-        2018: pd.DataFrame(
-            {"code": [370000, 370100, 371200, 110000], "name": ["山东省", "济南市", "莱芜市", "北京市"]}
-        ),
-        2019: pd.DataFrame({"code": [370000, 370100, 110000], "name": ["山东省", "济南市", "北京市"]}),
-    }
-    return prefecture_units(lists)
-
-
-def test_register_keeps_a_merged_city_until_its_merger_and_names_match_through_the_variant_table() -> None:
-    register = _register()
-    assert set(register.loc[register["year"] == 2018, "city"]) == {"济南市", "莱芜市", "北京市"}
-    assert set(register.loc[register["year"] == 2019, "city"]) == {"济南市", "北京市"}
-    printed = pd.DataFrame(
-        {"year": [2019, 2018], "name": ["济南", "莱芜市"], "table_file": "t", "sheet": "s", "row": 1}
-    )
-    matched = match_names(printed, register)
-    assert matched["city_code"].tolist() == [370100, 371200]
-    assert matched["province_code"].tolist() == [370000, 370000]
-    assert name_variants()["周门市"] == "周口市"
-    with pytest.raises(InputError, match=r"莱芜市.*matches no prefecture-level unit of 2019"):
-        match_names(printed.assign(year=2019, name="莱芜市"), register)
 
 
 def _keys(values: dict[tuple[str, int], float], group: int = 1) -> pd.DataFrame:
@@ -250,15 +225,6 @@ def test_cities_of_a_province_add_up_to_the_printed_subtotal_of_section_I(mirror
     assert len(hebei) == 11
     assert hebei.sum() == pytest.approx(printed)
     assert printed == pytest.approx(85_900.0)  # sheet 1-7, cell C10: 8.59 万人
-
-
-def test_every_name_variant_leads_to_an_official_name_and_is_none_itself(mirror: Path) -> None:
-    official = set()
-    for year in range(2009, 2024):
-        official |= set(read_code_list(mirror / f"areacodes_gbt2260/data/{year}.txt")["name"])
-    variants = name_variants()
-    assert set(variants.values()) <= official
-    assert not set(variants) & official - {"思茅市", "襄樊市"}  # old names were official once
 
 
 def test_row_kinds_keep_cities_named_with_cheng_and_drop_repeated_headers() -> None:

@@ -26,15 +26,26 @@ def test_manifest_inputs_by_kind() -> None:
     counts = {kind: len(registry.of(kind)) for kind in kinds}
     # 125 regional and national 42-sector tables (30 + 30 + 31 + 31 provinces, 3 national), the five ionet
     # detailed tables and five 42-sector national tables, and as yearbook series five 分省年度数据 files,
-    # eleven API files, the database export and 31 Wind exports
-    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 5, "yearbook_series": 48}
+    # eleven API files, the database export, 31 Wind exports and the two files of the city keys' provincial
+    # counterparts (employment by section, broadband users)
+    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 5, "yearbook_series": 50}
     assert [i.year for i in registry.of("detailed_national_table")] == [2007, 2012, 2017, 2018, 2020]
     assert [i.year for i in registry.of("national_io_table")] == [2005, 2015, 2017, 2018, 2020]
     assert len(registry.of("first_published_gdp")) == 1
-    assert len(registry.retrieved()) == 184
+    assert len(registry.retrieved()) == 217
+    # the city stage: 15 city yearbook editions (2010-2024), city GDP, the code lists of 2009-2023
+    assert [i.year for i in registry.of("city_yearbook")] == list(range(2010, 2025))
+    assert [i.year for i in registry.of("area_codes")] == list(range(2009, 2024))
+    assert len(registry.of("city_gdp")) == 1
     readers = [reader for _, reader in registry.sources("yearbook_series")]
     # precedence: the 分省年度数据 scrape first, then the API files, then the database export (Wind: other series)
-    assert readers == ["nbs_annual_csv"] * 5 + ["nbs_api_json"] * 11 + ["nbs_database_xls"] + ["wind_revenue_xls"] * 31
+    assert readers == (
+        ["nbs_annual_csv"] * 5
+        + ["nbs_api_json"] * 11
+        + ["nbs_database_xls"]
+        + ["wind_revenue_xls"] * 31
+        + ["nbs_annual_csv"] * 2
+    )
     assert all(path.startswith("data/raw/") for path in registry.paths("io_table"))
 
 

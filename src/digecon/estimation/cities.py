@@ -481,6 +481,24 @@ CITY_COLUMNS = [
 ]
 
 
+def _rest_rows(part: pd.Series, component: str, mover: str, summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per province-year whose cities are not the whole province: the rest, keyed by the mover."""
+    rest = part[part < 1 - 1e-12].reset_index()
+    half, measured = band_of(summary, component, mover, pd.Series(0.0, index=rest.index))
+    return rest.assign(
+        unit=rest["group"],
+        unit_type="rest",
+        component=component,
+        key=mover,
+        share_in_cities=np.nan,
+        status="rest",
+        band_relative=half,
+        band_distance_years=measured,
+        distance_years=0.0,
+        key_year=rest["year"].astype(float),
+    )
+
+
 def distribute(
     province_values: pd.DataFrame,
     city_keys: pd.DataFrame,
@@ -552,20 +570,7 @@ def distribute(
             band_distance_years=measured,
             unit_type=shares.merge(city_units, on=["group", "unit", "year"], how="left")["unit_type"].to_numpy(),
         )
-        rest = part[part < 1 - 1e-12].reset_index()
-        rest_half, rest_measured = band_of(summary, component, movers[component], pd.Series(0.0, index=rest.index))
-        rest = rest.assign(
-            unit=rest["group"],
-            unit_type="rest",
-            component=component,
-            key=movers[component],
-            share_in_cities=np.nan,
-            status="rest",
-            band_relative=rest_half,
-            band_distance_years=rest_measured,
-            distance_years=0.0,
-            key_year=rest["year"].astype(float),
-        )
+        rest = _rest_rows(part, component, movers[component], summary)
         frames += [shares, rest]
     table = pd.concat(frames, ignore_index=True).rename(columns={"group": "province_code", "unit": "city_code"})
     values = province_values.set_index(["province_code", "year", "component"])["value_100m_yuan"]

@@ -258,7 +258,8 @@ WORDS = {
         "level_up": "Error measured one level up: the nation distributed over the provinces",
         "level_up_caption": "Median absolute percentage error of each candidate key when the nation's component is "
         "distributed over the provinces and compared with the provinces' own IO tables ({years}), by distance "
-        "between the key year and the table year; the chosen key is drawn thick. These errors choose the keys and "
+        "between the key year and the table year (pooled over the tables each key reaches at that distance); the "
+        "chosen key, the best at distance 0 on the tables all candidates cover, is drawn thick. These errors choose the keys and "
         "give the city bands (q80 of the band errors at the row's distance).",
         "value": "100 million yuan",
         "share": "share of the province",
@@ -288,7 +289,7 @@ WORDS = {
         "由最后一个分配指标年份顺延的年份在CSV中标注。",
         "level_up": "上一层级测得的误差：全国分配到各省",
         "level_up_caption": "将全国的各部分按候选分配指标分配到各省，并与各省投入产出表（{years}年）比较，"
-        "按指标年份与表年份的距离给出绝对百分比误差的中位数；粗线为选用的指标。这些误差决定指标的选择并给出城市的区间"
+        "按指标年份与表年份的距离给出绝对百分比误差的中位数（汇总该距离上各指标可及的表）；粗线为选用的指标，即在所有候选指标都覆盖的表上距离为0时误差最小者。这些误差决定指标的选择并给出城市的区间"
         "（该距离上区间误差的80%分位数）。",
         "value": "亿元",
         "share": "占全省比重",
@@ -367,6 +368,7 @@ def plot_level_up(axes: np.ndarray, summary: pd.DataFrame, language: str) -> pd.
                 label=candidate + (f" ({words['chosen']})" if chosen else ""),
             )
         ax.set_title(words["components"][component])
+        ax.xaxis.set_major_locator(plt.MultipleLocator(1))
         ax.set_xlabel(words["distance"])
         ax.set_ylabel(words["ape"] + " (%)")
         ax.legend(fontsize="x-small")
@@ -449,6 +451,15 @@ def build_city_page(
             (png,) = plots.save_figure(fig, folder / "figures" / name, ("png",))
             write_csv(data, folder / "data" / f"{name}.csv")
             written.append(png)
+    write_text(_page_html(items, summary, common, language, method, convention), folder / "index.html")
+    return written
+
+
+def _page_html(
+    items: list[tuple], summary: pd.DataFrame, common: pd.DataFrame, language: str, method: str, convention: str
+) -> str:
+    """Write the HTML of the city page: the keys chosen, each figure with its caption and data, the ranking."""
+    words = WORDS[language]
     chosen = summary[summary["chosen"]].drop_duplicates("component")
     keys = ", ".join(f"{words['components'][r.component]}: {r.candidate}" for r in chosen.itertuples())
     rows = "".join(
@@ -462,12 +473,10 @@ def build_city_page(
         f'<a href="data/{name}.csv">CSV</a></figcaption></figure>'
         for name, title, caption, _, _ in items
     )
-    page = (
+    return (
         f'<!DOCTYPE html><html lang="{"zh-CN" if language == "zh" else "en"}"><head><meta charset="utf-8">'
         f"<title>{html.escape(words['title'])}</title></head><body><h1>{html.escape(words['title'])}</h1>"
         f"<p>{html.escape(words['note'].format(keys=keys, method=method, convention=convention))}</p>{body}"
         f"<h2>{html.escape(words['table'])}</h2><table><tr><th></th><th></th><th>{words['ape']}</th></tr>{rows}</table>"
         "</body></html>\n"
     )
-    write_text(page, folder / "index.html")
-    return written
