@@ -259,8 +259,8 @@ WORDS = {
         "level_up_caption": "Median absolute percentage error of each candidate key when the nation's component is "
         "distributed over the provinces and compared with the provinces' own IO tables ({years}), by distance "
         "between the key year and the table year (pooled over the tables each key reaches at that distance); the "
-        "chosen key, the best at distance 0 on the tables all candidates cover, is drawn thick. These errors choose the keys and "
-        "give the city bands (q80 of the band errors at the row's distance).",
+        "chosen key, the best at distance 0 on the tables all candidates cover, is drawn thick. These errors "
+        "choose the keys and give the city bands (q80 of the band errors at the row's distance).",
         "value": "100 million yuan",
         "share": "share of the province",
         "growth_axis": "average annual growth",
