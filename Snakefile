@@ -21,6 +21,7 @@ include: "workflow/rules/export.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/metadata.smk"
 include: "workflow/rules/scenarios.smk"
+include: "workflow/rules/cities.smk"
 
 
 rule all:
@@ -35,3 +36,6 @@ rule all:
         expand(rules.write_metadata.output, run=""),
         # every scenario's estimate, compared with the run
         rules.compare_scenarios.output if SCENARIOS else [],
+        rules.estimate_cities.output if CITIES else [],
+        rules.export_city_panel.output if CITIES else [],
+        rules.plot_cities.output if CITIES else [],

@@ -28,17 +28,22 @@ def test_manifest_inputs_by_kind() -> None:
     # detailed tables and five 42-sector national tables, and as yearbook series: of the vintage after the 5th
     # census seven NBS exports, the GDP-index export and the platform's answers; the software answers; the
     # telecom panel; of the older vintage five 分省年度数据 files, eleven API files, the database export; 31 Wind
-    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 5, "yearbook_series": 59}
+    # exports; the two files of the city keys' provincial counterparts (employment by section, broadband users)
+    assert counts == {"io_table": 125, "detailed_national_table": 5, "national_io_table": 5, "yearbook_series": 61}
     assert [i.year for i in registry.of("detailed_national_table")] == [2007, 2012, 2017, 2018, 2020]
     assert [i.year for i in registry.of("national_io_table")] == [2005, 2015, 2017, 2018, 2020]
     assert len(registry.of("first_published_gdp")) == 1
-    assert len(registry.retrieved()) == 195
+    # the city stage: 15 city yearbook editions (2010-2024), city GDP, the code lists of 2009-2023
+    assert [i.year for i in registry.of("city_yearbook")] == list(range(2010, 2025))
+    assert [i.year for i in registry.of("area_codes")] == list(range(2009, 2024))
+    assert len(registry.of("city_gdp")) == 1
+    assert len(registry.retrieved()) == 195 + 2 + 15 + 1 + 15
     files = registry.series_files()
     # precedence: the newest vintage first, within it the final 2024 exports before the platform's preliminary 2024
     assert [f.reader for f in files] == (
         ["nbs_export_csv"] * 7
         + ["nbs_export_gdp_index", "nbs_platform_answers", "nbs_platform_answers", "telecom_software_xlsx"]
-        + ["nbs_annual_csv"] * 5
+        + ["nbs_annual_csv"] * 7
         + ["nbs_api_json"] * 11
         + ["nbs_database_xls"]
         + ["wind_revenue_xls"] * 31

@@ -209,19 +209,17 @@ def _texts(path: Path) -> list[str]:
 
 def _in_schema(schema: dict, parts: list[str]) -> bool:
     """Whether a dotted key (``*`` for any name) is a property path of the JSON schema."""
-    for part in parts:
-        if schema.get("type") != "object":
-            return False
-        named = schema.get("properties", {})
-        if part != "*" and part in named:
-            schema = named[part]
-        elif isinstance(schema.get("additionalProperties"), dict):
-            schema = schema["additionalProperties"]
-        elif part == "*" and named:
-            schema = next(iter(named.values()))
-        else:
-            return False
-    return True
+    if not parts:
+        return True
+    if schema.get("type") != "object":
+        return False
+    part, rest = parts[0], parts[1:]
+    named = schema.get("properties", {})
+    if part in named:
+        return _in_schema(named[part], rest)
+    if isinstance(schema.get("additionalProperties"), dict):
+        return _in_schema(schema["additionalProperties"], rest)
+    return part == "*" and any(_in_schema(child, rest) for child in named.values())
 
 
 def test_every_configuration_key_the_code_names_exists() -> None:

@@ -167,6 +167,52 @@ SOURCES = [
 ]
 
 
+# The city stage (workflow/rules/cities.smk): the China City Statistical Yearbook, city GDP by sector, the
+# GB/T 2260 code lists, and the provincial counterparts of the city distribution keys.
+SOURCES += [
+    (
+        "city_statistical_yearbook",
+        "city_statistical_yearbook/",
+        "Zeeny-lin/vibe-coding-gis-",
+        "2bed2267198b5f6673480730bc82c9b35b5953cb",
+        "none stated; figures: official statistics (NBS 中国城市统计年鉴, CNKI conversion)",
+        NBS + " China City Statistical Yearbook (CNKI Excel edition)",
+        ["yearbook_data/中国城市统计年鉴1985-2024年（EXCEL版本）/Excel版本/*.rar"],
+    ),
+    (
+        "city_gdp_by_sector",
+        "city_gdp_by_sector/",
+        "biechouwo-coder/G-P",
+        "620eba99be66f22289ff05d79b893793c84d1421",
+        "none stated; compiled from provincial yearbooks and bulletins",
+        "City GDP and VA of the three sectors (provincial yearbooks, compiled)",
+        ["原始数据/2000-2023地级市产业结构 .xlsx"],
+    ),
+    (
+        "area_codes",
+        "areacodes_gbt2260/",
+        "yescallop/areacodes",
+        "eed219a0678d36bacaa717f62443b10e869f0291",
+        "CC0-1.0",
+        "Ministry of Civil Affairs: GB/T 2260 administrative division codes",
+        [f"data/{year}.txt" for year in range(2009, 2024)],
+    ),
+    (
+        "nbs_province_city_keys",
+        "nbs_province_annual_scrape_2021/",
+        "3112944976/National-Visualization-Web-Application",
+        "582d20bfb0dae6bb730230820cf3bd07475f7396",
+        "none stated; figures: official statistics",
+        NBS + " 分省年度数据",
+        [
+            # provincial counterparts of the city keys (employment by section, broadband users)
+            "源数据/国家统计局分省年度数据/就业人员和工资/按行业分城镇单位就业人员.csv",
+            "源数据/国家统计局分省年度数据/运输和邮电/互联网主要指标发展情况.csv",
+        ],
+    ),
+]
+
+
 def main(mirror: Path) -> None:
     """Write the manifest of every file of ``SOURCES`` found in ``mirror`` to stdout.
 

@@ -82,6 +82,11 @@ def processed(name, keys):
     return lambda wildcards: f"data/processed/{shared(wildcards.run, keys)}{name}"
 
 
+def main_run(path):
+    """A file of the main run (its {run} is empty), for the stages only the main run has (the cities)."""
+    return path.format(run="")
+
+
 def run_files(kind):
     """Input function: the run's files of one kind (its registry: built-in, then the user's)."""
     return lambda wildcards: REGISTRIES[wildcards.run].paths(kind)

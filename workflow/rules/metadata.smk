@@ -9,6 +9,16 @@ rule write_metadata:
             rules.export_wide_tables.output.workbook,
             rules.build_gallery.output.published,
         ],
+        # the city stage's results (the main run only, with the city inputs; its rules come later)
+        cities=lambda wildcards: (
+            [
+                *rules.read_city_keys.output,
+                *rules.estimate_cities.output,
+                *rules.export_city_panel.output,
+            ]
+            if CITIES and not wildcards.run
+            else []
+        ),
         code=package_code("outputs"),
     output:
         metadata="results/{run}metadata.json",

@@ -56,6 +56,10 @@ rule build_gallery:
             if SCENARIOS and not wildcards.run
             else []
         ),
+        # the city page, likewise (the main run only, with the city inputs)
+        cities_page=lambda wildcards: (
+            rules.plot_cities.output.page if CITIES and not wildcards.run else []
+        ),
         code=package_code("outputs"),
     output:
         # The gallery folder itself is not a job output (Snakemake would delete it before the job):

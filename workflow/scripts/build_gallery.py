@@ -31,6 +31,7 @@ with logged_run(snakemake.log[0]) as log:
         scenarios=tuple(params.scenarios),
         # relative, so that the link works when the gallery is opened straight from disk
         scenarios_page=os.path.relpath(snakemake.input.scenarios_page, params.gallery) if params.scenarios else "",
+        cities_page=os.path.relpath(snakemake.input.cities_page, params.gallery) if snakemake.input.cities_page else "",
     )
     figures = [Path(p).parent for p in snakemake.input.figure_lists]
     items = publish_gallery(figures, params.gallery, language=settings.plots.language, about=about)

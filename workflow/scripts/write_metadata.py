@@ -22,7 +22,7 @@ with logged_run(snakemake.log[0]) as log:
             )
             for p, kind in zip(snakemake.input.inputs, snakemake.params.kinds, strict=True)
         ],
-        outputs=[Path(p) for p in snakemake.input.results],
+        outputs=[Path(p) for p in (*snakemake.input.results, *snakemake.input.cities)],
         project=Path(snakemake.params.project),
     )
     write_json(metadata, snakemake.output.metadata)

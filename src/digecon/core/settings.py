@@ -385,6 +385,63 @@ class ExportSettings:
     )
 
 
+CITY_KEYS = ("emp_I", "emp_R", "emp_C", "telecom_revenue", "mobile", "broadband", "gdp", "va2", "va3")
+CITY_CANDIDATE = r"^(" + "|".join(CITY_KEYS) + r")(\+(" + "|".join(CITY_KEYS) + r"))*$"
+
+
+@dataclass(frozen=True)
+class CitySettings:
+    """The city stage: the provinces' components distributed over their prefecture-level cities."""
+
+    first_year: int = _setting(2010, "First year of the city estimates.", minimum=2009)
+    last_year: int = _setting(2023, "Last year of the city estimates.", minimum=2009)
+    candidates: Mapping[str, tuple[str, ...]] = _setting(
+        {
+            "electronics": ("emp_C", "va2", "gdp", "emp_C+va2"),
+            "it_services": ("emp_I", "va3", "gdp", "emp_I+va3"),
+            "telecom": ("telecom_revenue", "emp_I", "mobile", "broadband", "va3", "telecom_revenue+emp_I"),
+            "media": ("emp_R", "va3", "emp_I", "gdp", "emp_R+va3"),
+        },
+        "Candidate distribution keys of each component: a key (emp_I, emp_R, emp_C section employment; "
+        "telecom_revenue; mobile and broadband users; gdp, va2, va3 value added) or keys joined by + (the mean "
+        "of their shares). Each is scored one level up (nation -> provinces against the provinces' IO tables).",
+        additionalProperties_items={"type": "string", "pattern": CITY_CANDIDATE},
+        additionalProperties_minItems=1,
+        additionalProperties_uniqueItems=True,
+    )
+    use: Mapping[str, str] = _setting(
+        {"electronics": "auto", "it_services": "auto", "telecom": "auto", "media": "auto"},
+        "The key used per component: a candidate, or auto: the candidate with the lowest median level-up APE "
+        "at distance 0 on the table years all candidates cover (a tie goes to the earlier candidate).",
+    )
+    movers: Mapping[str, str] = _setting(
+        {"electronics": "va2", "it_services": "va3", "telecom": "va3", "media": "va3"},
+        "Key that continues where the chosen key has no value (industry employment ends in 2019): the last "
+        "shares are carried forward, each moved by the city's growth in this key relative to its province.",
+        additionalProperties_pattern=r"^(" + "|".join(CITY_KEYS) + r")$",
+    )
+    outlier_factor: float = _setting(
+        3.0,
+        "A city's key relative to its province (key / mover, over the province's) that changes by more than this "
+        "factor against both neighbouring years (or against its one neighbour at either end of a series) is "
+        "flagged as an outlier and bridged; a lasting change beyond it is flagged as a break and kept.",
+        exclusiveMinimum=1,
+    )
+    max_distance_years: int = _setting(
+        4,
+        "Largest distance between a key's year and the table year measured one level up (beyond it the band of "
+        "the largest measured distance is used, and the output says so).",
+        minimum=0,
+        maximum=20,
+    )
+    published_csv: str | None = _setting(
+        None,
+        "Your published city figures to compare with the estimates: long CSV with columns city (name or "
+        "6-digit code), year, component (electronics, it_services, telecom, media or total), value_100m_yuan and "
+        "optionally source; compared in results/cities/published_comparison.csv.",
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of a run; build it with :func:`settings_from_config` or :func:`load_settings`."""
@@ -397,6 +454,7 @@ class Settings:
     plots: PlotSettings = field(default_factory=PlotSettings)
     prices: PriceSettings = field(default_factory=PriceSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
+    cities: CitySettings = field(default_factory=CitySettings)
 
     @property
     def years(self) -> range:
@@ -565,7 +623,26 @@ def _consistency_problems(settings: Settings) -> list[str]:
             f"estimate.recommended_convention = {estimate.recommended_convention!r}: not in estimate.conventions "
             f"{list(estimate.conventions)}"
         )
-    return problems + _chain_problems(settings.indicators.chains)
+    return problems + _chain_problems(settings.indicators.chains) + _city_problems(settings.cities)
+
+
+def _city_problems(cities: CitySettings) -> list[str]:
+    """Check that each city component's ``use`` names one of its candidates (or auto), and the years' order."""
+    problems = []
+    if cities.first_year > cities.last_year:
+        problems.append(f"cities.first_year ({cities.first_year}) is after cities.last_year ({cities.last_year})")
+    components = ("electronics", "it_services", "telecom", "media")
+    for key in ("candidates", "use", "movers"):
+        mapping = getattr(cities, key)
+        problems += [f"cities.{key}.{c}: missing (one for each component)" for c in components if c not in mapping]
+        problems += [
+            f"cities.{key}.{c}: not a component ({', '.join(components)})" for c in mapping if c not in components
+        ]
+    for component, use in cities.use.items():
+        allowed = ["auto", *cities.candidates.get(component, ())]
+        if use not in allowed:
+            problems.append(f"cities.use.{component} = {use!r}: unknown candidate (allowed: {', '.join(allowed)})")
+    return problems
 
 
 def _chain_problems(chains: ComponentChains) -> list[str]:

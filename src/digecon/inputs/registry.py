@@ -31,6 +31,10 @@ KINDS = {
     "census_ratios": "the user's economic-census income ratios (CSV)",
     "user_indicators": "the user's own annual indicators (long CSV)",
     "price_indices": "the user's volume indices, 上年=100, for the constant-price values (long CSV)",
+    "city_yearbook": "China City Statistical Yearbook, one RAR archive of xlsx tables per edition (city keys)",
+    "city_gdp": "city GDP and VA of the three sectors with 6-digit codes (xlsx), city keys",
+    "area_codes": "GB/T 2260 division codes at one year end (txt), the city register",
+    "published_cities": "the user's published city figures (long CSV), compared with the city estimates",
 }
 # manifest dataset -> (kind, reader); the order of yearbook datasets is their precedence on overlaps:
 # the newest vintage first (within a vintage the earlier dataset wins, see VINTAGES)
@@ -45,10 +49,15 @@ DATASETS = {
     "nbs_software_it": ("yearbook_series", "nbs_platform_answers"),
     "telecom_software_panel": ("yearbook_series", "telecom_software_xlsx"),
     "nbs_province_annual": ("yearbook_series", "nbs_annual_csv"),
+    # the same scrape: the provincial counterparts of the city keys (employment by section, broadband users)
+    "nbs_province_city_keys": ("yearbook_series", "nbs_annual_csv"),
     "nbs_province_api": ("yearbook_series", "nbs_api_json"),
     "nbs_gdp_export": ("yearbook_series", "nbs_database_xls"),
     "wind_industry_revenue": ("yearbook_series", "wind_revenue_xls"),
     "gdp_first_published": ("first_published_gdp", "first_published_csv"),
+    "city_statistical_yearbook": ("city_yearbook", "ccsy_rar"),
+    "city_gdp_by_sector": ("city_gdp", "city_gdp_xlsx"),
+    "area_codes": ("area_codes", "gbt2260_txt"),
 }
 # yearbook dataset -> the vintage its values belong to (checked on the overlaps: yearbook_checks.csv).
 # Datasets of one vintage agree where they overlap and are combined by precedence; an older
@@ -64,11 +73,13 @@ VINTAGES = {
     "nbs_software_it": "NBS 2026 (MIIT statistics)",
     "telecom_software_panel": "China Statistical Yearbook 2024 (via EPS)",
     "nbs_province_annual": CENSUS_4,
+    "nbs_province_city_keys": CENSUS_4,
     "nbs_province_api": CENSUS_4,
     "nbs_gdp_export": CENSUS_4,
     "wind_industry_revenue": "Wind (NBS industrial statistics, 2017)",
 }
 DETAILED_TABLE_YEAR = re.compile(r"china_(\d{4})_\d+")  # ionet file names: china_<year>_<sectors>.rda
+FILE_YEAR = re.compile(r"((?:19|20)\d{2})")
 USER = "user"
 IO_TABLE_SUFFIXES = (".xls", ".xlsx")
 
@@ -90,7 +101,7 @@ class Input:
     reader: str  # which reader parses it
     path: str  # below the raw root for retrieved files, else the user's path as configured
     dataset: str  # manifest dataset, or "user"
-    year: int | None = None  # table year of a detailed national table
+    year: int | None = None  # table year of a national table, edition of a city yearbook, year end of a code list
     entry: ManifestEntry | None = None  # pinned URL, sha256, licence of a retrieved file
 
     @property
@@ -187,6 +198,14 @@ def _from_manifest(entries: Iterable[ManifestEntry], raw_root: Path) -> list[Inp
             if match is None:
                 raise InputError(entry.mirror_path, "cannot tell the detailed table's year", expected="china_<year>_…")
             year = int(match.group(1))
+        elif kind in ("city_yearbook", "area_codes"):
+            # a code list's year end (data/2019.txt) or a yearbook's edition (中国城市统计年鉴2020（excel）.rar)
+            match = FILE_YEAR.search(Path(entry.mirror_path).name)
+            if match is None:
+                raise InputError(
+                    entry.mirror_path, "cannot tell the file's year from its name", expected="a year, e.g. 2019"
+                )
+            year = int(match.group(1))
         inputs.append(Input(kind, reader, str(raw_root / entry.mirror_path), entry.dataset, year, entry))
     # yearbook precedence follows DATASETS order (earlier wins on overlaps), whatever the manifest's order
     order = {name: i for i, name in enumerate(DATASETS)}
@@ -242,6 +261,8 @@ def build_registry(settings: Settings, *, raw_root: str | Path = RAW_ROOT) -> Re
         inputs.append(Input("census_ratios", "census_csv", settings.ratios.census_csv, USER))
     for path in settings.prices.user_csv:
         inputs.append(Input("price_indices", "price_index_csv", path, USER))
+    if settings.cities.published_csv:
+        inputs.append(Input("published_cities", "published_city_csv", settings.cities.published_csv, USER))
     missing = [i.path for i in inputs if i.dataset == USER and not Path(i.path).is_file()]
     if missing:
         raise InputError(missing[0], "a file named in the configuration does not exist")

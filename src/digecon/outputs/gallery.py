@@ -70,6 +70,7 @@ class RunAbout:
     user_files: int = 0
     scenarios: tuple[str, ...] = ()  # the scenarios compared (``scenarios:``), none by default
     scenarios_page: str = ""  # their comparison page, relative to the gallery folder
+    cities_page: str = ""  # the city page (the main run with the city inputs), relative to the gallery folder
 
 
 def tile_grid() -> pd.DataFrame:
@@ -923,6 +924,8 @@ def write_gallery_html(items: list[GalleryItem], path: str | Path, *, language: 
         if about.scenarios_page
         else ""
     )
+    if about.cities_page:
+        scenarios += f'<a href="{html.escape(about.cities_page)}">{html.escape(words["nav_cities"])}</a>'
     page = f"""<!DOCTYPE html>
 <html lang="{HTML_LANG[language]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -298,6 +298,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "以及图中数据的CSV文件。",
     ),
     "nav_scenarios": ("Scenarios compared: {names}", "情景比较：{names}"),  # the link to the scenario page
+    "nav_cities": ("Prefecture-level cities", "地级市"),  # the link to the city page
     "link_png": ("PNG", "PNG"),
     "link_svg": ("SVG", "SVG"),
     "link_data": ("data (CSV)", "数据（CSV）"),
