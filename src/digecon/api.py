@@ -21,7 +21,15 @@ import pandas as pd
 from digecon.core.settings import Settings
 from digecon.estimation import chains as chain_choice
 from digecon.estimation.backtest import backtest, with_totals
-from digecon.estimation.bands import apply_bounds, band_coverage, band_rule, by_design, by_distance, error_summary
+from digecon.estimation.bands import (
+    apply_bounds,
+    band_coverage,
+    band_rule,
+    by_carrier,
+    by_design,
+    by_distance,
+    error_summary,
+)
 from digecon.estimation.chains import Choice
 from digecon.estimation.estimate import (
     benchmark_components,
@@ -78,6 +86,7 @@ class Result:
     backtest_summary: pd.DataFrame
     backtest_by_design: pd.DataFrame  # errors per backtest design (e.g. "2017 from 2002-2012")
     backtest_by_distance: pd.DataFrame  # errors by distance to the nearest benchmark used
+    backtest_by_carrier: pd.DataFrame  # errors by what carries the held-out year: industry series or aggregate
     band_coverage: pd.DataFrame  # nested and in-sample coverage of the bands, by design
     national_consistency: pd.DataFrame
     indicator_breaks: pd.DataFrame  # the screen of every annual series: jumps, price bases, vintage links
@@ -198,6 +207,7 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         backtest_summary=error_summary(backtest_rows, rule),
         backtest_by_design=by_design(backtest_rows),
         backtest_by_distance=by_distance(backtest_rows),
+        backtest_by_carrier=by_carrier(backtest_rows),
         band_coverage=band_coverage(backtest_rows),
         national_consistency=national_consistency(benchmarks, values, inputs.national_tables, inputs.national_ratios),
         indicator_breaks=breaks,

@@ -20,6 +20,7 @@ rule estimate_digital_economy:
         backtest_summary="results/{run}validation/backtest_summary.csv",
         backtest_by_design="results/{run}validation/backtest_by_design.csv",
         backtest_by_distance="results/{run}validation/backtest_by_distance.csv",
+        backtest_by_carrier="results/{run}validation/backtest_by_carrier.csv",
         band_coverage="results/{run}validation/band_coverage.csv",
         national_consistency="results/{run}validation/national_consistency.csv",
         indicator_breaks="results/{run}validation/indicator_breaks.csv",

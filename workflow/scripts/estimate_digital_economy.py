@@ -23,7 +23,9 @@ with logged_run(snakemake.log[0]) as log:
             encoding = settings.export.csv_encoding if path.startswith("results/") else "utf-8"
             write_csv(getattr(result, name), path, encoding=encoding)
     tables = ("backtest_summary", "backtest_by_design", "backtest_by_distance", "chain_comparison", "chain_choices")
-    report = backtest_report(*(getattr(result, t) for t in tables), settings.estimate.conventions)
+    report = backtest_report(
+        *(getattr(result, t) for t in tables), settings.estimate.conventions, by_carrier=result.backtest_by_carrier
+    )
     write_text(report, snakemake.output.summary_md)
     for line in check_summary(result.component_checks):
         log.warning("estimate against a component-level indicator: %s", line)

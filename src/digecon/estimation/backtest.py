@@ -30,6 +30,7 @@ from digecon.estimation.estimate import (
     run_paths,
     series_keys,
 )
+from digecon.estimation.indicators import MIXED
 from digecon.estimation.methods import method
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
@@ -58,6 +59,8 @@ BACKTEST_COLUMNS = [
     "benchmarks_used",
     "design_label",
     "distance_years",
+    "carrying_indicator",
+    "carried_by",
 ]
 DESIGN_ORDER = {"leave_one_out": 0, "extrapolation": 1}
 
@@ -199,7 +202,9 @@ def backtest(
     DataFrame
         ``BACKTEST_COLUMNS`` (and ``candidate``). ``estimate`` and ``actual`` are values in 亿元
         (coefficient x indicator of the held-out year, so under the ``benchmark`` convention ``actual``
-        is the IO table's value); ``ape`` is |estimate - actual| / actual, empty where actual < 1 亿元.
+        is the IO table's value); ``ape`` is |estimate - actual| / actual, empty where actual < 1 亿元;
+        ``carrying_indicator`` and ``carried_by`` (``industry series`` or ``aggregate``) say what
+        carries the held-out year in the chain's series (:func:`digecon.estimation.chains.chain_series`).
         Rows by convention, design (plan order), method, province and component.
 
     Raises
@@ -227,7 +232,14 @@ def backtest(
         )
         rows = rows.merge(plan.drop(columns="holdout_year"), on=["province_code", "design_label"])
         frames.append(rows.assign(convention=convention))
-    results = pd.concat(frames, ignore_index=True)
+    # what carries the held-out year in the candidate's series, as it would if the table were not there
+    carriers = indicators[["province_code", *keys, "year", "carrying_indicator", "carried_by"]]
+    results = pd.concat(frames, ignore_index=True).merge(
+        carriers.rename(columns={"year": "holdout_year"}),
+        on=["province_code", *keys, "holdout_year"],
+        how="left",
+        validate="many_to_one",
+    )
     estimate = results["estimate_coefficient"] * results["indicator_100m_yuan"]
     actual = results["actual_coefficient"] * results["indicator_100m_yuan"]
     ape = ((estimate - actual).abs() / actual).where(actual >= MIN_ACTUAL_100M_YUAN)
@@ -246,7 +258,8 @@ def total_rows(results: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``BACKTEST_COLUMNS``, component ``total``, where every component has a row.
+        ``BACKTEST_COLUMNS``, component ``total``, where every component has a row; ``carried_by``
+        that of its components where they agree, else ``mixed``; no ``carrying_indicator``.
     """
     keys = ["design_label", "holdout_year", "design", "kind", "distance_years", "province_code", "method", "convention"]
     total = (
@@ -256,12 +269,18 @@ def total_rows(results: pd.DataFrame) -> pd.DataFrame:
             actual=("actual", "sum"),
             n=("component", "count"),
             benchmarks_used=("benchmarks_used", "first"),
+            carried_by=("carried_by", "first"),
+            carriers=("carried_by", "nunique"),
         )
         .reset_index()
     )
     total = total[total["n"] == results["component"].nunique()]
     ape = (total["estimate"] - total["actual"]).abs() / total["actual"]
-    total = total.assign(component="total", ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN))
+    total = total.assign(
+        component="total",
+        ape=ape.where(total["actual"] >= MIN_ACTUAL_100M_YUAN),
+        carried_by=total["carried_by"].astype(str).where(total["carriers"] == 1, MIXED),
+    )
     return total.reindex(columns=BACKTEST_COLUMNS)
 
 

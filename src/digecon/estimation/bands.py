@@ -130,6 +130,35 @@ def by_distance(results: pd.DataFrame) -> pd.DataFrame:
     return _ape_statistics(results, [*SUMMARY_KEYS, "distance_years"])
 
 
+def by_carrier(results: pd.DataFrame) -> pd.DataFrame:
+    """APE statistics by convention, method, component, kind and what carries the held-out year.
+
+    A held-out year carried only by an aggregate tells how far the estimate goes when nothing of
+    the industry itself reaches the year (the years after a component-level series ends); one
+    carried by an industry series, how far it goes when one does. The two sets of designs differ
+    (a series that ends early leaves the later benchmarks to the aggregate), so the mean distance
+    to the nearest benchmark used is given beside the errors.
+
+    Parameters
+    ----------
+    results
+        From :func:`digecon.estimation.backtest.backtest`, with ``carried_by`` (``industry series``,
+        ``aggregate``, or ``mixed`` for a total whose components differ).
+
+    Returns
+    -------
+    DataFrame
+        ``convention``, ``method``, ``component``, ``kind``, ``carried_by``, ``n``, ``median_ape``,
+        ``mean_ape``, ``q80_ape``, ``mean_distance_years``.
+    """
+    keys = [*SUMMARY_KEYS, "carried_by"]
+    measured = results[[*keys, "ape", "distance_years"]].dropna(subset=["ape"])
+    distance = plain(measured.groupby(keys)["distance_years"].mean().reset_index())
+    return _ape_statistics(results, keys).merge(
+        distance.rename(columns={"distance_years": "mean_distance_years"}), on=keys, validate="one_to_one"
+    )
+
+
 def by_design(results: pd.DataFrame) -> pd.DataFrame:
     """APE statistics by convention, method, component and backtest design (its label, e.g. "2017 from 2002-2012").
 

@@ -36,7 +36,13 @@ from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.settings import ComponentChains
 from digecon.estimation.bands import q80
 from digecon.estimation.estimate import plain
-from digecon.estimation.indicators import indicator_series, link_price_bases, price_base_changes
+from digecon.estimation.indicators import (
+    AGGREGATE,
+    INDUSTRY_SERIES,
+    indicator_series,
+    link_price_bases,
+    price_base_changes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +246,9 @@ def chain_series(
     DataFrame
         :func:`~digecon.estimation.indicators.indicator_series` keyed by ``component``, plus ``chain``
         (the candidate's name), ``io_aggregate`` (of the province's leading indicator, empty for a
-        component-level one) and ``coefficient_basis`` (``share`` or ``indicator``).
+        component-level one), ``coefficient_basis`` (``share`` or ``indicator``) and ``carried_by``:
+        ``industry series`` where the year's ``carrying_indicator`` is one of the component itself,
+        ``aggregate`` where it is an aggregate's (:data:`IO_AGGREGATES`).
 
     Raises
     ------
@@ -257,7 +265,8 @@ def chain_series(
     # the IO aggregate of each province's leading indicator (none for a component-level indicator)
     aggregate = series["leading_indicator"].map(IO_AGGREGATES).fillna("")
     basis = np.where(aggregate != "", "share", "indicator")
-    return series.assign(chain=candidate.name, io_aggregate=aggregate, coefficient_basis=basis)
+    carried_by = np.where(series["carrying_indicator"].isin(IO_AGGREGATES), AGGREGATE, INDUSTRY_SERIES)
+    return series.assign(chain=candidate.name, io_aggregate=aggregate, coefficient_basis=basis, carried_by=carried_by)
 
 
 def base_changes(yearbook: pd.DataFrame, known: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:

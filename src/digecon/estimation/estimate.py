@@ -32,6 +32,7 @@ import pandas as pd
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.settings import CONVENTIONS
 from digecon.estimation import methods as registry
+from digecon.estimation.indicators import BENCHMARK_TABLE
 from digecon.estimation.methods import Method, SeriesBlock, flags, pin_benchmarks
 
 # IO aggregate -> the concordance flags whose sectors it sums (None: every sector, the table's GDP)
@@ -556,6 +557,8 @@ OUTPUT_COLUMNS = [
     "indicator_value_100m_yuan",
     "indicator_source",
     "indicator_spliced",
+    "carrying_indicator",
+    "carried_by",
     "aggregate",
     "benchmark_years",
     "nearest_benchmark",
@@ -573,6 +576,11 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
     """Join names, categories, indicator and ratio provenance onto the estimates (the output layout).
 
     Ratio and file describe the benchmark nearest to each year, the one its coefficient leans on most.
+    ``carried_by`` says what carries the year: ``benchmark table`` in a benchmark year (the value
+    there is the table's, or under the ``share`` convention of an aggregate-led chain the table's
+    share of the yearbook aggregate: either way all that is known of the industry that year comes
+    from the table), else the chain's ``carried_by`` in that year (``industry series`` or
+    ``aggregate``, the kind of its ``carrying_indicator``).
 
     Parameters
     ----------
@@ -596,7 +604,8 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
         columns={"indicator_100m_yuan": "indicator_value_100m_yuan", "spliced": "indicator_spliced"}
     )
     traced = ["indicator_value_100m_yuan", "indicator", "indicator_source", "indicator_spliced", "chain"]
-    series = series[["component", "province_code", "year", *traced, "coefficient_basis"]]
+    carriers = ["carrying_indicator", "carried_by"]
+    series = series[["component", "province_code", "year", *traced, "coefficient_basis", *carriers]]
     out = (
         estimates.merge(categorical(names), on="province_code", how="left", validate="many_to_one")
         .merge(
@@ -607,4 +616,6 @@ def describe(estimates: pd.DataFrame, benchmarks: pd.DataFrame, indicators: pd.D
         )
         .merge(categorical(series), on=["component", "province_code", "year"], how="left", validate="many_to_one")
     )
-    return out.reindex(columns=OUTPUT_COLUMNS)
+    table = (out["flag"] == "benchmark").to_numpy()
+    carried_by = pd.Categorical(np.where(table, BENCHMARK_TABLE, out["carried_by"].astype(str)))
+    return out.assign(carried_by=carried_by).reindex(columns=OUTPUT_COLUMNS)

@@ -7,6 +7,8 @@ per key (an IO aggregate in :data:`CHAINS`, or a component when the chains are t
 nearest overlapping year, so the level stays that of the preferred indicator; spliced years are
 flagged. An indicator a province lacks altogether is left out of that province's chain (宁夏 and
 西藏 have no C39 revenue): the next one leads there, and ``leading_indicator`` says which.
+The indicator whose value (or growth, where spliced) a year takes is the one that carries it:
+``carrying_indicator`` names it for every province-year.
 
 Indicators at constant prices of a base year that changes (电信业务总量: 2000, 2010, 2015, 2018
 prices) are linked across each change by :func:`link_price_bases`, so only growth within one base
@@ -36,9 +38,15 @@ SERIES_COLUMNS = [
     "indicator_source",
     "spliced",
     "leading_indicator",
+    "carrying_indicator",
     "excess_growth_log",
     "break",
 ]
+# what carries a year of an estimate (``carried_by``): the IO table of that year, a series of the
+# industry itself (C39 revenue, software revenue, a wage bill, a user's series) or only an aggregate
+# (工业增加值, 其他行业增加值, ... : digecon.estimation.chains.IO_AGGREGATES)
+BENCHMARK_TABLE, INDUSTRY_SERIES, AGGREGATE = "benchmark table", "industry series", "aggregate"
+MIXED = "mixed"  # a sum (the total, the provinces' sum) whose parts are carried differently
 # what the screen of the yearbook (screen_breaks) says of each value, carried into the series
 SCREEN_FIELDS = ("excess_growth_log", "break")
 PRICE_BASE_FALL_SHARE = 0.9  # a constant-price volume falling in this share of provinces at once: a new base
@@ -76,16 +84,14 @@ def _splice(chain: tuple[str, ...], grids: list[dict[str, np.ndarray]], years: l
     covers are its own (a linked price base noted and flagged). Each later indicator then fills
     the years still empty, scaled by its ratio to the series in the nearest overlapping year
     (the latest one before the gap, else the first one), the overlap taken before it adds years.
+    Each year's ``carrier`` is the indicator whose value it took, scaled or not.
     """
     n_provinces, n_years = grids[0]["has"].shape
     present = np.array([g["has"].any(axis=1) for g in grids])  # (indicator, province)
     lead = np.where(present.any(axis=0), present.argmax(axis=0), -1)
     filled = np.zeros((n_provinces, n_years), dtype=bool)
     value = np.full((n_provinces, n_years), np.nan)
-    label, source = (
-        np.full((n_provinces, n_years), None, dtype=object),
-        np.full((n_provinces, n_years), None, dtype=object),
-    )
+    label, source, carrier = (np.full((n_provinces, n_years), None, dtype=object) for _ in range(3))
     spliced = np.zeros((n_provinces, n_years), dtype=bool)
     excess, brk = np.full((n_provinces, n_years), np.nan), np.full((n_provinces, n_years), "", dtype=object)
     first = np.array([chain[i] if i >= 0 else "" for i in lead], dtype=object)
@@ -97,7 +103,7 @@ def _splice(chain: tuple[str, ...], grids: list[dict[str, np.ndarray]], years: l
         excess[led], brk[led] = g["excess"][led], g["break"][led]
         own = np.full(led.sum(), chain[i], dtype=object)
         own[linked] = [f"{chain[i]} ({n})" for n in g["note"][led][linked]]
-        label[led], spliced[led] = own, linked
+        label[led], spliced[led], carrier[led] = own, linked, chain[i]
     position = np.arange(n_years)
     for i, g in enumerate(grids):
         later = (lead >= 0) & (lead < i)
@@ -112,7 +118,7 @@ def _splice(chain: tuple[str, ...], grids: list[dict[str, np.ndarray]], years: l
         a = anchor[p, y]
         factor = value[p, a] / g["value"][p, a]
         value[p, y] = g["value"][p, y] * factor
-        source[p, y], spliced[p, y] = g["source"][p, y], True
+        source[p, y], spliced[p, y], carrier[p, y] = g["source"][p, y], True, chain[i]
         excess[p, y], brk[p, y] = g["excess"][p, y], g["break"][p, y]
         # the label depends on the province and the anchor year only: each distinct pair is formatted once
         pairs, pair_of = np.unique(p * n_years + a, return_index=True, return_inverse=True)[1:]
@@ -126,6 +132,7 @@ def _splice(chain: tuple[str, ...], grids: list[dict[str, np.ndarray]], years: l
         "source": source,
         "spliced": spliced,
         "first": first,
+        "carrier": carrier,
         "excess": excess,
         "break": brk,
     }
@@ -154,7 +161,9 @@ def indicator_series(
     DataFrame
         ``SERIES_COLUMNS`` (the first named ``key``): ``indicator_100m_yuan`` on the level of the
         province's leading indicator, ``indicator`` (name, with the splice factor where spliced, or
-        the price-base link), ``indicator_source``, ``spliced``, ``leading_indicator``.
+        the price-base link), ``indicator_source``, ``spliced``, ``leading_indicator``,
+        ``carrying_indicator`` (the indicator whose value, or growth where spliced, the year takes:
+        the leading one in its own years, the one spliced on in the others).
 
     Raises
     ------
@@ -196,6 +205,7 @@ def indicator_series(
                     "indicator_source": series["source"].ravel(),
                     "spliced": series["spliced"].ravel(),
                     "leading_indicator": np.repeat(series["first"], n),
+                    "carrying_indicator": series["carrier"].ravel(),
                     "excess_growth_log": series["excess"].ravel(),
                     "break": series["break"].ravel(),
                 }

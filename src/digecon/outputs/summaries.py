@@ -80,6 +80,15 @@ def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice],
     return "\n".join(lines) + "\n"
 
 
+CARRIER_NOTE = (
+    "; carried_by: what the chain's series has in the held-out year, industry series (a series of the "
+    "component itself) or aggregate (only an aggregate: 工业, 第二产业, 第三产业, 其他行业 or GDP), mixed for a total "
+    "whose components "
+    "differ. The designs behind the two differ (a series that ends early leaves the later benchmarks to the "
+    "aggregate): results/validation/backtest_by_carrier.csv gives their mean distance to the nearest benchmark used"
+)
+
+
 def backtest_report(
     summary: pd.DataFrame,
     by_design: pd.DataFrame,
@@ -87,6 +96,8 @@ def backtest_report(
     comparison: pd.DataFrame,
     choices: Mapping[str, Choice],
     conventions: Sequence[str],
+    *,
+    by_carrier: pd.DataFrame,
 ) -> str:
     """Write results/validation/backtest_summary.md: per convention, the errors and the candidate chains.
 
@@ -97,11 +108,14 @@ def backtest_report(
         and ``chain_choices`` of :class:`digecon.Result`.
     conventions
         The conventions of the run.
+    by_carrier
+        ``backtest_by_carrier`` of :class:`digecon.Result`.
 
     Returns
     -------
     str
-        Markdown: by kind and component, the total by design and by distance, then the chains.
+        Markdown: by kind and component, the total by design and by distance, by what carries the
+        held-out year, then the chains.
     """
     sections = [
         ("by kind and component", summary, ("kind", "component")),
@@ -111,9 +125,12 @@ def backtest_report(
             by_distance[by_distance["component"] == "total"],
             ("kind", "distance_years"),
         ),
+        ("by what carries the held-out year", by_carrier, ("kind", "component", "carried_by")),
     ]
     text = "".join(
-        f"\n## convention: {c}, {title}\n\nmedian APE (80th percentile) over provinces\n\n"
+        f"\n## convention: {c}, {title}\n\nmedian APE (80th percentile) over provinces"
+        + (CARRIER_NOTE if frame is by_carrier else "")
+        + "\n\n"
         + summary_markdown(frame, convention=c, rows=rows)
         for c in conventions
         for title, frame, rows in sections
