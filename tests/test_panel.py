@@ -58,6 +58,13 @@ def growing_parts(codes: Iterable[int], years: Sequence[int]) -> dict[tuple[int,
     }
 
 
+def carrier(code: int, year: int, component: str) -> str:
+    """The table in the benchmark year; after it Beijing's IT services by their own series, the rest by an aggregate."""
+    if year == BENCHMARK_YEAR:
+        return "benchmark table"
+    return "industry series" if (code, component) == (110000, "it_services") else "aggregate"
+
+
 def estimates(
     parts: Mapping[tuple[int, int], Sequence[float]] = VALUES,
     gdp: Mapping[tuple[int, int], float] | None = None,
@@ -80,6 +87,7 @@ def estimates(
                         "method": method,
                         "convention": "share",
                         "value_100m_yuan": value,
+                        "carried_by": carrier(code, year, component),
                     }
                 )
             total = sum(scaled)
@@ -170,6 +178,16 @@ def test_components_totals_and_the_national_sum(panel: pd.DataFrame) -> None:
     assert national["flag"] == "extrapolated" and row(panel, 0, 2020)["flag"] == "benchmark"
     assert national["distance_years"] == 1
     assert row(panel, 0, 2021, "hold")["total_100m_yuan"] == 7 * 80  # the other estimate does not leak
+
+
+def test_what_carries_each_component_and_the_national_row(panel: pd.DataFrame) -> None:
+    carried = [f"{c}_carried_by" for c in COMPONENTS]
+    assert row(panel, 110000, 2020)[carried].tolist() == ["benchmark table"] * 4
+    assert row(panel, 110000, 2021)[carried].tolist() == ["aggregate", "industry series", "aggregate", "aggregate"]
+    assert row(panel, 120000, 2021)[carried].tolist() == ["aggregate"] * 4
+    # 全国: what carries the component in every province, mixed where they differ
+    assert row(panel, 0, 2020)[carried].tolist() == ["benchmark table"] * 4
+    assert row(panel, 0, 2021)[carried].tolist() == ["aggregate", "mixed", "aggregate", "aggregate"]
 
 
 def test_nominal_growth(panel: pd.DataFrame) -> None:

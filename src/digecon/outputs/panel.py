@@ -23,6 +23,7 @@ import pandas as pd
 
 from digecon.core.files import atomic_path, write_csv
 from digecon.core.provinces import NATIONAL_CODE, NATIONAL_NAME, province_table
+from digecon.estimation.indicators import MIXED
 from digecon.estimation.prices import COMPONENT_DEFLATORS, worst_flag
 from digecon.estimation.totals import national_share_of_gdp
 from digecon.outputs.export import round_published
@@ -94,6 +95,21 @@ PANEL_COLUMNS = (
         "距最近基准年（投入产出表）年数",
         "years",
         "int",
+    ),
+    *(
+        PanelColumn(
+            f"{key}_carried_by",
+            f"{name}: year carried by benchmark table, industry series or aggregate",
+            f"{name_zh}本年依据：基准表、本行业序列或总量指标",
+            "",
+            "text",
+        )
+        for key, name, name_zh in (
+            ("electronics", "Electronics", "电子信息制造业"),
+            ("it_services", "IT services", "互联网和软件信息技术服务"),
+            ("telecom", "Telecom", "电信广播电视卫星传输"),
+            ("media", "Media", "新闻出版和广播影视"),
+        )
     ),
     _yuan("gdp_100m_yuan", "GDP (gross regional product, NBS revised)", "地区生产总值（国家统计局修订值）"),
     PanelColumn(
@@ -175,6 +191,7 @@ TOTAL_COLUMNS = {  # digital_economy_total.csv -> panel
     "gdp_100m_yuan": "gdp_100m_yuan",
     "share_of_gdp_percent": "share_of_gdp_percent",
 }
+CARRIED_BY = [f"{c}_carried_by" for c in COMPONENTS]  # values' carried_by, one column per component
 # national rows: sums over whatever provinces have a value (as the wide tables) ...
 SUMMED = [
     *(f"{c}_100m_yuan" for c in COMPONENTS),
@@ -232,6 +249,7 @@ def _province_rows(
     nominal = _components(values, "value_100m_yuan")
     rows = rows.join(nominal.add_suffix("_100m_yuan"), how="left", validate="one_to_one")
     rows["services_100m_yuan"] = nominal[list(SERVICES)].sum(axis=1, skipna=False)
+    rows = rows.join(_components(values, "carried_by").astype(str).add_suffix("_carried_by"), validate="one_to_one")
     rows = rows.join(_real_parts(real_values), how="left", validate="one_to_one")
     gdp = deflators.loc[deflators["series"] == "gdp", ["province_code", "year", "real_100m_yuan"]]
     rows = rows.reset_index().merge(
@@ -245,6 +263,11 @@ def _national_flag(flags: pd.Series) -> str:
     if (flags == "benchmark").all():
         return "benchmark"
     return "extrapolated" if (flags == "extrapolated").any() else "interpolated"
+
+
+def _common(carriers: pd.Series) -> str:
+    """Say what carries a national row's component: what carries it in every province, else ``mixed``."""
+    return carriers.iloc[0] if carriers.nunique() == 1 else MIXED
 
 
 def _national_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -261,6 +284,7 @@ def _national_rows(rows: pd.DataFrame) -> pd.DataFrame:
                 distance_years=("distance_years", "max"),
                 real_flag=("real_flag", worst_flag),
                 electronics_deflator=("electronics_deflator", lambda s: "+".join(sorted(set(s) - {""}))),
+                **{c: (c, _common) for c in CARRIED_BY},
             ),
         ],
         axis=1,
@@ -309,7 +333,8 @@ def panel_table(
     ----------
     values
         The long component estimates (``digital_economy_va.csv``): ``province_code``, ``year``,
-        ``component``, ``method``, ``convention``, ``value_100m_yuan`` (亿元, current prices).
+        ``component``, ``method``, ``convention``, ``value_100m_yuan`` (亿元, current prices),
+        ``carried_by``.
     totals
         The long totals (``digital_economy_total.csv``) with ``production_100m_yuan``,
         ``circulation_100m_yuan``, ``value_100m_yuan``, the band, ``flag``, ``distance_years``,
@@ -331,7 +356,8 @@ def panel_table(
     DataFrame
         :data:`PANEL_COLUMNS`, rounded once (:func:`digecon.outputs.export.round_published`, the band
         kept around the total). National rows: sums of the provinces (real values only where every
-        province has one; share of GDP a ratio of sums; deflators implicit in the sums).
+        province has one; share of GDP a ratio of sums; deflators implicit in the sums; a
+        component's ``*_carried_by`` the provinces' where they agree, else ``mixed``).
 
     Raises
     ------
@@ -382,6 +408,10 @@ README = {  # topic -> text of the 说明 README sheet ({method}, {convention}, 
     "real = nominal in {base_year}, deflator = nominal / real; a year without the sector's index moves with "
     "the GDP deflator (the NBS sector indices cover 2000-2019 and 2024, 地区生产总值指数 every year): "
     "real_flag = gdp deflator on every year whose chain from {base_year} takes such a step",
+    "依据 Carried by": "*_carried_by: what carries each component's year: benchmark table (the IO table of that "
+    "year), industry series (a series of the industry itself: C39 revenue, software revenue, a wage bill, a "
+    "user's series) or aggregate (only 工业, 第二产业, 第三产业, 其他行业 or GDP: nothing of the industry "
+    "itself reaches the year); 全国: mixed where the provinces differ",
     "缺失 Missing": "real values are empty (real_flag = no price index) where no index reaches the year: give "
     "your own in prices.user_csv; nothing is filled in",
     "舍入 Rounding": "rounded once: 亿元 to 4 decimals (1 万元), % and indices to 4; bounds kept around the total; "
