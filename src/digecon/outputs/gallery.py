@@ -29,6 +29,7 @@ import pandas as pd
 
 from digecon.core.files import write_csv, write_json, write_text
 from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.estimation.indicators import AGGREGATE
 from digecon.estimation.prices import DEFLATED, GDP_DEFLATOR
 from digecon.estimation.totals import national_share_of_gdp
 from digecon.outputs import plots
@@ -254,6 +255,7 @@ def build_figures(
                 names,
                 convention=convention,
                 chains=chain_note(values, words),
+                aggregate={code: _aggregate_years(frame) for code, frame in chosen.groupby("province_code")},
             )
         else:
             view = _overview_of(chosen, chosen_totals, labels, names, first=first, last=last)
@@ -311,7 +313,7 @@ def _provinces(
     bands = dict(tuple(totals.groupby("province_code")))
     for code, frame in chosen.groupby("province_code"):
         band = bands[code]
-        breaks = _break_years(frame)
+        breaks, aggregate = _break_years(frame), _aggregate_years(frame)
         ax.clear()
         plots.plot_components(
             ax,
@@ -321,13 +323,17 @@ def _provinces(
             band=band,
             benchmark_years=_benchmark_years(band),
             breaks=breaks,
+            aggregate_years=aggregate,
         )
         data = frame.pivot_table(index="year", columns="component", values="value_100m_yuan").join(
             band.set_index("year")[["value_100m_yuan", "lower_100m_yuan", "upper_100m_yuan", "flag"]].add_prefix(
                 "total_"
             )
         )
-        data = data.assign(indicator_break=data.index.isin(breaks))
+        if "carried_by" in frame:
+            carriers = frame.pivot(index="year", columns="component", values="carried_by").astype(str)
+            data = data.join(carriers.add_suffix("_carried_by"))
+        data = data.assign(indicator_break=data.index.isin(breaks), aggregate_only=data.index.isin(aggregate))
         marks = words["province_breaks"].format(years=_years(breaks, words)) if breaks else ""
         writer.add(
             fig,
@@ -336,11 +342,43 @@ def _provinces(
             kind="province",
             title=words["province_item"].format(name=writer.names[code], code=code),
             caption=_sentences(
-                words, words["province_caption"].format(name=writer.names[code], first=first, last=last), marks
+                words,
+                words["province_caption"].format(name=writer.names[code], first=first, last=last),
+                _carriers_caption(frame, words),
+                marks,
             ),
             close=False,
         )
     plt.close(fig)
+
+
+def _aggregate_years(frame: pd.DataFrame) -> list[int]:
+    """Years in which every component of the province is carried only by an aggregate (``carried_by``)."""
+    if "carried_by" not in frame:
+        return []
+    only = (frame["carried_by"].astype(str) == AGGREGATE).groupby(frame["year"]).all()
+    return sorted(int(y) for y in only.index[only.to_numpy()])
+
+
+def _carriers_caption(frame: pd.DataFrame, words: dict[str, str]) -> str:
+    """Say which years are carried only by aggregates: every component's (shaded), then each component's others."""
+    if "carried_by" not in frame:
+        return ""
+    every = _aggregate_years(frame)
+    aggregate = frame[(frame["carried_by"].astype(str) == AGGREGATE) & ~frame["year"].isin(every)]
+    by_component = dict(tuple(aggregate.groupby("component", observed=True)["year"]))
+    parts = [
+        words["aggregate_part"].format(
+            component=words.get(f"component_{c}", c), years=_years([int(y) for y in by_component[c]], words)
+        )
+        for c in plots.COMPONENT_ORDER
+        if c in by_component
+    ]
+    return _sentences(
+        words,
+        words["aggregate_caption"].format(years=_years(every, words)) if every else "",
+        words["aggregate_components"].format(parts=words["item_separator"].join(parts)) if parts else "",
+    )
 
 
 def _break_years(frame: pd.DataFrame) -> list[int]:
@@ -397,12 +435,17 @@ def _methods(
     *,
     convention: str,
     chains: str = "",
+    aggregate: Mapping[int, list[int]] | None = None,
 ) -> None:
-    """One figure per province: its total under every method, each with its band (caption: the chains used)."""
+    """One figure per province: its total under every method, each with its band (caption: the chains used).
+
+    ``aggregate``: province code -> the years every component is carried only by an aggregate, shaded.
+    """
     words = writer.words
     fig, ax = plots.methods_figure()
     columns = ["province_code", "province", "year", "method", "value_100m_yuan", "lower_100m_yuan", "upper_100m_yuan"]
     for code, frame in totals.groupby("province_code"):
+        years = (aggregate or {}).get(code, [])
         ax.clear()
         plots.plot_methods(
             ax,
@@ -410,17 +453,19 @@ def _methods(
             labels,
             title=labels["methods_title"].format(name=names[code]),
             benchmark_years=_benchmark_years(frame),
+            aggregate_years=years,
         )
         name = writer.names[code]
         writer.add(
             fig,
-            frame[[*columns, "flag"]],
+            frame[[*columns, "flag"]].assign(aggregate_only=frame["year"].isin(years)),
             id=f"methods_{code}",
             kind="methods",
             title=words["methods_item"].format(name=name, code=code),
             caption=_sentences(
                 words,
                 words["methods_caption"].format(name=name, convention=convention_name(convention, words)),
+                words["aggregate_caption"].format(years=_years(years, words)) if years else "",
                 chains,
             ),
             close=False,

@@ -72,6 +72,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "benchmark": ("IO benchmark year", "投入产出表年份"),
     "indicator_break": ("Indicator break (flagged by the screen)", "指标断点（筛查标记）"),
     "band": ("Uncertainty band (backtest)", "不确定区间（回测）"),
+    "aggregate_only": ("Carried only by aggregates", "仅由总量指标推算"),
     "distance": ("{n} years from the nearest benchmark", "距最近基准年{n}年"),
     # the backtest table's own label of a design (English); Chinese is composed from its years
     "design": ("{design_label}", "{holdout}年（由{used}年估计）"),
@@ -177,6 +178,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "三角形：指标增长与全国合计明显背离的年份（{years}年；保留或桥接，见 "
         "`results/validation/indicator_breaks.csv`）。",
     ),
+    "aggregate_caption": (
+        "Grey: years every component is carried only by an aggregate (industry, secondary, tertiary or "
+        "other-services value added, or GDP), no series of the industries themselves ({years}).",
+        "灰色：各构成均仅由总量指标（工业、第二产业、第三产业、其他行业增加值或GDP）推算、没有数字产业自身序列的"
+        "年份（{years}年）。",
+    ),
+    "aggregate_components": (
+        "Carried only by an aggregate in further years: {parts} (column `carried_by` of "
+        "`results/tables/digital_economy_va.csv`).",
+        "另有部分构成仅由总量指标推算的年份：{parts}（见 `results/tables/digital_economy_va.csv` 的 "
+        "`carried_by` 列）。",
+    ),
+    "aggregate_part": ("{component} {years}", "{component}{years}年"),
     "methods_caption": (
         "Total digital-economy value added of {name} under each method ({convention} convention); shaded, "
         "hatched and outlined in the method's colour and line: each method's band from the backtest, drawn once "

@@ -326,6 +326,25 @@ def _mark_benchmarks(ax: Axes, years: list[int], label: str | None = None) -> No
         ax.axvline(year, label=label if i == 0 else None, **BENCHMARK_LINE)
 
 
+AGGREGATE_SPAN = {"facecolor": "#7f7f7f", "alpha": 0.2, "linewidth": 0, "zorder": 1.5}  # over areas, under lines
+
+
+def _mark_aggregate_years(ax: Axes, years: list[int], label: str | None = None) -> None:
+    """Shade the years carried only by aggregates, each from half a year before to half a year after it.
+
+    Drawn over stacked areas and bands (they show through, greyed) and under the lines; one span
+    per run of consecutive years.
+    """
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    for i, run in enumerate(runs):
+        ax.axvspan(run[0] - 0.5, run[-1] + 0.5, label=label if i == 0 else None, **AGGREGATE_SPAN)
+
+
 BAND_COLUMNS = ("lower_100m_yuan", "value_100m_yuan", "upper_100m_yuan")
 
 
@@ -345,6 +364,7 @@ def plot_components(
     band: pd.DataFrame | None = None,
     benchmark_years: list[int] | None = None,
     breaks: list[int] | None = None,
+    aggregate_years: list[int] | None = None,
     legend: bool = True,
 ) -> None:
     """Stacked components over time, with the band of the total, benchmark years and indicator breaks marked.
@@ -365,6 +385,9 @@ def plot_components(
         Years with an IO table, drawn as dashed vertical lines above the areas.
     breaks
         Years whose indicator the screen flagged (out of line with its national sum), marked by a triangle on the total.
+    aggregate_years
+        Years every component is carried only by an aggregate (nothing of the industries themselves
+        reaches them), shaded grey.
     legend
         Whether to draw the legend (under the axes, outside the data).
     """
@@ -384,6 +407,7 @@ def plot_components(
         ax.plot(years, band["lower_100m_yuan"], color="#222222", linestyle=":", linewidth=1.1, label=labels["band"])
         ax.plot(years, band["upper_100m_yuan"], color="#222222", linestyle=":", linewidth=1.1)
     _mark_benchmarks(ax, benchmark_years or [], labels["benchmark"])
+    _mark_aggregate_years(ax, aggregate_years or [], labels["aggregate_only"])
     marked = [y for y in breaks or [] if y in set(years)]
     if marked:
         total = wide.sum(axis=1)
@@ -881,7 +905,13 @@ def methods_figure() -> tuple[Figure, Axes]:
 
 
 def plot_methods(
-    ax: Axes, data: pd.DataFrame, labels: dict[str, str], *, title: str, benchmark_years: list[int]
+    ax: Axes,
+    data: pd.DataFrame,
+    labels: dict[str, str],
+    *,
+    title: str,
+    benchmark_years: list[int],
+    aggregate_years: list[int] | None = None,
 ) -> None:
     """Every method's path of the total, with its band; ``hold`` is drawn as steps.
 
@@ -902,6 +932,8 @@ def plot_methods(
         Axes title.
     benchmark_years
         Years with an IO table, drawn as dashed vertical lines.
+    aggregate_years
+        Years carried only by aggregates (every component), shaded grey.
     """
     handles, texts = [], []
     drawn: list[pd.DataFrame] = []  # bands already drawn as lines (not steps), by year
@@ -950,6 +982,10 @@ def plot_methods(
     _mark_benchmarks(ax, benchmark_years)
     handles.append(matplotlib.lines.Line2D([], [], **{k: v for k, v in BENCHMARK_LINE.items() if k != "zorder"}))
     texts.append(labels["benchmark"])
+    if aggregate_years:
+        _mark_aggregate_years(ax, aggregate_years)
+        handles.append(matplotlib.patches.Patch(**{k: v for k, v in AGGREGATE_SPAN.items() if k != "zorder"}))
+        texts.append(labels["aggregate_only"])
     ax.set_title(title, loc="left")
     ax.set_ylabel(labels["value"])
     ax.set_ylim(0, None)
