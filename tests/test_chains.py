@@ -14,7 +14,9 @@ from digecon.core.settings import ChainSettings, ComponentChains, FrozenMap, set
 from digecon.estimation.backtest import backtest
 from digecon.estimation.chains import (
     COMPARISON_COLUMNS,
+    IO_AGGREGATES,
     Candidate,
+    candidates_of,
     chain_benchmarks,
     chain_series,
     check_summary,
@@ -95,6 +97,50 @@ def test_a_spliced_component_chain_keeps_the_level_of_its_first_indicator() -> N
     result = run(with_indicator(REVENUE, revenue), chains(use="spliced", candidates={"spliced": list(candidate.chain)}))
     assert row(result, 2002, "electronics", "hold", "share")["coefficient"] == pytest.approx(100 / (1100 * factor_2005))
     assert row(result, 2007, "electronics", "hold", "share")["coefficient"] == pytest.approx(200 / 700)
+
+
+def test_every_row_says_what_carries_its_year() -> None:
+    # C39 revenue 2005-2010 (the others' chains are the toy's aggregates); tables in 2002, 2007, 2012
+    revenue = {y: v for y, v in LINEAR_REVENUE.items() if 2005 <= y <= 2010}
+    candidate = Candidate("electronics", "spliced", (REVENUE, "工业增加值"))
+    series = chain_series(with_indicator(REVENUE, revenue), candidate, YEARS).set_index("year")
+    expected = {y: "industry series" if 2005 <= y <= 2010 else "aggregate" for y in YEARS}
+    assert series["carried_by"].to_dict() == expected
+    assert series.loc[2011, "carrying_indicator"] == "工业增加值" and series.loc[2008, "carrying_indicator"] == REVENUE
+    result = run(with_indicator(REVENUE, revenue), chains(use="spliced", candidates={"spliced": list(candidate.chain)}))
+    for method in ("hold", "linear"):
+        v = result.values
+        electronics = v[(v["component"] == "electronics") & (v["method"] == method) & (v["convention"] == "share")]
+        carried = electronics.set_index("year")["carried_by"].to_dict()
+        assert carried == {**expected, 2002: "benchmark table", 2007: "benchmark table", 2012: "benchmark table"}
+    telecom = result.values.query("component == 'telecom'")
+    assert set(telecom.loc[telecom["flag"] != "benchmark", "carried_by"]) == {"aggregate"}
+    assert set(telecom.loc[telecom["flag"] != "benchmark", "carrying_indicator"]) == {"其他行业增加值"}
+    # the backtest: a held-out 2007 is carried by the revenue, 2012 (after it ends) by 工业增加值
+    rows = result.backtest.query("convention == 'share' and method == 'hold'").set_index(["component", "design_label"])
+    assert rows.loc[("electronics", "2007 from 2002"), ["carrying_indicator", "carried_by"]].tolist() == [
+        REVENUE,
+        "industry series",
+    ]
+    assert rows.loc[("electronics", "2012 from 2002"), ["carrying_indicator", "carried_by"]].tolist() == [
+        "工业增加值",
+        "aggregate",
+    ]
+    # the total is mixed where its components differ
+    assert rows.loc[("total", "2007 from 2002"), "carried_by"] == "mixed"
+    assert rows.loc[("total", "2012 from 2002"), "carried_by"] == "aggregate"
+    # errors by carrier, hold: c = V / X; X(2012) = 880 x 1.1^2 (工业 spliced by its ratio in 2010), so 2012
+    # from 2002-2007 holds 200 / 700 against 300 / 1064.8 and 2012 from 2002 holds 100 / X(2002), X(2002) =
+    # 580 / 1.1^3 (the ratio in 2005); the two designs are 5 and 10 years away
+    x_2012, x_2002 = 880 * 1.1**2, 580 / 1.1**3
+    apes = [abs(200 / 700 * x_2012 / 300 - 1), abs(100 / x_2002 * x_2012 / 300 - 1)]
+    by = result.backtest_by_carrier.query("convention == 'share' and method == 'hold' and component == 'electronics'")
+    by = by.set_index(["kind", "carried_by"])
+    aggregate = by.loc[("extrapolation", "aggregate")]
+    assert (aggregate["n"], aggregate["mean_distance_years"]) == (2, 7.5)
+    assert aggregate["median_ape"] == pytest.approx(sum(apes) / 2)
+    assert by.loc[("extrapolation", "industry series"), "n"] == 1
+    assert by.loc[("interpolation", "industry series"), "n"] == 1
 
 
 def test_auto_chooses_the_candidate_that_tracks_the_truth() -> None:
@@ -243,3 +289,39 @@ def test_regression_guard_the_readmes_chain_table(real_inputs: digecon.Inputs) -
     interpolation = table[table["kind"] == "interpolation"].set_index("candidate")["median_ape"]
     assert (round(interpolation["industry"] * 100, 1), round(interpolation["c39_revenue"] * 100, 1)) == (31.5, 20.7)
     assert len(result.component_checks) and set(result.component_checks["component"]) <= set(choices)
+
+
+def test_real_software_chain_is_carried_by_software_revenue_from_2012(real_inputs: digecon.Inputs) -> None:
+    """北京's IT services under the software chain: 2018 is 软件业务收入 itself, 2011 (before it starts) 其他行业."""
+    software = next(
+        c for c in candidates_of(ComponentChains()) if c.key.endswith("it_services.candidates.software_revenue")
+    )
+    series = chain_series(real_inputs.yearbook, software, list(range(2002, 2025)))
+    beijing = series[series["province_code"] == 110000].set_index("year")
+    # 分省软件和信息技术服务业主要经济指标_多年期_原始抓取.csv, 北京市, 2018年, 软件业务收入: 97,289,177.8 万元
+    assert beijing.loc[2018, "indicator_100m_yuan"] == pytest.approx(9728.917780)
+    assert beijing.loc[2018, ["carrying_indicator", "carried_by"]].tolist() == ["软件业务收入", "industry series"]
+    assert beijing.loc[2011, ["carrying_indicator", "carried_by"]].tolist() == ["其他行业增加值", "aggregate"]
+    assert set(beijing.loc[2012:2024, "carried_by"]) == {"industry series"}
+    # 西藏 has no software revenue: every year of its series rests on an aggregate
+    assert set(series.loc[series["province_code"] == 540000, "carried_by"]) == {"aggregate"}
+
+
+def test_real_run_says_what_carries_every_row(real_inputs: digecon.Inputs) -> None:
+    """Whatever chains auto picks: tables in their years, else the kind of the indicator carrying the year."""
+    result = digecon.estimate(real_inputs, digecon.Settings())
+    values = result.values
+    assert values["carried_by"].notna().all() and values["carrying_indicator"].notna().all()
+    table = values["flag"] == "benchmark"
+    assert (values.loc[table, "carried_by"] == "benchmark table").all()
+    aggregate = values["carrying_indicator"].astype(str).isin(IO_AGGREGATES)
+    expected = aggregate.map({True: "aggregate", False: "industry series"})
+    assert (values.loc[~table, "carried_by"].astype(str) == expected[~table]).all()
+    backtest = result.backtest
+    assert set(backtest["carried_by"].dropna()) <= {"industry series", "aggregate", "mixed"}
+    assert backtest.loc[backtest["component"] != "total", "carried_by"].notna().all()
+    # C39 revenue (Wind) ends in 2016: from 2017 the C39 chain rests on 工业增加值, whatever auto picks
+    c39 = next(c for c in candidates_of(ComponentChains()) if c.name == "c39_revenue")
+    beijing = chain_series(real_inputs.yearbook, c39, list(range(2002, 2025))).query("province_code == 110000")
+    carried = beijing.set_index("year")["carrying_indicator"]
+    assert (carried[2016], carried[2017]) == ("C39主营业务收入", "工业增加值")

@@ -565,6 +565,64 @@ def test_real_growth_figure_says_which_years_rest_on_the_gdp_deflator(gallery_ro
     assert set(data.loc[data["year"].isin([2009, 2010]), "real_flag"]) == {"gdp deflator"}
 
 
+def carried(code: int, year: int, component: str) -> str:
+    """Tables in their years; after 2008 every component by an aggregate; telecom by one throughout."""
+    if year in PROVINCES[code][2]:
+        return "benchmark table"
+    return "aggregate" if year >= 2009 or component == "telecom" else "industry series"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_province_and_methods_figures_shade_the_years_only_aggregates_carry(tmp_path: Path, language: str) -> None:
+    values = toy_values()
+    keys = zip(values["province_code"], values["year"], values["component"], strict=True)
+    values["carried_by"] = [carried(*key) for key in keys]
+    made = {
+        item.id: item
+        for kind in ("province", "methods")
+        for item in build_figures(
+            kind, values, toy_totals(), toy_backtest(), tmp_path, method="linear", convention="share", language=language
+        )
+    }
+    hebei, tibet = made["province_130000"], made["province_540000"]
+    if language == "en":
+        assert "no series of the industries themselves (2009-2011)." in hebei.caption
+        assert "Carried only by an aggregate in further years: telecom 2003-2006, 2008 (column `carried_by`" in (
+            hebei.caption
+        )
+        assert "(2009-2011)" in made["methods_130000"].caption
+        assert "telecom 2002-2006, 2008 (" in tibet.caption  # Tibet's first table is 2007
+    else:
+        assert "没有数字产业自身序列的年份（2009-2011年）" in hebei.caption
+        assert "电信2003-2006、2008年" in hebei.caption
+    data = pd.read_csv(tmp_path / hebei.data).set_index("year")
+    assert data.index[data["aggregate_only"]].tolist() == [2009, 2010, 2011]
+    assert data.loc[2008, ["electronics_carried_by", "telecom_carried_by"]].tolist() == ["industry series", "aggregate"]
+    methods = pd.read_csv(tmp_path / made["methods_130000"].data)
+    assert sorted(set(methods.loc[methods["aggregate_only"], "year"])) == [2009, 2010, 2011]
+    # without the column (results of an earlier version) nothing is shaded or said
+    plain = build_figures(
+        "province", toy_values(), toy_totals(), toy_backtest(), tmp_path / "plain", method="linear", convention="share"
+    )
+    assert "Grey" not in plain[0].caption
+
+
+def test_the_shaded_years_are_drawn_with_a_legend_entry() -> None:
+    words = labels.labels_for("en")
+    _, ax = plots.components_figure()
+    frame = toy_values().query("province_code == 130000 and method == 'linear'")
+    plots.plot_components(ax, frame, words, title="t", aggregate_years=[2003, 2004, 2009, 2010, 2011])
+    spans = [p.get_x() for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+    assert spans == [2002.5, 2008.5]  # one span per run of years, half a year either side
+    assert words["aggregate_only"] in [t.get_text() for t in ax.get_legend().get_texts()]
+    _, ax = plots.methods_figure()
+    totals = toy_totals().query("province_code == 130000")
+    plots.plot_methods(ax, totals, words, title="t", benchmark_years=[2007], aggregate_years=[2011, 2012])
+    assert [p.get_x() for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)] == [2010.5]
+    assert words["aggregate_only"] in [t.get_text() for t in ax.get_legend().get_texts()]
+    matplotlib.pyplot.close("all")
+
+
 def test_years_are_listed_with_ranges() -> None:
     words = gallery.labels_for("en")
     assert gallery._years([2020, 2002, 2021, 2022, 2023, 2007, 2008], words) == "2002, 2007, 2008, 2020-2023"

@@ -41,6 +41,32 @@ def test_splice_keeps_the_level_of_the_preferred_indicator() -> None:
     assert series.loc[2020, "indicator"] == "其他行业增加值 (spliced: 第三产业增加值 x 0.4000, ratio in 2019)"
 
 
+def test_each_year_names_the_indicator_that_carries_it() -> None:
+    # software revenue only 2012-2014; 其他行业 (100, 110, ..., 160) carries the years before (scaled by the
+    # ratio of 2012: 60 / 120) and after (by that of 2014: 80 / 140); 第三产业 is never needed
+    frame = yearbook(
+        [("软件业务收入", y, v) for y, v in ((2012, 60.0), (2013, 70.0), (2014, 80.0))]
+        + [("其他行业增加值", y, 100.0 + 10 * (y - 2010)) for y in range(2010, 2017)]
+        + [("第三产业增加值", y, 500.0) for y in range(2010, 2017)]
+    )
+    chain = ("软件业务收入", "其他行业增加值", "第三产业增加值")
+    series = indicator_series(frame, list(range(2010, 2017)), {"it_services": chain}, key="component")
+    carried = series.set_index("year")["carrying_indicator"].to_dict()
+    own, aggregate = "软件业务收入", "其他行业增加值"
+    assert carried == {
+        2010: aggregate,
+        2011: aggregate,
+        2012: own,
+        2013: own,
+        2014: own,
+        2015: aggregate,
+        2016: aggregate,
+    }
+    by_year = series.set_index("year")["indicator_100m_yuan"]
+    assert by_year[[2010, 2013, 2016]].tolist() == pytest.approx([100 * 60 / 120, 70.0, 160 * 80 / 140])
+    assert set(series["leading_indicator"]) == {own}
+
+
 def test_a_year_no_chain_covers_is_an_error() -> None:
     frame = yearbook([("其他行业增加值", 2018, 90.0)])
     with pytest.raises(InputError, match=r"no 其他行业增加值 / 第三产业增加值 for province 150000 in \[2019\]"):
@@ -141,6 +167,8 @@ def test_linking_keeps_growth_within_a_base_and_bridges_the_change() -> None:
     rows = pd.concat([frame[frame["indicator"] != "电信业务总量"], linked.reset_index()], ignore_index=True)
     series = indicator_series(rows, [2009, 2010, 2011, 2012], chain, key="component").set_index("year")
     assert series.loc[2010, "spliced"] and not series.loc[2011, "spliced"]
+    # growth within the old base is still the volume's own: the linked years are carried by it
+    assert set(series["carrying_indicator"]) == {"电信业务总量"}
     assert (
         series.loc[2010, "indicator"] == "电信业务总量 (price base linked at 2011 by 其他行业增加值 growth 2010-2011)"
     )
