@@ -85,7 +85,8 @@ CARRIER_NOTE = (
     "component itself) or aggregate (only an aggregate: 工业, 第二产业, 第三产业, 其他行业 or GDP), mixed for a total "
     "whose components "
     "differ. The designs behind the two differ (a series that ends early leaves the later benchmarks to the "
-    "aggregate): results/validation/backtest_by_carrier.csv gives their mean distance to the nearest benchmark used"
+    "aggregate): results/validation/backtest_by_carrier.csv gives the number of rows and their mean distance to the "
+    "nearest benchmark used."
 )
 
 
