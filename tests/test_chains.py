@@ -45,9 +45,17 @@ def with_indicator(name: str, values: dict[int, float], yearbook: pd.DataFrame |
     return pd.concat([toy_yearbook() if yearbook is None else yearbook, rows], ignore_index=True)
 
 
-def run(yearbook: pd.DataFrame, component_chains: ComponentChains, **estimate: object) -> digecon.Result:
+def run(
+    yearbook: pd.DataFrame, component_chains: ComponentChains, *, combinations: bool = True, **estimate: object
+) -> digecon.Result:
     settings = settings_for(chains=component_chains)
-    settings = dataclasses.replace(settings, estimate=dataclasses.replace(settings.estimate, **estimate))
+    indicators = settings.indicators
+    selection = dataclasses.replace(indicators.selection, combinations=combinations)
+    settings = dataclasses.replace(
+        settings,
+        estimate=dataclasses.replace(settings.estimate, **estimate),
+        indicators=dataclasses.replace(indicators, selection=selection),
+    )
     return digecon.estimate(digecon.Inputs(toy_io(), yearbook, toy_ratios()), settings)
 
 
@@ -101,7 +109,8 @@ def test_auto_chooses_the_candidate_that_tracks_the_truth() -> None:
     """Flat exports miss the growth (c = 0.1, 0.2, 0.3); revenue = 2 x VA tracks it (c = 0.5 throughout)."""
     yearbook = with_indicator(EXPORTS, {y: 1000.0 for y in YEARS})
     yearbook = with_indicator(REVENUE, {y: 2 * (100.0 + 20 * (y - 2002)) for y in YEARS}, yearbook)
-    result = run(yearbook, chains(use="auto", candidates={"flat": [EXPORTS], "tracks": [REVENUE]}))
+    # the chains alone (a combination of the two would be the runner-up)
+    result = run(yearbook, chains(use="auto", candidates={"flat": [EXPORTS], "tracks": [REVENUE]}), combinations=False)
     table = result.chain_comparison.query("component == 'electronics' and convention == 'share'")
     assert list(result.chain_comparison.columns) == COMPARISON_COLUMNS
     decisive = table[table["decisive"]].set_index("candidate")
@@ -120,7 +129,8 @@ def test_auto_chooses_the_candidate_that_tracks_the_truth() -> None:
 
 def test_a_tie_goes_to_the_earlier_candidate() -> None:
     yearbook = with_indicator(REVENUE, LINEAR_REVENUE)
-    result = run(yearbook, chains(use="auto", candidates={"first": [REVENUE], "second": [REVENUE, "工业增加值"]}))
+    candidates = {"first": [REVENUE], "second": [REVENUE, "工业增加值"]}
+    result = run(yearbook, chains(use="auto", candidates=candidates), combinations=False)
     choice = result.chain_choices["electronics"]
     assert (choice.candidate.name, choice.runner_up, choice.margin_points) == ("first", "second", 0.0)
 
