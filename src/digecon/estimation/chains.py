@@ -3,9 +3,11 @@
 Each component (electronics, IT services, telecom, media) has named candidate chains
 (``indicators.chains.<component>.candidates``), each an ordered list of indicators spliced as in
 :mod:`digecon.estimation.indicators`. Every candidate is scored by the same backtest designs
-(:func:`digecon.estimation.backtest.backtest`, called once per candidate on that component's
-benchmarks); ``use: auto`` picks, per component, the candidate with the lowest median
-extrapolation APE of the recommended method and convention, a tie going to the earlier candidate.
+(:func:`digecon.estimation.backtest.backtest`, one run over every candidate's series); the
+combinations of a component's chains are scored beside them, and ``use: auto`` picks, per
+component, the candidate with the lowest median extrapolation APE of the recommended method and
+convention, of the component or of the total (``indicators.selection.criterion``), a tie going to
+the earlier candidate; :mod:`digecon.estimation.selection` says how sure each choice is.
 
 The coefficient basis follows the leading indicator. A chain led by an indicator that has a
 counterpart aggregate in the IO table (:data:`IO_AGGREGATES`: 工业增加值 <-> industry, 第二产业增加值
