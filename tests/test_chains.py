@@ -47,9 +47,17 @@ def with_indicator(name: str, values: dict[int, float], yearbook: pd.DataFrame |
     return pd.concat([toy_yearbook() if yearbook is None else yearbook, rows], ignore_index=True)
 
 
-def run(yearbook: pd.DataFrame, component_chains: ComponentChains, **estimate: object) -> digecon.Result:
+def run(
+    yearbook: pd.DataFrame, component_chains: ComponentChains, *, combinations: bool = True, **estimate: object
+) -> digecon.Result:
     settings = settings_for(chains=component_chains)
-    settings = dataclasses.replace(settings, estimate=dataclasses.replace(settings.estimate, **estimate))
+    indicators = settings.indicators
+    selection = dataclasses.replace(indicators.selection, combinations=combinations)
+    settings = dataclasses.replace(
+        settings,
+        estimate=dataclasses.replace(settings.estimate, **estimate),
+        indicators=dataclasses.replace(indicators, selection=selection),
+    )
     return digecon.estimate(digecon.Inputs(toy_io(), yearbook, toy_ratios()), settings)
 
 
@@ -147,7 +155,8 @@ def test_auto_chooses_the_candidate_that_tracks_the_truth() -> None:
     """Flat exports miss the growth (c = 0.1, 0.2, 0.3); revenue = 2 x VA tracks it (c = 0.5 throughout)."""
     yearbook = with_indicator(EXPORTS, {y: 1000.0 for y in YEARS})
     yearbook = with_indicator(REVENUE, {y: 2 * (100.0 + 20 * (y - 2002)) for y in YEARS}, yearbook)
-    result = run(yearbook, chains(use="auto", candidates={"flat": [EXPORTS], "tracks": [REVENUE]}))
+    # the chains alone (a combination of the two would be the runner-up)
+    result = run(yearbook, chains(use="auto", candidates={"flat": [EXPORTS], "tracks": [REVENUE]}), combinations=False)
     table = result.chain_comparison.query("component == 'electronics' and convention == 'share'")
     assert list(result.chain_comparison.columns) == COMPARISON_COLUMNS
     decisive = table[table["decisive"]].set_index("candidate")
@@ -166,7 +175,8 @@ def test_auto_chooses_the_candidate_that_tracks_the_truth() -> None:
 
 def test_a_tie_goes_to_the_earlier_candidate() -> None:
     yearbook = with_indicator(REVENUE, LINEAR_REVENUE)
-    result = run(yearbook, chains(use="auto", candidates={"first": [REVENUE], "second": [REVENUE, "工业增加值"]}))
+    candidates = {"first": [REVENUE], "second": [REVENUE, "工业增加值"]}
+    result = run(yearbook, chains(use="auto", candidates=candidates), combinations=False)
     choice = result.chain_choices["electronics"]
     assert (choice.candidate.name, choice.runner_up, choice.margin_points) == ("first", "second", 0.0)
 
@@ -292,7 +302,11 @@ def test_regression_guard_the_readmes_chain_table(real_inputs: digecon.Inputs) -
 
 
 def test_real_software_chain_is_carried_by_software_revenue_from_2012(real_inputs: digecon.Inputs) -> None:
-    """北京's IT services under the software chain: 2018 is 软件业务收入 itself, 2011 (before it starts) 其他行业."""
+    """北京's IT services under the software chain: 2018 is 软件业务收入, 2011 the wage bill, 2005 其他行业.
+
+    软件业务收入 starts in 2012; before it the chain takes the section's wage bill (2006-2019), before
+    both 其他行业增加值.
+    """
     software = next(
         c for c in candidates_of(ComponentChains()) if c.key.endswith("it_services.candidates.software_revenue")
     )
@@ -301,10 +315,13 @@ def test_real_software_chain_is_carried_by_software_revenue_from_2012(real_input
     # 分省软件和信息技术服务业主要经济指标_多年期_原始抓取.csv, 北京市, 2018年, 软件业务收入: 97,289,177.8 万元
     assert beijing.loc[2018, "indicator_100m_yuan"] == pytest.approx(9728.917780)
     assert beijing.loc[2018, ["carrying_indicator", "carried_by"]].tolist() == ["软件业务收入", "industry series"]
-    assert beijing.loc[2011, ["carrying_indicator", "carried_by"]].tolist() == ["其他行业增加值", "aggregate"]
-    assert set(beijing.loc[2012:2024, "carried_by"]) == {"industry series"}
-    # 西藏 has no software revenue: every year of its series rests on an aggregate
-    assert set(series.loc[series["province_code"] == 540000, "carried_by"]) == {"aggregate"}
+    wage_bill = "信息传输、计算机服务和软件业城镇单位就业人员工资总额"
+    assert beijing.loc[2011, ["carrying_indicator", "carried_by"]].tolist() == [wage_bill, "industry series"]
+    assert beijing.loc[2005, ["carrying_indicator", "carried_by"]].tolist() == ["其他行业增加值", "aggregate"]
+    assert set(beijing.loc[2012:2024, "carrying_indicator"]) == {"软件业务收入"}
+    # 西藏 has no software revenue: after the wage bill ends (2019) its series rests on an aggregate
+    tibet = series[series["province_code"] == 540000].set_index("year")
+    assert set(tibet.loc[2020:2024, "carried_by"]) == {"aggregate"}
 
 
 def test_real_run_says_what_carries_every_row(real_inputs: digecon.Inputs) -> None:
@@ -314,8 +331,13 @@ def test_real_run_says_what_carries_every_row(real_inputs: digecon.Inputs) -> No
     assert values["carried_by"].notna().all() and values["carrying_indicator"].notna().all()
     table = values["flag"] == "benchmark"
     assert (values.loc[table, "carried_by"] == "benchmark table").all()
-    aggregate = values["carrying_indicator"].astype(str).isin(IO_AGGREGATES)
-    expected = aggregate.map({True: "aggregate", False: "industry series"})
+    # a combination names each of its chains' carriers: mixed where they are of both kinds
+    kinds = {
+        text: {i in IO_AGGREGATES for i in text.split(" + ")}
+        for text in values["carrying_indicator"].astype(str).unique()
+    }
+    word = {frozenset({True}): "aggregate", frozenset({False}): "industry series", frozenset({True, False}): "mixed"}
+    expected = values["carrying_indicator"].astype(str).map(lambda text: word[frozenset(kinds[text])])
     assert (values.loc[~table, "carried_by"].astype(str) == expected[~table]).all()
     backtest = result.backtest
     assert set(backtest["carried_by"].dropna()) <= {"industry series", "aggregate", "mixed"}

@@ -242,8 +242,11 @@ def test_row_kinds_keep_cities_named_with_cheng_and_drop_repeated_headers() -> N
 
 
 def test_real_city_estimates_add_up_to_their_provinces(mirror: Path, tmp_path: Path) -> None:
-    """The whole city stage on the built-in data: every province's component, split over its cities and
-    the rest, adds back up to the province's estimate; Shenzhen's key is the published 2023 GDP."""
+    """The whole city stage on the built-in data adds back up to the provinces.
+
+    Every province's component, split over its cities and the rest, sums to the province's estimate;
+    Shenzhen's key is its published 2023 GDP.
+    """
     import digecon
     from digecon.core.settings import settings_from_config
     from digecon.estimation.cities import estimate_cities

@@ -9,6 +9,7 @@ import pytest
 from digecon.core.errors import InputError
 from digecon.estimation.indicators import (
     _patterns,
+    combined_carriers,
     excess_growth,
     indicator_breaks,
     indicator_series,
@@ -65,6 +66,20 @@ def test_each_year_names_the_indicator_that_carries_it() -> None:
     by_year = series.set_index("year")["indicator_100m_yuan"]
     assert by_year[[2010, 2013, 2016]].tolist() == pytest.approx([100 * 60 / 120, 70.0, 160 * 80 / 140])
     assert set(series["leading_indicator"]) == {own}
+
+
+def test_a_combination_is_carried_by_its_chains_carriers() -> None:
+    # two chains of IT services: in 2011 one by the wage bill and one by 其他行业, in 2013 both by software revenue
+    chains = pd.DataFrame(
+        {
+            "year": [2011, 2011, 2013, 2013],
+            "carrying_indicator": ["其他行业增加值", "工资总额", "软件业务收入", "软件业务收入"],
+            "carried_by": ["aggregate", "industry series", "industry series", "industry series"],
+        }
+    )
+    carried = combined_carriers(chains, ["year"])
+    assert carried.loc[2011].tolist() == ["工资总额 + 其他行业增加值", "mixed"]  # the industry's series named first
+    assert carried.loc[2013].tolist() == ["软件业务收入", "industry series"]
 
 
 def test_a_year_no_chain_covers_is_an_error() -> None:

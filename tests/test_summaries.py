@@ -36,7 +36,8 @@ def test_the_report_has_a_section_by_what_carries_the_held_out_year() -> None:
     by_design = summary.assign(component="total", design_label="2017 from 2002-2012")
     by_distance = summary.assign(component="total", distance_years=5)
     comparison = pd.DataFrame(columns=COMPARISON_COLUMNS)
-    text = backtest_report(summary, by_design, by_distance, comparison, {}, ["share"], by_carrier=by_carrier)
+    rules = pd.DataFrame(columns=["rule", "scope", "n", "median_ape", "q80_ape", "held_out_years", "choices"])
+    text = backtest_report(summary, by_design, by_distance, comparison, {}, rules, ["share"], by_carrier=by_carrier)
     section = text[text.index("## convention: share, by what carries the held-out year") :]
     assert "| kind | component | carried_by | hold |" in section
     assert "| extrapolation | telecom | aggregate | 40.0% (60%) |" in section

@@ -43,6 +43,15 @@ from digecon.estimation.indicators import indicator_breaks, screen_yearbook
 from digecon.estimation.national import national_consistency
 from digecon.estimation.prices import deflate_components, implicit_deflators, price_indices
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
+from digecon.estimation.selection import (
+    WEIGHT_COLUMNS,
+    combination_parts,
+    combination_series,
+    combination_weights,
+    combine_estimates,
+    nested_rules,
+    with_combinations,
+)
 from digecon.estimation.totals import totals_of
 from digecon.inputs.price_indices import read_price_indices
 from digecon.inputs.registry import build_registry
@@ -90,8 +99,11 @@ class Result:
     band_coverage: pd.DataFrame  # nested and in-sample coverage of the bands, by design
     national_consistency: pd.DataFrame
     indicator_breaks: pd.DataFrame  # the screen of every annual series: jumps, price bases, vintage links
-    chain_comparison: pd.DataFrame  # every candidate indicator chain's backtest errors, the chosen ones flagged
-    chain_choices: dict[str, Choice]  # component -> the chain used and its margin over the runner-up
+    chain_comparison: pd.DataFrame  # every candidate's errors, effect on the total, win share; the chosen flagged
+    chain_choices: dict[str, Choice]  # component -> the candidate used, its margin and win share
+    selection_rules: pd.DataFrame  # each selection rule's nested out-of-sample errors
+    combination_weights: pd.DataFrame  # the combinations' weights per component, method and convention
+    combination_parts: pd.DataFrame  # each chain's estimate behind a combined value, with its weight
     component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
 
 
@@ -188,7 +200,7 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     chosen = _chains(inputs.yearbook, components, aggregates, grid, settings)
     backtest_rows = with_totals(chosen.backtest)
     rule = band_rule(backtest_rows)
-    values, benchmarks, indicators = _values(inputs, components, aggregates, grid, chosen, rule, settings)
+    values, benchmarks, indicators, parts = _values(inputs, components, aggregates, grid, chosen, rule, settings)
     deflators = implicit_deflators(
         inputs.yearbook, price_indices(inputs.yearbook, inputs.price_indices), base_year=settings.prices.base_year
     )
@@ -204,7 +216,7 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         benchmarks=benchmarks,
         indicators=indicators,
         backtest=backtest_rows,
-        backtest_summary=error_summary(backtest_rows, rule),
+        backtest_summary=chain_choice.with_choices(error_summary(backtest_rows, rule), chosen.comparison),
         backtest_by_design=by_design(backtest_rows),
         backtest_by_distance=by_distance(backtest_rows),
         backtest_by_carrier=by_carrier(backtest_rows),
@@ -213,6 +225,9 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         indicator_breaks=breaks,
         chain_comparison=chosen.comparison,
         chain_choices=chosen.choices,
+        selection_rules=chosen.rules,
+        combination_weights=chosen.weights,
+        combination_parts=parts,
         component_checks=chain_choice.component_indicator_checks(
             recommended, inputs.yearbook, chosen.candidates, settings.indicators.component_check_factor
         ),
@@ -224,37 +239,55 @@ KEY = ["province_code", "year", "component", "method", "convention"]
 
 @dataclass(frozen=True)
 class _Chosen:
-    """The candidate chains of a run, their backtest and the choice of one per component."""
+    """The candidates of a run, their backtest and the choice of one per component."""
 
-    candidates: list[chain_choice.Candidate]  # the available ones
-    series: dict[chain_choice.Candidate, pd.DataFrame]  # each candidate's indicator series
+    candidates: list[chain_choice.Candidate]  # the available chains (the combinations are not among them)
+    series: dict[chain_choice.Candidate, pd.DataFrame]  # each chain's indicator series
     choices: dict[str, Choice]
     comparison: pd.DataFrame
-    backtest: pd.DataFrame  # the backtest rows of the chosen chains, of the run's methods and conventions
+    backtest: pd.DataFrame  # the backtest rows of the chosen candidates, of the run's methods and conventions
+    weights: pd.DataFrame  # the combinations' weights (digecon.estimation.selection.WEIGHT_COLUMNS)
+    rules: pd.DataFrame  # the nested errors of each selection rule
+
+    def parts(self, choice: Choice) -> list[chain_choice.Candidate]:
+        """List the chains a choice estimates: itself, or the chains a combination averages."""
+        names = choice.candidate.parts or (choice.candidate.name,)
+        return [c for c in self.candidates if c.component == choice.component and c.name in names]
 
 
 def _chains(
     yearbook: pd.DataFrame, components: pd.DataFrame, aggregates: pd.DataFrame, grid: list[int], settings: Settings
 ) -> _Chosen:
     """Build every available candidate chain's series, backtest them all and choose one per component."""
-    est, chains = settings.estimate, settings.indicators.chains
+    est, chains, selection = settings.estimate, settings.indicators.chains, settings.indicators.selection
     candidates, unavailable = chain_choice.available_candidates(chains, yearbook)
     changes = chain_choice.base_changes(yearbook, settings.indicators.price_base_changes)
     series = {c: chain_choice.chain_series(yearbook, c, grid, changes) for c in candidates}
     # the recommended method and convention decide the choice: scored even if not among the run's
     methods = list(dict.fromkeys([*est.methods, est.recommended_method]))
     conventions = list(dict.fromkeys([*est.conventions, est.recommended_convention]))
-    scoring = backtest(*chain_choice.scoring_inputs(components, aggregates, series), methods, conventions)
+    scoring = backtest(*chain_choice.scoring_inputs(components, aggregates, series), methods, conventions, totals=False)
+    names = {k: [c.name for c in candidates if c.component == k] for k in chain_choice.uses_of(chains)}
+    weights = combination_weights(scoring, names) if selection.combinations else pd.DataFrame(columns=WEIGHT_COLUMNS)
+    scored = [*candidates, *chain_choice.combination_candidates(weights)]
+    recommended = scoring[
+        (scoring["method"] == est.recommended_method) & (scoring["convention"] == est.recommended_convention)
+    ]
+    rules = nested_rules(recommended, names, combinations=selection.combinations)
+    scoring = with_combinations(scoring, weights)
     choices, comparison = chain_choice.choose_chains(
-        chain_choice.candidate_scores(scoring, series),
-        candidates,
+        scoring,
+        chain_choice.candidate_scores(scoring, scored, series),
+        scored,
         unavailable,
         chains,
+        selection,
         method=est.recommended_method,
         convention=est.recommended_convention,
     )
+    comparison = chain_choice.with_rule_errors(comparison, rules, weights)
     chosen = chain_choice.chosen_rows(scoring, choices, est.methods, est.conventions)
-    return _Chosen(candidates, series, choices, comparison, chosen)
+    return _Chosen(candidates, series, choices, comparison, chosen, weights, rules)
 
 
 def _values(
@@ -265,14 +298,29 @@ def _values(
     chosen: _Chosen,
     rule: pd.DataFrame,
     settings: Settings,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Estimate the chosen chains with their bands; give the benchmarks and indicators behind them."""
-    indicators = pd.concat([chosen.series[c.candidate] for c in chosen.choices.values()], ignore_index=True)
-    benchmarks = chain_choice.chain_benchmarks(components, aggregates, indicators)
-    values = estimate_all(benchmarks, indicators, grid, settings.estimate.methods, settings.estimate.conventions)
-    values = describe(apply_bounds(values[values["year"].isin(settings.years)], rule), benchmarks, indicators)
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Estimate the chosen candidates with their bands; give the benchmarks, indicators and combinations' parts.
+
+    A combination is the weighted mean of its chains' estimates (each chain estimated as if chosen).
+    """
+    parts = {c: chosen.series[c] for choice in chosen.choices.values() for c in chosen.parts(choice)}
+    indicators = pd.concat(parts.values(), ignore_index=True)
+    estimates = estimate_all(
+        *chain_choice.scoring_inputs(components, aggregates, parts),
+        grid,
+        settings.estimate.methods,
+        settings.estimate.conventions,
+    )
+    combined = {k: c.candidate.name for k, c in chosen.choices.items() if c.candidate.parts}
+    in_years = estimates["year"].isin(settings.years)
+    parts_table = combination_parts(estimates[in_years], indicators, chosen.weights, combined)
+    estimates = combine_estimates(estimates, chosen.weights, combined)
+    described = combination_series(indicators, combined)
+    benchmarks = chain_choice.chain_benchmarks(components, aggregates, described)
+    values = estimates[estimates["year"].isin(settings.years)]
+    values = describe(apply_bounds(values, rule), benchmarks, described)
     if inputs.table_ratios is not None and not inputs.table_ratios.empty:
         values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid))
-    # the values resting on an indicator value the screen flagged
+    # the values resting on an indicator value the screen flagged (any chain of a combination)
     flagged = indicator_breaks(indicators, settings.indicators.break_threshold)
-    return chain_choice.with_chain_notes(values, flagged, chosen.choices), benchmarks, indicators
+    return chain_choice.with_chain_notes(values, flagged, chosen.choices), benchmarks, indicators, parts_table

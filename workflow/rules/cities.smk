@@ -97,7 +97,12 @@ if CITIES:
         params:
             settings=_subset(
                 SETTINGS,
-                ("cities", "estimate.recommended_method", "estimate.recommended_convention", "export"),
+                (
+                    "cities",
+                    "estimate.recommended_method",
+                    "estimate.recommended_convention",
+                    "export",
+                ),
             ),
         message:
             "Distributing the provinces' components over their cities"
@@ -150,7 +155,11 @@ if CITIES:
         params:
             settings=_subset(
                 SETTINGS,
-                ("plots", "estimate.recommended_method", "estimate.recommended_convention"),
+                (
+                    "plots",
+                    "estimate.recommended_method",
+                    "estimate.recommended_convention",
+                ),
             ),
         message:
             "Drawing the city page of the gallery"

@@ -25,6 +25,9 @@ rule estimate_digital_economy:
         national_consistency="results/{run}validation/national_consistency.csv",
         indicator_breaks="results/{run}validation/indicator_breaks.csv",
         chain_comparison="results/{run}validation/chain_comparison.csv",
+        selection_rules="results/{run}validation/selection_rules.csv",
+        combination_weights="results/{run}validation/combination_weights.csv",
+        combination_parts="results/{run}validation/combination_parts.csv",
         component_checks="results/{run}validation/component_indicator_checks.csv",
         summary_md="results/{run}validation/backtest_summary.md",
     log:
@@ -44,6 +47,7 @@ rule estimate_digital_economy:
             "indicators.break_threshold",
             "indicators.breaks",
             "indicators.chains",
+            "indicators.selection",
             "indicators.price_base_changes",
             "indicators.component_check_factor",
             "prices.base_year",

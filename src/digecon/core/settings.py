@@ -42,6 +42,8 @@ CONVENTIONS = ("share", "benchmark")
 LANGUAGES = ("en", "zh")
 CSV_ENCODINGS = ("utf-8", "utf-8-sig")
 BREAK_ACTIONS = ("keep", "bridge")
+CRITERIA = ("component", "total")
+COMBINATION_NAMES = ("combination_weighted", "combination_equal")  # digecon.estimation.selection
 # Scenarios: named partial configurations, each merged over the run's own (``scenarios:``). The
 # sections a scenario may not change: where the built-in files come from is one for the whole run.
 SCENARIO_NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,39}$"
@@ -178,8 +180,10 @@ class ChainSettings:
 
     use: str = _setting(
         "auto",
-        "The candidate used: its name, or auto: the candidate with the lowest median extrapolation APE of the "
-        "backtest (estimate.recommended_method and recommended_convention; a tie goes to the earlier candidate).",
+        "The candidate used: its name, a combination (combination_weighted, combination_equal: "
+        "indicators.selection.combinations), or auto: the candidate the backtest scores best under "
+        "indicators.selection.criterion (estimate.recommended_method and recommended_convention; a tie goes to the "
+        "earlier candidate).",
     )
     candidates: Mapping[str, tuple[str, ...]] = _setting(
         {},
@@ -211,14 +215,16 @@ class ComponentChains:
     it_services: ChainSettings = field(
         default_factory=_candidates(
             other_services=OTHER_SERVICES_CHAIN,
-            software_revenue=("软件业务收入", *OTHER_SERVICES_CHAIN),
-            it_services_revenue=("信息技术服务收入", *OTHER_SERVICES_CHAIN),
-            wage_bill=(I_WAGE_BILL, *OTHER_SERVICES_CHAIN),
+            # each industry series continued by the industry's others before the aggregates
+            software_revenue=("软件业务收入", I_WAGE_BILL, *OTHER_SERVICES_CHAIN),
+            it_services_revenue=("信息技术服务收入", "软件业务收入", I_WAGE_BILL, *OTHER_SERVICES_CHAIN),
+            wage_bill=(I_WAGE_BILL, "软件业务收入", *OTHER_SERVICES_CHAIN),
         ),
         metadata={
             "description": "I64-I65 internet, software and IT services: the other-services chain, software "
             "revenue (2012-2024, not 西藏), IT-services revenue (2014-2024, not 西藏) or the urban-unit wage bill "
-            "of section I (2006-2019), each spliced on it."
+            "of section I (2006-2019), each continued by the industry's other series, then spliced on the "
+            "other-services chain."
         },
     )
     telecom: ChainSettings = field(
@@ -241,6 +247,41 @@ class ComponentChains:
             "description": "R86-R87 media: the other-services chain, or the urban-unit wage bill of section R "
             "(2006-2019) spliced on it."
         },
+    )
+
+
+@dataclass(frozen=True)
+class SelectionSettings:
+    """How ``auto`` chooses each component's chain, and how sure the choice is."""
+
+    criterion: str = _setting(
+        "component",
+        "What auto minimises: component (the median extrapolation APE of the component itself) or total (the "
+        "median extrapolation APE of the digital-economy total, the other components at their chosen chains). "
+        "Both rules are measured nested, choosing without each held-out table and scoring the choice on it "
+        "(results/validation/selection_rules.csv).",
+        enum=list(CRITERIA),
+    )
+    combinations: bool = _setting(
+        True,
+        "Score two combined candidates per component beside the chains: the mean of the candidates' estimates "
+        "weighted by the inverse square of their median extrapolation APE (combination_weighted), and their "
+        "plain mean (combination_equal); auto may choose one.",
+    )
+    resamples: int = _setting(
+        200,
+        "Resamples of provinces and backtest designs (drawn with replacement) on which each candidate's score "
+        "is recomputed: a candidate's win_share is the share of them in which it scores best.",
+        minimum=10,
+        maximum=100000,
+    )
+    seed: int = _setting(2002, "Seed of the resampling (the same seed gives the same win shares).", minimum=0)
+    toss_up_below: float = _setting(
+        0.6,
+        "A choice whose win share is below this is called a toss-up in the log, the summaries and the captions "
+        "(a way of reading the share, not a parameter of the estimate).",
+        exclusiveMinimum=0,
+        maximum=1,
     )
 
 
@@ -277,6 +318,10 @@ class IndicatorSettings:
             "description": "Candidate indicator chains of each component and which one is used (METHOD.md "
             "section 3): every candidate is scored by the backtest (results/validation/chain_comparison.csv)."
         },
+    )
+    selection: SelectionSettings = field(
+        default_factory=lambda: SelectionSettings(),
+        metadata={"description": "How auto chooses each component's chain, and how sure the choice is."},
     )
     price_base_changes: Mapping[str, tuple[int, ...]] = _setting(
         {"电信业务总量": (2019,)},
@@ -623,7 +668,7 @@ def _consistency_problems(settings: Settings) -> list[str]:
             f"estimate.recommended_convention = {estimate.recommended_convention!r}: not in estimate.conventions "
             f"{list(estimate.conventions)}"
         )
-    return problems + _chain_problems(settings.indicators.chains) + _city_problems(settings.cities)
+    return problems + _chain_problems(settings.indicators) + _city_problems(settings.cities)
 
 
 def _city_problems(cities: CitySettings) -> list[str]:
@@ -645,16 +690,20 @@ def _city_problems(cities: CitySettings) -> list[str]:
     return problems
 
 
-def _chain_problems(chains: ComponentChains) -> list[str]:
-    """Check that each chain's ``use`` names one of its candidates (or auto), and no candidate is called auto."""
+def _chain_problems(indicators: IndicatorSettings) -> list[str]:
+    """Check that each chain's ``use`` names a candidate (a combination, auto), and no candidate has a reserved name."""
     problems = []
+    chains = indicators.chains
+    combinations = COMBINATION_NAMES if indicators.selection.combinations else ()
     for f in dataclasses.fields(chains):
         chain, key = getattr(chains, f.name), f"indicators.chains.{f.name}"
-        if "auto" in chain.candidates:
-            problems.append(f"{key}.candidates.auto: the name auto is reserved for {key}.use; rename the candidate")
-        if chain.use != "auto" and chain.use not in chain.candidates:
-            allowed = ", ".join(["auto", *chain.candidates])
-            problems.append(f"{key}.use = {chain.use!r}: unknown candidate (allowed: {allowed})")
+        for reserved in ("auto", *COMBINATION_NAMES):
+            if reserved in chain.candidates:
+                problems.append(f"{key}.candidates.{reserved}: the name {reserved} is reserved; rename the candidate")
+        allowed = ["auto", *chain.candidates, *(combinations if len(chain.candidates) > 1 else ())]
+        if chain.use not in allowed:
+            off = " (indicators.selection.combinations is false)" if chain.use in COMBINATION_NAMES else ""
+            problems.append(f"{key}.use = {chain.use!r}: unknown candidate{off} (allowed: {', '.join(allowed)})")
     return problems
 
 

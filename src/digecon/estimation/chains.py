@@ -3,9 +3,11 @@
 Each component (electronics, IT services, telecom, media) has named candidate chains
 (``indicators.chains.<component>.candidates``), each an ordered list of indicators spliced as in
 :mod:`digecon.estimation.indicators`. Every candidate is scored by the same backtest designs
-(:func:`digecon.estimation.backtest.backtest`, called once per candidate on that component's
-benchmarks); ``use: auto`` picks, per component, the candidate with the lowest median
-extrapolation APE of the recommended method and convention, a tie going to the earlier candidate.
+(:func:`digecon.estimation.backtest.backtest`, one run over every candidate's series); the
+combinations of a component's chains are scored beside them, and ``use: auto`` picks, per
+component, the candidate with the lowest median extrapolation APE of the recommended method and
+convention, of the component or of the total (``indicators.selection.criterion``), a tie going to
+the earlier candidate; :mod:`digecon.estimation.selection` says how sure each choice is.
 
 The coefficient basis follows the leading indicator. A chain led by an indicator that has a
 counterpart aggregate in the IO table (:data:`IO_AGGREGATES`: 工业增加值 <-> industry, 第二产业增加值
@@ -33,7 +35,7 @@ import pandas as pd
 
 from digecon.core.errors import InputError
 from digecon.core.provinces import NATIONAL_CODE, province_table
-from digecon.core.settings import ComponentChains
+from digecon.core.settings import ComponentChains, SelectionSettings
 from digecon.estimation.bands import q80
 from digecon.estimation.estimate import plain
 from digecon.estimation.indicators import (
@@ -43,6 +45,7 @@ from digecon.estimation.indicators import (
     link_price_bases,
     price_base_changes,
 )
+from digecon.estimation.selection import candidate_effects, select, wide
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,14 @@ COMPARISON_COLUMNS = [
     "chosen",
     "decisive",
     "margin_points",
+    "criterion",
+    "win_share",
+    "total_n",
+    "total_median_ape",
+    "total_q80_ape",
+    "nested_median_ape_component_rule",
+    "nested_median_ape_total_rule",
+    "combination_weights",
     "note",
 ]
 CHECK_COLUMNS = [
@@ -88,20 +99,23 @@ CHECK_COLUMNS = [
 
 @dataclass(frozen=True)
 class Candidate:
-    """One candidate chain of one component."""
+    """One candidate of one component: a chain, or a combination of the component's chains (``parts``)."""
 
     component: str
     name: str
     chain: tuple[str, ...]
+    parts: tuple[str, ...] = ()  # a combination's chains (digecon.estimation.selection), none for a chain
 
     @property
     def label(self) -> str:
-        """The chain as text: ``C39主营业务收入 → 工业增加值 → ...``."""
-        return " → ".join(self.chain)
+        """The chain as text (``C39主营业务收入 → 工业增加值 → ...``), or the chains a combination averages."""
+        return " → ".join(self.chain) if not self.parts else f"mean of {', '.join(self.parts)}"
 
     @property
     def basis(self) -> str:
-        """``share`` if the leading indicator has an IO aggregate, else ``indicator`` (c = V / X)."""
+        """``share`` (the leading indicator has an IO aggregate), ``indicator`` (c = V / X) or ``combination``."""
+        if self.parts:
+            return "combination"
         return "share" if self.chain[0] in IO_AGGREGATES else "indicator"
 
     @property
@@ -363,52 +377,43 @@ def _fallback_note(leads: pd.DataFrame, candidate: Candidate) -> str:
 
 @dataclass(frozen=True)
 class Choice:
-    """The candidate chosen for one component, and by how much it beat the others."""
+    """The candidate chosen for one component, by how much it beat the others and how sure that is."""
 
     component: str
     candidate: Candidate
     how: str  # auto or configured
-    score: float  # median extrapolation APE of the recommended method and convention
+    criterion: str  # component or total (selection.criterion)
+    score: float  # the median extrapolation APE under the criterion, of the recommended method and convention
     runner_up: str | None  # the best other candidate
     runner_up_score: float
     method: str
     convention: str
+    win_share: float  # share of resamples of provinces and designs in which the chosen candidate scores best
+    resamples: int
+    toss_up_below: float
 
     @property
     def margin_points(self) -> float:
         """Runner-up's score minus the chosen one's, in percentage points (NaN without a runner-up)."""
         return (self.runner_up_score - self.score) * 100 if self.runner_up is not None else float("nan")
 
+    @property
+    def toss_up(self) -> bool:
+        """Whether the chosen candidate wins fewer resamples than ``toss_up_below`` (selection.toss_up_below)."""
+        return self.runner_up is not None and self.win_share < self.toss_up_below
+
     def sentence(self) -> str:
-        """Say which chain won and by how much, for the log, the Markdown summary and captions."""
+        """Say which candidate won, by how much and how surely, for the log, the summaries and captions."""
         head = f"{self.component}: {self.candidate.name} ({self.candidate.label}), {self.how}"
-        score = f"median extrapolation APE {self.score:.1%} ({self.method}, {self.convention})"
+        of = "of the total" if self.criterion == "total" else "of the component"
+        score = f"median extrapolation APE {of} {self.score:.1%} ({self.method}, {self.convention})"
         if self.runner_up is None:
             return f"{head}; {score}; the only candidate with data"
         margin = self.margin_points
         verdict = f"{abs(margin):.1f} points {'better' if margin >= 0 else 'worse'}"
-        return f"{head}; {score} against {self.runner_up_score:.1%} for {self.runner_up} ({verdict})"
-
-
-def _choose(scores: pd.DataFrame, candidates: Sequence[Candidate], use: str, method: str, convention: str) -> Choice:
-    """Pick one component's candidate: ``use``, or (auto) the lowest decisive score, ties to the earlier."""
-    decisive = scores[(scores["kind"] == "extrapolation") & (scores["method"] == method)]
-    decisive = decisive[decisive["convention"] == convention].set_index("candidate")["median_ape"]
-    score = {c.name: float(decisive.get(c.name, np.nan)) for c in candidates}
-    ranked = sorted(candidates, key=lambda c: np.inf if np.isnan(score[c.name]) else score[c.name])  # stable
-    chosen = ranked[0] if use == "auto" else next(c for c in candidates if c.name == use)
-    others = [c for c in ranked if c is not chosen]
-    runner = others[0] if others else None
-    return Choice(
-        chosen.component,
-        chosen,
-        "chosen by auto" if use == "auto" else "set by the configuration",
-        score[chosen.name],
-        runner.name if runner else None,
-        score[runner.name] if runner else float("nan"),
-        method,
-        convention,
-    )
+        sure = f"best in {self.win_share:.0%} of {self.resamples} resamples of provinces and designs"
+        toss = f": a toss-up (below {self.toss_up_below:.0%})" if self.toss_up else ""
+        return f"{head}; {score} against {self.runner_up_score:.1%} for {self.runner_up} ({verdict}); {sure}{toss}"
 
 
 def scoring_inputs(
@@ -441,78 +446,168 @@ def scoring_inputs(
     return pd.concat(frames, ignore_index=True), pd.concat(indicator_frames, ignore_index=True)
 
 
-def candidate_scores(results: pd.DataFrame, series: Mapping[Candidate, pd.DataFrame]) -> pd.DataFrame:
+def candidate_scores(
+    results: pd.DataFrame, candidates: Sequence[Candidate], series: Mapping[Candidate, pd.DataFrame]
+) -> pd.DataFrame:
     """Score every candidate from the scoring backtest's rows: median and q80 APE by method, convention and kind.
 
     Parameters
     ----------
     results
-        The backtest of :func:`scoring_inputs`, in its own row order: ``component``, ``candidate``,
-        ``method``, ``convention``, ``kind`` and ``ape``.
+        The backtest of :func:`scoring_inputs` (and the combinations' rows), in its own row order:
+        ``component``, ``candidate``, ``method``, ``convention``, ``kind`` and ``ape``.
+    candidates
+        The candidates scored, in order (chains, then combinations).
     series
-        Candidate -> its :func:`chain_series` (whose ``leading_indicator`` says where the first
+        Chain -> its :func:`chain_series` (whose ``leading_indicator`` says where the first
         indicator is missing).
 
     Returns
     -------
     DataFrame
-        Per candidate (in the order of ``series``) and method, convention and kind (in the order
+        Per candidate (in the order of ``candidates``) and method, convention and kind (in the order
         they first appear in the backtest): ``n``, ``median_ape``, ``q80_ape``, the candidate's
         ``chain`` and ``coefficient_basis``, and its ``note`` (provinces led by another indicator).
     """
     keys = ["component", "candidate", "method", "convention", "kind"]
-    grouped = results[[*keys, "ape"]].dropna(subset=["ape"]).groupby(keys, sort=False)["ape"]
+    grouped = results[[*keys, "ape"]].dropna(subset=["ape"]).groupby(keys, sort=False, observed=True)["ape"]
     table = plain(grouped.agg(n="count", median_ape="median").assign(q80_ape=q80(grouped)).reset_index())
     frames = []
-    for c, own in series.items():
+    for c in candidates:
         mine = table[(table["component"] == c.component) & (table["candidate"] == c.name)]
-        leads = own.drop_duplicates("province_code")[["province_code", "leading_indicator"]]
-        frames.append(mine.assign(chain=c.label, coefficient_basis=c.basis, note=_fallback_note(leads, c)))
+        note = ""
+        if c in series:
+            note = _fallback_note(series[c].drop_duplicates("province_code")[["province_code", "leading_indicator"]], c)
+        frames.append(mine.assign(chain=c.label, coefficient_basis=c.basis, note=note))
     return pd.concat(frames, ignore_index=True)
 
 
+def combination_candidates(weights: pd.DataFrame) -> list[Candidate]:
+    """Make the combinations of :func:`digecon.estimation.selection.combination_weights` candidates."""
+    pairs = weights[["component", "combination"]].drop_duplicates()
+    return [
+        Candidate(
+            k,
+            name,
+            (),
+            tuple(weights.loc[(weights["component"] == k) & (weights["combination"] == name), "candidate"].unique()),
+        )
+        for k, name in pairs.itertuples(index=False)
+    ]
+
+
 def choose_chains(
+    scoring: pd.DataFrame,
     scores: pd.DataFrame,
     available: Sequence[Candidate],
     unavailable: Mapping[Candidate, str],
     chains: ComponentChains,
+    selection: SelectionSettings,
     *,
     method: str,
     convention: str,
 ) -> tuple[dict[str, Choice], pd.DataFrame]:
-    """Choose one candidate per component (rule in the module doc) and lay out the comparison.
+    """Choose one candidate per component (:mod:`digecon.estimation.selection`) and lay out the comparison.
 
     Parameters
     ----------
+    scoring
+        The scoring backtest (:func:`scoring_inputs`) with the combinations' rows.
     scores
         From :func:`candidate_scores`.
     available, unavailable
-        From :func:`available_candidates`.
+        The candidates scored (chains, then combinations) and the chains without data (why).
     chains
         ``indicators.chains``: each component's ``use``.
+    selection
+        ``indicators.selection``: the criterion, the resamples of the win shares, the toss-up line.
     method, convention
-        The recommended ones: ``auto`` compares the candidates' median extrapolation APE under them.
+        The recommended ones: ``auto`` compares the candidates under them.
 
     Returns
     -------
     (choices, comparison)
-        Component -> :class:`Choice`, in configuration order; the table of ``COMPARISON_COLUMNS``.
+        Component -> :class:`Choice`, in configuration order; the table of ``COMPARISON_COLUMNS``
+        (without the nested rule errors, see :func:`with_rule_errors`).
     """
-    choices = {
-        component: _choose(
-            scores[scores["component"] == component],
-            [c for c in available if c.component == component],
-            use,
+    uses = uses_of(chains)
+    names = {k: [c.name for c in available if c.component == k] for k in uses}
+    for k, use in uses.items():
+        if use != "auto" and use not in names[k]:  # a combination of fewer than two chains with data
+            raise InputError(
+                f"indicators.chains.{k}.use", f"{use} averages the chains with data, and {k} has only {names[k]}"
+            )
+    recommended = scoring[(scoring["method"] == method) & (scoring["convention"] == convention)]
+    table = wide(recommended)
+    extrapolation = (table.rows["kind"] == "extrapolation").to_numpy()
+    picked, criterion_scores = select(table, names, uses, selection.criterion, extrapolation)
+    effects = candidate_effects(
+        scoring, names, picked, selection.criterion, resamples=selection.resamples, seed=selection.seed
+    )
+    share = effects[(effects["method"] == method) & (effects["convention"] == convention)].dropna(subset=["win_share"])
+    share = share.set_index(["component", "candidate"])["win_share"]
+    choices = {}
+    for component, use in uses.items():
+        mine = {c.name: c for c in available if c.component == component}
+        chosen = mine[picked[component]]
+        scored = criterion_scores[component]
+        others = [
+            n for n in sorted(scored, key=lambda n: np.inf if np.isnan(scored[n]) else scored[n]) if n != chosen.name
+        ]
+        runner = others[0] if others else None
+        choices[component] = Choice(
+            component,
+            chosen,
+            "chosen by auto" if use == "auto" else "set by the configuration",
+            selection.criterion,
+            scored[chosen.name],
+            runner,
+            scored[runner] if runner else float("nan"),
             method,
             convention,
+            float(share.get((component, chosen.name), np.nan)),
+            selection.resamples,
+            selection.toss_up_below,
         )
-        for component, use in uses_of(chains).items()
-    }
     for c, why in unavailable.items():
         log.warning("%s (%s): %s; not scored", c.key, c.label, why)
     for choice in choices.values():
         log.info("indicator chain of %s", choice.sentence())
-    return choices, _comparison(scores, unavailable, choices)
+    return choices, _comparison(scores, effects, unavailable, choices)
+
+
+def with_rule_errors(comparison: pd.DataFrame, rules: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Add each rule's nested error of the component and the combinations' weights to the comparison.
+
+    Parameters
+    ----------
+    comparison
+        From :func:`choose_chains`.
+    rules
+        From :func:`digecon.estimation.selection.nested_rules`.
+    weights
+        From :func:`digecon.estimation.selection.combination_weights`.
+
+    Returns
+    -------
+    DataFrame
+        ``comparison`` with ``nested_median_ape_component_rule``, ``nested_median_ape_total_rule``
+        (the same on every row of a component) and ``combination_weights`` (a combination's
+        candidates and weights under the row's method and convention, e.g. ``c39_revenue 0.72,
+        industry 0.28``).
+    """
+    out = comparison.copy()
+    for rule in ("component", "total"):
+        errors = rules[rules["rule"] == rule].set_index("scope")["median_ape"]
+        out[f"nested_median_ape_{rule}_rule"] = out["component"].map(errors).astype(float)
+    text = (
+        weights.assign(part=weights["candidate"] + " " + weights["weight"].map("{:.2f}".format))
+        .groupby(["component", "combination", "method", "convention"], sort=False)["part"]
+        .agg(", ".join)
+    )
+    keys = pd.MultiIndex.from_frame(out[["component", "candidate", "method", "convention"]].astype(object))
+    out["combination_weights"] = text.reindex(keys).fillna("").to_numpy() if len(text) else ""
+    return out.reindex(columns=COMPARISON_COLUMNS)
 
 
 def chosen_rows(
@@ -542,36 +637,64 @@ def chosen_rows(
 
 
 def with_chain_notes(values: pd.DataFrame, breaks: pd.DataFrame, choices: Mapping[str, Choice]) -> pd.DataFrame:
-    """Add ``indicator_break`` (the indicator changed beyond the threshold into that year) and ``chain_margin_points``.
+    """Add ``indicator_break`` and how the component's candidate was chosen.
 
     Parameters
     ----------
     values
         The described estimates.
     breaks
-        From :func:`digecon.estimation.indicators.indicator_breaks` of the chosen chains.
+        From :func:`digecon.estimation.indicators.indicator_breaks` of the chains used.
     choices
         From :func:`choose_chains`.
 
     Returns
     -------
     DataFrame
-        ``values`` with the two columns (the margin is empty for a component not chosen).
+        ``values`` with ``indicator_break`` (the indicator changed beyond the threshold into that
+        year), ``chain_margin_points`` (the lead over the runner-up), ``chain_win_share`` (the share
+        of resamples it wins) and ``chain_toss_up`` (that share is below ``selection.toss_up_below``);
+        the last three empty for a component not chosen.
     """
     keys = ["component", "province_code", "year"]
     flagged = breaks[keys].drop_duplicates().assign(indicator_break=True)
     out = values.merge(flagged, on=keys, how="left", validate="many_to_one")
-    margins = {k: c.margin_points for k, c in choices.items()}
+    component = out["component"]
     return out.assign(
         indicator_break=out["indicator_break"].notna().to_numpy(),
-        chain_margin_points=out["component"].map(margins).astype(float),
+        chain_margin_points=component.map({k: c.margin_points for k, c in choices.items()}).astype(float),
+        chain_win_share=component.map({k: c.win_share for k, c in choices.items()}).astype(float),
+        chain_toss_up=component.map({k: c.toss_up for k, c in choices.items()}).astype("boolean"),
     )
 
 
+def with_choices(summary: pd.DataFrame, comparison: pd.DataFrame) -> pd.DataFrame:
+    """Add to the backtest summary the candidate each component uses and its win share.
+
+    Parameters
+    ----------
+    summary
+        From :func:`digecon.estimation.bands.error_summary`.
+    comparison
+        From :func:`choose_chains`.
+
+    Returns
+    -------
+    DataFrame
+        ``summary`` with ``chain`` (the candidate used) and ``chain_win_share`` (under the row's method
+        and convention; empty for the total).
+    """
+    chosen = comparison[comparison["chosen"] & (comparison["kind"] == "extrapolation")]
+    chosen = chosen[["component", "method", "convention", "candidate", "win_share"]].rename(
+        columns={"candidate": "chain", "win_share": "chain_win_share"}
+    )
+    return summary.merge(chosen, on=["component", "method", "convention"], how="left", validate="many_to_one")
+
+
 def _comparison(
-    scores: pd.DataFrame, unavailable: Mapping[Candidate, str], choices: Mapping[str, Choice]
+    scores: pd.DataFrame, effects: pd.DataFrame, unavailable: Mapping[Candidate, str], choices: Mapping[str, Choice]
 ) -> pd.DataFrame:
-    """Lay out the comparison: scores, chosen / decisive flags, margins, one row per unavailable candidate."""
+    """Lay out the comparison: scores, effects on the total, win shares, chosen / decisive, one row per unavailable."""
     missing = pd.DataFrame(
         [
             {
@@ -586,12 +709,19 @@ def _comparison(
         ]
     )
     table = pd.concat([scores, missing], ignore_index=True) if len(missing) else scores
+    keys = ["component", "candidate", "method", "convention", "kind"]
+    table = table.merge(effects, on=keys, how="left", validate="many_to_one")
     chosen = table.apply(lambda r: choices[r["component"]].candidate.name == r["candidate"], axis=1)
     method = table["component"].map({k: c.method for k, c in choices.items()})
     convention = table["component"].map({k: c.convention for k, c in choices.items()})
     decisive = (table["kind"] == "extrapolation") & (table["method"] == method) & (table["convention"] == convention)
     margin = table["component"].map({k: c.margin_points for k, c in choices.items()})
-    table = table.assign(chosen=chosen.astype(bool), decisive=decisive, margin_points=margin.where(chosen & decisive))
+    table = table.assign(
+        chosen=chosen.astype(bool),
+        decisive=decisive,
+        margin_points=margin.where(chosen & decisive),
+        criterion=table["component"].map({k: c.criterion for k, c in choices.items()}),
+    )
     order = {c: i for i, c in enumerate(choices)}
     table = (
         table.assign(_order=table["component"].map(order)).sort_values(["_order"], kind="stable").drop(columns="_order")

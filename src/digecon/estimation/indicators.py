@@ -214,6 +214,42 @@ def indicator_series(
     return pd.concat(frames, ignore_index=True)[[key, *SERIES_COLUMNS[1:]]]
 
 
+def combined_carriers(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Say what carries a combination of several series: their carriers joined, the kind they share or ``mixed``.
+
+    Parameters
+    ----------
+    frame
+        One row per key and series combined, with ``carrying_indicator`` and ``carried_by``.
+    keys
+        The columns of one combined value (e.g. component, province and year).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``keys`` (in order of first appearance): ``carrying_indicator`` (the distinct carriers
+        joined by `` + ``, series of the industry first, each kind in the order it first appears in
+        ``frame``) and ``carried_by`` (that of every series where they agree, else ``mixed``).
+    """
+    keys = list(keys)
+    codes, names = pd.factorize(frame["carrying_indicator"].astype(str))
+    kind_of = frame["carried_by"].astype(str).to_numpy()[np.unique(codes, return_index=True)[1]]
+    # a series of the industry named before an aggregate, else in order of first appearance
+    order = np.argsort(kind_of == AGGREGATE, kind="stable")
+    codes, names, kind_of = np.argsort(order)[codes], names[order], kind_of[order]
+    distinct = frame[keys].assign(_code=codes).drop_duplicates()
+    group = distinct.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
+    # the carriers of each group as a row of flags: the few distinct rows are named once, not every group
+    present = np.zeros((group.max() + 1 if len(group) else 0, len(names)), dtype=bool)
+    present[group, distinct["_code"].to_numpy()] = True
+    patterns, pattern_of = np.unique(present, axis=0, return_inverse=True)
+    texts = np.array([" + ".join(names[p]) for p in patterns], dtype=object)
+    kinds = np.array([k[0] if len(set(k)) == 1 else MIXED for k in (kind_of[p] for p in patterns)], dtype=object)
+    index = distinct.drop_duplicates(keys).set_index(keys).index
+    pattern_of = pattern_of.ravel()
+    return pd.DataFrame({"carrying_indicator": texts[pattern_of], "carried_by": kinds[pattern_of]}, index=index)
+
+
 BREAK_COLUMNS = [
     "aggregate",
     "province_code",

@@ -418,13 +418,22 @@ def chain_note(values: pd.DataFrame, words: dict[str, str] | None = None) -> str
         words["chain_part"].format(
             component=words.get(f"component_{row.component}", row.component),
             chain=chain_name(row.chain, words),
-            how=words["chain_only"]
-            if pd.isna(row.chain_margin_points)
-            else words["chain_margin"].format(margin=row.chain_margin_points),
+            how=_chain_how(row, words),
         )
         for row in first.itertuples()
     ]
     return words["chains_caption"].format(parts=words["clause_separator"].join(parts))
+
+
+def _chain_how(row: object, words: dict[str, str]) -> str:
+    """Say how surely a component's chain won: its margin, and its win share where the values carry one."""
+    margin, share = row.chain_margin_points, getattr(row, "chain_win_share", float("nan"))
+    if pd.isna(margin):
+        return words["chain_only"]
+    if pd.isna(share):
+        return words["chain_margin"].format(margin=margin)
+    toss_up = bool(getattr(row, "chain_toss_up", False))
+    return words["chain_toss_up" if toss_up else "chain_wins"].format(margin=margin, share=share)
 
 
 def _methods(

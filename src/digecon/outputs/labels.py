@@ -66,6 +66,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "chain_software_revenue": ("software_revenue", "软件业务收入"),
     "chain_telecom_volume": ("telecom_volume", "电信业务总量"),
     "chain_wage_bill": ("wage_bill", "城镇单位工资总额"),
+    "chain_it_services_revenue": ("it_services_revenue", "信息技术服务收入"),
+    "chain_combination_weighted": ("error-weighted mean of the chains", "各指标链按误差加权的平均"),
+    "chain_combination_equal": ("plain mean of the chains", "各指标链的简单平均"),
     "chain_auto": ("chosen by the backtest", "由回测选定"),
     "chain_fixed": ("set in the configuration", "配置指定"),
     # --- legend entries and marks ------------------------------------------------------------------
@@ -199,13 +202,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各方法由回测得出的不确定区间，几种方法区间相同处只画一次（按图例顺序取第一种方法的样式）；保持法画为阶梯线。",
     ),
     "chains_caption": (
-        "Indicator chains, chosen by the backtest's median extrapolation APE "
-        "(`results/validation/chain_comparison.csv`): {parts}.",
-        "指标链按回测外推绝对百分比误差的中位数选择（`results/validation/chain_comparison.csv`）：{parts}。",
+        "Indicator chains, chosen by the backtest's median extrapolation APE, with the share of resamples of "
+        "provinces and designs each choice wins (`results/validation/chain_comparison.csv`): {parts}.",
+        "指标链按回测外推绝对百分比误差的中位数选择，并给出在省份和回测设计的重抽样中该选择胜出的比例"
+        "（`results/validation/chain_comparison.csv`）：{parts}。",
     ),
     "chain_part": ("{component} {chain} ({how})", "{component}：{chain}（{how}）"),
     "chain_only": ("the only candidate", "唯一候选"),
     "chain_margin": ("{margin:+.1f} points over the runner-up", "领先次优者{margin:+.1f}个百分点"),
+    "chain_wins": (
+        "{margin:+.1f} points over the runner-up, best in {share:.0%}",
+        "领先次优者{margin:+.1f}个百分点，胜出{share:.0%}",
+    ),
+    "chain_toss_up": (
+        "{margin:+.1f} points over the runner-up, best in only {share:.0%}: a toss-up",
+        "领先次优者{margin:+.1f}个百分点，仅胜出{share:.0%}：难分高下",
+    ),
     "national_caption": (
         "Sum over the {n} provinces by component (left, stacked; dotted: sum of the provinces' bands, which "
         "assumes their errors move together) and by category (right).",

@@ -60,20 +60,30 @@ def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice],
     Returns
     -------
     str
-        One line per component saying which chain won and by how much, then a table with one row
-        per component, candidate and kind, one column per method: median APE (80th percentile)
-        over provinces and designs; the chosen candidate in bold.
+        One line per component saying which candidate won, by how much and how surely, then a table
+        with one row per component, candidate and kind, one column per method: median APE (80th
+        percentile) over provinces and designs; then, under the recommended method, the total's
+        median APE with the candidate (the other components at their choice) and the candidate's win
+        share; the chosen candidate in bold.
     """
     lines = [f"- {choice.sentence()}" for choice in choices.values()]
     rows = comparison[(comparison["convention"] == convention) & (comparison["n"] > 0)]
     methods = list(dict.fromkeys(rows["method"]))
-    lines += ["", "| component | candidate | chain | basis | kind | " + " | ".join(methods) + " |"]
-    lines.append("|---" * 5 + "|" + "---|" * len(methods))
+    recommended = next(iter(choices.values())).method if choices else ""
+    extra = [f"total with it ({recommended})", f"win share ({recommended})"]
+    lines += ["", "| component | candidate | chain | basis | kind | " + " | ".join([*methods, *extra]) + " |"]
+    lines.append("|---" * 5 + "|" + "---|" * (len(methods) + len(extra)))
     for (component, candidate, kind), group in rows.groupby(["component", "candidate", "kind"], sort=False):
         first = group.iloc[0]
         cell = {r.method: f"{r.median_ape:.1%} ({r.q80_ape:.0%})" for r in group.itertuples()}
+        mine = group[group["method"] == recommended]
+        total = share = ""
+        if len(mine) and pd.notna(mine["total_median_ape"].iloc[0]):
+            total = f"{mine['total_median_ape'].iloc[0]:.1%} ({mine['total_q80_ape'].iloc[0]:.0%})"
+        if len(mine) and pd.notna(mine["win_share"].iloc[0]):
+            share = f"{mine['win_share'].iloc[0]:.0%}"
         name = f"**{candidate}**" if first["chosen"] else candidate
-        cells = " | ".join(cell.get(m, "") for m in methods)
+        cells = " | ".join([*(cell.get(m, "") for m in methods), total, share])
         lines.append(f"| {component} | {name} | {first['chain']} | {first['coefficient_basis']} | {kind} | {cells} |")
     missing = comparison[comparison["n"] == 0]
     lines += [f"- {r.component} / {r.candidate} ({r.chain}): {r.note}" for r in missing.itertuples()]
@@ -81,13 +91,40 @@ def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice],
 
 
 CARRIER_NOTE = (
-    "; carried_by: what the chain's series has in the held-out year, industry series (a series of the "
-    "component itself) or aggregate (only an aggregate: 工业, 第二产业, 第三产业, 其他行业 or GDP), mixed for a total "
-    "whose components "
-    "differ. The designs behind the two differ (a series that ends early leaves the later benchmarks to the "
-    "aggregate): results/validation/backtest_by_carrier.csv gives the number of rows and their mean distance to the "
-    "nearest benchmark used."
+    "; carried_by: what the chain's series has in the held-out year, industry series (a series of the component "
+    "itself) or aggregate (only an aggregate: 工业, 第二产业, 第三产业, 其他行业 or GDP), mixed for a total or a "
+    "combination whose parts differ. The designs behind them differ (a series that ends early leaves the later "
+    "benchmarks to the aggregate): results/validation/backtest_by_carrier.csv gives the number of rows and their "
+    "mean distance to the nearest benchmark used."
 )
+
+
+def rules_markdown(rules: pd.DataFrame) -> str:
+    """Write the nested test of the selection rules as a Markdown table (rows: scope; columns: rules).
+
+    Parameters
+    ----------
+    rules
+        ``selection_rules`` of :class:`digecon.api.Result`.
+
+    Returns
+    -------
+    str
+        Median APE (80th percentile) out of sample per rule and scope, then the choice each rule made
+        without each held-out table.
+    """
+    if rules.empty:
+        return "(no backtest design to hold out)\n"
+    cells = [f"{m:.1%} ({q:.0%})" for m, q in zip(rules["median_ape"], rules["q80_ape"], strict=True)]
+    table = rules.assign(cell=cells).pivot_table(
+        index="scope", columns="rule", values="cell", aggfunc="first", sort=False
+    )
+    criteria = list(table.columns)
+    lines = ["| scope | " + " | ".join(f"rule: {c}" for c in criteria) + " |", "|---|" + "---|" * len(criteria)]
+    lines += [f"| {scope} | " + " | ".join(str(row[c]) for c in criteria) + " |" for scope, row in table.iterrows()]
+    lines.append("")
+    lines += [f"- {r.rule}: {r.choices}" for r in rules.drop_duplicates("rule").itertuples()]
+    return "\n".join(lines) + "\n"
 
 
 def backtest_report(
@@ -96,6 +133,7 @@ def backtest_report(
     by_distance: pd.DataFrame,
     comparison: pd.DataFrame,
     choices: Mapping[str, Choice],
+    rules: pd.DataFrame,
     conventions: Sequence[str],
     *,
     by_carrier: pd.DataFrame,
@@ -104,9 +142,9 @@ def backtest_report(
 
     Parameters
     ----------
-    summary, by_design, by_distance, comparison, choices
-        ``backtest_summary``, ``backtest_by_design``, ``backtest_by_distance``, ``chain_comparison``
-        and ``chain_choices`` of :class:`digecon.Result`.
+    summary, by_design, by_distance, comparison, choices, rules
+        ``backtest_summary``, ``backtest_by_design``, ``backtest_by_distance``, ``chain_comparison``,
+        ``chain_choices`` and ``selection_rules`` of :class:`digecon.Result`.
     conventions
         The conventions of the run.
     by_carrier
@@ -116,7 +154,7 @@ def backtest_report(
     -------
     str
         Markdown: by kind and component, the total by design and by distance, by what carries the
-        held-out year, then the chains.
+        held-out year, the chains, then the nested test of the selection rules.
     """
     sections = [
         ("by kind and component", summary, ("kind", "component")),
@@ -136,9 +174,13 @@ def backtest_report(
         for c in conventions
         for title, frame, rows in sections
     )
-    return text + "".join(
+    text += "".join(
         f"\n## convention: {c}, the candidate indicator chains (rows: component, candidate, kind)\n\n"
         "median APE (80th percentile) over provinces and designs; bold: the chain used "
         "(results/validation/chain_comparison.csv)\n\n" + comparison_markdown(comparison, choices, convention=c)
         for c in conventions
+    )
+    return text + (
+        "\n## the selection rules, tested nested\n\nextrapolation median APE (80th percentile) of each rule's choice "
+        "on the table it did not see (results/validation/selection_rules.csv)\n\n" + rules_markdown(rules)
     )
