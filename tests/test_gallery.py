@@ -566,9 +566,11 @@ def test_real_growth_figure_says_which_years_rest_on_the_gdp_deflator(gallery_ro
 
 
 def carried(code: int, year: int, component: str) -> str:
-    """Tables in their years; after 2008 every component by an aggregate; telecom by one throughout."""
+    """Tables in their years; after 2008 every component by an aggregate; telecom by one throughout; media in part."""
     if year in PROVINCES[code][2]:
         return "benchmark table"
+    if component == "media" and year < 2009:
+        return "mixed"
     return "aggregate" if year >= 2009 or component == "telecom" else "industry series"
 
 
@@ -590,11 +592,15 @@ def test_province_and_methods_figures_shade_the_years_only_aggregates_carry(tmp_
         assert "Carried only by an aggregate in further years: telecom 2003-2006, 2008 (column `carried_by`" in (
             hebei.caption
         )
+        assert "Carried in part by an aggregate (a combination of chains of both kinds): media 2003-2006, 2008." in (
+            hebei.caption
+        )
         assert "(2009-2011)" in made["methods_130000"].caption
         assert "telecom 2002-2006, 2008 (" in tibet.caption  # Tibet's first table is 2007
     else:
         assert "没有数字产业自身序列的年份（2009-2011年）" in hebei.caption
         assert "电信2003-2006、2008年" in hebei.caption
+        assert "部分由总量指标推算（组合中两类指标链都有）的年份：媒体2003-2006、2008年。" in hebei.caption
     data = pd.read_csv(tmp_path / hebei.data).set_index("year")
     assert data.index[data["aggregate_only"]].tolist() == [2009, 2010, 2011]
     assert data.loc[2008, ["electronics_carried_by", "telecom_carried_by"]].tolist() == ["industry series", "aggregate"]

@@ -29,7 +29,7 @@ import pandas as pd
 
 from digecon.core.files import write_csv, write_json, write_text
 from digecon.core.provinces import NATIONAL_CODE, province_table
-from digecon.estimation.indicators import AGGREGATE
+from digecon.estimation.indicators import AGGREGATE, MIXED
 from digecon.estimation.prices import DEFLATED, GDP_DEFLATOR
 from digecon.estimation.totals import national_share_of_gdp
 from digecon.outputs import plots
@@ -360,24 +360,34 @@ def _aggregate_years(frame: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in only.index[only.to_numpy()])
 
 
-def _carriers_caption(frame: pd.DataFrame, words: dict[str, str]) -> str:
-    """Say which years are carried only by aggregates: every component's (shaded), then each component's others."""
-    if "carried_by" not in frame:
-        return ""
-    every = _aggregate_years(frame)
-    aggregate = frame[(frame["carried_by"].astype(str) == AGGREGATE) & ~frame["year"].isin(every)]
-    by_component = dict(tuple(aggregate.groupby("component", observed=True)["year"]))
-    parts = [
+def _component_years(rows: pd.DataFrame, words: dict[str, str]) -> str:
+    """List each component's years among ``rows`` (``electronics 2018-2024; telecom ...``), in component order."""
+    by_component = dict(tuple(rows.groupby("component", observed=True)["year"]))
+    return words["item_separator"].join(
         words["aggregate_part"].format(
             component=words.get(f"component_{c}", c), years=_years([int(y) for y in by_component[c]], words)
         )
         for c in plots.COMPONENT_ORDER
         if c in by_component
-    ]
+    )
+
+
+def _carriers_caption(frame: pd.DataFrame, words: dict[str, str]) -> str:
+    """Say which years only aggregates carry (every component's, shaded; each one's others) and which in part.
+
+    In part: a combination whose chains are carried by both kinds (``mixed``).
+    """
+    if "carried_by" not in frame:
+        return ""
+    every = _aggregate_years(frame)
+    carried = frame["carried_by"].astype(str)
+    aggregate = _component_years(frame[(carried == AGGREGATE) & ~frame["year"].isin(every)], words)
+    mixed = _component_years(frame[carried == MIXED], words)
     return _sentences(
         words,
         words["aggregate_caption"].format(years=_years(every, words)) if every else "",
-        words["aggregate_components"].format(parts=words["item_separator"].join(parts)) if parts else "",
+        words["aggregate_components"].format(parts=aggregate) if aggregate else "",
+        words["mixed_components"].format(parts=mixed) if mixed else "",
     )
 
 

@@ -193,6 +193,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "另有部分构成仅由总量指标推算的年份：{parts}（见 `results/tables/digital_economy_va.csv` 的 "
         "`carried_by` 列）。",
     ),
+    "mixed_components": (
+        "Carried in part by an aggregate (a combination of chains of both kinds): {parts}.",
+        "部分由总量指标推算（组合中两类指标链都有）的年份：{parts}。",
+    ),
     "aggregate_part": ("{component} {years}", "{component}{years}年"),
     "methods_caption": (
         "Total digital-economy value added of {name} under each method ({convention} convention); shaded, "
