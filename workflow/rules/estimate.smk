@@ -25,6 +25,7 @@ rule estimate_digital_economy:
         indicator_breaks="results/{run}validation/indicator_breaks.csv",
         chain_comparison="results/{run}validation/chain_comparison.csv",
         component_checks="results/{run}validation/component_indicator_checks.csv",
+        zero_benchmarks="results/{run}validation/zero_benchmarks.csv",
         summary_md="results/{run}validation/backtest_summary.md",
     log:
         "logs/{run}estimate_digital_economy.log",
