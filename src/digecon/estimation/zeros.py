@@ -83,8 +83,10 @@ ZERO_COLUMNS = [
     "borrowed_ape",
     "borrowed_band_relative",
     "inside_band",
+    "measurement",
     "message",
 ]
+COUNT_COLUMNS = ("borrowed_from_year", "n_peers", "peers_spliced", "next_benchmark")  # whole numbers, empty where none
 TABLE_COLUMNS = ["province_code", "year", "value", "x", "label", "source", "spliced", "lead", "peer"]
 
 
@@ -384,7 +386,7 @@ def _case(
     appears = pd.notna(case["next_value_100m_yuan"]) and case["next_value_100m_yuan"] >= MIN_ACTUAL_100M_YUAN
     if found is None:
         if appears:
-            row["series_at_next"] = "no series of the component for this province: not measured"
+            row["measurement"] = "no series of the component for this province: not measured"
         return row | {"message": _message(row)}, None
     if found not in tables:
         tables[found] = series_table(components, found, series[found])
@@ -414,8 +416,14 @@ def _case(
             actual = float(case["next_value_100m_yuan"])
             carried, borrowed = value / here["x"] * later["x"], ratio * later["x"]
             h = float(_band(rule, np.array([abs(int(case["next_benchmark"]) - used)]))[0])
+            carried_by = [f"at {y} by {r['label']}" for y, r in ((year, here), (int(case["next_benchmark"]), later))]
+            spliced = [t for t, r in zip(carried_by, (here, later), strict=True) if r["label"] != found.chain[0]]
             row |= {
                 "series_at_next": later["label"],
+                "measurement": "on the indicator's own values"
+                if not spliced
+                else f"the indicator's own values are {row['series_own_years']}: the series is carried "
+                + "; ".join(spliced),
                 "carried_estimate_100m_yuan": carried,
                 "borrowed_estimate_100m_yuan": borrowed,
                 "carried_ape": abs(carried - actual) / actual,
@@ -459,10 +467,11 @@ def _message(row: Mapping[str, object]) -> str:
             f"{row['borrowed_estimate_100m_yuan']:.2f} (APE {row['borrowed_ape']:.0%}, "
             f"{'inside' if row['inside_band'] else 'outside'} its band)"
         )
-    elif "series_at_next" in row:
-        line += (
-            f"; next table {row['next_benchmark']:.0f}: {row['next_value_100m_yuan']:.2f} 亿元, {row['series_at_next']}"
-        )
+    if "measurement" in row and pd.notna(row.get("carried_ape", np.nan)):
+        line += f" ({row['measurement']})"
+    elif "measurement" in row:
+        line += f"; next table {row['next_benchmark']:.0f}: {row['next_value_100m_yuan']:.2f} 亿元, "
+        line += str(row["measurement"])
     return line
 
 
@@ -517,7 +526,7 @@ def borrow_for_zeros(
             borrowed.append(replacement)
         elif row["action"] == UNVERIFIABLE:
             unverifiable += [(row["province_code"], row["component"], y) for y in case["affected"]]
-    checks = pd.DataFrame(rows, columns=ZERO_COLUMNS) if rows else pd.DataFrame(columns=ZERO_COLUMNS)
+    checks = pd.DataFrame(rows, columns=ZERO_COLUMNS).astype(dict.fromkeys(COUNT_COLUMNS, "Int64"))
     return _replaced(values, borrowed, unverifiable, break_threshold), checks
 
 
