@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -286,7 +287,7 @@ def borrowing_errors(table: pd.DataFrame, year: int) -> pd.DataFrame:
     )[columns]
 
 
-def borrowing_rule(errors: pd.DataFrame) -> dict[str, object]:
+def borrowing_rule(errors: pd.DataFrame) -> dict[str, Any]:
     """Build the band of a borrowed ratio by distance from :func:`borrowing_errors`.
 
     Parameters
@@ -322,11 +323,10 @@ def borrowing_rule(errors: pd.DataFrame) -> dict[str, object]:
     return {"distances": d, "q80s": q, "b": float(b), "rule": text}
 
 
-def _band(rule: Mapping[str, object], distance: np.ndarray) -> np.ndarray:
+def _band(rule: Mapping[str, Any], distance: np.ndarray) -> np.ndarray:
     """Evaluate the rule's relative half-width at each distance (NaN where it measured nothing that far)."""
     d = np.asarray(distance, dtype=float)
     measured, q80s, b = rule["distances"], rule["q80s"], rule["b"]
-    assert isinstance(measured, np.ndarray) and isinstance(q80s, np.ndarray) and isinstance(b, float)
     if not len(measured):
         return np.full(d.shape, np.nan)
     if np.isnan(b):
@@ -334,10 +334,9 @@ def _band(rule: Mapping[str, object], distance: np.ndarray) -> np.ndarray:
     return half_width(d, measured, q80s, b)
 
 
-def _at(table: pd.DataFrame, code: int, year: int) -> pd.Series | None:
-    """Give the table's row of one province and year (None if absent)."""
-    rows = table[(table["province_code"] == code) & (table["year"] == year)]
-    return rows.iloc[0] if len(rows) else None
+def _at(table: pd.DataFrame, code: int, year: int) -> pd.Series:
+    """Give the table's row of one province and benchmark year."""
+    return table[(table["province_code"] == code) & (table["year"] == year)].iloc[0]
 
 
 def _lead(series: pd.DataFrame, code: int) -> str:
@@ -360,22 +359,18 @@ def _case(
     components: pd.DataFrame,
     yearbook: pd.DataFrame,
     names: Mapping[int, str],
-) -> tuple[dict[str, object], pd.DataFrame | None]:
-    """Decide one negligible benchmark: its row of the checks and, where borrowed, the replacement values."""
-    code, year, value = (
-        int(case["province_code"]),
-        int(case["benchmark_year"]),
-        float(case["benchmark_value_100m_yuan"]),
-    )
+) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """Decide one negligible benchmark: its row of the checks and, where borrowed, the series rows with c and h."""
+    code, year = int(case["province_code"]), int(case["benchmark_year"])
     affected: list[int] = case["affected"]
     found = next((c for c in candidates if _lead(series[c], code) == c.chain[0]), None)
     action = NONE if not affected else BORROWED if found is not None else UNVERIFIABLE
-    row: dict[str, object] = {
+    row: dict[str, Any] = {
         "province_code": code,
         "province": names.get(code, str(code)),
         "component": case["component"],
         "benchmark_year": year,
-        "benchmark_value_100m_yuan": value,
+        "benchmark_value_100m_yuan": float(case["benchmark_value_100m_yuan"]),
         "position": case["position"],
         "action": action,
         "years_affected": _spans(affected),
@@ -390,56 +385,81 @@ def _case(
         return row | {"message": _message(row)}, None
     if found not in tables:
         tables[found] = series_table(components, found, series[found])
-    table = tables[found]
-    used, ratio, peers = borrowed_ratio(table, year)
-    rule = borrowing_rule(borrowing_errors(table, used))
-    here = _at(table, code, year)
-    row |= {
+    used, ratio, peers = borrowed_ratio(tables[found], year)
+    rule = borrowing_rule(borrowing_errors(tables[found], used))
+    row |= _borrowing(found, _at(tables[found], code, year), row, yearbook, used, ratio, peers, rule, names)
+    if appears:
+        row |= _measurement(row, found, tables[found], rule)
+    row["message"] = _message(row)
+    if action != BORROWED:
+        return row, None
+    x = series[found][(series[found]["province_code"] == code) & series[found]["year"].isin(affected)]
+    return row, x.assign(coefficient=ratio, band_relative=_band(rule, np.abs(x["year"].to_numpy() - used)))
+
+
+def _borrowing(
+    found: Candidate,
+    here: pd.Series,
+    row: Mapping[str, Any],
+    yearbook: pd.DataFrame,
+    used: int,
+    ratio: float,
+    peers: pd.DataFrame,
+    rule: Mapping[str, Any],
+    names: Mapping[int, str],
+) -> dict[str, Any]:
+    """Describe the series, the borrowed ratio, its peers and its band (columns of the checks)."""
+    distances, q80s = np.asarray(rule["distances"]), np.asarray(rule["q80s"])
+    return {
         "series_chain": found.name,
         "series_indicator": found.chain[0],
-        "series_own_years": _own_years(yearbook, found.chain[0], code),
-        "series_at_benchmark": here["label"] if here is not None else "",
-        "own_coefficient": value / here["x"] if here is not None else np.nan,
+        "series_own_years": _own_years(yearbook, found.chain[0], int(row["province_code"])),
+        "series_at_benchmark": here["label"],
+        "own_coefficient": float(row["benchmark_value_100m_yuan"]) / here["x"],
         "borrowed_from_year": used,
         "coefficient_borrowed": ratio,
         "n_peers": len(peers),
         "peers": ", ".join(names.get(int(p), str(p)) for p in peers["province_code"]),
         "peers_spliced": int(peers["spliced"].sum()),
-        "band_distances": ", ".join(f"{d:g}" for d in rule["distances"]),  # type: ignore[attr-defined]
-        "band_q80": ", ".join(f"{q:.4g}" for q in rule["q80s"]),  # type: ignore[attr-defined]
+        "band_distances": ", ".join(f"{d:g}" for d in distances),
+        "band_q80": ", ".join(f"{q:.4g}" for q in q80s),
         "band_b": rule["b"],
         "band_rule": rule["rule"],
     }
-    if appears and here is not None:
-        later = _at(table, code, int(case["next_benchmark"]))
-        if later is not None:
-            actual = float(case["next_value_100m_yuan"])
-            carried, borrowed = value / here["x"] * later["x"], ratio * later["x"]
-            h = float(_band(rule, np.array([abs(int(case["next_benchmark"]) - used)]))[0])
-            carried_by = [f"at {y} by {r['label']}" for y, r in ((year, here), (int(case["next_benchmark"]), later))]
-            spliced = [t for t, r in zip(carried_by, (here, later), strict=True) if r["label"] != found.chain[0]]
-            row |= {
-                "series_at_next": later["label"],
-                "measurement": "on the indicator's own values"
-                if not spliced
-                else f"the indicator's own values are {row['series_own_years']}: the series is carried "
-                + "; ".join(spliced),
-                "carried_estimate_100m_yuan": carried,
-                "borrowed_estimate_100m_yuan": borrowed,
-                "carried_ape": abs(carried - actual) / actual,
-                "borrowed_ape": abs(borrowed - actual) / actual,
-                "borrowed_band_relative": h,
-                "inside_band": bool(max(borrowed * (1 - h), 0.0) <= actual <= borrowed * (1 + h)),
-            }
-    row["message"] = _message(row)
-    if action != BORROWED:
-        return row, None
-    x = series[found][(series[found]["province_code"] == code) & series[found]["year"].isin(affected)]
-    h = _band(rule, np.abs(x["year"].to_numpy() - used))
-    return row, x.assign(coefficient=ratio, band_relative=h)
 
 
-def _message(row: Mapping[str, object]) -> str:
+def _measurement(
+    row: Mapping[str, Any], found: Candidate, table: pd.DataFrame, rule: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Estimate the next table's value by the carried and the borrowed ratio, with their APEs (checks' columns)."""
+    code, year, later_year = int(row["province_code"]), int(row["benchmark_year"]), int(row["next_benchmark"])
+    here, later = _at(table, code, year), _at(table, code, later_year)
+    actual, value, ratio = (
+        float(row["next_value_100m_yuan"]),
+        float(row["benchmark_value_100m_yuan"]),
+        float(row["coefficient_borrowed"]),
+    )
+    carried, borrowed = value / here["x"] * later["x"], ratio * later["x"]
+    h = float(_band(rule, np.array([abs(later_year - int(row["borrowed_from_year"]))]))[0])
+    carried_by = [
+        f"at {y} by {r['label']}" for y, r in ((year, here), (later_year, later)) if r["label"] != found.chain[0]
+    ]
+    return {
+        "series_at_next": later["label"],
+        "carried_estimate_100m_yuan": carried,
+        "borrowed_estimate_100m_yuan": borrowed,
+        "carried_ape": abs(carried - actual) / actual,
+        "borrowed_ape": abs(borrowed - actual) / actual,
+        "borrowed_band_relative": h,
+        "inside_band": bool(max(borrowed * (1 - h), 0.0) <= actual <= borrowed * (1 + h)),
+        "measurement": "on the indicator's own values"
+        if not carried_by
+        else f"the indicator's own values are {row['series_own_years']}: the series is carried "
+        + "; ".join(carried_by),
+    }
+
+
+def _message(row: Mapping[str, Any]) -> str:
     """One line on a negligible benchmark: what was done, and the measurement where the next table has a value."""
     head = (
         f"province {row['province_code']} ({row['province']}), {row['component']} {row['benchmark_year']}: "
