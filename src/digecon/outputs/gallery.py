@@ -345,13 +345,16 @@ def _provinces(
     plt.close(fig)
 
 
+ZERO_NOTES = {BORROWED: "province_zero_borrowed", UNVERIFIABLE: "province_zero_unverifiable"}
+
+
 def _zero_notes(frame: pd.DataFrame, words: dict[str, str]) -> list[str]:
     """Say which components' years are carried from a negligible table value: borrowed or unverifiable."""
     if "zero_benchmark" not in frame:
         return []
-    flagged = frame[frame["zero_benchmark"].isin([BORROWED, UNVERIFIABLE])]
+    flagged = frame[frame["zero_benchmark"].isin(list(ZERO_NOTES))]
     return [
-        words[f"province_zero_{action}"].format(
+        words[ZERO_NOTES[action]].format(
             component=words.get(component, component),
             years=_years(rows["year"].astype(int).tolist(), words),
             indicator=rows["indicator"].astype(str).str.split(" (", regex=False).str[0].iloc[0],
@@ -873,7 +876,7 @@ def footer_text(about: RunAbout, words: dict[str, str]) -> str:
     """
     chains = words["item_separator"].join(
         words["footer_chain"].format(
-            component=words.get(component, component),
+            component=words.get(f"component_{component}", component),
             chain=chain_name(used, words),
             how=words["chain_auto"] if setting == "auto" else words["chain_fixed"],
         )
