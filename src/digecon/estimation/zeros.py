@@ -485,13 +485,12 @@ def _message(row: Mapping[str, Any]) -> str:
             f"; next table {row['next_benchmark']:.0f}: {row['next_value_100m_yuan']:.2f} 亿元, carried "
             f"{row['carried_estimate_100m_yuan']:.2f} (APE {row['carried_ape']:.0%}), borrowed "
             f"{row['borrowed_estimate_100m_yuan']:.2f} (APE {row['borrowed_ape']:.0%}, "
-            f"{'inside' if row['inside_band'] else 'outside'} its band)"
+            f"{'inside' if row['inside_band'] else 'outside'} its band; {row['measurement']})"
         )
-    if "measurement" in row and pd.notna(row.get("carried_ape", np.nan)):
-        line += f" ({row['measurement']})"
     elif "measurement" in row:
-        line += f"; next table {row['next_benchmark']:.0f}: {row['next_value_100m_yuan']:.2f} 亿元, "
-        line += str(row["measurement"])
+        line += (
+            f"; next table {row['next_benchmark']:.0f}: {row['next_value_100m_yuan']:.2f} 亿元, {row['measurement']}"
+        )
     return line
 
 
@@ -555,7 +554,7 @@ def _put(column: pd.Series, where: np.ndarray, new: object) -> pd.Series:
     data = column.astype(object).to_numpy(copy=True)
     data[where] = new[where] if isinstance(new, np.ndarray) else new
     if not isinstance(column.dtype, pd.CategoricalDtype):
-        return pd.Series(data, index=column.index).astype(column.dtype if column.dtype != object else object)
+        return pd.Series(data, index=column.index)
     texts = sorted({v for v in data if isinstance(v, str)})
     return pd.Series(pd.Categorical(data, categories=texts), index=column.index)
 
