@@ -467,7 +467,11 @@ def _message(row: Mapping[str, Any]) -> str:
     )
     action = row["action"]
     if action == NONE:
-        what = "no output year depends on it alone (a table on each side, or none beyond it): left as it is"
+        what = {
+            "interior": "a table on each side: the years between are data, left as they are",
+            "first": "no output year before it: nothing to do",
+            "last": "no output year after it: nothing to do",
+        }.get(str(row["position"]), "no output year but its own: nothing to do")
     elif action == UNVERIFIABLE:
         what = (
             f"{row['years_affected']} carried from it; no series of the component for this province: "
