@@ -635,6 +635,28 @@ def test_years_are_listed_with_ranges() -> None:
     assert gallery._years([2011, 2012], gallery.labels_for("zh")) == "2011、2012"
 
 
+def test_the_province_caption_names_the_years_carried_from_a_negligible_table() -> None:
+    frame = pd.DataFrame(
+        {
+            "year": [2017, 2018, 2019, 2018, 2019],
+            "component": ["electronics", "electronics", "electronics", "media", "media"],
+            "zero_benchmark": [None, "borrowed", "borrowed", "unverifiable", "unverifiable"],
+            "indicator": ["C39主营业务收入"]
+            + ["C39主营业务收入 (spliced: 工业增加值 x 0.0009, ratio in 2016)"] * 2
+            + ["x"] * 2,
+        }
+    )
+    english = gallery._zero_notes(frame, gallery.labels_for("en"))
+    assert english[0].startswith("Electronics (C39) 2018, 2019: carried from a negligible table value, so estimated")
+    assert "from C39主营业务收入 with the peer provinces' ratio" in english[0]
+    assert (
+        english[1].startswith("Radio, TV, film, publishing (R86-87) 2018, 2019: carried")
+        and "(unverifiable;" in english[1]
+    )
+    assert gallery._zero_notes(frame.drop(columns="zero_benchmark"), gallery.labels_for("en")) == []
+    assert gallery._zero_notes(frame, gallery.labels_for("zh"))[0].startswith("电子设备制造 (C39)，2018、2019年")
+
+
 def test_every_figure_is_a_journal_column_wide(gallery_root: Path) -> None:
     widths = set()
     for png in (gallery_root / "overview" / "figures").glob("*.png"):

@@ -53,6 +53,7 @@ from digecon.estimation.selection import (
     with_combinations,
 )
 from digecon.estimation.totals import totals_of
+from digecon.estimation.zeros import borrow_for_zeros
 from digecon.inputs.price_indices import read_price_indices
 from digecon.inputs.registry import build_registry
 from digecon.inputs.sources import (
@@ -105,6 +106,7 @@ class Result:
     combination_weights: pd.DataFrame  # the combinations' weights per component, method and convention
     combination_parts: pd.DataFrame  # each chain's estimate behind a combined value, with its weight
     component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
+    zero_benchmarks: pd.DataFrame  # every negligible benchmark: the years it carries, borrowed or unverifiable
 
 
 def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None) -> Inputs:
@@ -201,6 +203,10 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     backtest_rows = with_totals(chosen.backtest)
     rule = band_rule(backtest_rows)
     values, benchmarks, indicators, parts = _values(inputs, components, aggregates, grid, chosen, rule, settings)
+    # before the totals, real values and checks, which all take the values as replaced
+    values, zero_benchmarks = borrow_for_zeros(
+        values, components, chosen.series, chosen.choices, inputs.yearbook, break_threshold=screen.break_threshold
+    )
     deflators = implicit_deflators(
         inputs.yearbook, price_indices(inputs.yearbook, inputs.price_indices), base_year=settings.prices.base_year
     )
@@ -231,6 +237,7 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         component_checks=chain_choice.component_indicator_checks(
             recommended, inputs.yearbook, chosen.candidates, settings.indicators.component_check_factor
         ),
+        zero_benchmarks=zero_benchmarks,
     )
 
 

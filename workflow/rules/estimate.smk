@@ -29,6 +29,7 @@ rule estimate_digital_economy:
         combination_weights="results/{run}validation/combination_weights.csv",
         combination_parts="results/{run}validation/combination_parts.csv",
         component_checks="results/{run}validation/component_indicator_checks.csv",
+        zero_benchmarks="results/{run}validation/zero_benchmarks.csv",
         summary_md="results/{run}validation/backtest_summary.md",
     log:
         "logs/{run}estimate_digital_economy.log",

@@ -32,6 +32,7 @@ from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.estimation.indicators import AGGREGATE, MIXED
 from digecon.estimation.prices import DEFLATED, GDP_DEFLATOR
 from digecon.estimation.totals import national_share_of_gdp
+from digecon.estimation.zeros import BORROWED, UNVERIFIABLE
 from digecon.outputs import plots
 from digecon.outputs.labels import CODE_SPAN, labels_for
 from digecon.outputs.names import GALLERY_KINDS
@@ -335,6 +336,7 @@ def _provinces(
             data = data.join(carriers.add_suffix("_carried_by"))
         data = data.assign(indicator_break=data.index.isin(breaks), aggregate_only=data.index.isin(aggregate))
         marks = words["province_breaks"].format(years=_years(breaks, words)) if breaks else ""
+        marks = _sentences(words, marks, *_zero_notes(frame, words))
         writer.add(
             fig,
             data.reset_index(),
@@ -389,6 +391,24 @@ def _carriers_caption(frame: pd.DataFrame, words: dict[str, str]) -> str:
         words["aggregate_components"].format(parts=aggregate) if aggregate else "",
         words["mixed_components"].format(parts=mixed) if mixed else "",
     )
+
+
+ZERO_NOTES = {BORROWED: "province_zero_borrowed", UNVERIFIABLE: "province_zero_unverifiable"}
+
+
+def _zero_notes(frame: pd.DataFrame, words: dict[str, str]) -> list[str]:
+    """Say which components' years are carried from a negligible table value: borrowed or unverifiable."""
+    if "zero_benchmark" not in frame:
+        return []
+    flagged = frame[frame["zero_benchmark"].isin(list(ZERO_NOTES))]
+    return [
+        words[ZERO_NOTES[action]].format(
+            component=words.get(component, component),
+            years=_years(rows["year"].astype(int).tolist(), words),
+            indicator=rows["indicator"].astype(str).str.split(" (", regex=False).str[0].iloc[0],
+        )
+        for (component, action), rows in flagged.groupby(["component", "zero_benchmark"], sort=False, observed=True)
+    ]
 
 
 def _break_years(frame: pd.DataFrame) -> list[int]:

@@ -198,6 +198,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "部分由总量指标推算（组合中两类指标链都有）的年份：{parts}。",
     ),
     "aggregate_part": ("{component} {years}", "{component}{years}年"),
+    "province_zero_borrowed": (
+        "{component} {years}: carried from a negligible table value, so estimated from {indicator} with the "
+        "peer provinces' ratio (see `results/validation/zero_benchmarks.csv`).",
+        "{component}，{years}年：由接近零的投入产出表数值推算，改用{indicator}乘以其他省份的比值估计（见 "
+        "`results/validation/zero_benchmarks.csv`）。",
+    ),
+    "province_zero_unverifiable": (
+        "{component} {years}: carried from a negligible table value, and no series of the component can check "
+        "it (unverifiable; see `results/validation/zero_benchmarks.csv`).",
+        "{component}，{years}年：由接近零的投入产出表数值推算，且没有该构成自身的序列可资核验（无法核验；见 "
+        "`results/validation/zero_benchmarks.csv`）。",
+    ),
     "methods_caption": (
         "Total digital-economy value added of {name} under each method ({convention} convention); shaded, "
         "hatched and outlined in the method's colour and line: each method's band from the backtest, drawn once "
