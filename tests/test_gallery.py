@@ -22,6 +22,7 @@ import matplotlib
 import matplotlib.figure
 import matplotlib.font_manager
 import matplotlib.text
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.ft2font import FT2Font
@@ -655,6 +656,9 @@ def test_the_province_caption_names_the_years_carried_from_a_negligible_table() 
     )
     assert gallery._zero_notes(frame.drop(columns="zero_benchmark"), gallery.labels_for("en")) == []
     assert gallery._zero_notes(frame, gallery.labels_for("zh"))[0].startswith("电子设备制造 (C39)，2018、2019年")
+    # a combination names no indicator: its unverifiable years read back from the CSV with an empty one
+    combined = frame[frame["component"] == "media"].assign(indicator=np.nan)
+    assert "(unverifiable;" in gallery._zero_notes(combined, gallery.labels_for("en"))[0]
 
 
 def test_every_figure_is_a_journal_column_wide(gallery_root: Path) -> None:

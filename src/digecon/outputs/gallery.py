@@ -396,6 +396,11 @@ def _carriers_caption(frame: pd.DataFrame, words: dict[str, str]) -> str:
 ZERO_NOTES = {BORROWED: "province_zero_borrowed", UNVERIFIABLE: "province_zero_unverifiable"}
 
 
+def _indicator_name(label: object) -> str:
+    """Name the indicator of a row's label, without its splice note ('' for a combination's empty label)."""
+    return label.split(" (")[0] if isinstance(label, str) else ""
+
+
 def _zero_notes(frame: pd.DataFrame, words: dict[str, str]) -> list[str]:
     """Say which components' years are carried from a negligible table value: borrowed or unverifiable."""
     if "zero_benchmark" not in frame:
@@ -405,7 +410,7 @@ def _zero_notes(frame: pd.DataFrame, words: dict[str, str]) -> list[str]:
         words[ZERO_NOTES[action]].format(
             component=words.get(component, component),
             years=_years(rows["year"].astype(int).tolist(), words),
-            indicator=rows["indicator"].astype(str).str.split(" (", regex=False).str[0].iloc[0],
+            indicator=_indicator_name(rows["indicator"].iloc[0]),
         )
         for (component, action), rows in flagged.groupby(["component", "zero_benchmark"], sort=False, observed=True)
     ]
