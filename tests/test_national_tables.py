@@ -153,7 +153,7 @@ def test_no_tables_gives_empty_frames_with_their_columns() -> None:
     assert ratios.empty and "ratio_source" in ratios.columns
 
 
-# Published figures (亿元), ionet_national_io/PROVENANCE.md: total VA (the TVA row over the 42 sector columns), C39, I, R
+# Published figures (亿元), ionet_national_io/PROVENANCE.md: total VA (TVA row over the 42 sector columns), C39, I, R
 PUBLISHED = {
     2005: (186_256.1, 4_558.0, 4_795.3, 1_197.8),
     2015: (680_254.1, 15_152.9, 18_353.7, 4_929.9),

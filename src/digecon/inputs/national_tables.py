@@ -100,7 +100,7 @@ def _check_va_identity(table: pd.DataFrame, codes: list[str], path: Path, tolera
 
 
 def _classified(rows: pd.DataFrame, concordance: pd.DataFrame, path: Path, year: int) -> pd.DataFrame:
-    """Match every sector name through the concordance (its vintage and flags); refuse a table without a digital sector."""
+    """Match every sector name through the concordance (vintage, flags); refuse a table without a digital sector."""
     names = rows["DescriptionInChinese"].astype(str).tolist()
     column = rows.columns.get_loc("DescriptionInChinese")
     match = match_sectors(
