@@ -44,7 +44,7 @@ def path_of(module, years: np.ndarray = GRID) -> dict[int, float]:
 
 
 def test_registry_lists_the_methods_in_order() -> None:
-    assert list(METHODS) == ["hold", "linear", "spline", "chow_lin"]
+    assert list(METHODS) == ["hold", "linear", "spline", "chow_lin", "national"]
     assert all(m.name == key for key, m in METHODS.items())
     assert all(m.description and "\n" not in m.description for m in METHODS.values())
     assert [k for k, m in METHODS.items() if m.pool is not None] == ["chow_lin"]
@@ -59,7 +59,9 @@ def test_every_path_function_has_the_one_signature() -> None:
 
 def test_unknown_method_is_refused_with_the_known_names() -> None:
     assert method("linear") is METHODS["linear"]
-    with pytest.raises(ValueError, match=r"unknown method 'denton'; expected one of hold, linear, spline, chow_lin"):
+    with pytest.raises(
+        ValueError, match=r"unknown method 'denton'; expected one of hold, linear, spline, chow_lin, national"
+    ):
         method("denton")
 
 
@@ -67,7 +69,7 @@ def test_a_new_method_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> 
     toy = methods.Method("zero", "always zero", lambda block, **_: MethodPath(np.zeros(block.indicator.shape)))
     monkeypatch.setitem(METHODS, "zero", toy)
     assert method("zero").path(one(YEARS, COEFFICIENTS)).coefficient.sum() == 0
-    with pytest.raises(ValueError, match="chow_lin, zero"):
+    with pytest.raises(ValueError, match="national, zero"):
         method("denton")
 
 

@@ -32,7 +32,7 @@ from digecon.estimation.estimate import (
     working_years,
 )
 from digecon.estimation.indicators import indicator_breaks, screen_yearbook
-from digecon.estimation.national import national_consistency
+from digecon.estimation.national import national_basis, national_coefficients, national_consistency, with_national_years
 from digecon.estimation.prices import deflate_components, implicit_deflators, price_indices
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
 from digecon.estimation.totals import totals_of
@@ -84,6 +84,7 @@ class Result:
     chain_comparison: pd.DataFrame  # every candidate indicator chain's backtest errors, the chosen ones flagged
     chain_choices: dict[str, Choice]  # component -> the chain used and its margin over the runner-up
     component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
+    national_coefficients: pd.DataFrame  # c_nat of the chosen chains' series in every national table year
 
 
 def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None) -> Inputs:
@@ -176,10 +177,13 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     components = benchmark_components(inputs.io_tables, inputs.ratios)
     aggregates = io_aggregates(inputs.io_tables)
     grid = working_years(components, settings.years)
-    chosen = _chains(inputs.yearbook, components, aggregates, grid, settings)
+    national = national_basis(components, aggregates, inputs.national_tables, inputs.national_ratios)
+    chosen = _chains(inputs.yearbook, components, aggregates, grid, settings, national)
     backtest_rows = with_totals(chosen.backtest)
     rule = band_rule(backtest_rows)
-    values, benchmarks, indicators = _values(inputs, components, aggregates, grid, chosen, rule, settings)
+    values, benchmarks, indicators, coefficients = _values(
+        inputs, components, aggregates, grid, chosen, rule, settings, national
+    )
     deflators = implicit_deflators(
         inputs.yearbook, price_indices(inputs.yearbook, inputs.price_indices), base_year=settings.prices.base_year
     )
@@ -206,6 +210,7 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         component_checks=chain_choice.component_indicator_checks(
             recommended, inputs.yearbook, chosen.candidates, settings.indicators.component_check_factor
         ),
+        national_coefficients=coefficients,
     )
 
 
@@ -224,9 +229,18 @@ class _Chosen:
 
 
 def _chains(
-    yearbook: pd.DataFrame, components: pd.DataFrame, aggregates: pd.DataFrame, grid: list[int], settings: Settings
+    yearbook: pd.DataFrame,
+    components: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    grid: list[int],
+    settings: Settings,
+    national: tuple[pd.DataFrame, pd.DataFrame],
 ) -> _Chosen:
-    """Build every available candidate chain's series, backtest them all and choose one per component."""
+    """Build every available candidate chain's series, backtest them all and choose one per component.
+
+    ``national`` is :func:`~digecon.estimation.national.national_basis`: every candidate's series
+    gets its national coefficients, for the ``national`` method.
+    """
     est, chains = settings.estimate, settings.indicators.chains
     candidates, unavailable = chain_choice.available_candidates(chains, yearbook)
     changes = chain_choice.base_changes(yearbook, settings.indicators.price_base_changes)
@@ -234,7 +248,9 @@ def _chains(
     # the recommended method and convention decide the choice: scored even if not among the run's
     methods = list(dict.fromkeys([*est.methods, est.recommended_method]))
     conventions = list(dict.fromkeys([*est.conventions, est.recommended_convention]))
-    scoring = backtest(*chain_choice.scoring_inputs(components, aggregates, series), methods, conventions)
+    scored, scored_series = chain_choice.scoring_inputs(components, aggregates, series)
+    moved = national_coefficients(*national, scored_series, conventions)
+    scoring = backtest(scored, scored_series, methods, conventions, national=moved)
     choices, comparison = chain_choice.choose_chains(
         chain_choice.candidate_scores(scoring, series),
         candidates,
@@ -255,14 +271,20 @@ def _values(
     chosen: _Chosen,
     rule: pd.DataFrame,
     settings: Settings,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Estimate the chosen chains with their bands; give the benchmarks and indicators behind them."""
+    national: tuple[pd.DataFrame, pd.DataFrame],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Estimate the chosen chains with their bands; give the benchmarks, indicators and national coefficients."""
+    est = settings.estimate
     indicators = pd.concat([chosen.series[c.candidate] for c in chosen.choices.values()], ignore_index=True)
     benchmarks = chain_choice.chain_benchmarks(components, aggregates, indicators)
-    values = estimate_all(benchmarks, indicators, grid, settings.estimate.methods, settings.estimate.conventions)
+    coefficients = national_coefficients(*national, indicators, est.conventions)
+    values = estimate_all(benchmarks, indicators, grid, est.methods, est.conventions, coefficients)
     values = describe(apply_bounds(values[values["year"].isin(settings.years)], rule), benchmarks, indicators)
     if inputs.table_ratios is not None and not inputs.table_ratios.empty:
         values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid))
     # the values resting on an indicator value the screen flagged
     flagged = indicator_breaks(indicators, settings.indicators.break_threshold)
-    return chain_choice.with_chain_notes(values, flagged, chosen.choices), benchmarks, indicators
+    values = with_national_years(
+        chain_choice.with_chain_notes(values, flagged, chosen.choices), coefficients, indicators
+    )
+    return values, benchmarks, indicators, coefficients
