@@ -508,4 +508,4 @@ def with_national_years(values: pd.DataFrame, national: pd.DataFrame, indicators
     ]
     column = pd.Series("", index=values.index, dtype=object)
     column[values["method"] == "national"] = labels
-    return values.assign(national_years=pd.Categorical(column))
+    return values.assign(national_years=column)
