@@ -32,6 +32,7 @@ from digecon.estimation.estimate import (
     working_years,
 )
 from digecon.estimation.indicators import indicator_breaks, screen_yearbook
+from digecon.estimation.methods import method
 from digecon.estimation.national import national_basis, national_coefficients, national_consistency, with_national_years
 from digecon.estimation.prices import deflate_components, implicit_deflators, price_indices
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
@@ -281,7 +282,8 @@ def _values(
     values = estimate_all(benchmarks, indicators, grid, est.methods, est.conventions, coefficients)
     values = describe(apply_bounds(values[values["year"].isin(settings.years)], rule), benchmarks, indicators)
     if inputs.table_ratios is not None and not inputs.table_ratios.empty:
-        values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid))
+        moving = [m for m in est.methods if method(m).national]  # their paths carry the national split already
+        values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid), moving)
     # the values resting on an indicator value the screen flagged
     flagged = indicator_breaks(indicators, settings.indicators.break_threshold)
     values = with_national_years(

@@ -72,12 +72,17 @@ class Method:
     pool
         Optional: fits the parameters shared by the blocks of one component and returns them as
         keyword arguments for ``path``.
+    national
+        Whether the path moves with the national tables (:attr:`SeriesBlock.national`), and with them
+        the national split ratios: its values are not re-split after the last benchmark
+        (:func:`digecon.estimation.ratio_paths.follow_national_split`).
     """
 
     name: str
     description: str
     path: Callable[..., MethodPath]
     pool: Callable[[Sequence[SeriesBlock]], dict[str, float]] | None = None
+    national: bool = False
 
 
 FLAGS = ("benchmark", "interpolated", "extrapolated")  # the flags of flags(), in this order
@@ -147,6 +152,7 @@ METHODS: dict[str, Method] = {
             "national",
             "the national coefficient's path (national 42-sector tables) times the province's interpolated ratio to it",
             national.path,
+            national=True,
         ),
     )
 }
