@@ -421,12 +421,12 @@ def national_coefficients(
     keys = series_keys(indicators)
     group = [*keys, "leading_indicator"]
     columns = [*keys, *COEFFICIENT_COLUMNS[1:]]
-    leads = indicators.drop_duplicates(group)[[*group, "io_aggregate", "coefficient_basis"]]
     size = indicators.groupby(group, observed=True)["province_code"].nunique().rename("size")
+    leads = indicators.drop_duplicates(group)[[*group, "io_aggregate", "coefficient_basis"]].join(size, on=group)
     sums = indicators.groupby([*group, "year"], observed=True)["indicator_100m_yuan"].agg(["sum", "count"])
     sums = sums.join(size, on=group).reset_index()
     # a year in which some province of the group lacks X has no sum
-    sums = sums.assign(x_sum=sums["sum"].where(sums["count"] == sums["size"]))[[*group, "year", "x_sum", "size"]]
+    sums = sums.assign(x_sum=sums["sum"].where(sums["count"] == sums["size"]))[[*group, "year", "x_sum"]]
     parts = figures.loc[figures["component"] != TOTAL, ["year", "component", "national_100m_yuan", "national_source"]]
     parts = parts.assign(split_ratio_source=figures.loc[parts.index, "split_ratio_source"])
     rows = (
@@ -441,7 +441,7 @@ def national_coefficients(
     share = (rows["coefficient_basis"] == "share") & (rows["convention"] == "share")
     denominator = rows["a_nat"].where(share, rows["x_sum"])
     words = [
-        f"national {a} VA" if s else f"sum of {lead} over {int(n) if n == n else 0} provinces"
+        f"national {a} VA" if s else f"sum of {lead} over {n} provinces"
         for s, a, lead, n in zip(share, rows["io_aggregate"], rows["leading_indicator"], rows["size"], strict=True)
     ]
     rows = rows.assign(
@@ -460,13 +460,11 @@ def national_coefficients(
 
 def _label(year: int, table_years: list[int]) -> str:
     """Which national table years c_nat of ``year`` comes from: '2018-2020' between two, one year at or beyond."""
-    if year <= table_years[0]:
-        return str(table_years[0])
-    if year >= table_years[-1]:
-        return str(table_years[-1])
-    later = next(y for y in table_years if y >= year)
-    earlier = max(y for y in table_years if y <= year)
-    return str(year) if later == year else f"{earlier}-{later}"
+    if year <= table_years[0] or year >= table_years[-1] or year in table_years:
+        return str(min(max(year, table_years[0]), table_years[-1]))
+    earlier = max(y for y in table_years if y < year)
+    later = min(y for y in table_years if y > year)
+    return f"{earlier}-{later}"
 
 
 def with_national_years(values: pd.DataFrame, national: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
