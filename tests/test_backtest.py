@@ -172,3 +172,40 @@ def test_nested_band_coverage_of_the_toy_economy_by_hand() -> None:
     # the only interpolation design: no other design to build its band from
     assert coverage.loc["2007 left out (from 2002, 2012)", "band_from"] == "no band"
     assert set(coverage["n"]) == {1}
+
+
+def toy_national(electronics: dict[int, float]) -> pd.DataFrame:
+    """National coefficients of the toy economy's series: electronics' as given, the others' flat (0.2)."""
+    _, indicators = toy_inputs()
+    leads = indicators.drop_duplicates("component")[["component", "leading_indicator"]]
+    rows = [
+        (r.component, r.leading_indicator, convention, year, electronics[year] if r.component == "electronics" else 0.2)
+        for r in leads.itertuples()
+        for convention in ("share", "benchmark")
+        for year in sorted(electronics)
+    ]
+    return pd.DataFrame(rows, columns=["component", "leading_indicator", "convention", "year", "national_coefficient"])
+
+
+def test_each_design_moves_its_benchmark_by_the_national_movement_to_its_held_out_year() -> None:
+    benchmarks, indicators = toy_inputs()
+    # electronics' share: 0.1, 0.125, 0.15 in 2002, 2007, 2012; nationally 0.05, 0.06 in 2002, 2012 (0.055 in 2007)
+    national = toy_national({2002: 0.05, 2012: 0.06})
+    result = backtest(benchmarks, indicators, ["linear", "national"], ["share"], national=national)
+    c = result[result["component"] == "electronics"].set_index(["design_label", "method"])["estimate_coefficient"]
+    assert c[("2012 from 2002", "national")] == pytest.approx(0.1 * 0.06 / 0.05)  # 2002's share x c_nat 2012 / 2002
+    assert c[("2012 from 2002-2007", "national")] == pytest.approx(0.125 * 0.06 / 0.055)
+    # left out: between the tables the path is linear, the mean of 0.1 and 0.15
+    assert c[("2007 left out (from 2002, 2012)", "national")] == pytest.approx(0.125)
+    assert c[("2012 from 2002", "linear")] == pytest.approx(0.1)  # the other methods ignore it
+    # a flat national coefficient makes the national path the linear one
+    others = result[result["component"] == "telecom"].pivot_table(
+        index="design_label", columns="method", values="estimate_coefficient", observed=True
+    )
+    assert others["national"].to_numpy() == pytest.approx(others["linear"].to_numpy())
+
+
+def test_the_national_method_without_national_coefficients_says_what_to_do() -> None:
+    benchmarks, indicators = toy_inputs()
+    with pytest.raises(ValueError, match=r"remove 'national' from estimate.methods or add a national table"):
+        backtest(benchmarks, indicators, ["national"], ["share"])

@@ -262,7 +262,7 @@ def test_regression_guard_the_original_chains_keep_their_estimates(real_inputs: 
     """Regression guard, not validation: the sums are this code's own earlier output with the original chains."""
     settings = settings_from_config({"indicators": {"chains": TODAY_CHAINS}})
     values = digecon.estimate(real_inputs, settings).values
-    assert len(values) == 22816  # 31 provinces x 2002-2024 x 4 components x 4 methods x 2 conventions
+    assert len(values) == 28520  # 31 provinces x 2002-2024 x 4 components x 5 methods x 2 conventions
     sums = values[values["year"] <= 2023].groupby(["component", "method", "convention"])["value_100m_yuan"].sum()
     for key, expected in TODAY.items():
         assert sums[key] == pytest.approx(expected, rel=1e-12), key

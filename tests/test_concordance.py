@@ -15,14 +15,14 @@ TABLE = load_concordance()
 
 
 @pytest.mark.parametrize(
-    ("vintage", "first", "last"), [("2002", 6, 22), ("2007", 6, 22), ("2012", 6, 24), ("2017", 6, 23)]
+    ("vintage", "first", "last"), [("2002", 6, 22), ("2005", 6, 22), ("2007", 6, 22), ("2012", 6, 24), ("2017", 6, 23)]
 )
 def test_manufacturing_ranges(vintage: str, first: int, last: int) -> None:
     rows = TABLE[(TABLE["vintage"] == vintage) & (TABLE["manufacturing"] == 1)]
     assert sorted({int(c) for c in rows["sector_code"]}) == list(range(first, last + 1))
 
 
-@pytest.mark.parametrize("vintage", ["2002", "2007", "2012", "2017"])
+@pytest.mark.parametrize("vintage", ["2002", "2005", "2007", "2012", "2017"])
 def test_each_vintage_has_42_keys_and_the_digital_sectors(vintage: str) -> None:
     rows = TABLE[TABLE["vintage"] == vintage]
     assert rows["sector_key"].nunique() == 42 and rows["sector_code"].nunique() == 42

@@ -350,3 +350,33 @@ def test_a_method_with_pooled_parameters_gets_them_through_digecon_estimate(monk
     assert set(result.values.query("component == 'electronics' and method == 'mean'")["coefficient"]) == {0.125}
     assert seen and all(n == 1 for n in seen)  # one series (province) per component and design
     assert result.backtest.query("method == 'mean'")["ape"].notna().any()
+
+
+def with_nation(io: pd.DataFrame) -> pd.DataFrame:
+    """The toy tables plus a national table of every year: ten times the province's, electronics twenty times."""
+    nation = io.assign(
+        province_code=0,
+        value_added=io["value_added"] * np.where(io["sector_key"] == "electronics", 20, 10),
+        source_file=io["year"].astype(str) + "/0中国.xls",
+    )
+    return pd.concat([io, nation], ignore_index=True)
+
+
+def test_the_national_method_through_digecon_estimate_by_hand() -> None:
+    ratios = pd.concat([toy_ratios(), toy_ratios().assign(province_code=0)], ignore_index=True)
+    inputs = digecon.Inputs(with_nation(toy_io()), toy_yearbook(), ratios)
+    result = digecon.estimate(inputs, settings_for(methods=("linear", "national"), conventions=("share",)))
+    # electronics' share of industry: 0.1 and 0.125 in 2002 and 2007; nationally 2000 / 11000 and 4000 / 18000
+    c_nat = {2002: 2 / 11, 2007: 2 / 9}
+    ratio = {2002: 0.1 / c_nat[2002], 2007: 0.125 / c_nat[2007]}
+    expected = (c_nat[2002] + 0.4 * (c_nat[2007] - c_nat[2002])) * (ratio[2002] + 0.4 * (ratio[2007] - ratio[2002]))
+    row = value(result, 2004, "electronics", "national", "share")
+    assert row["coefficient"] == pytest.approx(expected)
+    assert row["value_100m_yuan"] == pytest.approx(expected * 1100 * 1.1**2)  # X of 2004
+    assert row["national_years"] == "2002-2007"
+    assert value(result, 2007, "electronics", "national", "share")["coefficient"] == 0.125  # the benchmark, exactly
+    assert value(result, 2004, "electronics", "linear", "share")["national_years"] == ""
+    table = result.national_coefficients.set_index(["component", "year"])
+    assert table.loc[("electronics", 2007), "national_coefficient"] == pytest.approx(c_nat[2007])
+    assert table.loc[("electronics", 2007), "national_source"] == "0中国.xls"
+    assert set(result.backtest["method"].astype(str)) == {"linear", "national"}  # scored like every method

@@ -80,4 +80,4 @@ def test_kill_9_mid_run_then_preflight_unlock_and_rerun(synthetic_run: Path, tmp
     assert again.returncode == 0, again.stderr[-3000:]
     assert "estimate_digital_economy" in again.stdout + again.stderr  # the killed job ran again
     values = pd.read_csv(project / target)
-    assert len(values) == 4 * 22 * 4 * 4 * 2  # provinces x years x components x methods x conventions
+    assert len(values) == 4 * 22 * 4 * 5 * 2  # provinces x years x components x methods x conventions

@@ -19,11 +19,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from digecon.estimation.estimate import national_matrix
 from digecon.estimation.national import (
     NATIONAL_COLUMNS,
+    national_basis,
+    national_coefficients,
     national_components,
     national_consistency,
     national_figures,
+    with_national_years,
 )
 
 P1, P2 = 110000, 120000
@@ -212,3 +216,130 @@ def test_without_control_tables_only_the_benchmark_years_compare() -> None:
     report = national_consistency(benchmarks(), estimates())
     assert set(report["year"]) == {2012} and set(report["year_kind"]) == {"benchmark"}
     assert row(report, 2012, "electronics")["ratio"] == pytest.approx(30 / 25)
+
+
+# --- the national coefficient c_nat of the national method -------------------------------------------------
+#
+# 2012: the national table among the IO tables (electronics 25 of industry 50 亿元); 2015: an ionet-like table,
+# every sector with its flags (亿元: electronics 30, coal 70 -> industry 100; information 20, culture 10 -> other
+# services 30; trade 40 -> tertiary 70; construction 50). Three provinces carry electronics: P1 led by
+# 工业增加值 (share basis), P2 and P3 by C39 revenue (indicator basis), X below.
+P3 = 130000
+X = {(P1, 2012): 100.0, (P1, 2015): 150.0, (P2, 2012): 40.0, (P2, 2015): 60.0, (P3, 2012): 60.0, (P3, 2015): 40.0}
+LEADS = {P1: ("工业增加值", "industry", "share"), P2: ("C39主营业务收入", "", "indicator")}
+LEADS[P3] = LEADS[P2]
+
+
+def flagged_table(year: int = 2015) -> pd.DataFrame:
+    """An ionet-like national table (:func:`digecon.inputs.national_tables.read_national_io_va` layout), 万元."""
+    sectors = {  # key: (VA 亿元, industry, construction, tertiary, other_services)
+        "coal_mining": (70, 1, 0, 0, 0),
+        "electronics": (30, 1, 0, 0, 0),
+        "construction": (50, 0, 1, 0, 0),
+        "wholesale_retail": (40, 0, 0, 1, 0),
+        "information": (20, 0, 0, 1, 1),
+        "culture": (10, 0, 0, 1, 1),
+    }
+    return pd.DataFrame(
+        [
+            {
+                "year": year,
+                "sector_key": key,
+                "value_added_10k_yuan": va * 1e4,
+                "industry": i,
+                "construction": c,
+                "tertiary": t,
+                "other_services": o,
+                "source_file": f"china_{year}_42.rda",
+            }
+            for key, (va, i, c, t, o) in sectors.items()
+        ]
+    )
+
+
+def io_aggregates_2012() -> pd.DataFrame:
+    """The IO aggregates of 2012 (:func:`digecon.estimation.estimate.io_aggregates` layout): the nation's and P1's."""
+    return pd.DataFrame(
+        {
+            "province_code": [0, 0, P1],
+            "year": 2012,
+            "io_aggregate": ["industry", "other_services", "industry"],
+            "aggregate_va_100m_yuan": [50.0, 25.0, 999.0],
+        }
+    )
+
+
+def electronics_indicators(years=(2012, 2013, 2014, 2015)) -> pd.DataFrame:
+    """X of the three provinces (linear between 2012 and 2015), each with its leading indicator."""
+    rows = []
+    for code, (lead, aggregate, basis) in LEADS.items():
+        for year in years:
+            x = np.interp(year, [2012, 2015], [X[(code, 2012)], X[(code, 2015)]])
+            rows.append((code, year, x, lead, aggregate, basis))
+    columns = ["province_code", "year", "indicator_100m_yuan", "leading_indicator", "io_aggregate", "coefficient_basis"]
+    return pd.DataFrame(rows, columns=columns).assign(component="electronics")
+
+
+def toy_national_coefficients() -> pd.DataFrame:
+    _, ratios = national_tables()
+    figures, aggregates = national_basis(benchmarks(), io_aggregates_2012(), flagged_table(), ratios)
+    return national_coefficients(figures, aggregates, electronics_indicators(), ["share", "benchmark"])
+
+
+def test_national_aggregates_sum_the_flagged_sectors_and_keep_the_io_tables_nation() -> None:
+    _, ratios = national_tables()
+    _, aggregates = national_basis(benchmarks(), io_aggregates_2012(), flagged_table(), ratios)
+    va = aggregates.set_index(["year", "io_aggregate"])["aggregate_va_100m_yuan"]
+    assert va[(2012, "industry")] == 50.0 and (2012, "tertiary") not in va.index  # the 2012 table's own, not P1's
+    assert (va[(2015, "industry")], va[(2015, "secondary")], va[(2015, "tertiary")]) == (100.0, 150.0, 70.0)
+    assert (va[(2015, "other_services")], va[(2015, "all")]) == (30.0, 220.0)
+
+
+def test_national_coefficients_follow_the_provinces_rule_by_hand() -> None:
+    c = toy_national_coefficients().set_index(["leading_indicator", "convention", "year"])
+    # share basis under the share convention: V_nat / A_nat of the same aggregate
+    assert c.loc[("工业增加值", "share", 2012), "national_coefficient"] == pytest.approx(25 / 50)
+    assert c.loc[("工业增加值", "share", 2015), "national_coefficient"] == pytest.approx(30 / 100)
+    assert c.loc[("工业增加值", "share", 2015), "denominator"] == "national industry VA"
+    assert c.loc[("工业增加值", "share", 2015), "national_source"] == "china_2015_42.rda"
+    # under the benchmark convention: V_nat / the sum of X over the provinces led by the same indicator (P1)
+    assert c.loc[("工业增加值", "benchmark", 2012), "national_coefficient"] == pytest.approx(25 / 100)
+    assert c.loc[("工业增加值", "benchmark", 2015), "national_coefficient"] == pytest.approx(30 / 150)
+    # a component-level indicator under both conventions: V_nat / (X of P2 + X of P3)
+    for convention in ("share", "benchmark"):
+        assert c.loc[("C39主营业务收入", convention, 2012), "national_coefficient"] == pytest.approx(25 / 100)
+        assert c.loc[("C39主营业务收入", convention, 2015), "national_coefficient"] == pytest.approx(30 / 100)
+    assert c.loc[("C39主营业务收入", "share", 2015), "denominator"] == "sum of C39主营业务收入 over 2 provinces"
+
+
+def test_a_year_some_provinces_lack_has_no_national_coefficient() -> None:
+    _, ratios = national_tables()
+    figures, aggregates = national_basis(benchmarks(), io_aggregates_2012(), flagged_table(), ratios)
+    indicators = electronics_indicators()
+    indicators = indicators[~((indicators["province_code"] == P3) & (indicators["year"] == 2015))]
+    c = national_coefficients(figures, aggregates, indicators, ["benchmark"])
+    assert c.loc[c["leading_indicator"] == "C39主营业务收入", "year"].tolist() == [2012]
+
+
+def test_national_matrix_interpolates_between_tables_and_holds_beyond() -> None:
+    years = list(range(2010, 2019))
+    matrix = national_matrix(toy_national_coefficients(), electronics_indicators(), years, "share")
+    p1 = matrix.loc[(P1, "electronics")]
+    assert p1[2010] == p1[2012] == pytest.approx(0.5)
+    assert p1[2013] == pytest.approx(0.5 - 0.2 / 3) and p1[2018] == pytest.approx(0.3)
+    assert matrix.loc[(P3, "electronics"), 2014] == pytest.approx(0.25 + 2 / 3 * 0.05)  # the C39 group's
+    assert national_matrix(None, electronics_indicators(), years, "share") is None
+
+
+def test_national_years_name_the_tables_behind_each_row() -> None:
+    values = pd.DataFrame(
+        {
+            "province_code": P1,
+            "year": [2010, 2012, 2014, 2016, 2014],
+            "component": "electronics",
+            "method": ["national"] * 4 + ["linear"],
+            "convention": "share",
+        }
+    )
+    out = with_national_years(values, toy_national_coefficients(), electronics_indicators())
+    assert out["national_years"].tolist() == ["2012", "2012", "2012-2015", "2015", ""]

@@ -17,7 +17,7 @@ import rdata
 
 from digecon.core.errors import InputError
 from digecon.inputs.concordance import load_concordance
-from digecon.inputs.national_tables import ALL_SECTORS, NATIONAL_TABLE_COLUMNS, read_national_io_va
+from digecon.inputs.national_tables import NATIONAL_TABLE_COLUMNS, read_national_io_va
 from digecon.inputs.sources import read_national_tables
 
 VA_SHARES = {"VA001": 0.5, "VA002": 0.125, "VA003": 0.125, "VA004": 0.25}  # exact in binary
@@ -69,8 +69,29 @@ def test_sectors_found_by_name_in_a_2017_vintage_table_with_imported_rows(tmp_pa
     assert va.loc["information", ["sector_code", "sector_name"]].tolist() == ["31", "信息传输、软件和信息技术服务"]
     assert va.loc["information", "value_added_10k_yuan"] == 31_000.0
     assert va.loc["culture", "value_added_10k_yuan"] == 41_000.0
-    assert va.loc[ALL_SECTORS, "value_added_10k_yuan"] == 1000.0 * 42 * 43 / 2  # the imported rows are not added
+    assert va["value_added_10k_yuan"].sum() == 1000.0 * 42 * 43 / 2  # the imported rows are not added
     assert set(va["year"]) == {2018} and set(va["source_file"]) == {"china_2018_42.rda"}
+    assert set(va["vintage"]) == {"2017"} and len(va) == 42
+
+
+def test_every_sector_carries_the_concordance_flags_of_its_name(tmp_path: Path) -> None:
+    path = write_table(tmp_path / "china_2018_42.rda", sector_names("2017"), imported=True)
+    table = read_national_io_va(path, 2018)
+    # 2017 vintage: industry = 02 (coal) .. 26 (water), construction 27, tertiary 28..42 (sector i has VA 1,000 i)
+    assert table.loc[table["industry"] == 1, "value_added_10k_yuan"].sum() == 1000.0 * sum(range(2, 27))
+    assert table.loc[table["construction"] == 1, "sector_code"].tolist() == ["27"]
+    assert table.loc[table["tertiary"] == 1, "value_added_10k_yuan"].sum() == 1000.0 * sum(range(28, 43))
+    # other services: tertiary less trade, transport, hotels, finance, real estate (28 29 30 32 33 of 2017)
+    assert table.loc[table["other_services"] == 1, "sector_code"].tolist() == ["31", *(f"{i}" for i in range(34, 43))]
+
+
+def test_the_2005_table_has_a_vintage_of_its_own(tmp_path: Path) -> None:
+    # 2005 prints 农业, 水利、环境和公共设施管理业, 居民服务和其他服务业 and 教育 beside the 2002 names
+    path = write_table(tmp_path / "china_2005_42.rda", sector_names("2005"))
+    table = read_national_io_va(path, 2005).set_index("sector_key")
+    assert set(table["vintage"]) == {"2005"}
+    assert table.loc["agriculture", "sector_name"] == "农业" and table.loc["education", "sector_code"] == "39"
+    assert table.loc["culture", "value_added_10k_yuan"] == 41_000.0
 
 
 def test_codes_move_between_vintages_names_do_not(tmp_path: Path) -> None:
@@ -82,11 +103,12 @@ def test_codes_move_between_vintages_names_do_not(tmp_path: Path) -> None:
     assert va["culture"] == 41_000.0  # 文化、体育和娱乐业, not 20 仪器仪表及文化办公用机械制造业
 
 
-def test_a_missing_digital_sector_names_what_was_expected(tmp_path: Path) -> None:
+def test_an_unknown_sector_name_is_refused_with_its_row_and_the_nearest_names(tmp_path: Path) -> None:
     names = sector_names("2017")
     names[40] = "文体娱乐"  # not a name the concordance knows
     path = write_table(tmp_path / "china_2018_42.rda", names)
-    with pytest.raises(InputError, match=r"china_2018_42.rda: the culture sector found 0 times.*文化、体育和娱乐"):
+    # the data frame's row 41 (R's row name), column B (DescriptionInChinese)
+    with pytest.raises(InputError, match=r"china_2018_42.rda, sheet 'china_2018_42', cell B41: sector name not in"):
         read_national_io_va(path, 2018)
 
 
@@ -100,7 +122,8 @@ def test_a_va_identity_gap_is_refused_with_the_sector_and_gap(tmp_path: Path) ->
     path = write_table(tmp_path / "china_2018_42.rda", sector_names("2017"), tva={20: 20_100.0})
     with pytest.raises(InputError, match=r"sector 20: VA001\+VA002\+VA003\+VA004 differs from TVA by -100.0 万元"):
         read_national_io_va(path, 2018, va_tolerance=5.0)
-    assert read_national_io_va(path, 2018, va_tolerance=200.0)["value_added_10k_yuan"].iloc[0] == 20_100.0
+    table = read_national_io_va(path, 2018, va_tolerance=200.0).set_index("sector_code")
+    assert table.loc["20", "value_added_10k_yuan"] == 20_100.0
 
 
 def test_read_national_tables_chooses_the_ratios_as_for_the_provinces(tmp_path: Path) -> None:
@@ -116,7 +139,7 @@ def test_read_national_tables_chooses_the_ratios_as_for_the_provinces(tmp_path: 
         encoding="utf-8",
     )
     national, ratios = read_national_tables(tables, {}, census, news_publishing_share=1.0)
-    assert national["year"].tolist() == [2005] * 4 + [2018] * 4  # sorted by year
+    assert national["year"].tolist() == [2005] * 42 + [2018] * 42  # sorted by year
     r = ratios.set_index(["io_year", "ratio"])
     assert set(ratios["province_code"]) == {0}
     assert r.loc[(2005, "s_I63"), "value"] == 0.8  # the nearest census to 2005 is 2004
@@ -130,7 +153,7 @@ def test_no_tables_gives_empty_frames_with_their_columns() -> None:
     assert ratios.empty and "ratio_source" in ratios.columns
 
 
-# Published figures (亿元), ionet_national_io/PROVENANCE.md: total VA, C39, I, R
+# Published figures (亿元), ionet_national_io/PROVENANCE.md: total VA (TVA row over the 42 sector columns), C39, I, R
 PUBLISHED = {
     2005: (186_256.1, 4_558.0, 4_795.3, 1_197.8),
     2015: (680_254.1, 15_152.9, 18_353.7, 4_929.9),
@@ -146,7 +169,36 @@ def test_real_tables_give_the_published_figures(mirror: Path, year: int) -> None
         pytest.skip(f"{path.name} is not in the mirror")
     va = read_national_io_va(path, year).set_index("sector_key")["value_added_10k_yuan"] / 1e4
     total, electronics, information, culture = PUBLISHED[year]
-    assert va[ALL_SECTORS] == pytest.approx(total, abs=0.06)
+    assert va.sum() == pytest.approx(total, abs=0.06)
     assert va["electronics"] == pytest.approx(electronics, abs=0.06)
     assert va["information"] == pytest.approx(information, abs=0.06)
     assert va["culture"] == pytest.approx(culture, abs=0.06)
+
+
+# ionet_national_io/PROVENANCE.md, "Held-out back-test": manufacturing = the TVA row over columns 06..23, tertiary
+# over columns 28..42 of the 2017-vintage tables (亿元)
+PUBLISHED_AGGREGATES = {2017: (228_718.5, 425_058.0), 2018: (245_135.5, 489_712.4), 2020: (252_637.4, 553_701.5)}
+
+
+@pytest.mark.parametrize("year", sorted(PUBLISHED_AGGREGATES))
+def test_real_tables_give_the_published_aggregates(mirror: Path, year: int) -> None:
+    path = mirror / "ionet_national_io" / "data" / f"china_{year}_42.rda"
+    if not path.is_file():
+        pytest.skip(f"{path.name} is not in the mirror")
+    table = read_national_io_va(path, year)
+    manufacturing, tertiary = PUBLISHED_AGGREGATES[year]
+    va = table["value_added_10k_yuan"] / 1e4
+    assert va[table["manufacturing"] == 1].sum() == pytest.approx(manufacturing, abs=0.06)
+    assert va[table["tertiary"] == 1].sum() == pytest.approx(tertiary, abs=0.06)
+    assert table.loc[table["tertiary"] == 1, "sector_code"].tolist() == [f"{i}" for i in range(28, 43)]
+    assert set(table["vintage"]) == {"2017"}
+
+
+def test_the_real_2005_table_reads_as_its_own_vintage(mirror: Path) -> None:
+    path = mirror / "ionet_national_io" / "data" / "china_2005_42.rda"
+    if not path.is_file():
+        pytest.skip(f"{path.name} is not in the mirror")
+    table = read_national_io_va(path, 2005)
+    assert set(table["vintage"]) == {"2005"}
+    # 信息传输、计算机服务和软件业 is column 29 of the 2005 table: 4,795.3 亿元 (PROVENANCE.md)
+    assert table.set_index("sector_code").loc["29", "sector_key"] == "information"

@@ -66,3 +66,12 @@ def test_split_after_the_last_benchmark_by_hand() -> None:
     )
     # the benchmark year itself is untouched
     assert out.loc[(2017, "telecom"), "value_100m_yuan"] == 40 and out.loc[(2017, "telecom"), "ratio_value"] == 0.4
+
+
+def test_a_path_that_follows_the_national_tables_is_not_split_again() -> None:
+    # the national path's coefficients move with the national components, split ratios included
+    frame = pd.concat([values(2020, 40, 60, 20), values(2020, 40, 60, 20).assign(method="national")])
+    out = follow_national_split(frame.reset_index(drop=True), ratio_by_year(TABLES, range(2017, 2021)), ["national"])
+    moved = out.set_index(["method", "component"])["value_100m_yuan"]
+    assert (moved[("linear", "telecom")], moved[("linear", "media")]) == pytest.approx((32.0, 16.0))
+    assert (moved[("national", "telecom")], moved[("national", "media")]) == (40.0, 20.0)

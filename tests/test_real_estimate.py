@@ -60,7 +60,7 @@ def test_coverage(result: digecon.Result) -> None:
     v = result.values
     assert v["province_code"].nunique() == 31
     assert (v["year"].min(), v["year"].max()) == (2002, 2024)
-    assert len(v) == 31 * len(YEARS) * 4 * 4 * 2
+    assert len(v) == 31 * len(YEARS) * 4 * 5 * 2
     assert set(v["flag"]) == {"benchmark", "interpolated", "extrapolated"}
     assert v["coefficient"].between(0, 1).all()
     # 工业增加值 and 其他行业增加值 now reach 2024 in every province: nothing spliced after 2019 (but the C39
@@ -68,7 +68,7 @@ def test_coverage(result: digecon.Result) -> None:
     assert not v.loc[(v["year"] >= 2020) & (v["zero_benchmark"] != "borrowed"), "indicator_spliced"].any()
 
 
-@pytest.mark.parametrize("method", ["hold", "linear", "spline", "chow_lin"])
+@pytest.mark.parametrize("method", ["hold", "linear", "spline", "chow_lin", "national"])
 @pytest.mark.parametrize(
     ("province", "year", "component", "expected"),
     [
@@ -144,10 +144,27 @@ def test_indicator_from_the_yearbook(result: digecon.Result) -> None:
     assert earlier["indicator_value_100m_yuan"] == pytest.approx(10222.0 * 16379.0 / 16043.1)
 
 
+def test_the_national_path_carries_the_national_tables_movement(result: digecon.Result) -> None:
+    c = result.national_coefficients.query("component == 'electronics' and convention == 'share'")
+    # ionet_national_io/PROVENANCE.md: C39 VA 16,133.0 (2018) and 16,636.2 (2020) 亿元, the TVA row of sector 20
+    by_year = c.drop_duplicates("year").set_index("year")
+    assert by_year.loc[2018, "national_100m_yuan"] == pytest.approx(16_133.0, abs=0.05)
+    assert by_year.loc[2020, "national_100m_yuan"] == pytest.approx(16_636.2, abs=0.05)
+    assert by_year.loc[2018, "national_source"] == "china_2018_42.rda"
+    assert by_year.loc[2012, "national_source"] == "0中国.xls"
+    # 宁夏 has no C39 revenue: led by 工业增加值, its c_nat is the national electronics share of industry VA
+    lead = c[c["leading_indicator"] == "工业增加值"].set_index("year")["national_coefficient"]
+    assert set(c.loc[c["leading_indicator"] == "工业增加值", "denominator"]) == {"national industry VA"}
+    # beyond the last table: the 2017 coefficient times c_nat(t) / c_nat(2017) of the province's group
+    before, after = (at(result, "宁夏", y, "electronics", "national", "share") for y in (2017, 2020))
+    assert after["coefficient"] == pytest.approx(before["coefficient"] * lead[2020] / lead[2017])
+    assert after["national_years"] == "2020"
+
+
 def test_backtest_covers_every_method_and_design(result: digecon.Result) -> None:
     bt = result.backtest
     assert set(bt["holdout_year"]) == {2007, 2012, 2017}
-    assert set(bt["method"]) == {"hold", "linear", "spline", "chow_lin"}
+    assert set(bt["method"]) == {"hold", "linear", "spline", "chow_lin", "national"}
     assert set(bt["design_label"]) == {
         *LEAVE_ONE_OUT,
         "2007 from 2002",

@@ -14,6 +14,7 @@ import pytest
 
 from digecon.inputs.concordance import load_concordance
 from digecon.inputs.iotable import IOTable, read_io_table
+from digecon.inputs.national_tables import read_national_io_va
 
 CONCORDANCE = load_concordance()
 YEARS = (2002, 2007, 2012, 2017)
@@ -100,10 +101,15 @@ def test_every_sector_agrees_with_independent_transcription(tables: dict, mirror
         assert abs(ours["total_output"].to_numpy() - go).max() <= 1.0, (province, year, "GO")
 
 
-def test_every_sector_of_every_vintage_maps_exactly_once(tables: dict) -> None:
+def test_every_sector_of_every_vintage_maps_exactly_once(tables: dict, mirror: Path) -> None:
     for table in tables.values():
         keys = table.sectors["sector_key"]
         assert keys.is_unique and len(keys) == 42
     used = {(t.vintage, n) for t in tables.values() for n in t.sectors["sector_name"]}
+    # the national ionet tables too: the 2005 table prints a vintage of its own
+    for path in sorted((mirror / "ionet_national_io" / "data").glob("china_*_42.rda")):
+        national = read_national_io_va(path, int(path.stem.split("_")[1]), concordance=CONCORDANCE)
+        assert national["sector_key"].is_unique and len(national) == 42
+        used |= set(zip(national["vintage"], national["sector_name"], strict=True))
     listed = set(zip(CONCORDANCE["vintage"], CONCORDANCE["sector_name"], strict=True))
     assert used == listed  # no concordance row is unused, none is missing

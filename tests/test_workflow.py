@@ -163,7 +163,7 @@ def test_invalid_config_is_refused_one_line_per_key(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "  - estimate.first_yer: unknown key; allowed here: first_year" in output
     assert "  - plots.language = 'fr': 'fr' is not one of ['en', 'zh']" in output
-    assert "  - estimate.methods: unknown method 'denton' (allowed: hold, linear, spline, chow_lin)" in output
+    assert "  - estimate.methods: unknown method 'denton' (allowed: hold, linear, spline, chow_lin, national)" in output
     assert "additionalProperties" not in output and len(output.splitlines()) < 15  # no schema dump
 
 

@@ -40,7 +40,8 @@ from digecon.estimation.estimate import (
     working_years,
 )
 from digecon.estimation.indicators import indicator_breaks, screen_yearbook
-from digecon.estimation.national import national_consistency
+from digecon.estimation.methods import method
+from digecon.estimation.national import national_basis, national_coefficients, national_consistency, with_national_years
 from digecon.estimation.prices import deflate_components, implicit_deflators, price_indices
 from digecon.estimation.ratio_paths import follow_national_split, ratio_by_year
 from digecon.estimation.selection import (
@@ -107,6 +108,7 @@ class Result:
     combination_parts: pd.DataFrame  # each chain's estimate behind a combined value, with its weight
     component_checks: pd.DataFrame  # province-years far from the national estimate / component-indicator ratio
     zero_benchmarks: pd.DataFrame  # every negligible benchmark: the years it carries, borrowed or unverifiable
+    national_coefficients: pd.DataFrame  # c_nat of the chosen chains' series in every national table year
 
 
 def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None) -> Inputs:
@@ -199,10 +201,13 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     components = benchmark_components(inputs.io_tables, inputs.ratios)
     aggregates = io_aggregates(inputs.io_tables)
     grid = working_years(components, settings.years)
-    chosen = _chains(inputs.yearbook, components, aggregates, grid, settings)
+    national = national_basis(components, aggregates, inputs.national_tables, inputs.national_ratios)
+    chosen = _chains(inputs.yearbook, components, aggregates, grid, settings, national)
     backtest_rows = with_totals(chosen.backtest)
     rule = band_rule(backtest_rows)
-    values, benchmarks, indicators, parts = _values(inputs, components, aggregates, grid, chosen, rule, settings)
+    values, benchmarks, indicators, parts, coefficients = _values(
+        inputs, components, aggregates, grid, chosen, rule, settings, national
+    )
     # before the totals, real values and checks, which all take the values as replaced
     values, zero_benchmarks = borrow_for_zeros(
         values, components, chosen.series, chosen.choices, inputs.yearbook, break_threshold=screen.break_threshold
@@ -238,6 +243,7 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
             recommended, inputs.yearbook, chosen.candidates, settings.indicators.component_check_factor
         ),
         zero_benchmarks=zero_benchmarks,
+        national_coefficients=coefficients,
     )
 
 
@@ -263,9 +269,18 @@ class _Chosen:
 
 
 def _chains(
-    yearbook: pd.DataFrame, components: pd.DataFrame, aggregates: pd.DataFrame, grid: list[int], settings: Settings
+    yearbook: pd.DataFrame,
+    components: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    grid: list[int],
+    settings: Settings,
+    national: tuple[pd.DataFrame, pd.DataFrame],
 ) -> _Chosen:
-    """Build every available candidate chain's series, backtest them all and choose one per component."""
+    """Build every available candidate chain's series, backtest them all and choose one per component.
+
+    ``national`` is :func:`~digecon.estimation.national.national_basis`: every candidate's series
+    gets its national coefficients, for the ``national`` method.
+    """
     est, chains, selection = settings.estimate, settings.indicators.chains, settings.indicators.selection
     candidates, unavailable = chain_choice.available_candidates(chains, yearbook)
     changes = chain_choice.base_changes(yearbook, settings.indicators.price_base_changes)
@@ -273,7 +288,9 @@ def _chains(
     # the recommended method and convention decide the choice: scored even if not among the run's
     methods = list(dict.fromkeys([*est.methods, est.recommended_method]))
     conventions = list(dict.fromkeys([*est.conventions, est.recommended_convention]))
-    scoring = backtest(*chain_choice.scoring_inputs(components, aggregates, series), methods, conventions, totals=False)
+    scored_benchmarks, scored_series = chain_choice.scoring_inputs(components, aggregates, series)
+    moved = national_coefficients(*national, scored_series, conventions)
+    scoring = backtest(scored_benchmarks, scored_series, methods, conventions, national=moved, totals=False)
     names = {k: [c.name for c in candidates if c.component == k] for k in chain_choice.uses_of(chains)}
     weights = combination_weights(scoring, names) if selection.combinations else pd.DataFrame(columns=WEIGHT_COLUMNS)
     scored = [*candidates, *chain_choice.combination_candidates(weights)]
@@ -305,29 +322,35 @@ def _values(
     chosen: _Chosen,
     rule: pd.DataFrame,
     settings: Settings,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Estimate the chosen candidates with their bands; give the benchmarks, indicators and combinations' parts.
+    national: tuple[pd.DataFrame, pd.DataFrame],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Estimate the chosen candidates with their bands.
 
     A combination is the weighted mean of its chains' estimates (each chain estimated as if chosen).
+
+    Returns
+    -------
+    (values, benchmarks, indicators, combination parts, national coefficients)
     """
+    est = settings.estimate
     parts = {c: chosen.series[c] for choice in chosen.choices.values() for c in chosen.parts(choice)}
     indicators = pd.concat(parts.values(), ignore_index=True)
-    estimates = estimate_all(
-        *chain_choice.scoring_inputs(components, aggregates, parts),
-        grid,
-        settings.estimate.methods,
-        settings.estimate.conventions,
-    )
+    scored_benchmarks, scored_series = chain_choice.scoring_inputs(components, aggregates, parts)
+    coefficients = national_coefficients(*national, scored_series, est.conventions)
+    estimates = estimate_all(scored_benchmarks, scored_series, grid, est.methods, est.conventions, coefficients)
     combined = {k: c.candidate.name for k, c in chosen.choices.items() if c.candidate.parts}
     in_years = estimates["year"].isin(settings.years)
     parts_table = combination_parts(estimates[in_years], indicators, chosen.weights, combined)
     estimates = combine_estimates(estimates, chosen.weights, combined)
     described = combination_series(indicators, combined)
     benchmarks = chain_choice.chain_benchmarks(components, aggregates, described)
-    values = estimates[estimates["year"].isin(settings.years)]
-    values = describe(apply_bounds(values, rule), benchmarks, described)
+    values = describe(apply_bounds(estimates[estimates["year"].isin(settings.years)], rule), benchmarks, described)
     if inputs.table_ratios is not None and not inputs.table_ratios.empty:
-        values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid))
+        moving = [m for m in est.methods if method(m).national]  # their paths carry the national split already
+        values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid), moving)
     # the values resting on an indicator value the screen flagged (any chain of a combination)
     flagged = indicator_breaks(indicators, settings.indicators.break_threshold)
-    return chain_choice.with_chain_notes(values, flagged, chosen.choices), benchmarks, indicators, parts_table
+    values = with_national_years(
+        chain_choice.with_chain_notes(values, flagged, chosen.choices), coefficients, indicators
+    )
+    return values, benchmarks, indicators, parts_table, coefficients

@@ -16,6 +16,7 @@ rule estimate_digital_economy:
         deflators="data/processed/{run}deflators.csv",
         benchmarks="data/processed/{run}benchmarks.csv",
         indicators="data/processed/{run}indicators.csv",
+        national_coefficients="data/processed/{run}national_coefficients.csv",
         backtest="results/{run}validation/backtest.csv",
         backtest_summary="results/{run}validation/backtest_summary.csv",
         backtest_by_design="results/{run}validation/backtest_by_design.csv",

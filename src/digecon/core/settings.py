@@ -372,8 +372,9 @@ class EstimateSettings:
         minimum=1990,
     )
     methods: tuple[str, ...] = _setting(
-        ("hold", "linear", "spline", "chow_lin"),
-        "Methods for the coefficient path between and beyond benchmarks (names of the method registry).",
+        ("hold", "linear", "spline", "chow_lin", "national"),
+        "Methods for the coefficient path between and beyond benchmarks (names of the method registry; "
+        "national needs a national 42-sector table).",
         minItems=1,
         uniqueItems=True,
     )

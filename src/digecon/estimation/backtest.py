@@ -26,6 +26,7 @@ from digecon.estimation.estimate import (
     categorical,
     fit_pools,
     indicator_matrix,
+    national_matrix,
     prepare,
     run_paths,
     series_keys,
@@ -138,12 +139,18 @@ def backtest_years(benchmarks: pd.DataFrame) -> list[int]:
 
 
 def _scored(
-    coefficients: pd.DataFrame, matrix: pd.DataFrame, plan: pd.DataFrame, methods: Sequence[str]
+    coefficients: pd.DataFrame,
+    matrix: pd.DataFrame,
+    plan: pd.DataFrame,
+    methods: Sequence[str],
+    national: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every design label x method x series: the estimated coefficient in the held-out year.
 
     Pooled parameters are fitted per label over the provinces sharing it. Rows go by label (in
-    plan order), method, province and series keys.
+    plan order), method, province and series keys. ``national`` (:func:`national_matrix`) gives
+    every design the national coefficient of its held-out year (a design "2017 from 2012" moves
+    2012's coefficient by the national 2012 -> 2017 movement).
     """
     keys = ["province_code", *series_keys(coefficients)]
     used_years = plan.assign(year=plan["benchmarks_used"].str.split(",")).explode("year").astype({"year": int})
@@ -155,7 +162,7 @@ def _scored(
     ):
         if label not in by_label:
             continue
-        prepared = prepare(used.iloc[by_label[label]], matrix)
+        prepared = prepare(used.iloc[by_label[label]], matrix, national)
         column = list(matrix.columns).index(holdout)
         for name in methods:
             spec = method(name)
@@ -178,6 +185,7 @@ def backtest(
     conventions: Sequence[str],
     *,
     totals: bool = True,
+    national: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Held-out benchmark errors for every design, method, convention, series and province.
 
@@ -196,6 +204,9 @@ def backtest(
         See :data:`digecon.estimation.estimate.CONVENTIONS`.
     totals
         Add the digital-economy total (:func:`total_rows`).
+    national
+        The series' national coefficients (:func:`digecon.estimation.national.national_coefficients`),
+        or None: what the ``national`` method moves the coefficients with.
 
     Returns
     -------
@@ -220,12 +231,14 @@ def backtest(
     columns = BACKTEST_COLUMNS + keys[1:]
     if plan.empty or not methods:  # a single benchmark per province leaves nothing to hold out
         return pd.DataFrame(columns=columns)
-    matrix = indicator_matrix(indicators, backtest_years(provincial))
+    years = backtest_years(provincial)
+    matrix = indicator_matrix(indicators, years)
     frames = []
     for convention in conventions:
         coefficients = benchmark_coefficients(provincial, indicators, convention)
         held_out = coefficients.rename(columns={"year": "holdout_year", "coefficient": "actual_coefficient"})
-        rows = _scored(coefficients, matrix, plan, methods).merge(
+        nat = national_matrix(national, indicators, years, convention)
+        rows = _scored(coefficients, matrix, plan, methods, nat).merge(
             held_out[["province_code", *keys, "holdout_year", "actual_coefficient", "indicator_100m_yuan"]],
             on=["province_code", *keys, "holdout_year"],
             validate="many_to_one",

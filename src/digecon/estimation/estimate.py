@@ -309,7 +309,50 @@ def indicator_matrix(indicators: pd.DataFrame, years: Sequence[int]) -> pd.DataF
     return inside.pivot(index=keys, columns="year", values="indicator_100m_yuan").reindex(columns=list(years))
 
 
-def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame) -> Prepared:
+def national_matrix(
+    national: pd.DataFrame | None, indicators: pd.DataFrame, years: Sequence[int], convention: str
+) -> pd.DataFrame | None:
+    """Give c_nat over ``years`` for every series, laid out as :func:`indicator_matrix`.
+
+    c_nat is interpolated linearly between the years of the national tables and held beyond the
+    first and the last (``np.interp``); each province's series takes the national coefficient of
+    its leading indicator.
+
+    Parameters
+    ----------
+    national
+        From :func:`digecon.estimation.national.national_coefficients` (or None): the series keys,
+        ``leading_indicator``, ``convention``, ``year``, ``national_coefficient``.
+    indicators
+        From :func:`digecon.estimation.chains.chain_series` (``leading_indicator`` per province).
+    years
+        The years, ascending.
+    convention
+        The convention whose national coefficients are laid out.
+
+    Returns
+    -------
+    DataFrame or None
+        Indexed by ``province_code`` and the series keys, one column per year (NaN for a series
+        whose leading indicator has no national coefficient); None without national coefficients.
+    """
+    if national is None or national.empty:
+        return None
+    keys = series_keys(indicators)
+    group = [*keys, "leading_indicator"]
+    mine = national[national["convention"] == convention].sort_values("year")
+    paths = {
+        tuple(g): np.interp(years, rows["year"], rows["national_coefficient"])
+        for g, rows in mine.groupby(group, observed=True)
+    }
+    leads = indicators.drop_duplicates(["province_code", *keys])
+    missing = np.full(len(years), np.nan)
+    values = [paths.get(tuple(r), missing) for r in leads[group].itertuples(index=False)]
+    index = pd.MultiIndex.from_frame(leads[["province_code", *keys]])
+    return pd.DataFrame(np.array(values).reshape(len(leads), len(years)), index=index, columns=list(years))
+
+
+def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame, national: pd.DataFrame | None = None) -> Prepared:
     """Group the benchmark coefficients into series (province x keys) and the series into blocks.
 
     Parameters
@@ -318,6 +361,8 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame) -> Prepared:
         From :func:`benchmark_coefficients` (the rows of the benchmarks to use).
     matrix
         :func:`indicator_matrix` over the years to estimate (every benchmark year among them).
+    national
+        :func:`national_matrix` over the same years, or None: the blocks' ``national``.
 
     Returns
     -------
@@ -342,6 +387,7 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame) -> Prepared:
         missing = [int(y) for y in first.index[first.isna()]]
         raise ValueError(f"no indicator {'/'.join(key)} for province {province} in {missing}: every year is needed")
     present, coefficient, indicator = wide.notna().to_numpy(), wide.to_numpy(), x.to_numpy()
+    nat = None if national is None else national.reindex(wide.index).to_numpy(dtype=float)
     basis = coefficients.groupby(keys)["coefficient_basis"].first().reindex(wide.index)
     # a ratio to a component-level indicator is not a share (module docstring): scale it into [0, 1]
     scale = np.where(basis == "indicator", np.fmax(1.0, 2.0 * wide.max(axis=1).to_numpy()), 1.0)
@@ -352,7 +398,13 @@ def prepare(coefficients: pd.DataFrame, matrix: pd.DataFrame) -> Prepared:
     blocks = []
     for (*group, _), rows in series.groupby([*keys[1:], "benchmark_years"], sort=True, observed=True).indices.items():
         used = present[rows[0]]
-        given = SeriesBlock(columns[used].astype(np.int64), coefficient[np.ix_(rows, used)], indicator[rows], years)
+        given = SeriesBlock(
+            columns[used].astype(np.int64),
+            coefficient[np.ix_(rows, used)],
+            indicator[rows],
+            years,
+            None if nat is None else nat[rows],
+        )
         blocks.append(Block(tuple(group), rows, given, scale[rows]))
     return Prepared(series, blocks, years)
 
@@ -488,6 +540,7 @@ def estimate_all(
     years: Sequence[int],
     methods: Sequence[str],
     conventions: Sequence[str],
+    national: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every method x convention for every provincial series (no bounds yet; see :mod:`digecon.estimation.bands`).
 
@@ -506,6 +559,9 @@ def estimate_all(
         Keys of :data:`digecon.estimation.methods.METHODS`.
     conventions
         A subset of ``CONVENTIONS``.
+    national
+        The national coefficients of the series (:func:`digecon.estimation.national.national_coefficients`),
+        or None: what the ``national`` method moves the coefficients with.
 
     Returns
     -------
@@ -529,7 +585,8 @@ def estimate_all(
     matrix = indicator_matrix(indicators, years)
     # conventions and methods by name, each laid out in output order: the rows come in output order
     for convention in sorted(conventions):
-        prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix)
+        nat = national_matrix(national, indicators, years, convention)
+        prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix, nat)
         for name in sorted(specs):
             paths = run_paths(specs[name], prepared, fit_pools(specs[name], prepared))
             frames.append(_long(prepared, paths, name, convention))

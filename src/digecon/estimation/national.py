@@ -17,6 +17,10 @@ measured to make provincial errors worse (information sector, 2017 held out: med
 24 %), because the provinces/national ratio itself moves between rounds (information sector:
 0.999, 1.136, 1.092, 0.918 in 2002, 2007, 2012, 2017), so a control year's ratio says how far the
 provinces' sum has drifted from the national account, not how to correct each province.
+
+The same tables give the national coefficient of every series, c_nat (:func:`national_coefficients`),
+which the ``national`` method (:mod:`digecon.estimation.methods.national`) carries to the
+provinces: a coefficient path, not a rescaling of their levels.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE
-from digecon.estimation.estimate import COMPONENTS, Component
+from digecon.estimation.estimate import COMPONENTS, Component, io_aggregates, series_keys
 
 log = logging.getLogger(__name__)
 
@@ -322,3 +326,184 @@ def national_consistency(
     if unmeasured:
         log.warning("no national table in the benchmark year(s) %s: the drift since then is not measured", unmeasured)
     return _sorted(rows.reindex(columns=NATIONAL_COLUMNS), ["year", "method", "convention"])
+
+
+COEFFICIENT_COLUMNS = [
+    "component",
+    "leading_indicator",
+    "coefficient_basis",
+    "io_aggregate",
+    "convention",
+    "year",
+    "national_100m_yuan",
+    "denominator",
+    "denominator_100m_yuan",
+    "national_coefficient",
+    "national_source",
+    "split_ratio_source",
+]
+
+
+def national_basis(
+    benchmarks: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    national_tables: pd.DataFrame | None = None,
+    national_ratios: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """National component values and IO aggregates of every year with a national 42-sector table.
+
+    Parameters
+    ----------
+    benchmarks
+        From :func:`digecon.estimation.estimate.benchmark_components`, with the national rows of the
+        national tables among the IO tables (province code 0).
+    aggregates
+        From :func:`digecon.estimation.estimate.io_aggregates` of the IO tables (its province-0 rows).
+    national_tables, national_ratios
+        The national tables of years without regional tables, every sector with its aggregate flags
+        (:func:`digecon.inputs.sources.read_national_tables`), and their split ratios; or None.
+
+    Returns
+    -------
+    (figures, national_aggregates)
+        :func:`national_figures`; and ``year``, ``io_aggregate``, ``aggregate_va_100m_yuan`` (亿元)
+        summed over the sectors of each aggregate exactly as in the provinces' tables. A year with a
+        national table among the IO tables keeps that table for both.
+    """
+    tables = national_tables is not None and not national_tables.empty
+    figures = national_figures(benchmarks, national_components(national_tables, national_ratios) if tables else None)
+    first = aggregates[aggregates["province_code"] == NATIONAL_CODE]
+    frames = [first]
+    if tables:
+        tidy = national_tables.rename(columns={"value_added_10k_yuan": "value_added"}).assign(
+            province_code=NATIONAL_CODE
+        )
+        rest = io_aggregates(tidy)
+        frames.append(rest[~rest["year"].isin(set(first["year"]))])
+    national = pd.concat(frames, ignore_index=True).drop(columns="province_code")
+    return figures, national.sort_values(["year", "io_aggregate"], ignore_index=True)
+
+
+def national_coefficients(
+    figures: pd.DataFrame, aggregates: pd.DataFrame, indicators: pd.DataFrame, conventions: list[str] | tuple[str, ...]
+) -> pd.DataFrame:
+    """Compute the national coefficient c_nat of every series in every year with a national table.
+
+    The denominator follows the provinces' rule (:func:`digecon.estimation.estimate.benchmark_coefficients`):
+    under the ``share`` convention, a series led by an IO aggregate's indicator (coefficient basis
+    ``share``) has c_nat = V_nat / A_nat, the national component over the national table's same
+    aggregate; otherwise (the ``benchmark`` convention, or a component-level indicator such as
+    软件业务收入) c_nat = V_nat / the sum of the series' indicator X over the provinces it serves,
+    within the provinces led by the same indicator (only its movement matters to the path). A
+    year in which some of those provinces lack X has no such coefficient.
+
+    Parameters
+    ----------
+    figures
+        From :func:`national_figures` (:func:`national_basis`): ``year``, ``component``,
+        ``national_100m_yuan``, ``national_source``, ``split_ratio_source``.
+    aggregates
+        The national IO aggregates of :func:`national_basis`.
+    indicators
+        From :func:`digecon.estimation.chains.chain_series` (one or more, with ``candidate``):
+        ``province_code``, ``year``, ``indicator_100m_yuan``, ``leading_indicator``,
+        ``io_aggregate``, ``coefficient_basis``.
+    conventions
+        The conventions to compute.
+
+    Returns
+    -------
+    DataFrame
+        ``COEFFICIENT_COLUMNS`` (plus ``candidate`` after ``component`` where the indicators have
+        it): one row per series group (the series keys and leading indicator) x convention x
+        national table year; ``denominator`` says in words what V_nat was divided by (亿元).
+    """
+    keys = series_keys(indicators)
+    group = [*keys, "leading_indicator"]
+    columns = [*keys, *COEFFICIENT_COLUMNS[1:]]
+    size = indicators.groupby(group, observed=True)["province_code"].nunique().rename("size")
+    leads = indicators.drop_duplicates(group)[[*group, "io_aggregate", "coefficient_basis"]].join(size, on=group)
+    sums = indicators.groupby([*group, "year"], observed=True)["indicator_100m_yuan"].agg(["sum", "count"])
+    sums = sums.join(size, on=group).reset_index()
+    # a year in which some province of the group lacks X has no sum
+    sums = sums.assign(x_sum=sums["sum"].where(sums["count"] == sums["size"]))[[*group, "year", "x_sum"]]
+    parts = figures.loc[figures["component"] != TOTAL, ["year", "component", "national_100m_yuan", "national_source"]]
+    parts = parts.assign(split_ratio_source=figures.loc[parts.index, "split_ratio_source"])
+    rows = (
+        leads.astype({k: str for k in group})
+        .merge(parts, on="component")
+        .merge(pd.DataFrame({"convention": list(conventions)}), how="cross")
+    )
+    rows = rows.merge(
+        aggregates.rename(columns={"aggregate_va_100m_yuan": "a_nat"}), on=["year", "io_aggregate"], how="left"
+    )
+    rows = rows.merge(sums.astype({k: str for k in group}), on=[*group, "year"], how="left")
+    share = (rows["coefficient_basis"] == "share") & (rows["convention"] == "share")
+    denominator = rows["a_nat"].where(share, rows["x_sum"])
+    words = [
+        f"national {a} VA" if s else f"sum of {lead} over {n} provinces"
+        for s, a, lead, n in zip(share, rows["io_aggregate"], rows["leading_indicator"], rows["size"], strict=True)
+    ]
+    rows = rows.assign(
+        denominator=words,
+        denominator_100m_yuan=denominator,
+        national_coefficient=rows["national_100m_yuan"] / denominator,
+    )
+    kept = rows[np.isfinite(rows["national_coefficient"]) & (rows["national_coefficient"] > 0)]
+    if len(kept) < len(rows):
+        lost = rows.loc[~rows.index.isin(kept.index), ["component", "leading_indicator", "convention", "year"]]
+        log.info("no national coefficient where the denominator is missing:\n%s", lost.to_string(index=False))
+    return (
+        kept.sort_values([*group, "convention", "year"], kind="stable").reindex(columns=columns).reset_index(drop=True)
+    )
+
+
+def _label(year: int, table_years: list[int]) -> str:
+    """Which national table years c_nat of ``year`` comes from: '2018-2020' between two, one year at or beyond."""
+    if year <= table_years[0] or year >= table_years[-1] or year in table_years:
+        return str(min(max(year, table_years[0]), table_years[-1]))
+    earlier = max(y for y in table_years if y < year)
+    later = min(y for y in table_years if y > year)
+    return f"{earlier}-{later}"
+
+
+def with_national_years(values: pd.DataFrame, national: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Add ``national_years``: the national table years whose c_nat moved a ``national`` row (empty elsewhere).
+
+    Parameters
+    ----------
+    values
+        The described estimates of the chosen chains: ``province_code``, ``year``, ``component``,
+        ``method``, ``convention``.
+    national
+        From :func:`national_coefficients` of the same chains.
+    indicators
+        Their :func:`digecon.estimation.chains.chain_series` (each province's leading indicator).
+
+    Returns
+    -------
+    DataFrame
+        ``values`` with ``national_years``, e.g. ``2018-2020`` (interpolated between the two
+        tables), ``2020`` (that table, or held after it); the tables' files are in
+        ``national_coefficients.csv``.
+    """
+    group = ["component", "leading_indicator", "convention"]
+    years_of = {tuple(g): sorted(int(y) for y in rows["year"]) for g, rows in national.groupby(group)}
+    leads = indicators.drop_duplicates(["component", "province_code"])[
+        ["component", "province_code", "leading_indicator"]
+    ]
+    mine = values.loc[values["method"] == "national", ["province_code", "component", "convention", "year"]].astype(
+        {"component": str, "convention": str}
+    )
+    mine = mine.merge(
+        leads.astype({"component": str, "leading_indicator": str}), on=["component", "province_code"], how="left"
+    )
+    labels = [
+        _label(int(y), years_of[(c, lead, conv)]) if (c, lead, conv) in years_of else ""
+        for c, lead, conv, y in zip(
+            mine["component"], mine["leading_indicator"], mine["convention"], mine["year"], strict=True
+        )
+    ]
+    column = pd.Series("", index=values.index, dtype=object)
+    column[values["method"] == "national"] = labels
+    return values.assign(national_years=column)

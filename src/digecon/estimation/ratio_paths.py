@@ -66,7 +66,9 @@ def _note(year: int, known: np.ndarray, sources: list[str]) -> str:
     return f"national detailed IO table {nearest}, held"
 
 
-def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
+def follow_national_split(
+    values: pd.DataFrame, national: pd.DataFrame, skip_methods: Iterable[str] = ()
+) -> pd.DataFrame:
     """Re-split the service components after each province's last benchmark (rule in the module doc).
 
     Parameters
@@ -78,6 +80,10 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
         for IT services), ``ratio_source`` and the columns of ``SCALED``.
     national
         From :func:`ratio_by_year`, covering every year of ``values``.
+    skip_methods
+        Methods whose rows are left as they are: their coefficient path already moves with the
+        national tables, split ratios included (``national``); splitting them again would count
+        the change of the national split twice.
 
     Returns
     -------
@@ -88,6 +94,7 @@ def follow_national_split(values: pd.DataFrame, national: pd.DataFrame) -> pd.Da
     lists, listed = pd.factorize(values["benchmark_years"])
     last = np.array([max(int(y) for y in str(text).split(",")) for text in listed], dtype=np.int64)[lists]
     after = (values["year"].to_numpy() > last) & values["component"].isin(SPLIT_COMPONENTS).to_numpy()
+    after &= ~values["method"].isin(list(skip_methods)).to_numpy()
     if not after.any():
         return values
     needed = list(dict.fromkeys([*KEY, "component", "ratio_value", "ratio_source", *SCALED]))

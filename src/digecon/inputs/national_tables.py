@@ -1,15 +1,18 @@
-"""National 42-sector IO tables of years without regional tables (ionet .rda), for the national consistency report.
+"""National 42-sector IO tables of years without regional tables (ionet .rda): every sector's value added.
 
-The R package ``ionet`` ships the NBS national 42-sector tables of 2005, 2015, 2018 and 2020 as
-data frames: one row per product (codes ``01``..``42``; the 2018 and 2020 tables repeat them for
+The R package ``ionet`` ships the NBS national 42-sector tables of 2005, 2015, 2017, 2018 and 2020
+as data frames: one row per product (codes ``01``..``42``; the 2017-vintage tables repeat them for
 imported inputs, ``Origin`` Imported), then the rows ``TII``, ``VA001``..``VA004``, ``TVA`` and
 ``TI``; one column per sector, named by the same two-digit code. A sector's value added is the
 ``TVA`` row in its column (万元, producer prices of the table year).
 
-Sector codes move between vintages (2005: electronics 19, information 29; 2015: 20 and 30;
-2018/2020: 20 and 31), so the digital sectors are found by normalised NAME, among the names the
-packaged concordance knows for them in any vintage (2005 prints the 2002/2007 names, 2015 those
-of 2012, 2018 and 2020 those of 2017); never by code or position, never by substring.
+Sector codes move between vintages (2005: electronics 19, information 29; 2015: 20 and 32;
+2018/2020: 20 and 31), so every sector is classified by normalised NAME through the packaged
+concordance exactly as the regional tables are (:func:`digecon.inputs.concordance.match_sectors`:
+2005 prints its own mix of the 2002 and 2007 names, 2015 those of 2012, 2017-2020 those of
+2017), which also gives each sector's aggregate flags (industry, tertiary, other services ...);
+never by code or position, never by substring. The national consistency report uses the digital
+sectors, the national coefficients of the ``national`` method the aggregates as well.
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ from pathlib import Path
 import pandas as pd
 
 from digecon.core.errors import InputError
-from digecon.core.provinces import normalise_name
-from digecon.inputs.concordance import DIGITAL_SECTORS, load_concordance
+from digecon.inputs.concordance import AGGREGATES, DIGITAL_SECTORS, load_concordance, match_sectors
 
-NATIONAL_TABLE_COLUMNS = ["year", "sector_key", "sector_code", "sector_name", "value_added_10k_yuan", "source_file"]
-ALL_SECTORS = "all_sectors"  # sector_key of the row that sums the TVA of every sector (the table's total VA)
+NATIONAL_TABLE_COLUMNS = [
+    "year",
+    "vintage",
+    "sector_key",
+    "sector_code",
+    "sector_name",
+    "value_added_10k_yuan",
+    *AGGREGATES,
+    "source_file",
+]
 N_SECTORS = 42
 VA_PARTS = ("VA001", "VA002", "VA003", "VA004")
 SECTOR_CODE = re.compile(r"\d{2}")
@@ -89,30 +99,27 @@ def _check_va_identity(table: pd.DataFrame, codes: list[str], path: Path, tolera
                 )
 
 
-def _digital_rows(rows: pd.DataFrame, concordance: pd.DataFrame, path: Path) -> list[tuple[str, str, str]]:
-    """(sector_key, code, name as printed) of each digital sector, found once by name."""
-    names = rows["DescriptionInChinese"].astype(str)
-    keys = names.map(normalise_name)
-    found = []
-    for key in DIGITAL_SECTORS:
-        known = set(concordance.loc[concordance["sector_key"] == key, "name_key"])
-        hit = rows[keys.isin(known)]
-        if len(hit) != 1:
-            printed = sorted(set(concordance.loc[concordance["sector_key"] == key, "sector_name"]))
-            raise InputError(
-                path,
-                f"the {key} sector found {len(hit)} times among the sector names",
-                expected=f"exactly one of {', '.join(printed)} (add a new name to the concordance)",
-                found=", ".join(names[keys.isin(known)]) or None,
-            )
-        found.append((key, str(hit["Code"].iloc[0]), str(hit["DescriptionInChinese"].iloc[0])))
-    return found
+def _classified(rows: pd.DataFrame, concordance: pd.DataFrame, path: Path, year: int) -> pd.DataFrame:
+    """Match every sector name through the concordance (vintage, flags); refuse a table without a digital sector."""
+    names = rows["DescriptionInChinese"].astype(str).tolist()
+    column = rows.columns.get_loc("DescriptionInChinese")
+    match = match_sectors(
+        names, concordance, year=year, file=str(path), sheet=path.stem, rows=list(rows.index), column=column
+    )
+    absent = [k for k in DIGITAL_SECTORS if k not in set(match.rows["sector_key"])]
+    if absent:
+        raise InputError(
+            path,
+            f"no {', '.join(absent)} sector among the sector names (vintage {match.vintage})",
+            expected=f"the digital sectors {', '.join(DIGITAL_SECTORS)}",
+        )
+    return match.rows.assign(vintage=match.vintage)
 
 
 def read_national_io_va(
     path: str | Path, year: int, *, concordance: pd.DataFrame | None = None, va_tolerance: float = 5.0
 ) -> pd.DataFrame:
-    """Value added of the digital sectors and of the whole economy in one national 42-sector table (万元).
+    """Value added of every sector of one national 42-sector table (万元), classified by name.
 
     Parameters
     ----------
@@ -122,23 +129,24 @@ def read_national_io_va(
         The table's year (from the registry: ionet names files ``china_<year>_42.rda``).
     concordance
         From :func:`digecon.inputs.concordance.load_concordance` (default: the packaged one); the
-        digital sectors are matched against the names it lists for them in any vintage.
+        table takes the vintage whose names cover all its sectors.
     va_tolerance
         Largest accepted |VA001+VA002+VA003+VA004 - TVA| per sector, 万元.
 
     Returns
     -------
     DataFrame
-        ``NATIONAL_TABLE_COLUMNS``: one row per digital sector (``electronics``, ``information``,
-        ``culture``) and one ``all_sectors`` row (the sum of TVA over the 42 sectors; code and name
-        empty); ``value_added_10k_yuan`` in 万元, ``source_file`` the file name.
+        ``NATIONAL_TABLE_COLUMNS``: one row per sector in code order, with its ``vintage``,
+        canonical ``sector_key``, code and name as printed, ``value_added_10k_yuan`` (万元), the
+        concordance's 0/1 aggregate flags and ``source_file`` (the file name).
 
     Raises
     ------
     InputError
         For a file without the ``Code``/``DescriptionInChinese`` columns, not exactly 42 sector
         codes, a sector code without its column, a missing or repeated TVA row, a VA identity gap
-        beyond ``va_tolerance``, or a digital sector not found exactly once by name.
+        beyond ``va_tolerance``, a sector name the concordance does not know (listing each with its
+        row and the nearest known names), a sector twice, or a table without a digital sector.
     """
     path = Path(path)
     table = _read_frame(path)
@@ -147,9 +155,10 @@ def read_national_io_va(
     _check_va_identity(table, codes, path, va_tolerance)
     tva = _row(table, "TVA", path)
     concordance = load_concordance() if concordance is None else concordance
-    records = [(key, code, name, float(tva[code])) for key, code, name in _digital_rows(rows, concordance, path)]
-    records.append((ALL_SECTORS, "", "", float(sum(float(tva[c]) for c in codes))))
-    frame = pd.DataFrame.from_records(
-        records, columns=["sector_key", "sector_code", "sector_name", "value_added_10k_yuan"]
+    classified = _classified(rows, concordance, path, int(year))
+    frame = classified[["vintage", "sector_key", *AGGREGATES]].assign(
+        sector_code=codes,
+        sector_name=rows["DescriptionInChinese"].astype(str).to_numpy(),
+        value_added_10k_yuan=[float(tva[c]) for c in codes],
     )
     return frame.assign(year=int(year), source_file=path.name).reindex(columns=NATIONAL_TABLE_COLUMNS)

@@ -540,7 +540,7 @@ def _overview_of(
     """Gather what the overview figures share, refusing totals without the share-of-GDP columns."""
     _require_columns(totals, TOTALS_COLUMNS, "totals (digital_economy_total.csv)")
     # the national label names how many provinces are summed, which depends on the run
-    labels = {**labels, "national": labels["national"].format(n=totals["province_code"].nunique())}
+    labels = {**labels, "national_sum": labels["national_sum"].format(n=totals["province_code"].nunique())}
     named = totals.assign(name=totals["province_code"].map(names))
     return _Overview(chosen, named, labels, names, first=first, last=last)
 
@@ -596,7 +596,7 @@ def _national(writer: _Writer, view: _Overview) -> None:
     handles, texts = left.get_legend_handles_labels()
     more = right.get_legend_handles_labels()
     fig.legend(handles + more[0], texts + more[1], loc="lower center", ncols=3, borderaxespad=0.3)
-    fig.suptitle(labels["national"], x=0.01, ha="left")
+    fig.suptitle(labels["national_sum"], x=0.01, ha="left")
     plots._inches(fig, left=0.7, right=0.15, top=0.5, bottom=0.85)
     fig.subplots_adjust(wspace=0.22)
     writer.add(

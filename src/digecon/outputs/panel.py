@@ -67,7 +67,11 @@ PANEL_COLUMNS = (
     PanelColumn("province_en", "Province (English)", "省份（英文）", "", "text"),
     PanelColumn("year", "Year", "年份", "", "int"),
     PanelColumn(
-        "method", "Coefficient path between benchmarks: hold, linear, spline, chow_lin", "系数路径方法", "", "text"
+        "method",
+        "Coefficient path between benchmarks: hold, linear, spline, chow_lin, national",
+        "系数路径方法",
+        "",
+        "text",
     ),
     PanelColumn("convention", "Benchmark coefficient: share (V/A) or benchmark (V/X)", "基准系数口径", "", "text"),
     PanelColumn("recommended", "1 = the recommended method and convention", "推荐估计（1 = 是）", "", "bool"),

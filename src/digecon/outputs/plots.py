@@ -47,6 +47,7 @@ METHOD_STYLE = {  # colour, line style
     "linear": ("#0072B2", "-"),
     "spline": ("#009E73", "--"),
     "chow_lin": ("#D55E00", "-."),
+    "national": ("#CC79A7", ":"),
 }
 MISSING_TILE = "#eeeeee"  # a province outside the run (or without a value)
 MISSING_TEXT = "#9a9a9a"
@@ -558,7 +559,7 @@ def plot_ranking(
     values
         Values indexed by province name.
     labels
-        A label dictionary of ``LABELS``; ``national``, its count filled in, names the highlight line.
+        A label dictionary of ``LABELS``; ``national_sum``, its count filled in, names the highlight line.
     title, xlabel
         Axes title and x label.
     highlight
@@ -567,7 +568,7 @@ def plot_ranking(
     ordered = values.sort_values()
     ax.barh(ordered.index, ordered.to_numpy(), color="#0072B2", height=0.7)
     if highlight is not None:
-        ax.axvline(highlight, color="#D55E00", linestyle="--", linewidth=1.0, label=labels["national"], zorder=4)
+        ax.axvline(highlight, color="#D55E00", linestyle="--", linewidth=1.0, label=labels["national_sum"], zorder=4)
         legend_below(ax, *ax.get_legend_handles_labels(), ncols=1, gap=26)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
@@ -894,7 +895,13 @@ def _draw_tile(
         )
 
 
-METHOD_HATCH = {"hold": "", "linear": "////", "spline": "\\\\\\\\", "chow_lin": "...."}  # band hatching per method
+METHOD_HATCH = {  # band hatching per method
+    "hold": "",
+    "linear": "////",
+    "spline": "\\\\\\\\",
+    "chow_lin": "....",
+    "national": "xxxx",
+}
 
 
 def methods_figure() -> tuple[Figure, Axes]:
@@ -1054,7 +1061,13 @@ def plot_backtest(
             capprops={"linewidth": 0.7},
         )
         for box in parts["boxes"]:
-            box.set(facecolor=colour, alpha=0.75, hatch=["", "//", "..", "xx"][j % 4], edgecolor="black", linewidth=0.5)
+            box.set(
+                facecolor=colour,
+                alpha=0.75,
+                hatch=["", "//", "..", "xx", "\\\\"][j % 5],
+                edgecolor="black",
+                linewidth=0.5,
+            )
         parts["boxes"][0].set_label(labels[method])  # the legend shows the box's colour and hatch
     ax.set_xticks(range(len(components)), [labels[f"short_{c}"] for c in components])
     ax.tick_params(axis="x", length=0)

@@ -12,6 +12,10 @@ provinces (Chow-Lin's rho) also gives ``pool(blocks) -> parameters``: it is fitt
 component over every block of that component (all provinces, or the provinces of one backtest
 design), and its result is passed to ``path`` as keyword arguments. The estimate and the backtest
 only ever go through :func:`method`, so adding a method needs no other code change.
+
+A block also carries the same coefficient nationally, c_nat over its years, where the run has
+national 42-sector tables (:attr:`SeriesBlock.national`): the ``national`` method moves each
+province's coefficient with it; the other methods ignore it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class SeriesBlock:
     coefficients: NDArray[np.float64]  # (series, benchmarks): the benchmark coefficients (shares)
     indicator: NDArray[np.float64]  # (series, years): X over ``years``, 亿元
     years: NDArray[np.int64]  # (years,), ascending
+    national: NDArray[np.float64] | None = None  # (series, years): c_nat over ``years``, None without national tables
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,17 @@ class Method:
     pool
         Optional: fits the parameters shared by the blocks of one component and returns them as
         keyword arguments for ``path``.
+    national
+        Whether the path moves with the national tables (:attr:`SeriesBlock.national`), and with them
+        the national split ratios: its values are not re-split after the last benchmark
+        (:func:`digecon.estimation.ratio_paths.follow_national_split`).
     """
 
     name: str
     description: str
     path: Callable[..., MethodPath]
     pool: Callable[[Sequence[SeriesBlock]], dict[str, float]] | None = None
+    national: bool = False
 
 
 FLAGS = ("benchmark", "interpolated", "extrapolated")  # the flags of flags(), in this order
@@ -129,7 +139,7 @@ def pin_benchmarks(coefficient: NDArray[np.float64], block: SeriesBlock) -> NDAr
 
 
 # The method modules import from this package, so they are imported once its names are defined.
-from digecon.estimation.methods import chow_lin, hold, linear, spline  # noqa: E402
+from digecon.estimation.methods import chow_lin, hold, linear, national, spline  # noqa: E402
 
 METHODS: dict[str, Method] = {
     m.name: m
@@ -138,6 +148,12 @@ METHODS: dict[str, Method] = {
         Method("linear", "linear interpolation between benchmarks (proportional Denton), held beyond", linear.path),
         Method("spline", "natural cubic spline through the benchmarks, held beyond, clipped to [0, 1]", spline.path),
         Method("chow_lin", "Chow-Lin GLS, AR(1) errors, rho pooled by cross-validation", chow_lin.path, chow_lin.pool),
+        Method(
+            "national",
+            "linear between benchmarks; beyond them the coefficient moves with the national one (national IO tables)",
+            national.path,
+            national=True,
+        ),
     )
 }
 
