@@ -906,8 +906,8 @@ METHOD_HATCH = {  # band hatching per method
 
 def methods_figure() -> tuple[Figure, Axes]:
     """Make an empty figure for :func:`plot_methods`: double column, margins fixed for the legend below."""
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, 3.0))
-    _inches(fig, left=0.7, right=0.15, top=0.3, bottom=0.5)
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, 3.2))
+    _inches(fig, left=0.7, right=0.15, top=0.3, bottom=0.7)  # two legend rows
     return fig, ax
 
 
@@ -999,7 +999,8 @@ def plot_methods(
     ax.set_xlim(data["year"].min(), data["year"].max())
     _thousands(ax.yaxis)
     _year_axis(ax)
-    legend_below(ax, handles, texts, ncols=len(handles))
+    # five methods, the benchmark line and the aggregate-only years do not fit one row of a page's width
+    legend_below(ax, handles, texts, ncols=-(-len(handles) // 2))
 
 
 def _unshared(band: pd.DataFrame, drawn: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
