@@ -363,20 +363,26 @@ def with_nation(io: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_the_national_method_through_digecon_estimate_by_hand() -> None:
+    """The province's 2012 table left out: beyond 2007 its share of industry moves with the nation's."""
+    io = with_nation(toy_io())
+    io = io[(io["province_code"] == 0) | (io["year"] < 2012)]
     ratios = pd.concat([toy_ratios(), toy_ratios().assign(province_code=0)], ignore_index=True)
-    inputs = digecon.Inputs(with_nation(toy_io()), toy_yearbook(), ratios)
+    inputs = digecon.Inputs(io, toy_yearbook(), ratios)
     result = digecon.estimate(inputs, settings_for(methods=("linear", "national"), conventions=("share",)))
-    # electronics' share of industry: 0.1 and 0.125 in 2002 and 2007; nationally 2000 / 11000 and 4000 / 18000
-    c_nat = {2002: 2 / 11, 2007: 2 / 9}
-    ratio = {2002: 0.1 / c_nat[2002], 2007: 0.125 / c_nat[2007]}
-    expected = (c_nat[2002] + 0.4 * (c_nat[2007] - c_nat[2002])) * (ratio[2002] + 0.4 * (ratio[2007] - ratio[2002]))
-    row = value(result, 2004, "electronics", "national", "share")
-    assert row["coefficient"] == pytest.approx(expected)
-    assert row["value_100m_yuan"] == pytest.approx(expected * 1100 * 1.1**2)  # X of 2004
-    assert row["national_years"] == "2002-2007"
+    # electronics' share of industry: 0.1 and 0.125 in 2002 and 2007; nationally 2000 / 11000, 4000 / 18000 and
+    # 6000 / 23000 in 2002, 2007 and 2012
+    c_nat = {2002: 2 / 11, 2007: 2 / 9, 2012: 6 / 23}
+    moved = 0.125 * (c_nat[2007] + 0.6 * (c_nat[2012] - c_nat[2007])) / c_nat[2007]  # 2010, 3/5 of the way
+    row = value(result, 2010, "electronics", "national", "share")
+    assert row["coefficient"] == pytest.approx(moved)
+    assert row["value_100m_yuan"] == pytest.approx(moved * 1100 * 1.1**8)  # X of 2010
+    assert row["national_years"] == "2007-2012"
+    assert value(result, 2010, "electronics", "linear", "share")["coefficient"] == pytest.approx(0.125)  # held
+    # between the province's tables the path is linear, and no national table moved it
+    between = value(result, 2004, "electronics", "national", "share")
+    assert between["coefficient"] == pytest.approx(0.1 + 0.4 * 0.025) and between["national_years"] == ""
     assert value(result, 2007, "electronics", "national", "share")["coefficient"] == 0.125  # the benchmark, exactly
-    assert value(result, 2004, "electronics", "linear", "share")["national_years"] == ""
     table = result.national_coefficients.set_index(["component", "year"])
-    assert table.loc[("electronics", 2007), "national_coefficient"] == pytest.approx(c_nat[2007])
-    assert table.loc[("electronics", 2007), "national_source"] == "0中国.xls"
+    assert table.loc[("electronics", 2012), "national_coefficient"] == pytest.approx(c_nat[2012])
+    assert table.loc[("electronics", 2007), "national_source"] == "0中国.xls"  # the file name
     assert set(result.backtest["method"].astype(str)) == {"linear", "national"}  # scored like every method

@@ -339,7 +339,13 @@ def test_national_years_name_the_tables_behind_each_row() -> None:
             "component": "electronics",
             "method": ["national"] * 4 + ["linear"],
             "convention": "share",
+            "flag": "extrapolated",
         }
     )
     out = with_national_years(values, toy_national_coefficients(), electronics_indicators())
     assert out["national_years"].tolist() == ["2012", "2012", "2012-2015", "2015", ""]
+    # between a province's tables the path is linear: no table named
+    inside = with_national_years(
+        values.assign(flag="interpolated"), toy_national_coefficients(), electronics_indicators()
+    )
+    assert set(inside["national_years"]) == {""}

@@ -468,7 +468,7 @@ def _label(year: int, table_years: list[int]) -> str:
 
 
 def with_national_years(values: pd.DataFrame, national: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Add ``national_years``: the national table years whose c_nat moved a ``national`` row (empty elsewhere).
+    """Add ``national_years``: the national table years whose c_nat moved a ``national`` row beyond its tables.
 
     Parameters
     ----------
@@ -492,7 +492,9 @@ def with_national_years(values: pd.DataFrame, national: pd.DataFrame, indicators
     leads = indicators.drop_duplicates(["component", "province_code"])[
         ["component", "province_code", "leading_indicator"]
     ]
-    mine = values.loc[values["method"] == "national", ["province_code", "component", "convention", "year"]].astype(
+    # the national path moves a row only beyond the province's tables (between them it is linear)
+    moved = (values["method"] == "national") & (values["flag"] == "extrapolated")
+    mine = values.loc[moved, ["province_code", "component", "convention", "year"]].astype(
         {"component": str, "convention": str}
     )
     mine = mine.merge(
@@ -505,5 +507,5 @@ def with_national_years(values: pd.DataFrame, national: pd.DataFrame, indicators
         )
     ]
     column = pd.Series("", index=values.index, dtype=object)
-    column[values["method"] == "national"] = labels
+    column[moved] = labels
     return values.assign(national_years=column)
