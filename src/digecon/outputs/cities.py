@@ -25,6 +25,7 @@ TOTAL = "total"
 # the columns that name a city-year, first in the city table and the panel
 CITY_KEYS = ["year", "province_code", "province", "province_en", "city_code", "city", "city_en", "unit_type"]
 
+
 def english_names(city_keys: pd.DataFrame) -> pd.Series:
     """City code -> English name as the yearbook prints it (its latest edition with one)."""
     printed = city_keys[city_keys["name_en"].fillna("") != ""].sort_values("year")
