@@ -284,27 +284,31 @@ def test_regression_guard_the_original_chains_keep_their_estimates(real_inputs: 
 
 
 def test_regression_guard_the_readmes_chain_table(real_inputs: digecon.Inputs) -> None:
-    """Regression guard: the README's chain table (the code's own output), median extrapolation APE, linear, share."""
+    """Regression guard: the README's chain choice (the code's own output), the total's median APE, linear, share."""
     result = digecon.estimate(real_inputs, digecon.Settings())
     choices = result.chain_choices
     assert {k: c.candidate.name for k, c in choices.items()} == {
-        "electronics": "c39_revenue",
-        "it_services": "wage_bill",
+        "electronics": "combination_weighted",
+        "it_services": "other_services",
         "telecom": "other_services",
-        "media": "wage_bill",
+        "media": "combination_weighted",
     }
-    assert {k: round(c.score * 100, 1) for k, c in choices.items()} == {
-        "electronics": 29.1,
-        "it_services": 49.5,
-        "telecom": 77.6,
-        "media": 32.5,
-    }
+    # under the total criterion each choice scores the total with the others at theirs: one figure
+    assert {round(c.score * 100, 1) for c in choices.values()} == {14.9}
     assert {k: round(c.margin_points, 1) for k, c in choices.items()} == {
-        "electronics": 17.5,
-        "it_services": 3.7,
-        "telecom": 19.7,
-        "media": 3.6,
+        "electronics": 0.1,
+        "it_services": 2.3,
+        "telecom": 5.9,
+        "media": 0.1,
     }
+    assert {k: c.toss_up for k, c in choices.items()} == {
+        "electronics": True,
+        "it_services": False,
+        "telecom": False,
+        "media": True,
+    }
+    rules = result.selection_rules.query("scope == 'total'").set_index("rule")["median_ape"]
+    assert (round(rules["component"] * 100, 1), round(rules["total"] * 100, 1)) == (17.1, 14.9)
     # the interpolation designs (2007 and 2012 left out), hold: C39 revenue takes 31.5 % down to 20.7 %
     table = result.chain_comparison.query("component == 'electronics' and convention == 'share' and method == 'hold'")
     interpolation = table[table["kind"] == "interpolation"].set_index("candidate")["median_ape"]

@@ -156,3 +156,19 @@ def test_the_combinations_can_be_switched_off() -> None:
     )
     result = digecon.estimate(digecon.Inputs(toy_io(), yearbook, toy_ratios()), settings)
     assert not result.chain_comparison["candidate"].isin([EQUAL, WEIGHTED]).any() and result.combination_weights.empty
+
+
+def test_scores_equal_but_for_float_noise_are_a_tie_won_by_the_earlier_candidate() -> None:
+    """Two chains whose series coincide in the scored years differ by float noise only: the earlier wins."""
+    noise = 1e-13
+    scoring = pd.concat(
+        [rows("media", "first", [110, 80, 140], [100] * 3), rows("media", "second", [110, 80 + noise, 140], [100] * 3)]
+    )
+    table = wide(scoring)
+    everything = np.ones(len(table.rows), dtype=bool)
+    # the medians: 0.2 and 0.2 - 1e-15 (the 80 of the second design)
+    assert np.median(table.component_ape("media", "second")) < np.median(table.component_ape("media", "first"))
+    assert select(table, {"media": ["first", "second"]}, {}, "component", everything)[0] == {"media": "first"}
+    errors = {"first": table.component_ape("media", "first"), "second": table.component_ape("media", "second")}
+    keys = table.rows.assign(province_code=[1, 2, 3])
+    assert win_shares(errors, keys, everything, resamples=100, seed=3) == {"first": 1.0, "second": 0.0}

@@ -168,10 +168,19 @@ def _median(values: np.ndarray, mask: np.ndarray) -> float:
     return float(np.median(chosen)) if len(chosen) else np.nan
 
 
+# Scores closer than this (relative) are a tie: candidates whose series coincide in the scored years (a
+# revenue chain carried by the wage bill before its own years) differ only by float noise, which must not
+# decide, nor differ between a run on the raw files and one on the processed tables.
+TIE = 1e-9
+
+
 def _best(scores: Mapping[str, float]) -> str:
-    """Pick the lowest score, a tie (or all NaN) going to the earliest candidate."""
-    names = list(scores)
-    return min(names, key=lambda n: (np.isnan(scores[n]), scores[n] if not np.isnan(scores[n]) else 0, names.index(n)))
+    """Pick the lowest score; a tie (within ``TIE``) or all NaN goes to the earliest candidate."""
+    finite = [v for v in scores.values() if not np.isnan(v)]
+    if not finite:
+        return next(iter(scores))
+    lowest = min(finite)
+    return next(n for n, v in scores.items() if not np.isnan(v) and v <= lowest + TIE * abs(lowest))
 
 
 def select(
@@ -255,7 +264,9 @@ def win_shares(
             grid = np.broadcast_to(values[finite], weight[hit].shape)
             medians[hit, j] = np.quantile(grid, 0.5, axis=1, weights=weight[hit], method="inverted_cdf")
     scored = ~np.isnan(medians).all(axis=1)
-    winner = np.argmin(np.where(np.isnan(medians), np.inf, medians), axis=1)[scored]  # ties: the earlier
+    filled = np.where(np.isnan(medians), np.inf, medians)
+    lowest = filled.min(axis=1, keepdims=True)
+    winner = np.argmax(filled <= lowest + TIE * np.abs(lowest), axis=1)[scored]  # a tie goes to the earlier
     wins = np.bincount(winner, minlength=len(names))
     return {name: wins[j] / max(scored.sum(), 1) for j, name in enumerate(names)}
 

@@ -120,11 +120,24 @@ def iter_sheets(path: str | Path) -> Iterator[Grid]:
         )
     try:
         book = _open_workbook(path, head)
-    except (CalamineError, ValueError, OSError) as exc:
+    except BaseException as exc:
+        if not _damaged(exc):
+            raise
         raise InputError(path, f"cannot read the workbook (damaged or truncated file: {exc})") from exc
     for index, name in enumerate(book.sheet_names):
         try:
             rows = book.get_sheet_by_index(index).to_python()
-        except (CalamineError, ValueError, OSError) as exc:
+        except BaseException as exc:
+            if not _damaged(exc):
+                raise
             raise InputError(path, f"cannot read the sheet (damaged or truncated file: {exc})", sheet=name) from exc
         yield Grid(str(path), name, rows)
+
+
+def _damaged(exc: BaseException) -> bool:
+    """Whether the parser failed on the file's content: its errors, or a panic of its Rust code.
+
+    A damaged OLE2 header can make calamine panic; pyo3 raises that as ``PanicException``, which
+    derives from BaseException (and has no importable name), so it is recognised by name.
+    """
+    return isinstance(exc, CalamineError | ValueError | OSError) or type(exc).__name__ == "PanicException"

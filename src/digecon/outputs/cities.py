@@ -22,6 +22,10 @@ COMPONENTS = ("electronics", "it_services", "telecom", "media")
 TOTAL = "total"
 
 
+# the columns that name a city-year, first in the city table and the panel
+CITY_KEYS = ["year", "province_code", "province", "province_en", "city_code", "city", "city_en", "unit_type"]
+
+
 def english_names(city_keys: pd.DataFrame) -> pd.Series:
     """City code -> English name as the yearbook prints it (its latest edition with one)."""
     printed = city_keys[city_keys["name_en"].fillna("") != ""].sort_values("year")
@@ -104,17 +108,7 @@ def city_table(
     table = table.sort_values(
         ["year", "province_code", "city_code", "component"], key=lambda s: s.map(order) if s.name == "component" else s
     )
-    first = [
-        "year",
-        "province_code",
-        "province",
-        "province_en",
-        "city_code",
-        "city",
-        "city_en",
-        "unit_type",
-        "component",
-    ]
+    first = [*CITY_KEYS, "component"]
     rest_columns = [c for c in table.columns if c not in first]
     return table[first + rest_columns].reset_index(drop=True)
 
@@ -147,17 +141,7 @@ def city_panel(table: pd.DataFrame) -> pd.DataFrame:
         ``<c>_lower_100m_yuan``, ``<c>_upper_100m_yuan``, ``<c>_key``, ``<c>_flag`` and the total's value
         and bounds.
     """
-    ids = [
-        "year",
-        "province_code",
-        "province",
-        "province_en",
-        "city_code",
-        "city",
-        "city_en",
-        "unit_type",
-        "boundary_note",
-    ]
+    ids = [*CITY_KEYS, "boundary_note"]
     panel = table[table["component"] == TOTAL][ids].reset_index(drop=True)
     for component in (*COMPONENTS, TOTAL):
         part = table[table["component"] == component].set_index(["year", "city_code"])
