@@ -55,20 +55,36 @@ def rows(component: str, candidate: str, estimates: list[float], actuals: list[f
 def test_weights_are_the_inverse_squared_median_errors_or_equal() -> None:
     # median APE 0.1 and 0.2: weights 1/0.01 and 1/0.04, i.e. 100 / 125 = 0.8 and 25 / 125 = 0.2
     scoring = pd.concat([rows("media", "a", [110, 90, 110], [100] * 3), rows("media", "b", [120, 80, 80], [100] * 3)])
-    weights = combination_weights(scoring, {"media": ["a", "b"]}).set_index(["combination", "candidate"])["weight"]
+    weights = combination_weights(scoring, {"media": ["a", "b"]}, method="linear", convention="share").set_index(
+        ["combination", "candidate"]
+    )["weight"]
     assert weights[(WEIGHTED, "a")] == pytest.approx(0.8) and weights[(WEIGHTED, "b")] == pytest.approx(0.2)
     assert weights[(EQUAL, "a")] == weights[(EQUAL, "b")] == 0.5
     # the combination's rows: 0.8 x 110 + 0.2 x 120 = 112 against 100, APE 0.12 in the first design
-    combined = with_combinations(scoring, combination_weights(scoring, {"media": ["a", "b"]}))
+    combined = with_combinations(
+        scoring, combination_weights(scoring, {"media": ["a", "b"]}, method="linear", convention="share")
+    )
     first = combined[(combined["candidate"] == WEIGHTED) & (combined["holdout_year"] == 2007)].iloc[0]
     assert (first["estimate"], first["actual"], first["ape"]) == pytest.approx((112.0, 100.0, 0.12))
     # carried by both chains' carriers, the series of the industry named first: mixed
     assert (first["carrying_indicator"], first["carried_by"]) == ("own series + 其他行业增加值", "mixed")
 
 
+def test_the_weights_of_the_recommended_method_serve_every_method() -> None:
+    # under hold, a and b swap their errors; the weights stay those measured under linear
+    linear = pd.concat([rows("media", "a", [110, 90, 110], [100] * 3), rows("media", "b", [120, 80, 80], [100] * 3)])
+    hold = pd.concat([rows("media", "a", [120, 80, 80], [100] * 3), rows("media", "b", [110, 90, 110], [100] * 3)])
+    scoring = pd.concat([linear, hold.assign(method="hold")])
+    weights = combination_weights(scoring, {"media": ["a", "b"]}, method="linear", convention="share")
+    weighted = weights[weights["combination"] == WEIGHTED].set_index(["method", "candidate"])["weight"]
+    assert weighted.to_dict() == pytest.approx(
+        {("linear", "a"): 0.8, ("linear", "b"): 0.2, ("hold", "a"): 0.8, ("hold", "b"): 0.2}
+    )
+
+
 def test_an_exact_candidate_takes_all_the_weight() -> None:
     scoring = pd.concat([rows("media", "a", [100] * 3, [100] * 3), rows("media", "b", [120, 80, 80], [100] * 3)])
-    weights = combination_weights(scoring, {"media": ["a", "b"]})
+    weights = combination_weights(scoring, {"media": ["a", "b"]}, method="linear", convention="share")
     weighted = weights[weights["combination"] == WEIGHTED].set_index("candidate")["weight"]
     assert weighted.to_dict() == {"a": 1.0, "b": 0.0}
 

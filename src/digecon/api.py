@@ -292,7 +292,11 @@ def _chains(
     moved = national_coefficients(*national, scored_series, conventions)
     scoring = backtest(scored_benchmarks, scored_series, methods, conventions, national=moved, totals=False)
     names = {k: [c.name for c in candidates if c.component == k] for k in chain_choice.uses_of(chains)}
-    weights = combination_weights(scoring, names) if selection.combinations else pd.DataFrame(columns=WEIGHT_COLUMNS)
+    weights = (
+        combination_weights(scoring, names, method=est.recommended_method, convention=est.recommended_convention)
+        if selection.combinations
+        else pd.DataFrame(columns=WEIGHT_COLUMNS)
+    )
     scored = [*candidates, *chain_choice.combination_candidates(weights)]
     recommended = scoring[
         (scoring["method"] == est.recommended_method) & (scoring["convention"] == est.recommended_convention)

@@ -6,9 +6,10 @@ convention, each candidate's estimate and actual at the held-out benchmark. This
 those rows only; nothing here re-estimates a path.
 
 * **Combinations.** Two more candidates per component: the candidates' estimates averaged with
-  weights proportional to the inverse square of their median extrapolation APE (the
-  Bates-Granger weights with the median APE as the error scale: ``combination_weighted``), and
-  with equal weights (``combination_equal``). A combination's actual is the same average of the
+  weights proportional to the inverse square of their median extrapolation APE under the
+  recommended method and convention (the Bates-Granger weights with the median APE as the error
+  scale: ``combination_weighted``), and with equal weights (``combination_equal``); the same
+  weights under every method. A combination's actual is the same average of the
   candidates' actuals (under the share convention a candidate's actual is the table's share times
   its own indicator), so that its error is what the combined estimate would have missed.
 * **Criterion.** ``component``: each component's candidate with the lowest median extrapolation
@@ -54,8 +55,14 @@ def ape(estimate: np.ndarray, actual: np.ndarray) -> np.ndarray:
         return np.where(actual >= MIN_ACTUAL_100M_YUAN, np.abs(estimate - actual) / actual, np.nan)
 
 
-def combination_weights(scoring: pd.DataFrame, candidates: Mapping[str, Sequence[str]]) -> pd.DataFrame:
-    """Weights of the two combinations per component, method and convention, from extrapolation errors.
+def combination_weights(
+    scoring: pd.DataFrame, candidates: Mapping[str, Sequence[str]], *, method: str, convention: str
+) -> pd.DataFrame:
+    """Weights of the two combinations per component, from the extrapolation errors of one method and convention.
+
+    The weights are measured under ``method`` and ``convention`` (the recommended ones) and used under
+    every method and convention of ``scoring``: a combination is one mean of its chains, so that every
+    method starts from the same benchmark values.
 
     Parameters
     ----------
@@ -63,32 +70,34 @@ def combination_weights(scoring: pd.DataFrame, candidates: Mapping[str, Sequence
         Scoring backtest rows (``component``, ``candidate``, ``method``, ``convention``, ``kind``, ``ape``).
     candidates
         Component -> the candidates combined (at least two; a component with fewer has no combination).
+    method, convention
+        Whose errors set the weights.
 
     Returns
     -------
     DataFrame
-        ``WEIGHT_COLUMNS``: per component, method, convention and combination, each candidate's median
-        extrapolation APE and its weight (weights sum to 1). A candidate without an extrapolation error
-        is left out of both.
+        ``WEIGHT_COLUMNS``: per component, combination, method and convention of ``scoring``, each
+        candidate's median extrapolation APE (under ``method`` and ``convention``) and its weight (weights
+        sum to 1). A candidate without an extrapolation error is left out of both.
     """
-    rows = scoring[(scoring["kind"] == EXTRAPOLATION) & scoring["ape"].notna()]
-    errors = rows.groupby(["component", "method", "convention", "candidate"], observed=True)["ape"].median()
+    measured = scoring[(scoring["method"] == method) & (scoring["convention"] == convention)]
+    rows = measured[(measured["kind"] == EXTRAPOLATION) & measured["ape"].notna()]
+    errors = rows.groupby(["component", "candidate"], observed=True)["ape"].median()
     frames = []
     for component, names in candidates.items():
         if len(names) < 2 or component not in errors.index.get_level_values("component"):
             continue
         mine = errors.xs(component, level="component")
-        mine = mine[mine.index.get_level_values("candidate").isin(list(names))].rename("median_ape").reset_index()
-        by = [mine["method"], mine["convention"]]
+        mine = mine[mine.index.isin(list(names))].rename("median_ape").reset_index()
         # inverse squared error; a candidate without error takes all the weight (the limit), shared among equals
-        exact = (mine["median_ape"] == 0).groupby(by, observed=True).transform("any")
-        inverse = np.where(exact, (mine["median_ape"] == 0).astype(float), 1.0 / mine["median_ape"] ** 2)
-        for combination, raw in ((WEIGHTED, pd.Series(inverse, mine.index)), (EQUAL, pd.Series(1.0, mine.index))):
-            total = raw.groupby(by, observed=True).transform("sum")
-            frames.append(mine.assign(component=component, combination=combination, weight=raw / total))
-    return (
-        plain(pd.concat(frames, ignore_index=True)[WEIGHT_COLUMNS]) if frames else pd.DataFrame(columns=WEIGHT_COLUMNS)
-    )
+        exact = (mine["median_ape"] == 0).to_numpy()
+        inverse = exact.astype(float) if exact.any() else 1.0 / mine["median_ape"].to_numpy() ** 2
+        for combination, raw in ((WEIGHTED, inverse), (EQUAL, np.ones(len(mine)))):
+            frames.append(mine.assign(component=component, combination=combination, weight=raw / raw.sum()))
+    if not frames:
+        return pd.DataFrame(columns=WEIGHT_COLUMNS)
+    pairs = scoring[["method", "convention"]].drop_duplicates().astype(str)
+    return plain(pd.concat(frames, ignore_index=True).merge(pairs, how="cross")[WEIGHT_COLUMNS])
 
 
 def with_combinations(scoring: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
@@ -308,7 +317,9 @@ def nested_rules(
         rows = scoring
         names = {k: list(v) for k, v in candidates.items()}
         if combinations:
-            rows = with_combinations(scoring, combination_weights(train, candidates))
+            method, convention = (str(scoring[k].iloc[0]) for k in ("method", "convention"))
+            weights = combination_weights(train, candidates, method=method, convention=convention)
+            rows = with_combinations(scoring, weights)
             present = set(zip(rows["component"], rows["candidate"], strict=True))
             names = {k: [*v, *(c for c in COMBINATIONS if (k, c) in present)] for k, v in names.items()}
         table = wide(rows)
