@@ -209,3 +209,35 @@ def test_the_national_method_without_national_coefficients_says_what_to_do() -> 
     benchmarks, indicators = toy_inputs()
     with pytest.raises(ValueError, match=r"remove 'national' from estimate.methods or add a national table"):
         backtest(benchmarks, indicators, ["national"], ["share"])
+
+
+def test_extrapolated_service_estimates_follow_the_national_split_as_the_values_do() -> None:
+    """The toy's own split: telecom 0.4 of information, media 0.5 of culture, in every table.
+
+    Nationally s_I63 falls from 0.5 (2007) to 0.4 (2012) and r_media from 0.5 to 0.45. Held out 2012
+    from 2002-2007, telecom's estimate is scaled by 0.4 / 0.5, IT services' by (1 - 0.4 x 0.8) / 0.6,
+    media's by 0.45 / 0.5; left out between tables (2007) nothing moves; nor does the national path.
+    """
+    from digecon.estimation.ratio_paths import ratio_by_year
+
+    benchmarks, indicators = toy_inputs()
+    tables = pd.DataFrame(
+        {
+            "table_year": [2007, 2012, 2007, 2012],
+            "ratio": ["s_I63", "s_I63", "r_media", "r_media"],
+            "value": [0.5, 0.4, 0.5, 0.45],
+            "source": ["t07", "t12", "t07", "t12"],
+        }
+    )
+    split = ratio_by_year(tables, range(2002, 2013))
+    held = backtest(benchmarks, indicators, ["linear"], ["share"], totals=False)
+    moved = backtest(benchmarks, indicators, ["linear"], ["share"], totals=False, split=split)
+    key = ["design_label", "component"]
+    ratio = (moved.set_index(key)["estimate"] / held.set_index(key)["estimate"]).to_dict()
+    assert ratio[("2012 from 2002-2007", "telecom")] == pytest.approx(0.8)
+    assert ratio[("2012 from 2002-2007", "it_services")] == pytest.approx((1 - 0.4 * 0.8) / 0.6)
+    assert ratio[("2012 from 2002-2007", "media")] == pytest.approx(0.9)
+    assert ratio[("2012 from 2002-2007", "electronics")] == 1.0
+    assert ratio[("2007 left out (from 2002, 2012)", "telecom")] == 1.0
+    # the actuals are the tables' own: they do not move
+    pd.testing.assert_series_equal(moved["actual"], held["actual"])

@@ -213,21 +213,25 @@ def test_regression_guard_interpolation_errors_of_the_readme(result: digecon.Res
     )
 
 
-def test_regression_guard_last_round_extrapolation_errors_of_the_readme(result: digecon.Result) -> None:
-    """2017 from 2002-2012, the 30 provinces with tables of 2002, 2007 and 2012."""
+def test_regression_guard_last_round_extrapolation_errors_of_the_original_chains(result: digecon.Result) -> None:
+    """2017 from 2002-2012, the 30 provinces with tables of 2002, 2007 and 2012 (the code's own output).
+
+    IT services and telecom follow the national split after 2012 as the values do; both then miss by the
+    information sector's error.
+    """
     errors = errors_of(result, [LAST_ROUND])
     for method in ("hold", "linear", "spline"):
-        assert errors.loc[("total", method), "median"] * 100 == pytest.approx(12.3, abs=0.051)
-        assert errors.loc[("total", method), "q80"] * 100 == pytest.approx(20.5, abs=0.051)
+        assert errors.loc[("total", method), "median"] * 100 == pytest.approx(12.2, abs=0.051)
+        assert errors.loc[("total", method), "q80"] * 100 == pytest.approx(21.6, abs=0.051)
         assert errors.loc[("electronics", method), "median"] * 100 == pytest.approx(34.1, abs=0.051)
         assert errors.loc[("electronics", method), "q80"] * 100 == pytest.approx(64, abs=0.51)
-        assert errors.loc[("it_services", method), "median"] * 100 == pytest.approx(56.3, abs=0.051)
-        assert errors.loc[("it_services", method), "q80"] * 100 == pytest.approx(60, abs=0.51)
-        assert errors.loc[("telecom", method), "median"] * 100 == pytest.approx(104.4, abs=0.051)
-    assert errors.loc[("total", "chow_lin"), "median"] * 100 == pytest.approx(14.1, abs=0.051)
+        assert errors.loc[("it_services", method), "median"] * 100 == pytest.approx(12.2, abs=0.051)
+        assert errors.loc[("it_services", method), "q80"] * 100 == pytest.approx(21, abs=0.51)
+        assert errors.loc[("telecom", method), "median"] * 100 == pytest.approx(12.2, abs=0.051)
+    assert errors.loc[("total", "chow_lin"), "median"] * 100 == pytest.approx(11.8, abs=0.051)
     assert errors.loc[("total", "chow_lin"), "q80"] * 100 == pytest.approx(21, abs=0.51)
     assert errors.loc[("electronics", "chow_lin"), "median"] * 100 == pytest.approx(33.9, abs=0.051)
-    assert errors.loc[("telecom", "chow_lin"), "median"] * 100 == pytest.approx(92.5, abs=0.051)
+    assert errors.loc[("telecom", "chow_lin"), "median"] * 100 == pytest.approx(14.9, abs=0.051)
     by_design = result.backtest_by_design.query(
         "convention == 'share' and component == 'total' and design_label == @LAST_ROUND"
     ).set_index("method")

@@ -202,11 +202,14 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
     aggregates = io_aggregates(inputs.io_tables)
     grid = working_years(components, settings.years)
     national = national_basis(components, aggregates, inputs.national_tables, inputs.national_ratios)
-    chosen = _chains(inputs.yearbook, components, aggregates, grid, settings, national)
+    # the national split ratios after a province's last table: the values and the backtest follow them
+    tables = inputs.table_ratios
+    split = ratio_by_year(tables, grid) if tables is not None and not tables.empty else None
+    chosen = _chains(inputs.yearbook, components, aggregates, grid, settings, national, split)
     backtest_rows = with_totals(chosen.backtest)
     rule = band_rule(backtest_rows)
     values, benchmarks, indicators, parts, coefficients = _values(
-        inputs, components, aggregates, grid, chosen, rule, settings, national
+        components, aggregates, grid, chosen, rule, settings, national, split
     )
     # before the totals, real values and checks, which all take the values as replaced
     values, zero_benchmarks = borrow_for_zeros(
@@ -275,11 +278,13 @@ def _chains(
     grid: list[int],
     settings: Settings,
     national: tuple[pd.DataFrame, pd.DataFrame],
+    split: pd.DataFrame | None,
 ) -> _Chosen:
     """Build every available candidate chain's series, backtest them all and choose one per component.
 
     ``national`` is :func:`~digecon.estimation.national.national_basis`: every candidate's series
-    gets its national coefficients, for the ``national`` method.
+    gets its national coefficients, for the ``national`` method. ``split`` is the national split
+    ratios by year (:func:`~digecon.estimation.ratio_paths.ratio_by_year`), or None.
     """
     est, chains, selection = settings.estimate, settings.indicators.chains, settings.indicators.selection
     candidates, unavailable = chain_choice.available_candidates(chains, yearbook)
@@ -290,7 +295,9 @@ def _chains(
     conventions = list(dict.fromkeys([*est.conventions, est.recommended_convention]))
     scored_benchmarks, scored_series = chain_choice.scoring_inputs(components, aggregates, series)
     moved = national_coefficients(*national, scored_series, conventions)
-    scoring = backtest(scored_benchmarks, scored_series, methods, conventions, national=moved, totals=False)
+    scoring = backtest(
+        scored_benchmarks, scored_series, methods, conventions, national=moved, split=split, totals=False
+    )
     names = {k: [c.name for c in candidates if c.component == k] for k in chain_choice.uses_of(chains)}
     weights = (
         combination_weights(scoring, names, method=est.recommended_method, convention=est.recommended_convention)
@@ -319,7 +326,6 @@ def _chains(
 
 
 def _values(
-    inputs: Inputs,
     components: pd.DataFrame,
     aggregates: pd.DataFrame,
     grid: list[int],
@@ -327,6 +333,7 @@ def _values(
     rule: pd.DataFrame,
     settings: Settings,
     national: tuple[pd.DataFrame, pd.DataFrame],
+    split: pd.DataFrame | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Estimate the chosen candidates with their bands.
 
@@ -349,9 +356,9 @@ def _values(
     described = combination_series(indicators, combined)
     benchmarks = chain_choice.chain_benchmarks(components, aggregates, described)
     values = describe(apply_bounds(estimates[estimates["year"].isin(settings.years)], rule), benchmarks, described)
-    if inputs.table_ratios is not None and not inputs.table_ratios.empty:
+    if split is not None:
         moving = [m for m in est.methods if method(m).national]  # their paths carry the national split already
-        values = follow_national_split(values, ratio_by_year(inputs.table_ratios, grid), moving)
+        values = follow_national_split(values, split, moving)
     # the values resting on an indicator value the screen flagged (any chain of a combination)
     flagged = indicator_breaks(indicators, settings.indicators.break_threshold)
     values = with_national_years(

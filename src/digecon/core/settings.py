@@ -255,7 +255,7 @@ class SelectionSettings:
     """How ``auto`` chooses each component's chain, and how sure the choice is."""
 
     criterion: str = _setting(
-        "total",
+        "component",
         "What auto minimises: component (the median extrapolation APE of the component itself) or total (the "
         "median extrapolation APE of the digital-economy total, the other components at their chosen chains). "
         "Both rules are measured nested, choosing without each held-out table and scoring the choice on it "

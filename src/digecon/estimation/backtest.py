@@ -33,6 +33,7 @@ from digecon.estimation.estimate import (
 )
 from digecon.estimation.indicators import MIXED
 from digecon.estimation.methods import method
+from digecon.estimation.ratio_paths import SPLIT_COMPONENTS, split_factors
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
 DESIGN_COLUMNS = [
@@ -186,6 +187,7 @@ def backtest(
     *,
     totals: bool = True,
     national: pd.DataFrame | None = None,
+    split: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Held-out benchmark errors for every design, method, convention, series and province.
 
@@ -207,6 +209,11 @@ def backtest(
     national
         The series' national coefficients (:func:`digecon.estimation.national.national_coefficients`),
         or None: what the ``national`` method moves the coefficients with.
+    split
+        The national split ratios by year (:func:`digecon.estimation.ratio_paths.ratio_by_year`), or
+        None: a held-out year after the last benchmark used has the telecom, IT-services and media
+        estimates of every method but the national path moved with them, as the values are
+        (:func:`digecon.estimation.ratio_paths.follow_national_split`).
 
     Returns
     -------
@@ -253,11 +260,41 @@ def backtest(
         how="left",
         validate="many_to_one",
     )
+    if split is not None:
+        results = _following_split(results, provincial, split)
     estimate = results["estimate_coefficient"] * results["indicator_100m_yuan"]
     actual = results["actual_coefficient"] * results["indicator_100m_yuan"]
     ape = ((estimate - actual).abs() / actual).where(actual >= MIN_ACTUAL_100M_YUAN)
     results = categorical(results.assign(estimate=estimate, actual=actual, ape=ape)[columns])
     return with_totals(results) if totals else results
+
+
+def _following_split(results: pd.DataFrame, benchmarks: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
+    """Move the split components' estimated coefficients after the last benchmark used, as the values are."""
+    last = results["benchmarks_used"].astype(str).str.split(",").map(lambda used: max(int(y) for y in used))
+    moved = [name for name in results["method"].astype(str).unique() if not method(name).national]
+    after = (
+        (results["holdout_year"].to_numpy() > last.to_numpy())
+        & results["component"].isin(SPLIT_COMPONENTS).to_numpy()
+        & results["method"].isin(moved).to_numpy()
+    )
+    if not after.any():
+        return results
+    rows = results.loc[after, ["province_code", "component"]].assign(year=last[after].to_numpy())
+    ratios = benchmarks[["province_code", "component", "year", "ratio_value"]].drop_duplicates(
+        ["province_code", "component", "year"]
+    )
+    ratio_b = rows.merge(ratios, on=["province_code", "component", "year"], how="left")["ratio_value"].to_numpy(float)
+    factor, _ = split_factors(
+        rows["component"].astype(str).to_numpy(),
+        ratio_b,
+        results.loc[after, "holdout_year"].to_numpy(),
+        rows["year"].to_numpy(),
+        split.set_index(["ratio", "year"]),
+    )
+    coefficient = results["estimate_coefficient"].to_numpy(float, copy=True)
+    coefficient[after] *= factor
+    return results.assign(estimate_coefficient=coefficient)
 
 
 def total_rows(results: pd.DataFrame) -> pd.DataFrame:

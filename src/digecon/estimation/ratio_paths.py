@@ -11,9 +11,12 @@ benchmark the split follows the national tables' ratio:
 
 with s_b, r_b the province's ratio at its last benchmark b and S, R the national detailed-table
 ratios, interpolated linearly between table years and held beyond the last one (so a year after
-the last table, or a benchmark after it, keeps the split). The information sector (telecom + IT
-services) is unchanged; telecom = information x s(t), IT services = the rest; media is scaled by
-r(t) / r_b. Values, coefficients, standard errors and bounds of a component scale together.
+the last table, or a benchmark after it, keeps the split). Each component's share of its
+sector moves so: telecom's coefficient is scaled by s(t) / s_b, IT services' by (1 - s(t)) / (1 - s_b)
+(so the information sector keeps its size where the path held the last table's split), media's by
+r(t) / r_b. Values, coefficients, standard errors and bounds of a component scale together. The
+backtest applies the same factors to its extrapolated estimates (:func:`split_factors`), so the
+errors and bands measure the values as they are made.
 """
 
 from __future__ import annotations
@@ -115,32 +118,48 @@ def _noted(sources: pd.Series, after: np.ndarray, rows: pd.DataFrame, note: list
     return sources.cat.set_categories(texts).where(~after, pd.Series(noted, index=sources.index[after]))
 
 
+def split_factors(
+    component: np.ndarray, ratio_b: np.ndarray, years: np.ndarray, benchmarks: np.ndarray, national: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scale factor of each row's coefficient after its last benchmark, and its ratio in that year.
+
+    Parameters
+    ----------
+    component
+        ``telecom``, ``it_services`` or ``media`` per row.
+    ratio_b
+        The row's own ratio at its last benchmark: s_b for telecom, 1 - s_b for IT services, r_b for media.
+    years, benchmarks
+        The row's year and its last benchmark year.
+    national
+        :func:`ratio_by_year`, indexed by ``ratio`` and ``year``.
+
+    Returns
+    -------
+    (factor, ratio)
+        The factor s(t) / s_b, (1 - s(t)) / (1 - s_b) or r(t) / r_b (1 where the share at the benchmark is
+        0), and the year's ratio s(t) (telecom), 1 - s(t) (IT services) or r(t) (media).
+    """
+    telecom, it = component == "telecom", component == "it_services"
+    name = np.where(telecom | it, "s_I63", "r_media")
+    change = np.where(
+        name == "s_I63",
+        _national(national, "s_I63", years) / _national(national, "s_I63", benchmarks),
+        _national(national, "r_media", years) / _national(national, "r_media", benchmarks),
+    )
+    own = np.where(it, 1 - ratio_b, ratio_b)  # s_b for both parts of the information sector, r_b for media
+    moved = np.clip(own * change, 0.0, 1.0)
+    ratio = np.where(it, 1 - moved, moved)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(ratio_b > 0, ratio / ratio_b, 1.0)
+    return factor, ratio
+
+
 def _factors(rows: pd.DataFrame, national: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Scale factor of each row's value, its new ratio and the note on the national ratio used."""
-    key = rows.set_index(KEY)
-    wide = rows.pivot_table(index=KEY, columns="component", values="value_100m_yuan")
-    s_b = rows[rows["component"] == "telecom"].set_index(KEY)["ratio_value"]
-    r_b = rows[rows["component"] == "media"].set_index(KEY)["ratio_value"]
-    index = key.index
+    component = rows["component"].astype(str).to_numpy()
     years, benchmarks = rows["year"].to_numpy(), rows["last_benchmark"].to_numpy()
-    s_change = _national(national, "s_I63", years) / _national(national, "s_I63", benchmarks)
-    r_change = _national(national, "r_media", years) / _national(national, "r_media", benchmarks)
-    telecom_share = np.clip(s_b.reindex(index).to_numpy() * s_change, 0.0, 1.0)
-    information = (wide["telecom"] + wide["it_services"]).reindex(index).to_numpy()
-    component = rows["component"].to_numpy()
-    old = rows["value_100m_yuan"].to_numpy()
-    new = np.where(
-        component == "telecom",
-        information * telecom_share,
-        np.where(component == "it_services", information * (1 - telecom_share), old * r_change),
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(old > 0, new / old, 1.0)
-    ratio = np.where(
-        component == "telecom",
-        telecom_share,
-        np.where(component == "it_services", 1 - telecom_share, r_b.reindex(index).to_numpy() * r_change),
-    )
+    factor, ratio = split_factors(component, rows["ratio_value"].to_numpy(float), years, benchmarks, national)
     names = np.where(component == "media", "r_media", "s_I63")
     cells = list(zip(names, benchmarks, years, strict=True))
     text = {
