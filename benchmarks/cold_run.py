@@ -42,6 +42,16 @@ def _commit() -> str:
     return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
+def copy_project(folder: Path) -> None:
+    """Copy the workflow, its configuration and the retrieved raw inputs into a scratch folder."""
+    for item in ("Snakefile", "config", "workflow"):
+        source = REPO / item
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / item)
+    shutil.copytree(REPO / "data" / "raw", folder / "data" / "raw", symlinks=True)
+    if (REPO / "data" / "synthetic").exists():
+        shutil.copytree(REPO / "data" / "synthetic", folder / "data" / "synthetic")
+
+
 def _timed(command: list[str], cwd: Path) -> float:
     """Run a command, failing loudly with its output; give its wall time in seconds."""
     start = time.perf_counter()
@@ -72,12 +82,7 @@ def main() -> None:
         sys.exit("data/raw/MANIFEST.csv is missing: run this from a checkout")
     with tempfile.TemporaryDirectory(prefix="digecon-cold-") as scratch:
         folder = Path(scratch)
-        for item in ("Snakefile", "config", "workflow"):
-            source = REPO / item
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / item)
-        shutil.copytree(REPO / "data" / "raw", folder / "data" / "raw", symlinks=True)
-        if (REPO / "data" / "synthetic").exists():
-            shutil.copytree(REPO / "data" / "synthetic", folder / "data" / "synthetic")
+        copy_project(folder)
         command = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile", args.configfile]
         os.environ.pop("DIGECON_MIRROR", None)  # the raw inputs are in place: nothing may be fetched
         load = os.getloadavg()[0]  # other work on the machine stretches every figure: recorded beside them

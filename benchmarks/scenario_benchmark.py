@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 import yaml
+from cold_run import copy_project
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = {
@@ -34,8 +34,8 @@ SCENARIOS = {
     "benchmark_convention": {"estimate": {"recommended_convention": "benchmark"}},
     "half_news": {"ratios": {"news_publishing_share": 0.5}},
     "no_news": {"ratios": {"news_publishing_share": 0.0}},
-    "it_by_aggregate": {"indicators": {"chains": {"it_services": {"use": "other_services"}}}},
-    "media_by_aggregate": {"indicators": {"chains": {"media": {"use": "other_services"}}}},
+    "it_by_software_revenue": {"indicators": {"chains": {"it_services": {"use": "software_revenue"}}}},
+    "media_by_wage_bill": {"indicators": {"chains": {"media": {"use": "wage_bill"}}}},
     "electronics_by_industry": {"indicators": {"chains": {"electronics": {"use": "industry"}}}},
     "strict_breaks": {"indicators": {"break_threshold": 0.3}},
 }
@@ -64,12 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="digecon-scenarios-") as scratch:
         folder = Path(scratch)
-        for item in ("Snakefile", "config", "workflow"):
-            source = REPO / item
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / item)
-        shutil.copytree(REPO / "data" / "raw", folder / "data" / "raw", symlinks=True)
-        if (REPO / "data" / "synthetic").exists():
-            shutil.copytree(REPO / "data" / "synthetic", folder / "data" / "synthetic")
+        copy_project(folder)
         (folder / "ten.yaml").write_text(yaml.safe_dump({"scenarios": SCENARIOS}), encoding="utf-8")
         os.environ.pop("DIGECON_MIRROR", None)  # the raw inputs are in place: nothing may be fetched
         snakemake = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]

@@ -272,18 +272,23 @@ def test_unknown_kind_is_refused(tmp_path: Path) -> None:
         build_figures("maps", toy_values(), toy_totals(), toy_backtest(), tmp_path, method="linear", convention="share")
 
 
-def test_chinese_overview_draws(tmp_path: Path) -> None:
-    made = build_figures(
+def chinese_overview(folder: Path) -> list:
+    """The overview figures of the toy tables in Chinese."""
+    return build_figures(
         "overview",
         toy_values(),
         toy_totals(),
         toy_backtest(),
-        tmp_path,
+        folder,
         method="linear",
         convention="share",
         language="zh",
         panel=toy_panel(),
     )
+
+
+def test_chinese_overview_draws(tmp_path: Path) -> None:
+    made = chinese_overview(tmp_path)
     assert len(made) == 11
     assert all((tmp_path / item.png).is_file() for item in made)
 
@@ -303,17 +308,7 @@ def test_without_any_cjk_font_the_chinese_figures_are_drawn_in_english_names_inc
     monkeypatch.setattr(plots, "save_figure", recording)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        made = build_figures(
-            "overview",
-            toy_values(),
-            toy_totals(),
-            toy_backtest(),
-            tmp_path,
-            method="linear",
-            convention="share",
-            language="zh",
-            panel=toy_panel(),
-        )
+        made = chinese_overview(tmp_path)
     assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
     assert "Inner\nMongolia" in drawn and "Jiangsu" in drawn  # tile map and heat map: English names
     assert [t for t in drawn if re.search(f"[{plots.WIDE}]", t)] == []

@@ -100,14 +100,8 @@ def _sentences(words: dict[str, str], *parts: str) -> str:
 
 def _years(years: list[int], words: dict[str, str]) -> str:
     """Years as text, runs of consecutive years as ranges: ``2002, 2007, 2020-2023``."""
-    runs: list[list[int]] = []
-    for year in sorted(set(years)):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
     return words["year_separator"].join(
-        f"{r[0]}-{r[-1]}" if len(r) > 2 else words["year_separator"].join(map(str, r)) for r in runs
+        f"{r[0]}-{r[-1]}" if len(r) > 2 else words["year_separator"].join(map(str, r)) for r in plots.year_runs(years)
     )
 
 

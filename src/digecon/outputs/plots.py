@@ -330,19 +330,24 @@ def _mark_benchmarks(ax: Axes, years: list[int], label: str | None = None) -> No
 AGGREGATE_SPAN = {"facecolor": "#7f7f7f", "alpha": 0.2, "linewidth": 0, "zorder": 1.5}  # over areas, under lines
 
 
-def _mark_aggregate_years(ax: Axes, years: list[int], label: str | None = None) -> None:
-    """Shade the years carried only by aggregates, each from half a year before to half a year after it.
-
-    Drawn over stacked areas and bands (they show through, greyed) and under the lines; one span
-    per run of consecutive years.
-    """
+def year_runs(years: list[int]) -> list[list[int]]:
+    """Split the distinct years into runs of consecutive years: ``[2002, 2020, 2021]`` -> ``[[2002], [2020, 2021]]``."""
     runs: list[list[int]] = []
     for year in sorted(set(years)):
         if runs and year == runs[-1][-1] + 1:
             runs[-1].append(year)
         else:
             runs.append([year])
-    for i, run in enumerate(runs):
+    return runs
+
+
+def _mark_aggregate_years(ax: Axes, years: list[int], label: str | None = None) -> None:
+    """Shade the years carried only by aggregates, each from half a year before to half a year after it.
+
+    Drawn over stacked areas and bands (they show through, greyed) and under the lines; one span
+    per run of consecutive years.
+    """
+    for i, run in enumerate(year_runs(years)):
         ax.axvspan(run[0] - 0.5, run[-1] + 0.5, label=label if i == 0 else None, **AGGREGATE_SPAN)
 
 
