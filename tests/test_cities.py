@@ -160,7 +160,13 @@ def test_cities_and_the_rest_add_up_to_the_province_and_a_merged_city_is_carried
         }
     )
     province = pd.DataFrame(
-        {"province_code": 370000, "year": [2018, 2019], "component": "it_services", "value_100m_yuan": [100.0, 200.0]}
+        {
+            "province_code": 370000,
+            "year": [2018, 2019],
+            "component": "it_services",
+            "value_100m_yuan": [100.0, 200.0],
+            "band_relative": 0.1,
+        }
     )
     out = distribute(province, keys, units, {"it_services": "emp_I"}, {"it_services": "va3"}, _summary(), factor=3.0)
     assert out.groupby("year")["value_100m_yuan"].sum().to_dict() == pytest.approx({2018: 100.0, 2019: 200.0})
@@ -292,3 +298,31 @@ def test_real_city_estimates_add_up_to_their_provinces(mirror: Path, tmp_path: P
     # a municipality is its province
     beijing = estimates[(estimates["city_code"] == 110000) & (estimates["year"] == 2023)]
     assert beijing["share_in_cities"].eq(1.0).all() and len(beijing) == 4
+    own = values[(values["province_code"] == 110000) & (values["year"] == 2023)]
+    bands = beijing.set_index("component")["band_relative"]
+    assert bands.to_dict() == pytest.approx(own.set_index("component")["band_relative"].to_dict())  # its own band
+
+
+def test_a_municipality_is_its_province_with_the_province_band() -> None:
+    units = pd.DataFrame(
+        {"year": [2018], "province_code": 110000, "city_code": [110000], "unit_type": ["municipality"]}
+    )
+    keys = pd.DataFrame(
+        {
+            "province_code": 110000,
+            "city_code": 110000,
+            "year": 2018,
+            "key": ["emp_I", "va3"],
+            "value": [5.0, 80.0],
+            "garbled": False,
+        }
+    )
+    province = pd.DataFrame(
+        {"province_code": [110000], "year": [2018], "component": "it_services", "value_100m_yuan": [50.0]}
+    ).assign(band_relative=0.12)
+    out = distribute(province, keys, units, {"it_services": "emp_I"}, {"it_services": "va3"}, _summary(), factor=3.0)
+    row = out.set_index("city_code").loc[110000]
+    assert row["value_100m_yuan"] == pytest.approx(50.0)
+    assert row["band_relative"] == pytest.approx(0.12)  # not the key's 0.2 measured one level up
+    assert (row["lower_100m_yuan"], row["upper_100m_yuan"]) == pytest.approx((44.0, 56.0))
+    assert np.isnan(row["band_distance_years"])

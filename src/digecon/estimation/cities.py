@@ -521,7 +521,7 @@ def distribute(
     Parameters
     ----------
     province_values
-        ``province_code``, ``year``, ``component``, ``value_100m_yuan``.
+        ``province_code``, ``year``, ``component``, ``value_100m_yuan`` and its ``band_relative``.
     city_keys
         ``province_code``, ``city_code``, ``year``, ``key``, ``value`` and ``garbled``: the city
         yearbook's keys of the cities and the movers (VA) of every prefecture-level unit.
@@ -575,9 +575,15 @@ def distribute(
         rest = _rest_rows(part, component, movers[component], summary)
         frames += [shares, rest]
     table = pd.concat(frames, ignore_index=True).rename(columns={"group": "province_code", "unit": "city_code"})
-    values = province_values.set_index(["province_code", "year", "component"])["value_100m_yuan"]
-    table = table.join(values.rename("province_value_100m_yuan"), on=["province_code", "year", "component"])
+    keys = ["province_code", "year", "component"]
+    province = province_values.set_index(keys)[["value_100m_yuan", "band_relative"]]
+    province.columns = ["province_value_100m_yuan", "province_band_relative"]
+    table = table.join(province, on=keys)
     table = table[table["province_value_100m_yuan"].notna()]
+    # A municipality is its province: nothing is distributed, so its band is the province's own.
+    municipality = table["unit_type"] == "municipality"
+    table["band_relative"] = table["band_relative"].where(~municipality, table["province_band_relative"])
+    table["band_distance_years"] = table["band_distance_years"].where(~municipality)
     part = np.where(
         table["unit_type"] == "rest", 1 - table["cities_part_of_province"], table["cities_part_of_province"]
     )
@@ -616,7 +622,8 @@ def estimate_cities(
     Parameters
     ----------
     province_values
-        ``province_code``, ``year``, ``component``, ``value_100m_yuan`` (one method and convention).
+        ``province_code``, ``year``, ``component``, ``value_100m_yuan`` and ``band_relative`` (one method
+        and convention).
     benchmarks
         The provinces' IO-table component values (``benchmark_value_100m_yuan``).
     yearbook
