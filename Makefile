@@ -8,7 +8,9 @@ PYTHON ?= python3
 ARGS ?=
 SET ?=
 OVERRIDES := .snakemake/digecon-overrides.yaml
-# Extra pytest arguments: make test PYTEST_ARGS="-n 2" (pytest-xdist), PYTEST_ARGS="-k panel", ...
+# The tests run in TEST_WORKERS processes (pytest-xdist; 0: one process, no workers). Extra pytest
+# arguments: make test PYTEST_ARGS="-k panel", ...
+TEST_WORKERS ?= $(CORES)
 PYTEST_ARGS ?=
 
 .PHONY: run test setup demo unlock clean
@@ -32,7 +34,7 @@ unlock: $(VENV)/.installed
 	$(VENV)/bin/snakemake --unlock $(ARGS)
 
 test: $(VENV)/.installed
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The whole pipeline on the small synthetic configuration (no data needed), into results/.
 demo: $(VENV)/.installed
