@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.core.years import year_runs
 from digecon.estimation.backtest import MIN_ACTUAL_100M_YUAN
 from digecon.estimation.bands import BAND_QUANTILE, fit_power_law, half_width
 from digecon.estimation.chains import Candidate, Choice
@@ -93,13 +94,7 @@ TABLE_COLUMNS = ["province_code", "year", "value", "x", "label", "source", "spli
 
 def _spans(years: Sequence[int]) -> str:
     """'2018-2024' for a run of years, runs joined by ', '; empty for none."""
-    runs: list[list[int]] = []
-    for y in sorted(years):
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in year_runs(years))
 
 
 def negligible_benchmarks(components: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from digecon.core.files import write_csv, write_json, write_text
 from digecon.core.provinces import NATIONAL_CODE, province_table
+from digecon.core.years import year_runs
 from digecon.estimation.indicators import AGGREGATE, MIXED
 from digecon.estimation.prices import DEFLATED, GDP_DEFLATOR
 from digecon.estimation.totals import national_share_of_gdp
@@ -101,7 +102,7 @@ def _sentences(words: dict[str, str], *parts: str) -> str:
 def _years(years: list[int], words: dict[str, str]) -> str:
     """Years as text, runs of consecutive years as ranges: ``2002, 2007, 2020-2023``."""
     return words["year_separator"].join(
-        f"{r[0]}-{r[-1]}" if len(r) > 2 else words["year_separator"].join(map(str, r)) for r in plots.year_runs(years)
+        f"{r[0]}-{r[-1]}" if len(r) > 2 else words["year_separator"].join(map(str, r)) for r in year_runs(years)
     )
 
 

@@ -31,6 +31,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
 
+from digecon.core.years import year_runs
 from digecon.outputs.labels import LANGUAGES, labels_for
 
 log = logging.getLogger(__name__)
@@ -328,17 +329,6 @@ def _mark_benchmarks(ax: Axes, years: list[int], label: str | None = None) -> No
 
 
 AGGREGATE_SPAN = {"facecolor": "#7f7f7f", "alpha": 0.2, "linewidth": 0, "zorder": 1.5}  # over areas, under lines
-
-
-def year_runs(years: list[int]) -> list[list[int]]:
-    """Split the distinct years into runs of consecutive years: ``[2002, 2020, 2021]`` -> ``[[2002], [2020, 2021]]``."""
-    runs: list[list[int]] = []
-    for year in sorted(set(years)):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return runs
 
 
 def _mark_aggregate_years(ax: Axes, years: list[int], label: str | None = None) -> None:
