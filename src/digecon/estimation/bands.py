@@ -249,7 +249,12 @@ def _rule(errors: pd.DataFrame) -> pd.DataFrame:
     if errors.empty:
         return pd.DataFrame(columns=RULE_COLUMNS)
     grouped = errors.groupby([*SUMMARY_KEYS, "distance_years"])["band_error"]
-    measured = plain(grouped.count().rename("n").to_frame().assign(q80_band_error=q80(grouped)).reset_index())
+    # A zero estimate where the table was not zero has an infinite band error; where a group's quantile
+    # falls on such errors (inf, or inf - inf between two) the group measures no band.
+    with np.errstate(invalid="ignore"):
+        quantile = q80(grouped)
+    quantile = quantile.where(np.isfinite(quantile))
+    measured = plain(grouped.count().rename("n").to_frame().assign(q80_band_error=quantile).reset_index())
     fits = {
         key: fit_power_law(rows["distance_years"].to_numpy(float), rows["q80_band_error"].to_numpy())
         for key, rows in measured.groupby(SUMMARY_KEYS)
