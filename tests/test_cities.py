@@ -16,6 +16,7 @@ from digecon.core.errors import InputError
 from digecon.estimation.cities import choose_keys, distribute, key_shares, level_up
 from digecon.inputs.cities import read_city_table, unpack_city_yearbook, unpacked_tables, wanted_table
 from digecon.inputs.city_register import match_names, prefecture_units, read_code_list
+from digecon.outputs.cities import city_table
 
 CCSY = "city_statistical_yearbook/yearbook_data/中国城市统计年鉴1985-2024年（EXCEL版本）/Excel版本"
 
@@ -301,6 +302,17 @@ def test_real_city_estimates_add_up_to_their_provinces(mirror: Path, tmp_path: P
     own = values[(values["province_code"] == 110000) & (values["year"] == 2023)]
     bands = beijing.set_index("component")["band_relative"]
     assert bands.to_dict() == pytest.approx(own.set_index("component")["band_relative"].to_dict())  # its own band
+    # and its total is the province's total, with the band measured on the provinces' totals
+    totals = result.totals[(result.totals["method"] == "linear") & (result.totals["convention"] == "share")]
+    table = city_table(estimates, register, keys, province_totals=totals, method="linear", convention="share")
+    city_total = table[(table["city_code"] == 110000) & (table["year"] == 2023) & (table["component"] == "total")]
+    province_total = totals[(totals["province_code"] == 110000) & (totals["year"] == 2023)]
+    bounds = ["value_100m_yuan", "lower_100m_yuan", "upper_100m_yuan", "band_relative"]
+    np.testing.assert_allclose(city_total[bounds].to_numpy(float), province_total[bounds].to_numpy(float), rtol=1e-9)
+    # another city's total keeps the sum of its components' bounds
+    shenzhen = table[(table["city_code"] == 440300) & (table["year"] == 2023)].set_index("component")
+    parts = shenzhen.drop(index="total")
+    assert shenzhen.loc["total", "upper_100m_yuan"] == pytest.approx(parts["upper_100m_yuan"].sum())
 
 
 def test_a_municipality_is_its_province_with_the_province_band() -> None:

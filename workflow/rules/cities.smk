@@ -71,6 +71,7 @@ if CITIES:
     rule estimate_cities:
         input:
             values=main_run(rules.estimate_digital_economy.output.values),
+            totals=main_run(rules.estimate_digital_economy.output.totals),
             benchmarks=main_run(rules.estimate_digital_economy.output.benchmarks),
             yearbook=main_run(rules.prepare_yearbook.output.yearbook),
             city_keys=rules.read_city_keys.output.city_keys,

@@ -15,6 +15,8 @@ with logged_run(snakemake.log[0]) as log:
     method, convention = settings.estimate.recommended_method, settings.estimate.recommended_convention
     values = pd.read_csv(snakemake.input.values)
     values = values[(values["method"] == method) & (values["convention"] == convention)]
+    totals = pd.read_csv(snakemake.input.totals)
+    totals = totals[(totals["method"] == method) & (totals["convention"] == convention)]
     keys, register = pd.read_csv(snakemake.input.city_keys), pd.read_csv(snakemake.input.register)
     result = estimate_cities(
         values,
@@ -29,7 +31,9 @@ with logged_run(snakemake.log[0]) as log:
         factor=s.outlier_factor,
         max_distance=s.max_distance_years,
     )
-    table = city_table(result["estimates"], register, keys, method=method, convention=convention)
+    table = city_table(
+        result["estimates"], register, keys, province_totals=totals, method=method, convention=convention
+    )
     published = [read_published_cities(path, register) for path in snakemake.input.published]
     comparison = published_comparison(table, published[0]) if published else pd.DataFrame()
     log.info("keys: %s", result["ranking"][result["ranking"]["chosen"]].to_dict("records"))

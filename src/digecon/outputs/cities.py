@@ -56,6 +56,7 @@ def city_table(
     register: pd.DataFrame,
     city_keys: pd.DataFrame,
     *,
+    province_totals: pd.DataFrame,
     method: str,
     convention: str,
 ) -> pd.DataFrame:
@@ -67,6 +68,9 @@ def city_table(
         :func:`digecon.estimation.cities.distribute`.
     register, city_keys
         From :func:`digecon.inputs.cities.city_keys_table`.
+    province_totals
+        The provinces' totals of the estimate distributed: ``province_code``, ``year``,
+        ``lower_100m_yuan``, ``upper_100m_yuan``, ``band_relative``.
     method, convention
         The provincial estimate distributed (written in every row).
 
@@ -74,7 +78,8 @@ def city_table(
     -------
     DataFrame
         One row per unit (cities, municipalities, rest of a province), year and component (the four
-        and ``total``, their sum; the total's bounds are the sums of the components' bounds).
+        and ``total``, their sum; the total's bounds are the sums of the components' bounds, but a
+        municipality's total is its province's, with the band measured on the province's totals).
     """
     provinces = province_table().set_index("province_code")
     names = register.drop_duplicates("city_code", keep="last").set_index("city_code")["city"]
@@ -95,6 +100,11 @@ def city_table(
         .sum()
         .assign(component=TOTAL, flag="sum of the four components", method=method, convention=convention)
     )
+    bands = ["lower_100m_yuan", "upper_100m_yuan", "band_relative"]
+    own = totals[["province_code", "year"]].merge(province_totals[["province_code", "year", *bands]], how="left")
+    municipality = (totals["unit_type"] == "municipality").to_numpy()
+    for column in bands:
+        totals[column] = np.where(municipality, own[column].to_numpy(), totals.get(column, np.nan))
     table = pd.concat([table, totals], ignore_index=True)
     rest = table["unit_type"] == REST
     table["city"] = table["city_code"].map(names).where(~rest, "其他地区")
