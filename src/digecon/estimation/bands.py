@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from pandas.core.groupby import SeriesGroupBy
 
 from digecon.estimation.estimate import plain
@@ -363,6 +364,12 @@ def _half_widths(keys: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np
     return found["h"].to_numpy(float), found["source"].to_numpy(object)
 
 
+def bounds(value: ArrayLike, h: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Give the band of values v with relative half-widths h: (max(v (1 - h), 0), v (1 + h)) (module doc)."""
+    value, h = np.asarray(value, dtype=float), np.asarray(h, dtype=float)
+    return np.maximum(value * (1 - h), 0.0), value * (1 + h)
+
+
 def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     """Add ``lower_100m_yuan`` / ``upper_100m_yuan`` and ``band_relative`` by the rule in the module doc.
 
@@ -383,19 +390,15 @@ def apply_bounds(estimates: pd.DataFrame, rule: pd.DataFrame) -> pd.DataFrame:
     """
     kind = np.where(estimates["flag"] == "extrapolated", "extrapolation", "interpolation")
     h, _ = _half_widths(estimates[["convention", "method", "component", "distance_years"]].assign(kind=kind), rule)
-    value = estimates["value_100m_yuan"].to_numpy()
-    return estimates.assign(
-        band_relative=h,
-        lower_100m_yuan=np.maximum(value * (1 - h), 0.0),
-        upper_100m_yuan=value * (1 + h),
-    )
+    lower, upper = bounds(estimates["value_100m_yuan"], h)
+    return estimates.assign(band_relative=h, lower_100m_yuan=lower, upper_100m_yuan=upper)
 
 
 def _inside(rows: pd.DataFrame, rule: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Whether each backtest row's actual lies in the band the rule gives its estimate; h and its source."""
     h, source = _half_widths(rows.reset_index(drop=True), rule)
     estimate, actual = rows["estimate"].to_numpy(float), rows["actual"].to_numpy(float)
-    lower, upper = np.maximum(estimate * (1 - h), 0.0), estimate * (1 + h)
+    lower, upper = bounds(estimate, h)
     # In sample, the row whose error is the 80th percentile lies exactly on its bound: a tolerance far
     # below any published digit keeps it inside whatever the last bits of the inputs (CSV round trips).
     slack = 1e-9 * np.abs(estimate)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from digecon.estimation.bands import BAND_QUANTILE
+from digecon.estimation.bands import BAND_QUANTILE, bounds
 
 OBSERVED = "observed"
 FLAGS = {  # status of a unit-year's key -> text of the flag column
@@ -413,16 +413,10 @@ def band_of(
     measured = rows.set_index("distance_years")["q80_band_error"].sort_index()
     if measured.empty:
         return np.full(len(distance), np.nan), np.full(len(distance), np.nan)
-    d = distance.fillna(measured.index.max()).to_numpy()
-    used = np.array(
-        [
-            m
-            if m in measured.index
-            else (measured.index[measured.index <= m].max() if (measured.index <= m).any() else measured.index.min())
-            for m in d
-        ]
-    )
-    used = np.where(d > measured.index.max(), measured.index.max(), used)
+    measured_at = measured.index.to_numpy()
+    d = distance.fillna(measured_at.max()).to_numpy()
+    # the largest measured distance not beyond d (the smallest where d is below every one)
+    used = measured_at[np.clip(np.searchsorted(measured_at, d, side="right") - 1, 0, None)]
     return measured.reindex(used).to_numpy(), used.astype(float)
 
 
@@ -589,14 +583,9 @@ def distribute(
     )
     within = table["share_in_cities"].fillna(1.0)
     value = table["province_value_100m_yuan"] * part * within
-    half = table["band_relative"]
+    lower, upper = bounds(value, table["band_relative"])
     flags = table["status"].map({**FLAGS, "rest": REST_FLAG})
-    table = table.assign(
-        value_100m_yuan=value,
-        lower_100m_yuan=(value * (1 - half)).clip(lower=0),
-        upper_100m_yuan=value * (1 + half),
-        flag=flags,
-    )
+    table = table.assign(value_100m_yuan=value, lower_100m_yuan=lower, upper_100m_yuan=upper, flag=flags)
     return table[CITY_COLUMNS].sort_values(["year", "province_code", "city_code", "component"], ignore_index=True)
 
 

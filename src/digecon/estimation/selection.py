@@ -35,13 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from digecon.core.settings import COMBINATION_NAMES
+from digecon.core.settings import COMBINATION_NAMES as COMBINATIONS
 from digecon.estimation.backtest import MIN_ACTUAL_100M_YUAN
 from digecon.estimation.bands import BAND_QUANTILE
 from digecon.estimation.estimate import plain
 from digecon.estimation.indicators import combined_carriers
 
-COMBINATIONS = COMBINATION_NAMES
 WEIGHTED, EQUAL = COMBINATIONS
 EXTRAPOLATION = "extrapolation"
 ROW_KEYS = ["method", "convention", "kind", "design_label", "holdout_year", "province_code"]
@@ -313,10 +312,10 @@ def nested_rules(
     out: dict[tuple[str, str], list[np.ndarray]] = {}
     made: dict[str, list[str]] = {}
     for year in held_years:
-        train = scoring[scoring["holdout_year"] != year]
         rows = scoring
         names = {k: list(v) for k, v in candidates.items()}
         if combinations:
+            train = scoring[scoring["holdout_year"] != year]
             method, convention = (str(scoring[k].iloc[0]) for k in ("method", "convention"))
             weights = combination_weights(train, candidates, method=method, convention=convention)
             rows = with_combinations(scoring, weights)
@@ -396,10 +395,10 @@ def candidate_effects(
     for (method, convention), rows in scoring.groupby(["method", "convention"], observed=True, sort=False):
         table = wide(rows)
         kinds = table.rows["kind"].astype(str).to_numpy()
+        extrapolation = kinds == EXTRAPOLATION
         for component, names in candidates.items():
             totals = {c: table.total_ape({**choice, component: c}) for c in names}
             compared = totals if criterion == "total" else {c: table.component_ape(component, c) for c in names}
-            extrapolation = kinds == EXTRAPOLATION
             shares = win_shares(compared, table.rows, extrapolation, resamples=resamples, seed=seed)
             for c in names:
                 for kind in dict.fromkeys(kinds):
@@ -418,6 +417,12 @@ def candidate_effects(
                         )
                     )
     return pd.DataFrame.from_records(records, columns=EFFECT_COLUMNS)
+
+
+def _chosen_weights(weights: pd.DataFrame, combined: Mapping[str, str]) -> pd.DataFrame:
+    """Keep the weights of each combined component's chosen combination."""
+    chosen = pd.DataFrame(list(combined.items()), columns=["component", "combination"])
+    return weights.merge(chosen, on=["component", "combination"])
 
 
 def combine_estimates(estimates: pd.DataFrame, weights: pd.DataFrame, combined: Mapping[str, str]) -> pd.DataFrame:
@@ -442,16 +447,12 @@ def combine_estimates(estimates: pd.DataFrame, weights: pd.DataFrame, combined: 
         chain's are in the chains' own rows of the comparison), flags and distances are its chains'
         (the same benchmarks).
     """
-    chosen = pd.DataFrame(list(combined.items()), columns=["component", "combination"])
-    w = weights.merge(chosen, on=["component", "combination"])[
-        ["component", "method", "convention", "candidate", "weight"]
-    ]
+    if not estimates["component"].isin(list(combined)).any():
+        return estimates.drop(columns="candidate")
+    w = _chosen_weights(weights, combined)[["component", "method", "convention", "candidate", "weight"]]
     keys = ["convention", "method", "province_code", "year", "component"]
     rows = estimates.merge(w, on=["component", "method", "convention", "candidate"], how="left", sort=False)
-    mixed = rows["component"].isin(list(combined)).to_numpy()
     rows["value_100m_yuan"] = rows["value_100m_yuan"] * rows["weight"].fillna(1.0)
-    if not mixed.any():
-        return estimates.drop(columns="candidate")
     summed = rows.groupby(keys, observed=True, sort=False)["value_100m_yuan"].sum()
     first = rows.drop_duplicates(keys).set_index(keys)
     first["value_100m_yuan"] = summed
@@ -534,8 +535,7 @@ def combination_parts(
         ``PART_COLUMNS``: per province, year, combined component, method, convention and chain, its weight,
         value, coefficient and indicator (the combined value is the sum of weight x value).
     """
-    chosen = pd.DataFrame(list(combined.items()), columns=["component", "combination"])
-    w = weights.merge(chosen, on=["component", "combination"])
+    w = _chosen_weights(weights, combined)
     rows = estimates.merge(w[["component", "method", "convention", "candidate", "combination", "weight"]])
     series = indicators.rename(columns={"chain": "candidate", "indicator_100m_yuan": "indicator_value_100m_yuan"})
     on = ["component", "candidate", "province_code", "year"]

@@ -44,7 +44,7 @@ import pandas as pd
 from digecon.core.provinces import NATIONAL_CODE, province_table
 from digecon.core.years import year_runs
 from digecon.estimation.backtest import MIN_ACTUAL_100M_YUAN
-from digecon.estimation.bands import BAND_QUANTILE, fit_power_law, half_width
+from digecon.estimation.bands import BAND_QUANTILE, bounds, fit_power_law, half_width, q80
 from digecon.estimation.chains import Candidate, Choice
 from digecon.estimation.estimate import COMPONENT_ORDER
 from digecon.estimation.indicators import indicator_breaks
@@ -302,7 +302,7 @@ def borrowing_rule(errors: pd.DataFrame) -> dict[str, Any]:
         empty = np.array([], dtype=float)
         return {"distances": empty, "q80s": empty, "b": float("nan"), "rule": "fewer than two peers: no band measured"}
     grouped = errors.groupby("distance_years")["band_error"]
-    measured = grouped.agg(lambda e: float(np.quantile(e.to_numpy(float), BAND_QUANTILE)))
+    measured = q80(grouped)
     d, q = measured.index.to_numpy(float), measured.to_numpy(float)
     counts = ", ".join(f"{n}" for n in grouped.size())
     text = (
@@ -436,6 +436,7 @@ def _measurement(
     )
     carried, borrowed = value / here["x"] * later["x"], ratio * later["x"]
     h = float(_band(rule, np.array([abs(later_year - int(row["borrowed_from_year"]))]))[0])
+    lower, upper = bounds(borrowed, h)
     carried_by = [
         f"at {y} by {r['label']}" for y, r in ((year, here), (later_year, later)) if r["label"] != found.chain[0]
     ]
@@ -446,7 +447,7 @@ def _measurement(
         "carried_ape": abs(carried - actual) / actual,
         "borrowed_ape": abs(borrowed - actual) / actual,
         "borrowed_band_relative": h,
-        "inside_band": bool(max(borrowed * (1 - h), 0.0) <= actual <= borrowed * (1 + h)),
+        "inside_band": bool(lower <= actual <= upper),
         "measurement": "on the indicator's own values"
         if not carried_by
         else f"the indicator's own values are {row['series_own_years']}: the series is carried "
@@ -581,12 +582,13 @@ def _replaced(
         x = found["indicator_100m_yuan"].to_numpy(float)
         value = found["coefficient"].to_numpy(float) * x
         h = found["band_relative"].to_numpy(float)
+        lower, upper = bounds(value, h)
         numbers = {
             "value_100m_yuan": value,
             "coefficient": found["coefficient"].to_numpy(float),
             "band_relative": h,
-            "lower_100m_yuan": np.maximum(value * (1 - h), 0.0),
-            "upper_100m_yuan": value * (1 + h),
+            "lower_100m_yuan": lower,
+            "upper_100m_yuan": upper,
             "indicator_value_100m_yuan": x,
             "se_100m_yuan": np.full(len(out), np.nan),
             "rho": np.full(len(out), np.nan),

@@ -7,6 +7,7 @@ English or Chinese.
 from __future__ import annotations
 
 import html
+from datetime import date, datetime, time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -197,7 +198,9 @@ def write_city_panel(panel: pd.DataFrame, paths: dict[str, str | Path], *, encod
     write_csv(panel, paths["csv"], encoding=encoding)
     labels = {c: _label(c) for c in panel.columns}
     with atomic_path(paths["dta"]) as temporary:
-        panel.to_stata(temporary, write_index=False, version=118, variable_labels=labels)
+        # stamped with the run's day, as the provincial panel, so a rerun the same day writes the same bytes
+        stamp = datetime.combine(date.today(), time())
+        panel.to_stata(temporary, write_index=False, version=118, variable_labels=labels, time_stamp=stamp)
     with atomic_path(paths["parquet"]) as temporary:
         panel.to_parquet(temporary, index=False)
     with atomic_path(paths["xlsx"]) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as book:
