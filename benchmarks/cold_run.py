@@ -52,7 +52,7 @@ def copy_project(folder: Path) -> None:
         shutil.copytree(REPO / "data" / "synthetic", folder / "data" / "synthetic")
 
 
-def _timed(command: list[str], cwd: Path) -> float:
+def timed(command: list[str], cwd: Path) -> float:
     """Run a command, failing loudly with its output; give its wall time in seconds."""
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
@@ -62,13 +62,15 @@ def _timed(command: list[str], cwd: Path) -> float:
     return seconds
 
 
+def job_seconds(path: Path) -> float:
+    """Wall seconds of one job from its Snakemake benchmark file."""
+    with path.open(encoding="utf-8") as handle:
+        return float(next(csv.DictReader(handle, delimiter="\t"))["s"])
+
+
 def _jobs(folder: Path) -> list[tuple[str, float]]:
     """Wall seconds of each job from its Snakemake benchmark file, slowest first."""
-    jobs = []
-    for path in (folder / "benchmarks").glob("*.tsv"):
-        with path.open(encoding="utf-8") as handle:
-            row = next(csv.DictReader(handle, delimiter="\t"))
-        jobs.append((path.stem, float(row["s"])))
+    jobs = [(path.stem, job_seconds(path)) for path in (folder / "benchmarks").glob("*.tsv")]
     return sorted(jobs, key=lambda job: -job[1])
 
 
@@ -86,8 +88,8 @@ def main() -> None:
         command = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile", args.configfile]
         os.environ.pop("DIGECON_MIRROR", None)  # the raw inputs are in place: nothing may be fetched
         load = os.getloadavg()[0]  # other work on the machine stretches every figure: recorded beside them
-        cold = _timed(command, folder)
-        noop = _timed(command, folder)
+        cold = timed(command, folder)
+        noop = timed(command, folder)
         jobs = _jobs(folder)
     previous = []
     if HISTORY.exists():

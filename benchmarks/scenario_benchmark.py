@@ -15,16 +15,13 @@ Usage: python benchmarks/scenario_benchmark.py [--cores 2] [--configfile config/
 from __future__ import annotations
 
 import argparse
-import csv
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
-from cold_run import copy_project
+from cold_run import copy_project, job_seconds, timed
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = {
@@ -41,21 +38,6 @@ SCENARIOS = {
 }
 
 
-def _run(command: list[str], cwd: Path) -> float:
-    """Run a command, failing loudly with its output; give its wall time in seconds."""
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return time.perf_counter() - start
-
-
-def _seconds(path: Path) -> float:
-    """Wall seconds of one job from its Snakemake benchmark file."""
-    with path.open(encoding="utf-8") as handle:
-        return float(next(csv.DictReader(handle, delimiter="\t"))["s"])
-
-
 def main() -> None:
     """Time ten scenarios after a main run in a scratch copy; print them against the main estimate job."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -68,17 +50,17 @@ def main() -> None:
         (folder / "ten.yaml").write_text(yaml.safe_dump({"scenarios": SCENARIOS}), encoding="utf-8")
         os.environ.pop("DIGECON_MIRROR", None)  # the raw inputs are in place: nothing may be fetched
         snakemake = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
-        main_run = _run(
+        main_run = timed(
             [*snakemake, "results/tables/digital_economy_total.csv", "--configfile", args.configfile], folder
         )
-        scenarios = _run(
+        scenarios = timed(
             [*snakemake, "results/scenarios/comparison.csv", "--configfile", args.configfile, "ten.yaml"], folder
         )
-        estimate = _seconds(folder / "benchmarks" / "estimate_digital_economy.tsv")
+        estimate = job_seconds(folder / "benchmarks" / "estimate_digital_economy.tsv")
         jobs = sorted((folder / "benchmarks" / "scenarios").rglob("*.tsv"))
         per_job = {}
         for path in jobs:
-            per_job.setdefault(path.stem, []).append(_seconds(path))
+            per_job.setdefault(path.stem, []).append(job_seconds(path))
     print(f"{args.configfile}, {args.cores} cores: main run up to its estimate {main_run:.1f} s")
     print(f"main estimate job: {estimate:.1f} s")
     print(f"{len(SCENARIOS)} scenarios and their comparison: {scenarios:.1f} s in all")

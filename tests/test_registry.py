@@ -81,7 +81,7 @@ def test_user_price_indices_join_the_registry(tmp_path: Path) -> None:
     indices = tmp_path / "indices.csv"
     indices.write_text("province,year,index,series\n", encoding="utf-8")
     registry = registry_of(prices={"user_csv": [str(indices)]})
-    assert registry.sources("price_indices") == [(str(indices), "price_index_csv")]
+    assert [(i.path, i.reader) for i in registry.of("price_indices")] == [(str(indices), "price_index_csv")]
     assert str(indices) in registry.user_paths()
     assert registry_of().paths("price_indices") == []
     with pytest.raises(InputError, match="a file named in the configuration does not exist"):

@@ -12,7 +12,7 @@ import rdata
 from digecon.core.settings import IOTableSettings
 from digecon.estimation.indicators import revision_rows
 from digecon.inputs.registry import SeriesFile
-from digecon.inputs.sources import YEARBOOK_COLUMNS, prepare_yearbook, read_io_tables, read_ratios, read_yearbook
+from digecon.inputs.sources import YEARBOOK_COLUMNS, prepare_yearbook, read_io_tables, read_ratios
 from tests.tables import TOTAL_VA, io_table_rows, write_workbook
 
 NBS_HEADER = "省份编码,省份,年份,地区生产总值(亿元),工业增加值(亿元)\n"
@@ -84,7 +84,7 @@ def test_an_older_vintage_is_linked_by_its_growth(tmp_path: Path) -> None:
 
 def test_no_built_in_series_only_the_users(tmp_path: Path) -> None:
     mine = write(tmp_path / "mine.csv", USER_HEADER + "上海,2021,地区生产总值,43214.9,亿元,统计公报\n")
-    yearbook = read_yearbook([], [mine])
+    yearbook = prepare_yearbook([], [mine]).table
     assert yearbook[["province_code", "year", "value", "source"]].values.tolist() == [
         [310000, 2021, 43214.9, "统计公报"]
     ]

@@ -107,7 +107,7 @@ SOURCES = [
         "nbs_province_annual_scrape_2021/",
         "3112944976/National-Visualization-Web-Application",
         "582d20bfb0dae6bb730230820cf3bd07475f7396",
-        "none stated; figures: official statistics",
+        NO_LICENCE,
         NBS + " 分省年度数据",
         [
             "源数据/国家统计局分省年度数据/国民经济核算/地区生产总值.csv",
@@ -142,7 +142,7 @@ SOURCES = [
         "nbs_province_gdp_by_industry_api_2024/",
         "pntehan/gdpAnalyze",
         "b54db5e2c4ffe99df91720bef0b5a06fd071116e",
-        "none stated; figures: official statistics",
+        NO_LICENCE,
         NBS + " database API (fsnd A0201)",
         ["gdp-spider/data/*.json"],
     ),
@@ -151,7 +151,7 @@ SOURCES = [
         "provincial_gdp_series/jialingzhang0730_Local_GDP_Estimates/",
         "jialingzhang0730/Local_GDP_Estimates_Around_the_World",
         "c5b5de2f6a1659739e7be30c26f9225d3ef03c7c",
-        "none stated; figures: official statistics",
+        NO_LICENCE,
         NBS + " database export (Annual by Province)",
         ["step2_obtain_gdp_data/inputs/gdp_data/regional/CHN/AnnualbyProvince.xls"],
     ),
@@ -202,7 +202,7 @@ SOURCES += [
         "nbs_province_annual_scrape_2021/",
         "3112944976/National-Visualization-Web-Application",
         "582d20bfb0dae6bb730230820cf3bd07475f7396",
-        "none stated; figures: official statistics",
+        NO_LICENCE,
         NBS + " 分省年度数据",
         [
             # provincial counterparts of the city keys (employment by section, broadband users)

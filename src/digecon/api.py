@@ -59,11 +59,11 @@ from digecon.inputs.price_indices import read_price_indices
 from digecon.inputs.registry import build_registry
 from digecon.inputs.sources import (
     gdp_series_for_checks,
+    prepare_yearbook,
     read_io_tables,
     read_national_tables,
     read_ratios,
     read_table_ratios,
-    read_yearbook,
 )
 
 __all__ = ["Inputs", "Result", "estimate", "load_inputs"]
@@ -132,7 +132,7 @@ def load_inputs(root: str | Path = "data/raw", settings: Settings | None = None)
     """
     settings = settings or Settings()
     registry = build_registry(settings, raw_root=root)
-    yearbook = read_yearbook(registry.series_files(), registry.paths("user_indicators"))
+    yearbook = prepare_yearbook(registry.series_files(), registry.paths("user_indicators")).table
     io_tables, checks = read_io_tables(
         registry.paths("io_table"),
         gdp_series_for_checks(yearbook, registry.paths("first_published_gdp")),

@@ -23,7 +23,6 @@ rule compare_scenarios:
         mem_mb=600,
         runtime=5,
     params:
-        names=list(SCENARIOS),
         layers=SCENARIO_LAYERS,
         # every scenario's whole effective configuration, written beside its results
         scenarios={name: s.as_dict() for name, s in SCENARIOS.items()},

@@ -33,6 +33,6 @@ with logged_run(snakemake.log[0]) as log:
         encoding=settings[MAIN_SCENARIO].export.csv_encoding,
     )
     # each scenario's whole effective configuration, so that its results can be traced and rerun alone
-    for name, path in zip(snakemake.params.names, snakemake.output.settings, strict=True):
+    for name, path in zip(snakemake.params.scenarios, snakemake.output.settings, strict=True):
         write_text(yaml.safe_dump(snakemake.params.scenarios[name], allow_unicode=True, sort_keys=False), path)
     log.info("wrote %d files; largest spread %.1f %%", len(written), comparison["spread_percent_of_main"].max())

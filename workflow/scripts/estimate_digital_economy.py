@@ -22,16 +22,15 @@ with logged_run(snakemake.log[0]) as log:
             # the result tables in the encoding chosen for their readers; the processed ones stay plain UTF-8
             encoding = settings.export.csv_encoding if path.startswith("results/") else "utf-8"
             write_csv(getattr(result, name), path, encoding=encoding)
-    tables = (
-        "backtest_summary",
-        "backtest_by_design",
-        "backtest_by_distance",
-        "chain_comparison",
-        "chain_choices",
-        "selection_rules",
-    )
     report = backtest_report(
-        *(getattr(result, t) for t in tables), settings.estimate.conventions, by_carrier=result.backtest_by_carrier
+        result.backtest_summary,
+        result.backtest_by_design,
+        result.backtest_by_distance,
+        result.chain_comparison,
+        result.chain_choices,
+        result.selection_rules,
+        settings.estimate.conventions,
+        by_carrier=result.backtest_by_carrier,
     )
     write_text(report, snakemake.output.summary_md)
     for line in check_summary(result.component_checks):

@@ -24,7 +24,6 @@ from digecon.core.provinces import NATIONAL_CODE
 from digecon.estimation.estimate import (
     benchmark_coefficients,
     categorical,
-    fit_pools,
     indicator_matrix,
     national_matrix,
     prepare,
@@ -33,7 +32,7 @@ from digecon.estimation.estimate import (
 )
 from digecon.estimation.indicators import MIXED
 from digecon.estimation.methods import method
-from digecon.estimation.ratio_paths import SPLIT_COMPONENTS, split_factors
+from digecon.estimation.ratio_paths import SPLIT_COMPONENTS, last_benchmark, split_factors
 
 MIN_ACTUAL_100M_YUAN = 1.0  # errors of components below 1 亿元 (e.g. Qinghai electronics) are not meaningful
 DESIGN_COLUMNS = [
@@ -167,7 +166,7 @@ def _scored(
         column = list(matrix.columns).index(holdout)
         for name in methods:
             spec = method(name)
-            paths = run_paths(spec, prepared, fit_pools(spec, prepared))
+            paths = run_paths(spec, prepared)
             frames.append(
                 prepared.series[keys].assign(
                     design_label=label,
@@ -271,16 +270,16 @@ def backtest(
 
 def _following_split(results: pd.DataFrame, benchmarks: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
     """Move the split components' estimated coefficients after the last benchmark used, as the values are."""
-    last = results["benchmarks_used"].astype(str).str.split(",").map(lambda used: max(int(y) for y in used))
+    last = last_benchmark(results["benchmarks_used"])
     moved = [name for name in results["method"].astype(str).unique() if not method(name).national]
     after = (
-        (results["holdout_year"].to_numpy() > last.to_numpy())
+        (results["holdout_year"].to_numpy() > last)
         & results["component"].isin(SPLIT_COMPONENTS).to_numpy()
         & results["method"].isin(moved).to_numpy()
     )
     if not after.any():
         return results
-    rows = results.loc[after, ["province_code", "component"]].assign(year=last[after].to_numpy())
+    rows = results.loc[after, ["province_code", "component"]].assign(year=last[after])
     ratios = benchmarks[["province_code", "component", "year", "ratio_value"]].drop_duplicates(
         ["province_code", "component", "year"]
     )

@@ -711,7 +711,7 @@ def _comparison(
     table = pd.concat([scores, missing], ignore_index=True) if len(missing) else scores
     keys = ["component", "candidate", "method", "convention", "kind"]
     table = table.merge(effects, on=keys, how="left", validate="many_to_one")
-    chosen = table.apply(lambda r: choices[r["component"]].candidate.name == r["candidate"], axis=1)
+    chosen = table["candidate"] == table["component"].map({k: c.candidate.name for k, c in choices.items()})
     method = table["component"].map({k: c.method for k, c in choices.items()})
     convention = table["component"].map({k: c.convention for k, c in choices.items()})
     decisive = (table["kind"] == "extrapolation") & (table["method"] == method) & (table["convention"] == convention)

@@ -22,7 +22,7 @@ their benchmark years; this module never names a method.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -440,8 +440,8 @@ class Paths:
     rho: np.ndarray  # one per series
 
 
-def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[tuple[str, ...], Mapping[str, float]]) -> Paths:
-    """Run the method on every block with the pooled parameters of its group.
+def run_paths(spec: Method, prepared: Prepared) -> Paths:
+    """Run the method on every block with the pooled parameters of its group (:func:`fit_pools`).
 
     Parameters
     ----------
@@ -449,8 +449,6 @@ def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[tuple[str, ...],
         The method.
     prepared
         From :func:`prepare`.
-    pooled
-        Group -> parameters (:func:`fit_pools`).
 
     Returns
     -------
@@ -461,6 +459,7 @@ def run_paths(spec: Method, prepared: Prepared, pooled: Mapping[tuple[str, ...],
     n, t = len(prepared.series), len(prepared.years)
     coefficient, value, se = np.empty((n, t)), np.empty((n, t)), np.full((n, t), np.nan)
     rho = np.full(n, np.nan)
+    pooled = fit_pools(spec, prepared)
     for b in prepared.blocks:
         given = b.scaled
         result = spec.path(given, **pooled.get(b.group, {}))
@@ -531,7 +530,7 @@ def annual_paths(
     spec = registry.method(method)
     prepared = prepare(coefficients, indicator_matrix(indicators, years))
     convention = str(coefficients["convention"].iloc[0]) if "convention" in coefficients else ""
-    return _long(prepared, run_paths(spec, prepared, fit_pools(spec, prepared)), method, convention)
+    return _long(prepared, run_paths(spec, prepared), method, convention)
 
 
 def estimate_all(
@@ -588,7 +587,7 @@ def estimate_all(
         nat = national_matrix(national, indicators, years, convention)
         prepared = prepare(benchmark_coefficients(provincial, indicators, convention), matrix, nat)
         for name in sorted(specs):
-            paths = run_paths(specs[name], prepared, fit_pools(specs[name], prepared))
+            paths = run_paths(specs[name], prepared)
             frames.append(_long(prepared, paths, name, convention))
     return categorical(pd.concat(frames, ignore_index=True))
 

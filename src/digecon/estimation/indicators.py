@@ -620,7 +620,7 @@ def screen_yearbook(
     Parameters
     ----------
     yearbook
-        From :func:`digecon.inputs.sources.read_yearbook` (linked across vintages).
+        From :func:`digecon.inputs.sources.prepare_yearbook` (linked across vintages).
     threshold, bridge
         As for :func:`screen_breaks` (``indicators.break_threshold``, ``indicators.breaks``).
     price_bases

@@ -32,6 +32,7 @@ import pandas as pd
 
 from digecon.core.provinces import NATIONAL_CODE
 from digecon.estimation.estimate import COMPONENTS, Component, io_aggregates, series_keys
+from digecon.estimation.methods import method
 
 log = logging.getLogger(__name__)
 
@@ -493,7 +494,8 @@ def with_national_years(values: pd.DataFrame, national: pd.DataFrame, indicators
         ["component", "province_code", "leading_indicator"]
     ]
     # the national path moves a row only beyond the province's tables (between them it is linear)
-    moved = (values["method"] == "national") & (values["flag"] == "extrapolated")
+    national_methods = [m for m in values["method"].astype(str).unique() if method(m).national]
+    moved = values["method"].isin(national_methods) & (values["flag"] == "extrapolated")
     mine = values.loc[moved, ["province_code", "component", "convention", "year"]].astype(
         {"component": str, "convention": str}
     )

@@ -212,16 +212,20 @@ def implicit_deflators(yearbook: pd.DataFrame, indices: pd.DataFrame, *, base_ye
     nominal = {
         key: nominal_rows.iloc[by_key[key]].set_index("year")["nominal_100m_yuan"] for key in indexed if key in by_key
     }
+    gdp_volumes = {}  # province -> the volumes of its GDP (they do not depend on any other series)
     gdp_deflators = {}  # province -> nominal / volume of GDP: its deflator up to a constant
     for (code, series), index in indexed.items():
         if series == "gdp":
             own = nominal.get((code, series), pd.Series(dtype=float))
-            gdp_deflators[code] = own / _volumes(index, own, base_year, None)[0].reindex(own.index)
+            gdp_volumes[code] = _volumes(index, own, base_year, None)
+            gdp_deflators[code] = own / gdp_volumes[code][0].reindex(own.index)
     frames = []
     for (code, series), index in indexed.items():
         own = nominal.get((code, series), pd.Series(dtype=float))
-        gdp = None if series == "gdp" else gdp_deflators.get(code)
-        volume, step, substituted = _volumes(index, own, base_year, gdp)
+        if series == "gdp":
+            volume, step, substituted = gdp_volumes[code]
+        else:
+            volume, step, substituted = _volumes(index, own, base_year, gdp_deflators.get(code))
         years = list(volume.index)
         real = own.get(base_year, np.nan) * volume.to_numpy()
         deflator = own.reindex(years).to_numpy() / real * 100

@@ -69,6 +69,12 @@ def _note(year: int, known: np.ndarray, sources: list[str]) -> str:
     return f"national detailed IO table {nearest}, held"
 
 
+def last_benchmark(benchmark_years: pd.Series) -> np.ndarray:
+    """Give the last year of each row's comma-joined benchmark years (``2002,2007,2012`` -> 2012)."""
+    lists, listed = pd.factorize(benchmark_years.astype(str))
+    return np.array([max(int(y) for y in text.split(",")) for text in listed], dtype=np.int64)[lists]
+
+
 def follow_national_split(
     values: pd.DataFrame, national: pd.DataFrame, skip_methods: Iterable[str] = ()
 ) -> pd.DataFrame:
@@ -94,8 +100,7 @@ def follow_national_split(
         ``values`` with telecom, IT services and media rescaled after the last benchmark, and
         ``ratio_value`` / ``ratio_source`` giving the year's ratio and where it comes from.
     """
-    lists, listed = pd.factorize(values["benchmark_years"])
-    last = np.array([max(int(y) for y in str(text).split(",")) for text in listed], dtype=np.int64)[lists]
+    last = last_benchmark(values["benchmark_years"])
     after = (values["year"].to_numpy() > last) & values["component"].isin(SPLIT_COMPONENTS).to_numpy()
     after &= ~values["method"].isin(list(skip_methods)).to_numpy()
     if not after.any():

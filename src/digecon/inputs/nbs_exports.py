@@ -33,7 +33,7 @@ import pandas as pd
 
 from digecon.core.errors import InputError, column_letter
 from digecon.core.provinces import province_code
-from digecon.inputs.yearbook import NBS_HEADER, to_100m_yuan, traced
+from digecon.inputs.yearbook import NBS_HEADER, cell_number, to_100m_yuan, traced
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,7 @@ class ExportLayout:
     time: str = "时间："  # line 2 starts with it
     region: str = "地区"  # first cell of the header line
     footer: re.Pattern[str] = re.compile(r"^(注|数据来源|\d+\.)")  # first cell of a note line
-    year_column: re.Pattern[str] = re.compile(r"^(\d{4})年$")  # a header cell of the by-year layout
-    one_year: re.Pattern[str] = re.compile(r"^(\d{4})年$")  # the 时间 line of the by-indicator layout
+    year: re.Pattern[str] = re.compile(r"^(\d{4})年$")  # a header cell by year; the 时间 line by indicator
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def _export_columns(
     for column, cell in enumerate(header[1:], start=1):
         if not cell:
             continue  # the empty column after every line's last comma
-        by_year, by_indicator = layout.year_column.match(cell), NBS_HEADER.match(cell)
+        by_year, by_indicator = layout.year.match(cell), NBS_HEADER.match(cell)
         if indicator is not None and by_year:
             columns[column] = (*indicator, int(by_year.group(1)))
         elif indicator is None and by_indicator and year is not None:
@@ -117,7 +116,7 @@ def _export_columns(
 def _export_year(lines: list[list[str]], path: Path, layout: ExportLayout) -> int:
     """Read the one year of a by-indicator export from its 时间 line (``时间：2024年``)."""
     text = lines[1][0].removeprefix(layout.time).strip()
-    match = layout.one_year.match(text)
+    match = layout.year.match(text)
     if match is None:
         raise InputError(
             path,
@@ -128,16 +127,6 @@ def _export_year(lines: list[list[str]], path: Path, layout: ExportLayout) -> in
             found=f"'{lines[1][0]}'",
         )
     return int(match.group(1))
-
-
-def cell_number(text: str, path: Path, row: int, column: int, sheet: str | None = None) -> float:
-    """Parse one value; anything but a plain number is an error naming its cell."""
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(
-            path, "value is not a number", sheet=sheet, row=row, column=column, expected="a number", found=f"'{text}'"
-        ) from None
 
 
 def cell_province(name: str, path: Path, row: int, column: int, sheet: str | None = None) -> int:

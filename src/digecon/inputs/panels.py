@@ -16,8 +16,8 @@ import pandas as pd
 
 from digecon.core.errors import InputError, column_letter
 from digecon.inputs.excel import Grid, iter_sheets
-from digecon.inputs.nbs_exports import cell_number, cell_province
-from digecon.inputs.yearbook import NBS_HEADER, to_100m_yuan, traced
+from digecon.inputs.nbs_exports import cell_province
+from digecon.inputs.yearbook import NBS_HEADER, cell_number, to_100m_yuan, traced
 
 YEAR = re.compile(r"^\d{4}$")
 

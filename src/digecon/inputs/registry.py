@@ -85,7 +85,7 @@ IO_TABLE_SUFFIXES = (".xls", ".xlsx")
 
 
 class SeriesFile(NamedTuple):
-    """A yearbook series file as :func:`digecon.inputs.sources.read_yearbook` takes it."""
+    """A yearbook series file as :func:`digecon.inputs.sources.prepare_yearbook` takes it."""
 
     path: str
     reader: str  # a key of digecon.inputs.sources.YEARBOOK_READERS
@@ -141,10 +141,6 @@ class Registry:
     def paths(self, kind: str) -> list[str]:
         """List the paths of the inputs of one kind (see :meth:`of`)."""
         return [i.path for i in self.of(kind)]
-
-    def sources(self, kind: str) -> list[tuple[str, str]]:
-        """List (path, reader) of the inputs of one kind, as :mod:`digecon.inputs.sources` takes them."""
-        return [(i.path, i.reader) for i in self.of(kind)]
 
     def series_files(self) -> list[SeriesFile]:
         """List the yearbook series files with their reader, dataset and vintage, in precedence order."""

@@ -115,25 +115,13 @@ def prepare_yearbook(series: Sequence[SeriesFile], user_csv: Sequence[str | Path
     return Yearbook(table.reset_index(drop=True), checks)
 
 
-def read_yearbook(series: Sequence[SeriesFile], user_csv: Sequence[str | Path] = ()) -> pd.DataFrame:
-    """Give the table of :func:`prepare_yearbook` (the same arguments), without the comparison of the files.
-
-    Returns
-    -------
-    DataFrame
-        ``YEARBOOK_COLUMNS``: ``value`` in 亿元 for money, traced to its file, row, column, vintage
-        and link factor.
-    """
-    return prepare_yearbook(series, user_csv).table
-
-
 def gdp_series_for_checks(yearbook: pd.DataFrame, first_published: Sequence[str | Path]) -> pd.DataFrame:
     """Put together the two GDP series of the gap checks: revised (the yearbook) and first-published.
 
     Parameters
     ----------
     yearbook
-        From :func:`read_yearbook`; its 地区生产总值 rows are the revised series.
+        From :func:`prepare_yearbook` (``table``); its 地区生产总值 rows are the revised series.
     first_published
         First-published GDP files (:func:`digecon.inputs.yearbook.read_first_published_gdp`); may
         be empty, and then only the revised series is compared.

@@ -56,9 +56,9 @@ def to_100m_yuan(frame: pd.DataFrame) -> pd.DataFrame:
         ``frame`` with ``value`` and ``unit`` in 亿元 where the unit was money, and ``source_unit``.
     """
     factor = frame["unit"].map(UNIT_TO_100M_YUAN)
-    money = factor.notna()
+    money = factor.notna()  # other units (上年=100, 万户, ...) are kept: a factor of 1
     return frame.assign(
-        value=frame["value"].astype(float).where(~money, frame["value"].astype(float) * factor),
+        value=frame["value"].astype(float) * factor.fillna(1.0),
         unit=frame["unit"].where(~money, "亿元"),
         source_unit=frame["unit"],
     )
@@ -338,23 +338,20 @@ def _database_indicator(grid: Grid, path: Path, header: int) -> str:
     return DATABASE_INDICATORS[match.group(1).strip()]
 
 
+def cell_number(text: str, path: Path, row: int, column: int, sheet: str | None = None) -> float:
+    """Parse one value; anything but a plain number is an error naming its cell."""
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(
+            path, "value is not a number", sheet=sheet, row=row, column=column, expected="a number", found=f"'{text}'"
+        ) from None
+
+
 def _database_number(grid: Grid, path: Path, row: int, column: int) -> float | None:
     """Read one value of the export (stored as text): None for an empty cell, an error for a non-number."""
     value = grid.cell(row, column)
-    if value == "":
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise InputError(
-            path,
-            "value is not a number",
-            sheet=grid.sheet,
-            row=row,
-            column=column,
-            expected="a number",
-            found=f"'{value}'",
-        ) from None
+    return None if value == "" else cell_number(value, path, row, column, grid.sheet)
 
 
 def _database_records(

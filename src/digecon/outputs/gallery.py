@@ -341,7 +341,7 @@ def _provinces(
             caption=_sentences(
                 words,
                 words["province_caption"].format(name=writer.names[code], first=first, last=last),
-                _carriers_caption(frame, words),
+                _carriers_caption(frame, aggregate, words),
                 marks,
             ),
             close=False,
@@ -369,14 +369,13 @@ def _component_years(rows: pd.DataFrame, words: dict[str, str]) -> str:
     )
 
 
-def _carriers_caption(frame: pd.DataFrame, words: dict[str, str]) -> str:
-    """Say which years only aggregates carry (every component's, shaded; each one's others) and which in part.
+def _carriers_caption(frame: pd.DataFrame, every: list[int], words: dict[str, str]) -> str:
+    """Say which years only aggregates carry (``every``: all components, shaded; each one's others) and which in part.
 
     In part: a combination whose chains are carried by both kinds (``mixed``).
     """
     if "carried_by" not in frame:
         return ""
-    every = _aggregate_years(frame)
     carried = frame["carried_by"].astype(str)
     aggregate = _component_years(frame[(carried == AGGREGATE) & ~frame["year"].isin(every)], words)
     mixed = _component_years(frame[carried == MIXED], words)

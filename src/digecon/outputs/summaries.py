@@ -10,6 +10,11 @@ from digecon.estimation.chains import Choice
 from digecon.estimation.methods import METHODS
 
 
+def _cell(median: float, q80: float) -> str:
+    """One error cell: the median APE and, in brackets, its 80th percentile (``12.3% (25%)``)."""
+    return f"{median:.1%} ({q80:.0%})"
+
+
 def summary_markdown(summary: pd.DataFrame, *, convention: str, rows: Sequence[str] = ("kind", "component")) -> str:
     """Median APE (and q80) by ``rows`` and method, as a Markdown table for the README.
 
@@ -30,9 +35,7 @@ def summary_markdown(summary: pd.DataFrame, *, convention: str, rows: Sequence[s
     """
     rows = list(rows)
     chosen = summary[summary["convention"] == convention]
-    cells = chosen.assign(
-        cell=[f"{m:.1%} ({q:.0%})" for m, q in zip(chosen["median_ape"], chosen["q80_ape"], strict=True)]
-    )
+    cells = chosen.assign(cell=[_cell(m, q) for m, q in zip(chosen["median_ape"], chosen["q80_ape"], strict=True)])
     table = cells.pivot_table(index=rows, columns="method", values="cell", aggfunc="first", sort=False)
     methods = [m for m in METHODS if m in table.columns]
     lines = [
@@ -75,11 +78,11 @@ def comparison_markdown(comparison: pd.DataFrame, choices: Mapping[str, Choice],
     lines.append("|---" * 5 + "|" + "---|" * (len(methods) + len(extra)))
     for (component, candidate, kind), group in rows.groupby(["component", "candidate", "kind"], sort=False):
         first = group.iloc[0]
-        cell = {r.method: f"{r.median_ape:.1%} ({r.q80_ape:.0%})" for r in group.itertuples()}
+        cell = {r.method: _cell(r.median_ape, r.q80_ape) for r in group.itertuples()}
         mine = group[group["method"] == recommended]
         total = share = ""
         if len(mine) and pd.notna(mine["total_median_ape"].iloc[0]):
-            total = f"{mine['total_median_ape'].iloc[0]:.1%} ({mine['total_q80_ape'].iloc[0]:.0%})"
+            total = _cell(mine["total_median_ape"].iloc[0], mine["total_q80_ape"].iloc[0])
         if len(mine) and pd.notna(mine["win_share"].iloc[0]):
             share = f"{mine['win_share'].iloc[0]:.0%}"
         name = f"**{candidate}**" if first["chosen"] else candidate
@@ -115,7 +118,7 @@ def rules_markdown(rules: pd.DataFrame) -> str:
     """
     if rules.empty:
         return "(no backtest design to hold out)\n"
-    cells = [f"{m:.1%} ({q:.0%})" for m, q in zip(rules["median_ape"], rules["q80_ape"], strict=True)]
+    cells = [_cell(m, q) for m, q in zip(rules["median_ape"], rules["q80_ape"], strict=True)]
     table = rules.assign(cell=cells).pivot_table(
         index="scope", columns="rule", values="cell", aggfunc="first", sort=False
     )

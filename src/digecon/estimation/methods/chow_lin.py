@@ -98,8 +98,9 @@ def cross_validation_errors(block: SeriesBlock, grid: NDArray = RHO_GRID) -> NDA
     ndarray
         One row per held-out interior benchmark and series, one column per rho.
     """
-    times = _positions(block).astype(float)
-    indicator = np.asarray(block.indicator, dtype=float)[:, _positions(block)]
+    positions = _positions(block)
+    times = positions.astype(float)
+    indicator = np.asarray(block.indicator, dtype=float)[:, positions]
     values = np.asarray(block.coefficients) * indicator
     rows = []
     for j in range(1, len(times) - 1):
