@@ -68,6 +68,8 @@ from digecon.inputs.sources import (
 
 __all__ = ["Inputs", "Result", "estimate", "load_inputs"]
 
+KEY = ["province_code", "year", "component", "method", "convention"]  # one value of the estimate
+
 
 @dataclass(frozen=True)
 class Inputs:
@@ -248,9 +250,6 @@ def estimate(inputs: Inputs, settings: Settings | None = None) -> Result:
         zero_benchmarks=zero_benchmarks,
         national_coefficients=coefficients,
     )
-
-
-KEY = ["province_code", "year", "component", "method", "convention"]
 
 
 @dataclass(frozen=True)
